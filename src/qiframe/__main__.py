@@ -1,0 +1,3 @@
+from qiframe.cli.main import run
+
+run()

@@ -1,0 +1,89 @@
+"""Recording grades, notes and roles on an indicator's assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from qiframe import store
+from qiframe.errors import InputError
+
+
+def grade(root: Path, indicator: str, level_text: str, rationale: str | None = None, by: str | None = None,
+          agreed: bool = False) -> str:
+    """Record the agreed grade (or, with `by`, one evaluator's proposal). Returns a confirmation line."""
+    evaluation = store.load(root)
+    ident = store.assessment_id(evaluation, indicator)
+    level = store.level(evaluation.framework.scale, level_text)
+    if by is not None and not by.strip():
+        raise InputError("--by needs a name")
+    if by and agreed:
+        raise InputError("--by records a proposal and --agreed the agreed grade: give one of them")
+    today = dt.date.today().isoformat()
+
+    def mutate(doc):
+        if by:
+            proposals = [p for p in doc.get("proposed", []) or [] if p.get("by") != by]
+            proposals.append({"by": by, "grade": level.value, "date": today})
+            store.set_field(doc, "proposed", proposals, store.ASSESSMENT_FIELDS)
+        else:
+            store.set_field(doc, "grade", level.value, store.ASSESSMENT_FIELDS)
+            if agreed:
+                store.set_field(doc, "status", "agreed", store.ASSESSMENT_FIELDS)
+        if rationale is not None:
+            store.set_field(doc, "rationale", rationale, store.ASSESSMENT_FIELDS)
+
+    store.edit_assessment(root, ident, mutate)
+    if by:
+        return f"{ident}: {by} proposes {level.value} {level.label}"
+    return f"{ident}: graded {level.value} {level.label}" + (" (agreed)" if agreed else "")
+
+
+def add_notes(root: Path, indicator: str, strengths: list[str], improvements: list[str],
+              next_steps: list[str]) -> str:
+    """Append strengths, areas for improvement and next steps; a note already present is not repeated."""
+    evaluation = store.load(root)
+    ident = store.assessment_id(evaluation, indicator)
+    for text in (*strengths, *improvements, *next_steps):
+        if not text.strip():
+            raise InputError("a note cannot be empty")
+    added = [0]
+
+    def mutate(doc):
+        for key, new in (("strengths", strengths), ("improvements", improvements), ("next_steps", next_steps)):
+            if not new:
+                continue
+            current = list(doc.get(key) or [])
+            fresh = [t.strip() for t in new if t.strip() not in current]
+            added[0] += len(fresh)
+            if fresh:
+                if key in doc and doc[key] is not None:
+                    doc[key].extend(fresh)
+                else:
+                    store.set_field(doc, key, current + fresh, store.ASSESSMENT_FIELDS)
+
+    store.edit_assessment(root, ident, mutate)
+    return f"{ident}: {added[0]} note{'s' if added[0] != 1 else ''} added"
+
+
+def assign(root: Path, indicator: str, lead: str | None, contributors: list[str], state: str | None) -> str:
+    """Set the lead, add contributors, or change the status."""
+    from qiframe.model import ASSESSMENT_STATUSES
+
+    evaluation = store.load(root)
+    ident = store.assessment_id(evaluation, indicator)
+    if state is not None and state not in ASSESSMENT_STATUSES:
+        raise InputError(f"status {state!r} is not one of: {', '.join(ASSESSMENT_STATUSES)}")
+
+    def mutate(doc):
+        if lead is not None:
+            store.set_field(doc, "lead", lead, store.ASSESSMENT_FIELDS)
+        if contributors:
+            current = list(doc.get("contributors") or [])
+            store.set_field(doc, "contributors", current + [c for c in contributors if c not in current],
+                            store.ASSESSMENT_FIELDS)
+        if state is not None:
+            store.set_field(doc, "status", state, store.ASSESSMENT_FIELDS)
+
+    a = store.edit_assessment(root, ident, mutate)
+    return f"{ident}: lead {a.lead or '—'}, {len(a.contributors)} contributors, status {a.status}"

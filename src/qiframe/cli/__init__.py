@@ -1,0 +1,1 @@
+"""The command-line layer: parses options, calls the core, renders results. No domain logic here."""

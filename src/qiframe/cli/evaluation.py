@@ -1,0 +1,152 @@
+"""`qiframe init`, `status`, `grade`, `note`, `assign` and `edit`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, level_style
+
+EVALUATION_OPTION = typer.Option(
+    None, "--evaluation", "-e", metavar="DIR",
+    help="The evaluation folder; default: the one containing the current folder.",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(status)
+    app.command()(grade)
+    app.command()(note)
+    app.command()(assign)
+    app.command()(edit)
+
+
+def init(
+    folder: Path = typer.Argument(..., metavar="DIR", help="Folder to create for the evaluation."),
+    framework: str = typer.Option(..., "--framework", help="Framework id (see `qiframe frameworks list`)."),
+    programme: str = typer.Option(None, "--programme", help="Programme id, e.g. risk-of-harm-2021."),
+    title: str = typer.Option("", "--title", help="Title of the evaluation."),
+    organisation: str = typer.Option("", "--organisation", help="The partnership or establishment."),
+    period: str = typer.Option(None, "--period", metavar="FROM:TO",
+                               help="Period evaluated as two ISO dates, e.g. 2025-04-01:2026-03-31."),
+) -> None:
+    """Start an evaluation: a folder with evaluation.yaml and one assessment file per indicator."""
+    from qiframe import store
+
+    span = _period(period) if period else None
+    root = store.init(folder, framework, programme, title, organisation, span)
+    count = len(list((root / "indicators").glob("*.yaml")))
+    done(f"Created evaluation {root} with {count} indicator files.")
+
+
+def _period(text: str) -> tuple[str, str]:
+    from qiframe.model import parse_date
+
+    start, sep, end = text.partition(":")
+    if not sep or not parse_date(start) or not parse_date(end) or start > end:
+        raise typer.BadParameter("expected FROM:TO as ISO dates, FROM not after TO", param_hint="--period")
+    return start, end
+
+
+def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """Per indicator: lead, grade, evidence count, sources present and state."""
+    from qiframe import status as core
+    from qiframe import store
+
+    ev = store.load(store.find_root(evaluation))
+    report = core.status(ev)
+    if fmt is Format.json:
+        emit_json(report.to_json())
+        return
+    from rich.table import Table
+
+    from qiframe.model import SOURCES
+
+    table = Table(title=f"{report.title} [dim]({report.framework}{' / ' + report.programme if report.programme else ''})[/]",
+                  box=None, title_justify="left")
+    for column in ("QI", "title", "lead", "grade", "evidence", "sources", "state"):
+        table.add_column(column)
+    current_kq = None
+    scale = ev.framework.scale
+    for row in report.rows:
+        if row.key_question != current_kq:
+            current_kq = row.key_question
+            kq = ev.framework.key_question(current_kq)
+            table.add_row("", f"[bold]{kq.title if kq else 'Graded together'}[/]", "", "", "", "", "")
+        grade = f"[{level_style(scale, row.grade)}]{row.grade} {row.grade_label}[/]" if row.grade is not None else (
+            "[red]—[/]" if row.graded else "—")
+        if row.proposed and row.grade is None:
+            grade += f" [dim](proposed {', '.join(map(str, row.proposed))})[/]"
+        sources = " ".join(s[0].upper() if s in row.sources else "·" for s in SOURCES)
+        table.add_row(row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade,
+                      str(row.evidence), sources, row.state)
+    out = console()
+    out.print(table)
+    summary = report.to_json()["summary"]
+    out.print(f"{summary['indicators']} indicators, {summary['graded_with_grade']} of {summary['graded']} graded "
+              f"(*) have a grade, {summary['evidence']} evidence items, {summary['without_evidence']} indicators "
+              "without evidence. Sources: D data, V views, O observation, D documentation.")
+
+
+def grade(
+    indicator: str = typer.Argument(..., metavar="QI", help="Indicator or suite id, e.g. 2.1 or leadership."),
+    level: str = typer.Argument(..., metavar="LEVEL", help="A value or label of the scale: 4 or good."),
+    rationale: str = typer.Option(None, "--rationale", "-r", help="Why this grade."),
+    by: str = typer.Option(None, "--by", metavar="NAME", help="Record NAME's proposed grade (moderation)."),
+    agreed: bool = typer.Option(False, "--agreed", help="Mark the grade as agreed after moderation."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Record the grade of an indicator, or one evaluator's proposed grade with --by."""
+    from qiframe import assessments, store
+
+    root = store.find_root(evaluation)
+    result = assessments.grade(root, indicator, level, rationale=rationale, by=by, agreed=agreed)
+    done(result)
+
+
+def note(
+    indicator: str = typer.Argument(..., metavar="QI", help="Indicator or suite id."),
+    strength: list[str] = typer.Option(None, "--strength", "-s", help="Add a strength (repeatable)."),
+    improvement: list[str] = typer.Option(None, "--improvement", "-i", help="Add an area for improvement."),
+    next_step: list[str] = typer.Option(None, "--next-step", "-n", help="Add a next step."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Add strengths, areas for improvement and next steps to an indicator's assessment."""
+    from qiframe import assessments, store
+
+    if not (strength or improvement or next_step):
+        raise typer.BadParameter("give at least one of --strength, --improvement, --next-step")
+    root = store.find_root(evaluation)
+    added = assessments.add_notes(root, indicator, strength or [], improvement or [], next_step or [])
+    done(added)
+
+
+def assign(
+    indicator: str = typer.Argument(..., metavar="QI", help="Indicator or suite id."),
+    lead: str = typer.Option(None, "--lead", help="Who leads the assessment."),
+    contributor: list[str] = typer.Option(None, "--contributor", help="Add a contributor (repeatable)."),
+    state: str = typer.Option(None, "--status", help="not-started, in-progress, draft or agreed."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Set the lead, contributors or status of an indicator's assessment."""
+    from qiframe import assessments, store
+
+    if lead is None and not contributor and state is None:
+        raise typer.BadParameter("give --lead, --contributor or --status")
+    root = store.find_root(evaluation)
+    done(assessments.assign(root, indicator, lead, contributor or [], state))
+
+
+def edit(
+    indicator: str = typer.Argument(..., metavar="QI", help="Indicator or suite id."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Open an indicator's assessment in $EDITOR; the result is validated before it is saved."""
+    from qiframe import editor, store
+
+    root = store.find_root(evaluation)
+    ev = store.load(root)
+    ident = store.assessment_id(ev, indicator)
+    done(editor.edit_file(root, f"indicators/{ident}.yaml", "indicator"))

@@ -1,0 +1,193 @@
+"""`qiframe evidence add|list|show|link|unlink|remove`: the evidence register."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from qiframe.cli.evaluation import EVALUATION_OPTION
+from qiframe.cli.output import console, done, emit_json
+from qiframe.model import EVIDENCE_KINDS, SOURCES
+
+app = typer.Typer(help="The evidence register: add, list, show, link, unlink, remove and import items.",
+                  no_args_is_help=True)
+
+Source = Enum("Source", {s: s for s in SOURCES}, type=str)
+Kind = Enum("Kind", {k: k for k in EVIDENCE_KINDS}, type=str)
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="evidence")
+
+
+QI_OPTION = typer.Option(None, "--qi", help="Indicator the item supports (repeatable).")
+
+
+@app.command()
+def add(
+    title: str = typer.Option(..., "--title", "-t", help="Title of the evidence item."),
+    qi: list[str] = QI_OPTION,
+    source: Source = typer.Option(Source.documentation, "--source",
+                                  help="Triangulation source: data, views, observation or documentation."),
+    kind: Kind = typer.Option(Kind.other, "--kind", help="Kind of evidence."),
+    summary: str = typer.Option("", "--summary", help="What it shows."),
+    date: str = typer.Option("", "--date", help="ISO date, or FROM:TO for a period."),
+    agency: str = typer.Option("", "--agency", help="The agency it comes from."),
+    owner: str = typer.Option("", "--owner", help="Who holds it."),
+    location: str = typer.Option("", "--location", help="URL or path (never opened by qiframe)."),
+    theme: list[str] = typer.Option(None, "--theme", help='Theme it supports, as "QI: theme" (repeatable).'),
+    unit: list[str] = typer.Option(None, "--unit", help="Programme unit it supports (repeatable)."),
+    submission: bool = typer.Option(False, "--submission/--no-submission",
+                                    help="Whether it goes into the inspection submission."),
+    personal_data: bool = typer.Option(False, "--personal-data/--no-personal-data",
+                                       help="Whether it may contain personal data."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Add an evidence item and print its id."""
+    from qiframe import store
+
+    start, end = _dates(date)
+    item = store.add_evidence(
+        store.find_root(evaluation), title=title, summary=summary, kind=kind.value, source=source.value,
+        date=start, date_to=end, agency=agency, owner=owner, location=location, indicators=list(qi or []),
+        themes=list(theme or []), units=list(unit or []), submission=submission, personal_data=personal_data,
+    )
+    typer.echo(item.id)
+
+
+def _dates(text: str) -> tuple[str, str]:
+    from qiframe.model import parse_date
+
+    if not text:
+        return "", ""
+    start, _, end = text.partition(":")
+    if not parse_date(start) or (end and not parse_date(end)) or (end and end < start):
+        raise typer.BadParameter("expected an ISO date (2025-03-01) or a period FROM:TO", param_hint="--date")
+    return start, (end if end != start else "")
+
+
+@app.command("list")
+def list_(
+    qi: str = typer.Option(None, "--qi", help="Only items supporting this indicator."),
+    source: Source = typer.Option(None, "--source", help="Only items from this source."),
+    kind: Kind = typer.Option(None, "--kind", help="Only items of this kind."),
+    agency: str = typer.Option(None, "--agency", help="Only items from this agency (case-insensitive)."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text, json or csv."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """List evidence items, optionally filtered."""
+    from qiframe import store
+
+    ev = store.load(store.find_root(evaluation))
+    items = [
+        e for e in ev.evidence.values()
+        if (qi is None or qi in e.indicators) and (source is None or e.source == source.value)
+        and (kind is None or e.kind == kind.value) and (agency is None or e.agency.casefold() == agency.casefold())
+    ]
+    items.sort(key=lambda e: (e.date, e.id))
+    if fmt is ListFormat.json:
+        emit_json({"evidence": [store.evidence_record(e) for e in items]})
+    elif fmt is ListFormat.csv:
+        _csv(items)
+    else:
+        from rich.table import Table
+
+        table = Table("id", "title", "source", "kind", "date", "agency", "QIs", box=None)
+        for e in items:
+            table.add_row(e.id, e.title, e.source, e.kind, e.date, e.agency, ", ".join(e.indicators))
+        console().print(table)
+        console().print(f"{len(items)} of {len(ev.evidence)} items")
+
+
+def _csv(items) -> None:
+    import csv
+    import sys
+
+    from qiframe.store import EVIDENCE_FIELDS
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(EVIDENCE_FIELDS)
+    for e in items:
+        row = []
+        for field in EVIDENCE_FIELDS:
+            value = getattr(e, field)
+            row.append("; ".join(value) if isinstance(value, tuple) else
+                       ("yes" if value else "no") if isinstance(value, bool) else value)
+        writer.writerow(row)
+
+
+@app.command()
+def show(
+    evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Show one evidence item."""
+    from qiframe import store
+
+    ev = store.load(store.find_root(evaluation))
+    item = store.resolve(ev.evidence, evidence_id, "evidence item")
+    record = store.evidence_record(item)
+    if fmt is not ListFormat.text:
+        emit_json(record)
+        return
+    out = console()
+    for key, value in record.items():
+        out.print(f"[bold]{key}[/]: {', '.join(value) if isinstance(value, list) else value}")
+
+
+@app.command()
+def link(
+    evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
+    qi: list[str] = typer.Option(..., "--qi", help="Indicator to link (repeatable)."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Link an evidence item to more indicators."""
+    _relink(evidence_id, qi, evaluation, add=True)
+
+
+@app.command()
+def unlink(
+    evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
+    qi: list[str] = typer.Option(..., "--qi", help="Indicator to unlink (repeatable)."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Remove links between an evidence item and indicators."""
+    _relink(evidence_id, qi, evaluation, add=False)
+
+
+def _relink(evidence_id: str, qi: list[str], evaluation: Path | None, add: bool) -> None:
+    from qiframe import store
+    from qiframe.errors import InputError
+
+    root = store.find_root(evaluation)
+    item = store.resolve(store.load(root).evidence, evidence_id, "evidence item")
+    if add:
+        indicators = list(item.indicators) + [q for q in qi if q not in item.indicators]
+    else:
+        missing = [q for q in qi if q not in item.indicators]
+        if missing:
+            raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
+        indicators = [q for q in item.indicators if q not in qi]
+    updated = store.update_evidence(root, item.id, {"indicators": indicators})
+    done(f"{updated.id}: linked to {', '.join(updated.indicators) or 'no indicator'}")
+
+
+@app.command()
+def remove(
+    evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Remove an evidence item (its file is deleted; git keeps the history)."""
+    from qiframe import store
+
+    item = store.remove_evidence(store.find_root(evaluation), evidence_id)
+    done(f"{item.id}: removed ({item.title})")

@@ -1,0 +1,93 @@
+"""The `qiframe` command and its one error boundary.
+
+Expected errors (`QiframeError`, usage errors) print one line and exit 2; anything unexpected prints one
+line with a hint and exits 3, unless --debug asks for the traceback; Ctrl-C exits 130.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from qiframe import __version__
+
+app = typer.Typer(
+    name="qiframe",
+    help="Self-evaluation against quality-indicator frameworks: evidence, grades, checks and exports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qiframe {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show the Python traceback of an unexpected error."),
+) -> None:
+    """Self-evaluation against quality-indicator frameworks: evidence, grades, checks and exports."""
+    _state["debug"] = debug
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point of the console script: the error boundary around the typer app."""
+    import click
+
+    from qiframe.errors import QiframeError
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="qiframe", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except QiframeError as exc:
+        if debug:
+            raise
+        _error(str(exc))
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        if exc.ctx is not None:
+            typer.echo(exc.ctx.get_usage(), err=True)
+        _error(exc.format_message())
+        sys.exit(2)
+    except click.ClickException as exc:
+        _error(exc.format_message())
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.Abort):
+        _error("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc}. Run again with --debug for the traceback, "
+               "and report it with that output.")
+        sys.exit(3)
+
+
+def _error(message: str) -> None:
+    typer.echo(f"qiframe: error: {message}", err=True)
+
+
+def _register() -> None:
+    from qiframe.cli import register
+
+    register.all_commands(app)
+
+
+_register()

@@ -1,0 +1,15 @@
+"""Every command group of the CLI, attached in one place."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+# Each module has `register(app)`, adding its commands or its group to the app.
+MODULES = ("frameworks", "evaluation", "evidence")
+
+
+def all_commands(app: typer.Typer) -> None:
+    for name in MODULES:
+        importlib.import_module(f"qiframe.cli.{name}").register(app)

@@ -1,0 +1,318 @@
+"""Finding, validating and loading frameworks and their programmes.
+
+Frameworks are found in the bundled folder and in any `frameworks/` folder of the workspace (the folder
+holding the evaluation and its ancestors); a workspace file overrides a bundled one with the same id.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qiframe import model, schemas, yamlio
+from qiframe.errors import InputError, NotFound
+
+
+def bundled_dir() -> Path:
+    """The frameworks shipped with qiframe: inside the wheel, or the source tree's top-level folder."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "bundled_frameworks"
+    return packaged if packaged.is_dir() else here.parents[1] / "frameworks"
+
+
+def workspace_dirs(start: str | os.PathLike | None = None) -> list[Path]:
+    """`frameworks/` folders beside the evaluation or the current folder and their ancestors, nearest first."""
+    start_path = Path(start or os.getcwd()).resolve()
+    bundled = bundled_dir().resolve()
+    found = []
+    for folder in (start_path, *start_path.parents):
+        candidate = folder / "frameworks"
+        if candidate.is_dir() and candidate.resolve() != bundled:
+            found.append(candidate)
+    return found
+
+
+@dataclass(frozen=True)
+class Found:
+    """A framework file found on the search path."""
+
+    id: str
+    """The framework id read from the file."""
+    path: Path
+    """The file."""
+    origin: str
+    """"bundled" or "workspace"."""
+
+
+def discover(start: str | os.PathLike | None = None) -> dict[str, Found]:
+    """Every framework id and the file that defines it; nearer workspace folders win."""
+    result: dict[str, Found] = {}
+    searched = [(bundled_dir(), "bundled")] + [(d, "workspace") for d in reversed(workspace_dirs(start))]
+    for folder, origin in searched:
+        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+            data = yamlio.load(path)
+            fid = data.get("id") if isinstance(data, dict) else None
+            if isinstance(fid, str):
+                result[fid] = Found(fid, path, origin)
+    return result
+
+
+def load(framework_id: str, start: str | os.PathLike | None = None) -> model.Framework:
+    """The framework with this id, validated."""
+    found = discover(start)
+    if framework_id not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise NotFound(f"unknown framework {framework_id!r} (known: {known})")
+    entry = found[framework_id]
+    return load_file(entry.path, origin=entry.origin)
+
+
+def load_file(path: str | os.PathLike, origin: str = "workspace") -> model.Framework:
+    """Load and validate one framework file; the first problem is raised, located."""
+    path = Path(path)
+    data = yamlio.load(path)
+    issues = problems(data, path)
+    if issues:
+        raise issues[0]
+    return build(data, path, origin)
+
+
+def validate_file(path: str | os.PathLike) -> list[InputError]:
+    """Every problem of one framework file: YAML, schema and meaning."""
+    try:
+        data = yamlio.load(path)
+    except InputError as exc:
+        return [exc]
+    return problems(data, path)
+
+
+def problems(data: Any, path: str | os.PathLike) -> list[InputError]:
+    """Schema problems first; the meaning is checked only on data of the right shape."""
+    if not isinstance(data, dict):
+        return [InputError("a framework file must be a mapping of fields", path, 1, 1)]
+    found = schemas.problems(data, "framework", path)
+    if found:
+        return found
+    return [InputError(message, path, *yamlio.locate(path, where)) for where, message in meaning(data)]
+
+
+def meaning(data: dict) -> list[tuple[tuple, str]]:
+    """Problems a schema cannot express, as (JSON path, message) pairs."""
+    out: list[tuple[tuple, str]] = []
+
+    def unique(items: list, key: str, where: tuple, what: str) -> set:
+        seen: set = set()
+        for i, item in enumerate(items):
+            value = item[key]
+            if value in seen:
+                out.append(((*where, i, key), f"duplicate {what} {value!r}"))
+            seen.add(value)
+        return seen
+
+    levels = data["scale"]["levels"]
+    values = unique(levels, "value", ("scale", "levels"), "scale value")
+    labels: set = set()
+    for i, level in enumerate(levels):
+        label = level["label"].casefold()
+        if label in labels:
+            out.append((("scale", "levels", i, "label"), f"duplicate scale label {level['label']!r}"))
+        labels.add(label)
+    for i in range(1, len(levels)):
+        if levels[i]["value"] >= levels[i - 1]["value"]:
+            out.append((("scale", "levels", i, "value"),
+                        "scale levels must be listed best first, with values strictly decreasing"))
+            break
+    threshold = data["scale"].get("threshold")
+    if threshold is not None and threshold not in values:
+        out.append((("scale", "threshold"), f"threshold {threshold} is not a value of the scale"))
+
+    out.extend(band_problems(data["quantity_terms"]["bands"]))
+
+    unique(data["key_questions"], "id", ("key_questions",), "key question id")
+    indicator_ids: set = set()
+    for k, kq in enumerate(data["key_questions"]):
+        for i, ind in enumerate(kq["indicators"]):
+            where = ("key_questions", k, "indicators", i)
+            if ind["id"] in indicator_ids:
+                out.append(((*where, "id"), f"duplicate indicator id {ind['id']!r}"))
+            indicator_ids.add(ind["id"])
+            for j, illustration in enumerate(ind.get("illustrations", [])):
+                if illustration["level"] not in values:
+                    out.append(((*where, "illustrations", j, "level"),
+                                f"illustration level {illustration['level']} is not a value of the scale"))
+
+    programmes = data.get("programmes", [])
+    unique(programmes, "id", ("programmes",), "programme id")
+    for p, prog in enumerate(programmes):
+        where = ("programmes", p)
+        suites = prog.get("suites", [])
+        suite_ids = unique(suites, "id", (*where, "suites"), "suite id")
+        for s, suite in enumerate(suites):
+            if suite["id"] in indicator_ids:
+                out.append(((*where, "suites", s, "id"), f"suite id {suite['id']!r} is also an indicator id"))
+            for n, ref in enumerate(suite["indicators"]):
+                if ref not in indicator_ids:
+                    out.append(((*where, "suites", s, "indicators", n), f"unknown indicator {ref!r}"))
+        unique(prog["units"], "id", (*where, "units"), "unit id")
+        for u, unit in enumerate(prog["units"]):
+            for n, ref in enumerate(unit["indicators"]):
+                if ref not in indicator_ids:
+                    out.append(((*where, "units", u, "indicators", n), f"unknown indicator {ref!r}"))
+        for n, ref in enumerate(prog.get("scope", [])):
+            if ref not in indicator_ids:
+                out.append(((*where, "scope", n), f"unknown indicator {ref!r}"))
+        graded_seen: set = set()
+        for n, ref in enumerate(prog["graded"]):
+            if ref not in indicator_ids and ref not in suite_ids:
+                out.append(((*where, "graded", n), f"unknown indicator or suite {ref!r}"))
+            if ref in graded_seen:
+                out.append(((*where, "graded", n), f"{ref!r} is listed twice"))
+            graded_seen.add(ref)
+        questions = prog.get("statement", {}).get("questions", [])
+        unique(questions, "id", (*where, "statement", "questions"), "question id")
+    return out
+
+
+def band_problems(bands: list[dict]) -> list[tuple[tuple, str]]:
+    """Quantity bands, in the order listed, must cover 0-100% exactly once."""
+    out: list[tuple[tuple, str]] = []
+    at, covered = 0.0, False  # `covered`: whether the point `at` itself already belongs to a band
+    for i, band in enumerate(bands):
+        where = ("quantity_terms", "bands", i)
+        lo, hi = band["lower"], band["upper"]
+        lo_in, hi_in = band.get("lower_inclusive", True), band.get("upper_inclusive", False)
+        if lo > hi or (lo == hi and not (lo_in and hi_in)):
+            out.append((where, f"band {band['term']!r} is empty"))
+            return out
+        if lo != at or lo_in == covered:
+            if lo > at or (lo == at and not lo_in and not covered):
+                gap = f"{at:g}%" if lo == at else f"{at:g}% to {lo:g}%"
+                out.append(((*where, "lower"), f"gap before band {band['term']!r}: {gap} is in no band"))
+            else:
+                out.append(((*where, "lower"), f"band {band['term']!r} overlaps the band before it"))
+            return out
+        at, covered = hi, hi_in
+    if at != 100 or not covered:
+        where = ("quantity_terms", "bands", len(bands) - 1, "upper") if bands else ("quantity_terms",)
+        out.append((where, "the bands must reach 100% inclusive"))
+    return out
+
+
+def _prov(data: dict | None) -> model.Provenance:
+    data = data or {"status": "unconfirmed"}
+    return model.Provenance(data["status"], data.get("source", ""))
+
+
+def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> model.Framework:
+    """Dataclasses from validated framework data."""
+    scale = model.Scale(
+        id=data["scale"]["id"],
+        levels=tuple(
+            model.Level(lv["value"], lv["label"], lv.get("descriptor", ""), lv.get("description", ""),
+                        tuple(lv.get("expects", ())))
+            for lv in data["scale"]["levels"]
+        ),
+        threshold=data["scale"].get("threshold"),
+    )
+    qt = data["quantity_terms"]
+    terms = model.QuantityTerms(
+        bands=tuple(
+            model.QuantityBand(b["term"], float(b["lower"]), float(b["upper"]), b.get("lower_inclusive", True),
+                               b.get("upper_inclusive", False), b.get("note", ""))
+            for b in qt["bands"]
+        ),
+        rounding=qt.get("rounding", "none"),
+        provenance=_prov(qt.get("provenance")),
+    )
+    indicators: dict[str, model.Indicator] = {}
+    key_questions = []
+    for kq in data["key_questions"]:
+        for ind in kq["indicators"]:
+            indicators[ind["id"]] = model.Indicator(
+                id=ind["id"], title=ind["title"], key_question=kq["id"], provenance=_prov(ind["provenance"]),
+                area=ind.get("area", ""),
+                themes=tuple(model.Theme(t["title"], _prov(t["provenance"])) for t in ind.get("themes", [])),
+                illustrations=tuple((il["level"], il["text"]) for il in ind.get("illustrations", [])),
+                challenge_questions=tuple(ind.get("challenge_questions", [])),
+            )
+        key_questions.append(model.KeyQuestion(kq["id"], kq["title"], _prov(kq["provenance"]),
+                                               tuple(i["id"] for i in kq["indicators"])))
+    programmes = []
+    for prog in data.get("programmes", []):
+        statement = prog.get("statement", {})
+        programmes.append(model.Programme(
+            id=prog["id"], title=prog["title"], provenance=_prov(prog["provenance"]),
+            units=tuple(model.Unit(u["id"], u["title"], tuple(u["indicators"]), _prov(u["provenance"]))
+                        for u in prog["units"]),
+            graded=tuple(prog["graded"]),
+            suites=tuple(model.Suite(s["id"], s["title"], tuple(s["indicators"])) for s in prog.get("suites", [])),
+            questions=tuple(model.Question(q["id"], q["text"], q.get("cites_evidence", False))
+                            for q in statement.get("questions", [])),
+            word_limit=statement.get("word_limit"),
+            page_limit=statement.get("page_limit"),
+            scope=tuple(prog.get("scope", ())),
+        ))
+    return model.Framework(
+        id=data["id"], title=data["title"], publisher=data["publisher"], edition=data["edition"],
+        published=str(data["published"]), source=data["source"], reuse=data["reuse"], scale=scale,
+        quantity_terms=terms, key_questions=tuple(key_questions), indicators=indicators,
+        programmes=tuple(programmes), origin=origin, path=os.fspath(path),
+    )
+
+
+def programme(framework: model.Framework, programme_id: str) -> model.Programme:
+    """A programme of the framework, or a NotFound naming the ones it has."""
+    found = framework.programme(programme_id)
+    if found is None:
+        known = ", ".join(p.id for p in framework.programmes) or "none"
+        raise NotFound(f"framework {framework.id!r} has no programme {programme_id!r} (known: {known})")
+    return found
+
+
+def as_json(framework: model.Framework, programme_id: str | None = None) -> dict:
+    """The framework as JSON-ready data for `frameworks show --format json`."""
+    prog = framework.programme(programme_id) if programme_id else None
+    return {
+        "id": framework.id,
+        "title": framework.title,
+        "publisher": framework.publisher,
+        "edition": framework.edition,
+        "published": framework.published,
+        "origin": framework.origin,
+        "scale": {
+            "id": framework.scale.id,
+            "threshold": framework.scale.threshold,
+            "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor,
+                        "description": lv.description} for lv in framework.scale.levels],
+        },
+        "quantity_terms": {
+            "rounding": framework.quantity_terms.rounding,
+            "provenance": _prov_json(framework.quantity_terms.provenance),
+            "bands": [{"term": b.term, "lower": b.lower, "upper": b.upper, "lower_inclusive": b.lower_inclusive,
+                       "upper_inclusive": b.upper_inclusive, "interval": b.describe(), "note": b.note}
+                      for b in framework.quantity_terms.bands],
+        },
+        "key_questions": [{"id": k.id, "title": k.title, "provenance": _prov_json(k.provenance),
+                           "indicators": list(k.indicators)} for k in framework.key_questions],
+        "indicators": [
+            {"id": i.id, "title": i.title, "key_question": i.key_question, "area": i.area,
+             "provenance": _prov_json(i.provenance),
+             "themes": [{"title": t.title, "provenance": _prov_json(t.provenance)} for t in i.themes],
+             "graded": bool(prog and prog.grading_unit(i.id))}
+            for i in framework.indicators.values()
+        ],
+        "programmes": [
+            {"id": p.id, "title": p.title, "graded": list(p.graded),
+             "suites": [{"id": s.id, "title": s.title, "indicators": list(s.indicators)} for s in p.suites],
+             "units": [{"id": u.id, "title": u.title, "indicators": list(u.indicators)} for u in p.units],
+             "questions": [{"id": q.id, "text": q.text} for q in p.questions],
+             "word_limit": p.word_limit, "page_limit": p.page_limit}
+            for p in framework.programmes
+        ],
+    }
+
+
+def _prov_json(p: model.Provenance) -> dict:
+    return {"status": p.status, "source": p.source}

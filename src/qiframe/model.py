@@ -1,0 +1,586 @@
+"""The concepts of qiframe as frozen dataclasses.
+
+These are plain values: loading and saving live in `frameworks` and `store`, so every other module (checks,
+exports, analysis) works on these types alone and can be tested without files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Where a title or theme was confirmed. Users see the non-confirmed ones marked so they can check them.
+PROVENANCE_STATUSES = ("confirmed", "unofficial", "unconfirmed", "disputed")
+
+# The four kinds of evidence used to triangulate a judgement.
+SOURCES = ("data", "views", "observation", "documentation")
+SOURCE_LABELS = {
+    "data": "quantitative data",
+    "views": "people's views",
+    "observation": "direct observation",
+    "documentation": "documentation",
+}
+
+EVIDENCE_KINDS = (
+    "case-file-audit",
+    "survey",
+    "focus-group",
+    "interview",
+    "performance-data",
+    "policy-document",
+    "plan",
+    "minutes",
+    "observation",
+    "case-study",
+    "report",
+    "other",
+)
+
+ASSESSMENT_STATUSES = ("not-started", "in-progress", "draft", "agreed")
+ACTION_STATUSES = ("not-started", "in-progress", "done", "dropped")
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a piece of framework text came from and how sure we are of it."""
+
+    status: str
+    """One of PROVENANCE_STATUSES."""
+    source: str = ""
+    """Free text naming the source (document, page, web page)."""
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One level of a grading scale."""
+
+    value: int
+    """The number recorded for the level; higher is better."""
+    label: str
+    """The word used for the level, e.g. "Good"."""
+    descriptor: str = ""
+    """The short published descriptor, e.g. "Important strengths, with some areas for improvement"."""
+    description: str = ""
+    """A longer description in the project's own words."""
+    expects: tuple[str, ...] = ()
+    """What an assessment at this level should record: "strengths" and/or "improvements"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """An ordered grading scale; nothing assumes six levels or the numbers 1-6."""
+
+    id: str
+    """Identifier of the scale."""
+    levels: tuple[Level, ...]
+    """Levels from best to worst."""
+    threshold: int | None = None
+    """The value of the lowest level that counts as "good or better" in summaries; None if not set."""
+
+    def level(self, value: int) -> Level | None:
+        for level in self.levels:
+            if level.value == value:
+                return level
+        return None
+
+    def parse(self, text: str | int) -> Level | None:
+        """The level named by a value or a label (case- and space-insensitive), or None."""
+        if isinstance(text, bool):
+            return None
+        if isinstance(text, int):
+            return self.level(text)
+        key = " ".join(str(text).split()).casefold()
+        if not key:
+            return None
+        for level in self.levels:
+            if key == str(level.value) or key == level.label.casefold():
+                return level
+        return None
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(level.value for level in self.levels)
+
+    def rank(self, value: int) -> int:
+        """Position of a value counted from the worst level (0) upwards: differences are in levels."""
+        ordered = sorted(self.values)
+        return ordered.index(value)
+
+    @property
+    def default_threshold(self) -> int:
+        """The threshold, or the value of the middle-upper level when the scale names none."""
+        if self.threshold is not None:
+            return self.threshold
+        ordered = sorted(self.values)
+        return ordered[len(ordered) // 2]
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityBand:
+    """One quantity term and the exact interval of percentages it covers."""
+
+    term: str
+    """The words, e.g. "the majority"."""
+    lower: float
+    """Lower bound, percent."""
+    upper: float
+    """Upper bound, percent."""
+    lower_inclusive: bool = True
+    """Whether the lower bound itself belongs to the band."""
+    upper_inclusive: bool = False
+    """Whether the upper bound itself belongs to the band."""
+    note: str = ""
+    """Anything the user should know about this band (e.g. an ambiguity in the published table)."""
+
+    def contains(self, percent: float) -> bool:
+        above = percent > self.lower or (self.lower_inclusive and percent == self.lower)
+        below = percent < self.upper or (self.upper_inclusive and percent == self.upper)
+        return above and below
+
+    def describe(self) -> str:
+        left = "[" if self.lower_inclusive else "("
+        right = "]" if self.upper_inclusive else ")"
+        return f"{left}{_num(self.lower)}%, {_num(self.upper)}%{right}"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityTerms:
+    """A framework's table of quantity terms."""
+
+    bands: tuple[QuantityBand, ...]
+    """Bands in ascending order; together they cover 0-100% with no gap or overlap."""
+    rounding: str = "none"
+    """How a proportion is rounded before banding: "none" (exact) or "integer" (half up to whole percent)."""
+    provenance: Provenance = field(default_factory=lambda: Provenance("unconfirmed"))
+    """Where the table came from."""
+
+    def band(self, percent: float) -> QuantityBand:
+        for band in self.bands:
+            if band.contains(percent):
+                return band
+        raise ValueError(f"{percent}% is outside the quantity terms")
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A theme within an indicator; themes are not graded."""
+
+    title: str
+    """The theme's title."""
+    provenance: Provenance
+    """Where the title was confirmed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A quality indicator."""
+
+    id: str
+    """Identifier, e.g. "2.1" or "children-progress"."""
+    title: str
+    """The indicator's title."""
+    key_question: str
+    """Id of the key question (or category) holding it."""
+    provenance: Provenance
+    """Where the title was confirmed."""
+    area: str = ""
+    """Optional grouping between key question and indicator (the CI framework's numbered areas)."""
+    themes: tuple[Theme, ...] = ()
+    """Themes, in order."""
+    illustrations: tuple[tuple[int, str], ...] = ()
+    """(level value, text in the project's own words) pairs."""
+    challenge_questions: tuple[str, ...] = ()
+    """Questions a team asks itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyQuestion:
+    """A key question or category holding indicators."""
+
+    id: str
+    """Identifier, e.g. "B" or "leadership-and-management"."""
+    title: str
+    """The question or category title."""
+    provenance: Provenance
+    """Where the title was confirmed."""
+    indicators: tuple[str, ...]
+    """Ids of its indicators, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question every organising unit of a position statement must answer."""
+
+    id: str
+    """Identifier used as the key in statement files, e.g. "now"."""
+    text: str
+    """The question, e.g. "How good are we now?"."""
+    cites_evidence: bool = False
+    """Whether the answer is expected to cite evidence (the `uncited-claim` rule)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """An organising unit of a programme: an inspection question or statement."""
+
+    id: str
+    """Identifier, e.g. "S1"."""
+    title: str
+    """The question or statement."""
+    indicators: tuple[str, ...]
+    """Indicators it draws on."""
+    provenance: Provenance
+    """Where the wording was confirmed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    """Indicators graded together as one, e.g. leadership 9.1-9.4."""
+
+    id: str
+    """Identifier, e.g. "leadership"."""
+    title: str
+    """Title, e.g. "Leadership and direction"."""
+    indicators: tuple[str, ...]
+    """The indicators it covers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """An inspection programme or other lens on a framework."""
+
+    id: str
+    """Identifier, e.g. "risk-of-harm-2021"."""
+    title: str
+    """Title."""
+    provenance: Provenance
+    """Where the programme's facts were confirmed."""
+    units: tuple[Unit, ...]
+    """Organising units, in order."""
+    graded: tuple[str, ...]
+    """Graded indicator and suite ids."""
+    suites: tuple[Suite, ...] = ()
+    """Suites graded as one."""
+    questions: tuple[Question, ...] = ()
+    """Questions each unit of the position statement answers."""
+    word_limit: int | None = None
+    """Word limit of the whole position statement."""
+    page_limit: int | None = None
+    """Page limit of the whole position statement."""
+    scope: tuple[str, ...] = ()
+    """Indicators in scope; empty means the whole framework."""
+
+    def suite(self, id: str) -> Suite | None:
+        return next((s for s in self.suites if s.id == id), None)
+
+    @property
+    def graded_indicators(self) -> tuple[str, ...]:
+        """Every indicator that receives a grade, with suites expanded."""
+        out: list[str] = []
+        for gid in self.graded:
+            suite = self.suite(gid)
+            out.extend(suite.indicators if suite else (gid,))
+        return tuple(out)
+
+    def grading_unit(self, indicator: str) -> str | None:
+        """The graded id (an indicator or suite) that covers an indicator, or None."""
+        for gid in self.graded:
+            suite = self.suite(gid)
+            if gid == indicator or (suite and indicator in suite.indicators):
+                return gid
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """A quality-indicator framework."""
+
+    id: str
+    """Identifier, e.g. "ci-care-protection-2019"."""
+    title: str
+    """Title."""
+    publisher: str
+    """Publisher."""
+    edition: str
+    """Edition or version."""
+    published: str
+    """Publication date as written (year, year-month or date)."""
+    source: str
+    """Where the framework text can be found."""
+    reuse: str
+    """A note on reuse of the framework's text."""
+    scale: Scale
+    """The grading scale."""
+    quantity_terms: QuantityTerms
+    """The quantity-term bands."""
+    key_questions: tuple[KeyQuestion, ...]
+    """Key questions or categories, in order."""
+    indicators: dict[str, Indicator]
+    """Indicators by id, in framework order."""
+    programmes: tuple[Programme, ...] = ()
+    """Programmes defined on this framework."""
+    origin: str = "bundled"
+    """Where it was found: "bundled" or "workspace"."""
+    path: str = ""
+    """The file it was loaded from."""
+
+    def programme(self, id: str) -> Programme | None:
+        return next((p for p in self.programmes if p.id == id), None)
+
+    def key_question(self, id: str) -> KeyQuestion | None:
+        return next((k for k in self.key_questions if k.id == id), None)
+
+    @property
+    def unconfirmed_count(self) -> int:
+        """How many indicator and theme titles are not confirmed by an official source."""
+        count = 0
+        for ind in self.indicators.values():
+            count += not ind.provenance.confirmed
+            count += sum(not t.provenance.confirmed for t in ind.themes)
+        return count
+
+    @property
+    def title_count(self) -> int:
+        return sum(1 + len(ind.themes) for ind in self.indicators.values())
+
+
+# --- an evaluation -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One evaluator's proposed grade, before moderation."""
+
+    by: str
+    """Who proposed it."""
+    grade: int
+    """The proposed level value."""
+    date: str = ""
+    """When, ISO date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The assessment of one indicator (or suite) in an evaluation."""
+
+    indicator: str
+    """The indicator (or suite) id."""
+    lead: str = ""
+    """Who leads it."""
+    contributors: tuple[str, ...] = ()
+    """Who contributes."""
+    status: str = "not-started"
+    """One of ASSESSMENT_STATUSES."""
+    grade: int | None = None
+    """The agreed level value, or None."""
+    proposed: tuple[Proposal, ...] = ()
+    """Proposed grades from individual evaluators."""
+    rationale: str = ""
+    """Why the grade was given."""
+    strengths: tuple[str, ...] = ()
+    """Strengths."""
+    improvements: tuple[str, ...] = ()
+    """Areas for improvement."""
+    next_steps: tuple[str, ...] = ()
+    """Next steps."""
+    path: str = ""
+    """The file it was loaded from (relative to the evaluation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One evidence item of the register."""
+
+    id: str
+    """Stable id, e.g. "E-k3m9qx"."""
+    title: str
+    """Title."""
+    summary: str = ""
+    """What it shows."""
+    kind: str = "other"
+    """One of EVIDENCE_KINDS."""
+    source: str = "documentation"
+    """Triangulation source: one of SOURCES."""
+    date: str = ""
+    """ISO date (or start of the period)."""
+    date_to: str = ""
+    """ISO end of the period, if it covers one."""
+    agency: str = ""
+    """The agency it comes from."""
+    owner: str = ""
+    """Who holds it."""
+    location: str = ""
+    """URL or path; never opened by qiframe."""
+    indicators: tuple[str, ...] = ()
+    """Indicators it supports."""
+    themes: tuple[str, ...] = ()
+    """Themes it supports, as "INDICATOR: theme title"."""
+    units: tuple[str, ...] = ()
+    """Programme units it supports."""
+    submission: bool = False
+    """Whether it goes into the inspection submission."""
+    personal_data: bool = False
+    """Whether it may contain personal data."""
+    path: str = ""
+    """The file it was loaded from (relative to the evaluation)."""
+
+    @property
+    def end_date(self) -> str:
+        return self.date_to or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """How an action's progress is measured."""
+
+    name: str = ""
+    """What is measured."""
+    unit: str = ""
+    """Unit, e.g. "%"."""
+    baseline: float | None = None
+    """Value at the start."""
+    target: float | None = None
+    """Value aimed for."""
+    current: float | None = None
+    """Latest value."""
+    as_of: str = ""
+    """ISO date of the latest value."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressNote:
+    """A dated note of what has been done."""
+
+    date: str
+    """ISO date."""
+    text: str
+    """What was done."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An improvement action."""
+
+    id: str
+    """Stable id, e.g. "A-x7p2qd"."""
+    title: str
+    """What we said we would do."""
+    indicator: str = ""
+    """The indicator it answers."""
+    improvement: str = ""
+    """The area for improvement it answers."""
+    owner: str = ""
+    """Who owns it."""
+    due: str = ""
+    """ISO due date."""
+    status: str = "not-started"
+    """One of ACTION_STATUSES."""
+    measure: Measure | None = None
+    """How progress is measured."""
+    progress: tuple[ProgressNote, ...] = ()
+    """What we have done."""
+    path: str = ""
+    """The file it was loaded from (relative to the evaluation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalGrade:
+    """A grade given by an inspection."""
+
+    indicator: str
+    """The indicator or suite graded."""
+    grade: int
+    """The level value."""
+    source: str = ""
+    """The inspection or report."""
+    date: str = ""
+    """ISO date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of the position statement: a programme unit's answers."""
+
+    unit: str
+    """The unit id."""
+    answers: dict[str, str]
+    """Answers by question id."""
+    draft: bool = False
+    """Whether the text is a machine draft not yet edited by a person."""
+    path: str = ""
+    """The file it was loaded from (relative to the evaluation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """The evaluation's metadata and settings (evaluation.yaml)."""
+
+    title: str
+    """Title of the evaluation."""
+    framework: str
+    """Framework id."""
+    programme: str = ""
+    """Programme id, if any."""
+    organisation: str = ""
+    """The partnership or establishment."""
+    period_from: str = ""
+    """ISO start of the period evaluated."""
+    period_to: str = ""
+    """ISO end of the period evaluated."""
+    date: str = ""
+    """ISO date of the evaluation (used for evidence age); defaults to period_to."""
+    team: tuple[str, ...] = ()
+    """Members of the team."""
+    checks: dict = field(default_factory=dict)
+    """Check settings by rule id (raw mapping from the file)."""
+    suppress: tuple[dict, ...] = ()
+    """Suppressions: mappings with rule, item and reason."""
+    external: tuple[ExternalGrade, ...] = ()
+    """Grades given by an inspection."""
+
+    @property
+    def evaluation_date(self) -> str:
+        return self.date or self.period_to
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """One self-evaluation, loaded whole."""
+
+    root: str
+    """The evaluation folder."""
+    metadata: Metadata
+    """evaluation.yaml."""
+    framework: Framework
+    """The framework it uses."""
+    assessments: dict[str, Assessment]
+    """Assessments by indicator id."""
+    evidence: dict[str, Evidence]
+    """Evidence items by id."""
+    actions: dict[str, Action] = field(default_factory=dict)
+    """Actions by id."""
+    sections: dict[str, Section] = field(default_factory=dict)
+    """Position statement sections by unit id."""
+
+    @property
+    def programme(self) -> Programme | None:
+        return self.framework.programme(self.metadata.programme) if self.metadata.programme else None
+
+    def evidence_for(self, indicator: str) -> list[Evidence]:
+        return [e for e in self.evidence.values() if indicator in e.indicators]
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO date, or None when empty or not a date."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

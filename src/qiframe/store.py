@@ -1,0 +1,397 @@
+"""Reading and writing an evaluation folder.
+
+    evaluation.yaml          metadata and settings
+    indicators/<id>.yaml     one assessment per indicator (or suite graded as one)
+    evidence/<id>.yaml       one evidence item per file
+    actions/<id>.yaml        one improvement action per file
+    statement/<unit>.yaml    one position statement section per programme unit
+    .qiframe/                local copies of the schemas, the parse cache and the lock (not shared)
+
+One file per item means two people adding different items on separate branches never conflict. Every
+write takes the evaluation's lock, edits one file round-trip (keeping comments) and replaces it
+atomically; a write that fails validation leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from qiframe import frameworks, model, schemas, yamlio
+from qiframe.errors import InputError, NotFound
+
+EVALUATION_FILE = "evaluation.yaml"
+FOLDERS = {"indicator": "indicators", "evidence": "evidence", "action": "actions", "section": "statement"}
+ID_FIELDS = {"indicator": "indicator", "evidence": "id", "action": "id", "section": "unit"}
+PRIVATE = ".qiframe"
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids are read aloud and typed
+ID_PREFIX = {"evidence": "E-", "action": "A-"}
+DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
+EVIDENCE_FIELDS = ("id", "title", "summary", "kind", "source", "date", "date_to", "agency", "owner", "location",
+                   "indicators", "themes", "units", "submission", "personal_data")
+ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
+                     "strengths", "improvements", "next_steps")
+
+
+# --- finding -----------------------------------------------------------------------------------------
+
+
+def find_root(evaluation: str | os.PathLike | None = None) -> Path:
+    """The evaluation folder: the one given, or the one containing the current folder."""
+    if evaluation is not None:
+        root = Path(evaluation)
+        if not (root / EVALUATION_FILE).is_file():
+            raise InputError(f"not an evaluation folder (no {EVALUATION_FILE})", root)
+        return root
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / EVALUATION_FILE).is_file():
+            return folder
+    raise InputError("no evaluation here: run inside an evaluation folder or pass -e/--evaluation DIR "
+                     "(start one with `qiframe init`)")
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+
+def load(root: str | os.PathLike) -> model.Evaluation:
+    """The whole evaluation, validated. Unchanged files come from the parse cache."""
+    root = Path(root)
+    meta_data = _read(root / EVALUATION_FILE, "evaluation")
+    metadata = build_metadata(meta_data)
+    framework = frameworks.load(metadata.framework, start=root)
+    if metadata.programme:
+        frameworks.programme(framework, metadata.programme)
+    cache = yamlio.ParseCache(root / PRIVATE / "cache.json")
+    seen: set[str] = set()
+
+    def items(kind: str) -> Iterator[tuple[str, dict]]:
+        folder = root / FOLDERS[kind]
+        if not folder.is_dir():
+            return
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
+        for name in names:
+            path = folder / name
+            key = f"{FOLDERS[kind]}/{name}"
+            seen.add(key)
+            stat = path.stat()
+            data = cache.get(key, stat)
+            if data is None:
+                data = _read(path, kind)
+                _check_name(path, kind, data)
+                cache.put(key, stat, data)
+            yield key, data
+
+    assessments = {}
+    for key, d in items("indicator"):
+        assessments[d["indicator"]] = build_assessment(d, key)
+    evidence = {d["id"]: build_evidence(d, key) for key, d in items("evidence")}
+    actions = {d["id"]: build_action(d, key) for key, d in items("action")}
+    sections = {d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
+                for key, d in items("section")}
+    cache.keep_only(seen)
+    cache.save()
+    return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections)
+
+
+def _read(path: Path, schema_name: str) -> dict:
+    data = yamlio.load(path)
+    if data is None:
+        raise InputError("the file is empty", path, 1, 1)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of fields", path, 1, 1)
+    schemas.validate(data, schema_name, path)
+    return data
+
+
+def _check_name(path: Path, kind: str, data: dict) -> None:
+    field = ID_FIELDS[kind]
+    if data[field] != path.stem:
+        line, col = yamlio.locate(path, (field,))
+        raise InputError(f"{field} {data[field]!r} does not match the file name {path.name!r}", path, line, col)
+
+
+def build_metadata(d: dict) -> model.Metadata:
+    period = d.get("period", {})
+    return model.Metadata(
+        title=d["title"], framework=d["framework"], programme=d.get("programme", ""),
+        organisation=d.get("organisation", ""), period_from=period.get("from", ""), period_to=period.get("to", ""),
+        date=d.get("date", ""), team=tuple(d.get("team", ())), checks=dict(d.get("checks", {})),
+        suppress=tuple(d.get("suppress", ())),
+        external=tuple(model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
+                       for x in d.get("external", ())),
+    )
+
+
+def build_assessment(d: dict, path: str = "") -> model.Assessment:
+    return model.Assessment(
+        indicator=d["indicator"], lead=d.get("lead") or "", contributors=tuple(d.get("contributors", ())),
+        status=d.get("status", "not-started"), grade=d.get("grade"),
+        proposed=tuple(model.Proposal(p["by"], p["grade"], p.get("date", "")) for p in d.get("proposed", ())),
+        rationale=(d.get("rationale") or "").strip(), strengths=tuple(d.get("strengths", ())),
+        improvements=tuple(d.get("improvements", ())), next_steps=tuple(d.get("next_steps", ())), path=path,
+    )
+
+
+def build_evidence(d: dict, path: str = "") -> model.Evidence:
+    return model.Evidence(
+        id=d["id"], title=d["title"], summary=(d.get("summary") or "").strip(), kind=d.get("kind", "other"),
+        source=d.get("source", "documentation"), date=d.get("date", ""), date_to=d.get("date_to", ""),
+        agency=d.get("agency", ""), owner=d.get("owner", ""), location=d.get("location", ""),
+        indicators=tuple(d.get("indicators", ())), themes=tuple(d.get("themes", ())),
+        units=tuple(d.get("units", ())), submission=d.get("submission", False),
+        personal_data=d.get("personal_data", False), path=path,
+    )
+
+
+def build_action(d: dict, path: str = "") -> model.Action:
+    m = d.get("measure")
+    measure = model.Measure(m.get("name", ""), m.get("unit", ""), m.get("baseline"), m.get("target"),
+                            m.get("current"), m.get("as_of", "")) if m else None
+    return model.Action(
+        id=d["id"], title=d["title"], indicator=d.get("indicator", ""), improvement=d.get("improvement", ""),
+        owner=d.get("owner", ""), due=d.get("due", ""), status=d.get("status", "not-started"), measure=measure,
+        progress=tuple(model.ProgressNote(p["date"], p["text"]) for p in d.get("progress", ())), path=path,
+    )
+
+
+def evidence_record(e: model.Evidence) -> dict:
+    """An evidence item as file fields, in the stable order, leaving out empty values."""
+    values = {f: getattr(e, f) for f in EVIDENCE_FIELDS}
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()
+            if v not in ("", (), None) and not (k in ("submission", "personal_data") and v is False)}
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def writing(root: str | os.PathLike) -> Iterator[None]:
+    """Hold the evaluation's lock; every write of qiframe's happens inside one."""
+    root = Path(root)
+    with yamlio.locked(root / PRIVATE / "lock"):
+        _ensure_private(root)
+        yield
+
+
+def _ensure_private(root: Path) -> None:
+    """Local copies of the schemas (for editors, offline) and a .gitignore for the private files."""
+    private = root / PRIVATE
+    for name in schemas.NAMES:
+        if name == "framework":
+            continue
+        target = private / "schemas" / f"{name}.schema.json"
+        text = (schemas.SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8")
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            yamlio.atomic_write(target, text)
+    ignore = private / ".gitignore"
+    if not ignore.is_file():
+        yamlio.atomic_write(ignore, "# qiframe's cache and lock are per machine\ncache.json\nlock\n")
+
+
+def header(kind: str) -> str:
+    depth = 0 if kind == "evaluation" else 1
+    return yamlio.schema_header(kind, depth)
+
+
+def _dated(value: Any, key: str | None = None) -> Any:
+    """ISO date strings as dates in known date fields, so they are written unquoted."""
+    if isinstance(value, dict):
+        return {k: _dated(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dated(v) for v in value]
+    if key in DATE_FIELDS and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value)
+    return value
+
+
+def write_new(path: Path, kind: str, data: dict) -> None:
+    """Validate and write a new file (the caller holds the lock)."""
+    schemas.validate(data, kind, path.name)
+    yamlio.atomic_write(path, yamlio.dump_roundtrip(yamlio.to_commented(_dated(data)), header(kind)))
+
+
+def edit(root: Path, relpath: str, kind: str, mutate: Callable[[Any], None]) -> dict:
+    """Edit one file round-trip under the lock; validate before replacing it. Returns the new data."""
+    path = root / relpath
+    with writing(root):
+        doc = yamlio.load_roundtrip(path)
+        mutate(doc)
+        data = yamlio.plain(doc, path)
+        schemas.validate(data, kind, path)
+        text = yamlio.dump_roundtrip(doc, header(kind))
+        if text != path.read_text(encoding="utf-8-sig"):
+            yamlio.atomic_write(path, text)
+    return data
+
+
+def set_field(doc: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
+    """Set a field, inserting a new key at its place in the stable order; None or empty removes it."""
+    if value in (None, "", [], ()):
+        if key in doc:
+            del doc[key]
+        return
+    value = yamlio.to_commented(_dated(value, key))
+    if key in doc:
+        doc[key] = value
+        return
+    position = len(doc)
+    if key in order:
+        later = set(order[order.index(key) + 1:])
+        for i, existing in enumerate(doc):
+            if existing in later:
+                position = i
+                break
+    doc.insert(position, key, value)
+
+
+def new_id(kind: str, taken: set[str]) -> str:
+    """A short random id: independent allocations on two branches practically never collide."""
+    while True:
+        candidate = ID_PREFIX[kind] + "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
+        if candidate not in taken:
+            return candidate
+
+
+def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None = None, title: str = "",
+         organisation: str = "", period: tuple[str, str] | None = None) -> Path:
+    """Create an evaluation folder with one assessment file per indicator in scope."""
+    root = Path(folder)
+    if (root / EVALUATION_FILE).exists():
+        raise InputError("an evaluation already exists here", root / EVALUATION_FILE)
+    if root.exists() and any(p for p in root.iterdir() if p.name != PRIVATE):
+        raise InputError("folder exists and is not empty; choose a new folder", root)
+    framework = frameworks.load(framework_id, start=root.resolve().parent)
+    programme = frameworks.programme(framework, programme_id) if programme_id else None
+    meta: dict[str, Any] = {"qiframe": 1, "title": title or f"Self-evaluation against {framework.title}",
+                            "framework": framework.id}
+    if programme:
+        meta["programme"] = programme.id
+    if organisation:
+        meta["organisation"] = organisation
+    if period:
+        meta["period"] = {"from": period[0], "to": period[1]}
+        meta["date"] = period[1]
+    schemas.validate(meta, "evaluation", root / EVALUATION_FILE)
+    scope = programme.scope if programme and programme.scope else tuple(framework.indicators)
+    assessment_ids = list(scope) + [s.id for s in (programme.suites if programme else ())]
+    root.mkdir(parents=True, exist_ok=True)
+    with writing(root):
+        for ind in assessment_ids:
+            write_new(root / "indicators" / f"{ind}.yaml", "indicator", {"indicator": ind, "status": "not-started"})
+        for kind in ("evidence", "action"):
+            (root / FOLDERS[kind]).mkdir(exist_ok=True)
+        write_new(root / EVALUATION_FILE, "evaluation", meta)
+    return root
+
+
+def add_evidence(root: str | os.PathLike, **fields: Any) -> model.Evidence:
+    """Add an evidence item; indicators must exist in the framework."""
+    root = Path(root)
+    evaluation = load(root)
+    _known_indicators(evaluation, fields.get("indicators", ()))
+    with writing(root):
+        taken = {p.stem for p in (root / "evidence").glob("*.yaml")}
+        fields["id"] = new_id("evidence", taken)
+        item = model.Evidence(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+        record = evidence_record(item)
+        path = root / "evidence" / f"{item.id}.yaml"
+        write_new(path, "evidence", record)
+    return build_evidence(record, f"evidence/{item.id}.yaml")
+
+
+def update_evidence(root: str | os.PathLike, evidence_id: str, changes: dict[str, Any]) -> model.Evidence:
+    """Change fields of an evidence item, keeping the file's comments."""
+    root = Path(root)
+    evaluation = load(root)
+    item = resolve(evaluation.evidence, evidence_id, "evidence item")
+    if "indicators" in changes:
+        _known_indicators(evaluation, changes["indicators"])
+
+    def mutate(doc):
+        for key, value in changes.items():
+            set_field(doc, key, value, EVIDENCE_FIELDS)
+
+    data = edit(root, item.path, "evidence", mutate)
+    return build_evidence(data, item.path)
+
+
+def remove_evidence(root: str | os.PathLike, evidence_id: str) -> model.Evidence:
+    root = Path(root)
+    item = resolve(load(root).evidence, evidence_id, "evidence item")
+    with writing(root):
+        yamlio.remove(root / item.path)
+    return item
+
+
+def edit_assessment(root: str | os.PathLike, indicator: str, mutate: Callable[[Any], None]) -> model.Assessment:
+    """Edit the assessment of an indicator (or suite) round-trip."""
+    root = Path(root)
+    evaluation = load(root)
+    indicator = assessment_id(evaluation, indicator)
+    relpath = f"indicators/{indicator}.yaml"
+    if not (root / relpath).exists():
+        with writing(root):
+            write_new(root / relpath, "indicator", {"indicator": indicator, "status": "not-started"})
+    data = edit(root, relpath, "indicator", mutate)
+    return build_assessment(data, relpath)
+
+
+def assessment_id(evaluation: model.Evaluation, text: str) -> str:
+    """An indicator or suite id named by the user: exact, or case-insensitive."""
+    ids = list(evaluation.framework.indicators)
+    prog = evaluation.programme
+    if prog:
+        ids += [s.id for s in prog.suites]
+    if text in ids:
+        return text
+    folded = [i for i in ids if i.casefold() == text.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise NotFound(f"unknown indicator {text!r} in framework {evaluation.framework.id!r} "
+                   f"(known: {_sample(ids)})")
+
+
+def _known_indicators(evaluation: model.Evaluation, ids) -> None:
+    for ind in ids:
+        if ind not in evaluation.framework.indicators:
+            raise NotFound(f"unknown indicator {ind!r} in framework {evaluation.framework.id!r} "
+                           f"(known: {_sample(list(evaluation.framework.indicators))})")
+
+
+def _sample(ids: list[str], most: int = 30) -> str:
+    shown = ", ".join(ids[:most])
+    return shown + (f", … ({len(ids)} in all)" if len(ids) > most else "")
+
+
+def resolve(items: dict[str, Any], text: str, what: str) -> Any:
+    """An item by id or by any unique prefix of its id (case-insensitive)."""
+    if text in items:
+        return items[text]
+    key = text.casefold()
+    matches = [i for i in items if i.casefold().startswith(key)]
+    if not matches:
+        # Let people type the part after "E-" too.
+        matches = [i for i in items if i.casefold().split("-", 1)[-1].startswith(key)]
+    if len(matches) == 1:
+        return items[matches[0]]
+    if not matches:
+        raise NotFound(f"no {what} {text!r}")
+    raise InputError(f"{text!r} matches {len(matches)} {what}s ({', '.join(sorted(matches)[:5])}); "
+                     "type more of the id")
+
+
+def level(scale: model.Scale, text: str) -> model.Level:
+    """A level of the scale named by value or label, or a NotFound naming the levels."""
+    found = scale.parse(text)
+    if found is None:
+        choices = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
+        raise InputError(f"{text!r} is not a level of the scale: {choices}")
+    return found

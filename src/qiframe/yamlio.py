@@ -1,0 +1,399 @@
+"""The one place that reads and writes YAML.
+
+Reads use ruamel's C-based safe loader and return plain data (dates as ISO text). Positions for error
+messages come from a second, round-trip parse that happens only when something is wrong, so the fast
+path never pays for them. Edits use the round-trip loader on the one file being changed, keeping the
+user's comments and layout. Every write is atomic, and writers to one evaluation take its lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from qiframe.errors import InputError, LockTimeout
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+"""Largest YAML file qiframe reads; evaluation files are a few kilobytes."""
+MAX_NODES = 200_000
+"""Most values one file may hold once aliases are expanded (stops alias bombs)."""
+MAX_DEPTH = 64
+"""Deepest nesting accepted."""
+SCHEMA_COMMENT = "# yaml-language-server: $schema={}\n"
+
+
+def _yaml(typ: str):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ=typ, pure=False)
+    if typ == "rt":
+        yaml.preserve_quotes = True
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        yaml.width = 100
+    return yaml
+
+
+_SAFE = None
+_RT = None
+
+
+def _safe():
+    global _SAFE
+    if _SAFE is None:
+        _SAFE = _yaml("safe")
+    return _SAFE
+
+
+def _rt():
+    global _RT
+    if _RT is None:
+        _RT = _yaml("rt")
+    return _RT
+
+
+def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> str:
+    """A file's text, refusing oversized, binary and non-UTF-8 files with a located message."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"file is {size:,} bytes; qiframe reads files up to {limit:,} bytes", path)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path) from None
+    except PermissionError:
+        raise InputError("permission denied", path) from None
+    if b"\x00" in data:
+        raise InputError("is a binary file, not YAML text", path)
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark from Windows editors is harmless
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError("is not valid UTF-8 text", path, line, column) from None
+    return text
+
+
+def parse(text: str, path: str | os.PathLike = "<text>") -> Any:
+    """Plain data from YAML text: safe tags only, dates as ISO text, bounded size and depth."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        data = _safe().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        if "found character '\\t'" in problem or "found character '\t'" in problem:
+            problem = "a tab character; YAML indents with spaces"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError(f"malformed YAML: {_first_line(problem)}", path, line, column) from None
+    except YAMLError as exc:
+        raise InputError(f"malformed YAML: {_first_line(str(exc))}", path) from None
+    except RecursionError:
+        raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
+    return plain(data, path)
+
+
+def _first_line(text: str) -> str:
+    text = text.strip().splitlines()[0] if text.strip() else "malformed YAML"
+    return text.rstrip(":")
+
+
+def load(path: str | os.PathLike) -> Any:
+    """Read and parse one YAML file (fast path)."""
+    return parse(read_text(path), path)
+
+
+def plain(data: Any, path: str | os.PathLike = "<text>") -> Any:
+    """Copy loaded YAML into JSON-compatible data, expanding aliases up to MAX_NODES values."""
+    budget = [MAX_NODES]
+
+    def walk(value: Any, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise InputError(f"holds more than {MAX_NODES:,} values once aliases are expanded", path)
+        if depth > MAX_DEPTH:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path)
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    if isinstance(key, bool) or key is None or isinstance(key, (dict, list)):
+                        raise InputError(f"mapping key {key!r} must be text", path)
+                    key = _scalar_text(key)
+                out[key] = walk(item, depth + 1)
+            return out
+        if isinstance(value, list):
+            return [walk(item, depth + 1) for item in value]
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, float) and value != value:
+            return None
+        if isinstance(value, (bytes, bytearray, set)):
+            raise InputError(f"unsupported value of type {type(value).__name__}", path)
+        return value
+
+    return walk(data, 0)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+# --- positions ---------------------------------------------------------------------------------------
+
+
+def locate(path: str | os.PathLike, where: tuple, key: bool = False) -> tuple[int | None, int | None]:
+    """1-based (line, column) of the value at a JSON path in a YAML file, or of its key when `key`.
+
+    Falls back to the deepest part of the path that exists; (None, None) if the file cannot be read.
+    """
+    try:
+        doc = _rt().load(read_text(path))
+    except Exception:
+        return None, None
+    return locate_in(doc, where, key)
+
+
+def locate_in(doc: Any, where: tuple, key: bool = False) -> tuple[int | None, int | None]:
+    """Position within a round-trip document; see `locate`."""
+    best: tuple[int | None, int | None] = (None, None)
+    if hasattr(doc, "lc"):
+        best = (doc.lc.line + 1, doc.lc.col + 1)
+    node = doc
+    for i, part in enumerate(where):
+        last = i == len(where) - 1
+        try:
+            if isinstance(node, dict) and part in node:
+                line, col = node.lc.key(part) if (key and last) else node.lc.value(part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                line, col = node.lc.item(part)
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):
+            break
+        best = (line + 1, col + 1)
+        node = node[part]
+    return best
+
+
+# --- round-trip editing -----------------------------------------------------------------------------
+
+
+def load_roundtrip(path: str | os.PathLike) -> Any:
+    """The document with comments and layout, for editing one file."""
+    text = read_text(path)
+    parse(text, path)  # same checks and messages as the fast path
+    return _rt().load(text)
+
+
+def dump_roundtrip(doc: Any, header: str = "") -> str:
+    """YAML text for a round-trip document (or plain data), in qiframe's layout."""
+    buf = io.StringIO()
+    _rt().dump(doc, buf)
+    text = buf.getvalue()
+    if header and not text.startswith(header):
+        text = header + text
+    return text
+
+
+def to_commented(data: Any) -> Any:
+    """Plain data as ruamel's commented types, so new files and edits share one layout."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(data, dict):
+        out = CommentedMap()
+        for k, v in data.items():
+            out[k] = to_commented(v)
+        return out
+    if isinstance(data, (list, tuple)):
+        return CommentedSeq(to_commented(v) for v in data)
+    if isinstance(data, str) and "\n" in data:
+        from ruamel.yaml.scalarstring import LiteralScalarString
+
+        return LiteralScalarString(data if data.endswith("\n") else data + "\n")
+    return data
+
+
+def schema_header(schema_name: str, depth: int) -> str:
+    """The editor hint naming the evaluation's local copy of a schema, relative to the file."""
+    rel = "../" * depth + f".qiframe/schemas/{schema_name}.schema.json"
+    return SCHEMA_COMMENT.format(rel)
+
+
+# --- atomic writes and locking -----------------------------------------------------------------------
+
+
+def atomic_write(path: str | os.PathLike, text: str) -> None:
+    """Write a file so that it is always either the old or the new version, never a torn one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        _match_mode(fd, path)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Binary twin of atomic_write, for exported documents."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        _match_mode(fd, path)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _match_mode(fd: int, path: Path) -> None:
+    """Give the new file the old one's permissions, or the usual ones (mkstemp makes it private)."""
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.fchmod(fd, mode)
+
+
+def remove(path: str | os.PathLike) -> None:
+    os.unlink(path)
+    _fsync_dir(Path(path).parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(lock_path: str | os.PathLike, timeout: float = 30.0) -> Iterator[None]:
+    """Hold an exclusive lock on a file for the duration, waiting up to `timeout` seconds."""
+    lock_path = Path(lock_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                _lock(handle)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise LockTimeout(
+                        f"another qiframe command has held the lock for {timeout:g} s; try again", lock_path
+                    ) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            _unlock(handle)
+        handle.close()
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(handle) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(handle) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# --- a cache of parsed files --------------------------------------------------------------------------
+
+
+class ParseCache:
+    """Parsed, validated file contents keyed by path, size and modification time.
+
+    Parsing thousands of small YAML files costs seconds even with the C loader, while reading the same
+    data as one JSON file costs milliseconds; the cache makes repeated reads of an unchanged evaluation
+    fast. An entry is used only when size and mtime match; files changed within the last two seconds are
+    not cached, so an edit in the same clock tick as a read can never be missed.
+    """
+
+    VERSION = 1
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.entries: dict[str, list] = {}
+        self.dirty = False
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if raw.get("version") == self.VERSION:
+                self.entries = raw.get("files", {})
+        except (OSError, ValueError, AttributeError):
+            self.entries = {}
+
+    def get(self, key: str, stat: os.stat_result) -> Any | None:
+        entry = self.entries.get(key)
+        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
+            return entry[2]
+        return None
+
+    def put(self, key: str, stat: os.stat_result, data: Any) -> None:
+        if time.time_ns() - stat.st_mtime_ns < 2_000_000_000:
+            return
+        self.entries[key] = [stat.st_size, stat.st_mtime_ns, data]
+        self.dirty = True
+
+    def keep_only(self, keys: set[str]) -> None:
+        stale = set(self.entries) - keys
+        for key in stale:
+            del self.entries[key]
+        self.dirty = self.dirty or bool(stale)
+
+    def save(self) -> None:
+        """Best effort: a read-only folder just means no cache."""
+        if not self.dirty:
+            return
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, json.dumps({"version": self.VERSION, "files": self.entries},
+                                               separators=(",", ":")))

@@ -1,0 +1,65 @@
+"""Shared test helpers: run the CLI in-process through its real error boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLE = ROOT / "evaluations" / "example-partnership"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: str | os.PathLike | None = None, stdin: str = "") -> Result:
+    """Run `qiframe ARGS` in-process; returns exit code, stdout and stderr."""
+    from qiframe.cli.main import run
+
+    out, err = io.StringIO(), io.StringIO()
+    old_cwd = os.getcwd()
+    old_stdin = os.sys.stdin
+    code = 0
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        os.sys.stdin = io.StringIO(stdin)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                run([str(a) for a in args])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        os.chdir(old_cwd)
+        os.sys.stdin = old_stdin
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    # rich wraps at the terminal width; a fixed width keeps text assertions stable.
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder and its bytes, to prove a failed command wrote nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+            and ".qiframe/cache" not in str(p) and not p.name.startswith(".lock")}
