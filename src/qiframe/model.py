@@ -9,35 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Where a title or theme was confirmed. Users see the non-confirmed ones marked so they can check them.
-PROVENANCE_STATUSES = ("confirmed", "unofficial", "unconfirmed", "disputed")
-
-# The four kinds of evidence used to triangulate a judgement.
-SOURCES = ("data", "views", "observation", "documentation")
-SOURCE_LABELS = {
-    "data": "quantitative data",
-    "views": "people's views",
-    "observation": "direct observation",
-    "documentation": "documentation",
-}
-
-EVIDENCE_KINDS = (
-    "case-file-audit",
-    "survey",
-    "focus-group",
-    "interview",
-    "performance-data",
-    "policy-document",
-    "plan",
-    "minutes",
-    "observation",
-    "case-study",
-    "report",
-    "other",
+# The fixed vocabularies live in a light module so the CLI can build its options without this one.
+from qiframe.vocabulary import (  # noqa: E402,F401 - re-exported
+    ACTION_STATUSES,
+    ASSESSMENT_STATUSES,
+    EVIDENCE_KINDS,
+    PROVENANCE_STATUSES,
+    SOURCE_LABELS,
+    SOURCES,
 )
-
-ASSESSMENT_STATUSES = ("not-started", "in-progress", "draft", "agreed")
-ACTION_STATUSES = ("not-started", "in-progress", "done", "dropped")
 
 
 @dataclass(frozen=True, slots=True)

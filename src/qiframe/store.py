@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -171,13 +172,29 @@ def evidence_record(e: model.Evidence) -> dict:
 # --- writing -----------------------------------------------------------------------------------------
 
 
+_HELD = threading.local()
+
+
 @contextlib.contextmanager
 def writing(root: str | os.PathLike) -> Iterator[None]:
-    """Hold the evaluation's lock; every write of qiframe's happens inside one."""
+    """Hold the evaluation's lock; every write of qiframe's happens inside one.
+
+    Re-entrant within a thread: a batch (an import) holds the lock once around many `edit`s, which take it
+    again; a second flock from the same process would otherwise wait on itself.
+    """
     root = Path(root)
-    with yamlio.locked(root / PRIVATE / "lock"):
-        _ensure_private(root)
+    held = _HELD.__dict__.setdefault("roots", set())
+    key = os.path.realpath(root)
+    if key in held:
         yield
+        return
+    with yamlio.locked(root / PRIVATE / "lock"):
+        held.add(key)
+        try:
+            _ensure_private(root)
+            yield
+        finally:
+            held.discard(key)
 
 
 def _ensure_private(root: Path) -> None:

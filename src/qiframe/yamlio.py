@@ -220,11 +220,18 @@ def to_commented(data: Any) -> Any:
         return out
     if isinstance(data, (list, tuple)):
         return CommentedSeq(to_commented(v) for v in data)
-    if isinstance(data, str) and "\n" in data:
+    if isinstance(data, str) and "\n" in data and _literal_safe(data):
         from ruamel.yaml.scalarstring import LiteralScalarString
 
-        return LiteralScalarString(data if data.endswith("\n") else data + "\n")
+        return LiteralScalarString(data)
     return data
+
+
+def _literal_safe(text: str) -> bool:
+    # A block literal cannot hold trailing spaces, tabs or a leading space on its first line faithfully.
+    lines = text.split("\n")
+    return not (text.startswith((" ", "\n")) or any(line != line.rstrip(" \t") for line in lines)
+                or "\t" in text or "\r" in text)
 
 
 def schema_header(schema_name: str, depth: int) -> str:

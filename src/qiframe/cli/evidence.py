@@ -9,7 +9,7 @@ import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
 from qiframe.cli.output import console, done, emit_json
-from qiframe.model import EVIDENCE_KINDS, SOURCES
+from qiframe.vocabulary import EVIDENCE_KINDS, SOURCES
 
 app = typer.Typer(help="The evidence register: add, list, show, link, unlink, remove and import items.",
                   no_args_is_help=True)

@@ -42,8 +42,6 @@ def main(
 
 def run(argv: list[str] | None = None) -> None:
     """Entry point of the console script: the error boundary around the typer app."""
-    import click
-
     from qiframe.errors import QiframeError
 
     args = sys.argv[1:] if argv is None else argv
@@ -57,27 +55,31 @@ def run(argv: list[str] | None = None) -> None:
             raise
         _error(str(exc))
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.UsageError as exc:
-        if exc.ctx is not None:
-            typer.echo(exc.ctx.get_usage(), err=True)
-        _error(exc.format_message())
-        sys.exit(2)
-    except click.ClickException as exc:
-        _error(exc.format_message())
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         _error("interrupted")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # the last line of defence: one line, never a traceback
+    except Exception as exc:
+        if _is_usage_error(exc):
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                typer.echo(ctx.get_usage(), err=True)
+            _error(exc.format_message().rstrip("."))
+            sys.exit(2)
         if debug:
             raise
+        # The last line of defence: one line, never a traceback.
         _error(f"internal error: {type(exc).__name__}: {exc}. Run again with --debug for the traceback, "
                "and report it with that output.")
         sys.exit(3)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # typer vendors click in some versions, so match click's exception family by name, not by import.
+    return hasattr(exc, "format_message") and any(c.__name__ == "ClickException" for c in type(exc).__mro__)
 
 
 def _error(message: str) -> None:

@@ -75,7 +75,16 @@ def _message(error) -> str:
         choices = ", ".join(str(c) for c in error.validator_value)
         return f"{prefix}{error.instance!r} is not one of: {choices}"
     if validator == "type":
-        return f"{prefix}expected {error.validator_value}, found {type(error.instance).__name__} {error.instance!r}"
+        found = type(error.instance).__name__
+        hint = ""
+        if error.validator_value == "string" and isinstance(error.instance, (int, float)):
+            hint = f" (put it in quotes: '{error.instance}')"  # YAML reads 2.1 as a number
+        return f"{prefix}expected {error.validator_value}, found {found} {_short(error.instance)}{hint}"
     if validator == "pattern":
         return f"{prefix}{error.instance!r} does not have the expected form ({error.validator_value})"
     return f"{prefix}{error.message}"
+
+
+def _short(value: Any, most: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= most else text[: most - 1] + "…"

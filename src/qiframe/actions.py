@@ -1,0 +1,258 @@
+"""The improvement plan: actions that answer areas for improvement, one file each in actions/.
+
+An action records what the partnership said it would do (title, the indicator and area for improvement it
+answers, owner, due date, a measure with baseline and target) and, over time, what it has done (status,
+the measure's current value, dated progress notes). Edits go through `store.edit`, so a person's comments
+in an action file survive qiframe's changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qiframe import model, store, yamlio
+from qiframe.errors import InputError
+
+ACTION_FIELDS = ("id", "title", "indicator", "improvement", "owner", "due", "status", "measure", "progress")
+MEASURE_FIELDS = ("name", "unit", "baseline", "target", "current", "as_of")
+CLOSED = ("done", "dropped")
+"""Statuses of an action that is finished one way or the other."""
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    """Measure values given on the command line; None means "not given"."""
+
+    name: str | None = None
+    """What is measured."""
+    unit: str | None = None
+    """Unit, e.g. "%"."""
+    baseline: float | None = None
+    """Value at the start."""
+    target: float | None = None
+    """Value aimed for."""
+    current: float | None = None
+    """Latest value."""
+    as_of: str | None = None
+    """ISO date of the latest value."""
+
+    def given(self) -> bool:
+        return any(getattr(self, f) is not None for f in MEASURE_FIELDS)
+
+
+def add(root: str | Path, title: str, indicator: str = "", improvement: str = "", owner: str = "",
+        due: str = "", status: str = "not-started", measure: MeasureInput | None = None,
+        today: str = "") -> model.Action:
+    """Add an action; the indicator must exist, and `improvement` may be the number of one of its areas."""
+    root = Path(root)
+    evaluation = store.load(root)
+    today = today or dt.date.today().isoformat()
+    title = _text(title, "--title", required=True)
+    ident = store.assessment_id(evaluation, indicator) if indicator else ""
+    improvement = _improvement(evaluation, ident, improvement)
+    _date(due, "--due")
+    _status(status)
+    record: dict[str, Any] = {"title": title, "indicator": ident, "improvement": improvement,
+                              "owner": " ".join(owner.split()), "due": due, "status": status}
+    if measure is not None and measure.given():
+        record["measure"] = _measure_record(measure, today)
+    with store.writing(root):
+        taken = {p.stem for p in (root / store.FOLDERS["action"]).glob("*.yaml")}
+        record = {"id": store.new_id("action", taken), **record}
+        record = {k: v for k, v in record.items() if v not in ("", None, {}, [])}
+        path = root / store.FOLDERS["action"] / f"{record['id']}.yaml"
+        store.write_new(path, "action", record)
+    return store.build_action(record, f"{store.FOLDERS['action']}/{record['id']}.yaml")
+
+
+def update(root: str | Path, action_id: str, status: str | None = None, owner: str | None = None,
+           due: str | None = None, title: str | None = None, measure: MeasureInput | None = None,
+           progress: str | None = None, date: str | None = None, today: str = "") -> model.Action:
+    """Change an action's status, owner, due date or measure, and append a progress note."""
+    root = Path(root)
+    evaluation = store.load(root)
+    action = store.resolve(evaluation.actions, action_id, "action")
+    today = today or dt.date.today().isoformat()
+    if status is not None:
+        _status(status)
+    if due is not None:
+        _date(due, "--due")
+    if date is not None:
+        _date(date, "--date", required=True)
+    if title is not None:
+        title = _text(title, "--title", required=True)
+    if progress is not None:
+        progress = _text(progress, "--progress", required=True)
+    when = date or today
+    values = None
+    if measure is not None and measure.given():
+        # A new current value with no date of its own is as of the note's date (or today).
+        if measure.current is not None and measure.as_of is None:
+            measure = MeasureInput(**{**_fields(measure), "as_of": when})
+        values = _measure_record(measure, when, fill_as_of=False)
+
+    def mutate(doc):
+        for key, value in (("title", title), ("owner", owner), ("due", due), ("status", status)):
+            if value is not None:
+                store.set_field(doc, key, " ".join(value.split()) if key in ("title", "owner") else value,
+                                ACTION_FIELDS)
+        if values:
+            if isinstance(doc.get("measure"), dict):
+                for key, value in values.items():
+                    store.set_field(doc["measure"], key, value, MEASURE_FIELDS)
+            else:
+                store.set_field(doc, "measure", values, ACTION_FIELDS)
+        if progress is not None:
+            note = yamlio.to_commented({"date": dt.date.fromisoformat(when), "text": progress})
+            if isinstance(doc.get("progress"), list):
+                doc["progress"].append(note)
+            else:
+                store.set_field(doc, "progress", [{"date": when, "text": progress}], ACTION_FIELDS)
+
+    data = store.edit(root, action.path, "action", mutate)
+    return store.build_action(data, action.path)
+
+
+def listing(evaluation: model.Evaluation, indicator: str | None = None, status: str | None = None,
+            today: str = "") -> list[model.Action]:
+    """Actions in indicator order, then by due date; optionally one indicator's or one status's."""
+    if status is not None:
+        _status(status, allow_open=True)
+    ident = store.assessment_id(evaluation, indicator) if indicator else None
+    today = today or dt.date.today().isoformat()
+    chosen = [a for a in evaluation.actions.values()
+              if (ident is None or a.indicator == ident)
+              and (status is None or a.status == status or (status == "open" and a.status not in CLOSED))
+              and (status != "overdue" or is_overdue(a, today))]
+    order = indicator_order(evaluation)
+    return sorted(chosen, key=lambda a: (order.get(a.indicator, len(order)), a.due or "9999", a.id))
+
+
+def is_overdue(action: model.Action, today: str) -> bool:
+    """Past its due date and neither done nor dropped (the `overdue-action` check)."""
+    return bool(action.due) and action.due < today and action.status not in CLOSED
+
+
+def record(action: model.Action) -> dict:
+    """An action as file fields in the stable order, leaving out empty values (for JSON and display)."""
+    out: dict[str, Any] = {}
+    for key in ACTION_FIELDS:
+        value = getattr(action, key)
+        if key == "measure":
+            value = {f: getattr(value, f) for f in MEASURE_FIELDS
+                     if getattr(value, f) not in ("", None)} if value else None
+        elif key == "progress":
+            value = [{"date": p.date, "text": p.text} for p in value]
+        if value not in ("", None, [], {}):
+            out[key] = value
+    return out
+
+
+def measure_text(measure: model.Measure | None) -> str:
+    """A measure in one line: "Plans reviewed on time: 62% → 78% (as of 2026-09-30), target 90%"."""
+    if measure is None:
+        return ""
+    unit = measure.unit
+
+    def num(value: float | None) -> str:
+        if value is None:
+            return "?"
+        shown = f"{value:g}"
+        return f"{shown}{unit}" if unit in ("%", "") else f"{shown} {unit}"
+
+    parts = []
+    if measure.baseline is not None or measure.current is not None:
+        latest = num(measure.current) if measure.current is not None else "no value yet"
+        as_of = f" (as of {measure.as_of})" if measure.current is not None and measure.as_of else ""
+        parts.append(f"{num(measure.baseline)} → {latest}{as_of}")
+    if measure.target is not None:
+        parts.append(f"target {num(measure.target)}")
+    values = ", ".join(parts)
+    if measure.name:
+        return f"{measure.name}: {values}" if values else measure.name
+    return values
+
+
+def indicator_order(evaluation: model.Evaluation) -> dict[str, int]:
+    """Position of each indicator and suite id: framework order, then the programme's suites."""
+    ids = list(evaluation.framework.indicators)
+    if evaluation.programme:
+        ids += [s.id for s in evaluation.programme.suites]
+    return {ident: i for i, ident in enumerate(ids)}
+
+
+# --- validation --------------------------------------------------------------------------------------
+
+
+def _text(value: str, option: str, required: bool = False) -> str:
+    if "\x00" in value:
+        raise InputError(f"{option} contains a NUL character")
+    value = value.strip()
+    if required and not value:
+        raise InputError(f"{option} cannot be empty")
+    return value
+
+
+def _improvement(evaluation: model.Evaluation, ident: str, text: str) -> str:
+    """The area for improvement: the text given, or the indicator's Nth area when a number is given."""
+    text = _text(text, "--improvement")
+    if not text.isdigit():
+        return text
+    if not ident:
+        raise InputError("--improvement NUMBER needs --qi, whose areas for improvement it counts")
+    areas = evaluation.assessments.get(ident, model.Assessment(ident)).improvements
+    number = int(text)
+    if not 1 <= number <= len(areas):
+        shown = "; ".join(f"{i}. {a}" for i, a in enumerate(areas, 1)) or "none recorded"
+        raise InputError(f"{ident} has no area for improvement number {number} (areas: {shown})")
+    return areas[number - 1]
+
+
+def _date(value: str | None, option: str, required: bool = False) -> None:
+    if not value and not required:
+        return
+    if model.parse_date(value or "") is None or len(value or "") != 10:
+        raise InputError(f"{option} {value!r} is not an ISO date (YYYY-MM-DD)")
+
+
+def _status(value: str, allow_open: bool = False) -> None:
+    choices = model.ACTION_STATUSES + (("open", "overdue") if allow_open else ())
+    if value not in choices:
+        raise InputError(f"status {value!r} is not one of: {', '.join(choices)}")
+
+
+def _number(value: float | None, option: str) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"{option} must be a finite number, not {value!r}")
+    # Whole numbers are written without ".0" so the files read naturally.
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+
+
+def _fields(measure: MeasureInput) -> dict:
+    return {f: getattr(measure, f) for f in MEASURE_FIELDS}
+
+
+def _measure_record(measure: MeasureInput, today: str, fill_as_of: bool = True) -> dict:
+    """Validated measure fields (only the ones given); a current value is dated today unless told."""
+    values: dict[str, Any] = {}
+    for key in ("baseline", "target", "current"):
+        number = _number(getattr(measure, key), f"--{key}")
+        if number is not None:
+            values[key] = number
+    for key in ("name", "unit"):
+        text = getattr(measure, key)
+        if text is not None:
+            values[key] = " ".join(text.split())
+    as_of = measure.as_of
+    if as_of is not None:
+        _date(as_of, "--as-of", required=True)
+        values["as_of"] = as_of
+    elif fill_as_of and "current" in values:
+        values["as_of"] = today
+    return {k: values[k] for k in MEASURE_FIELDS if k in values}

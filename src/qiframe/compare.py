@@ -1,0 +1,462 @@
+"""Setting a self-evaluation beside the inspection's grades, or beside an earlier self-evaluation.
+
+Differences between grades are counted in positions on the scale (`Scale.rank`), never by subtracting the
+recorded numbers, so they mean the same on any scale. Year-on-year comparison works across framework
+editions through a mapping file (`old_id: new_id`); a grade brought across a mapping is marked carried.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qiframe import model
+from qiframe.errors import InputError
+
+# --- against the inspection ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExternalRow:
+    """One graded indicator or suite: the self-evaluation's grade beside the inspection's."""
+
+    id: str
+    """Indicator or suite id."""
+    title: str
+    """Its title."""
+    self_grade: int | None
+    """The self-evaluation's grade, or None."""
+    self_label: str
+    """Its label, or ""."""
+    external_grade: int | None
+    """The inspection's grade, or None."""
+    external_label: str
+    """Its label, or ""."""
+    source: str
+    """The inspection or report the external grade comes from."""
+    date: str
+    """ISO date of the external grade, or ""."""
+    difference: int | None
+    """Self minus inspection in levels (positive: the self-evaluation graded higher); None unless both exist."""
+
+    def to_json(self) -> dict:
+        return {"indicator": self.id, "title": self.title,
+                "self": _grade_json(self.self_grade, self.self_label),
+                "external": _grade_json(self.external_grade, self.external_label) | {
+                    "source": self.source or None, "date": self.date or None} if self.external_grade is not None
+                else None,
+                "difference": self.difference}
+
+
+@dataclass(frozen=True)
+class ExternalComparison:
+    """The self-evaluation beside the inspection, with a summary of how far they agree."""
+
+    title: str
+    """The evaluation's title."""
+    rows: tuple[ExternalRow, ...]
+    """Per graded indicator or suite, in the programme's order."""
+    not_compared: tuple[str, ...]
+    """Ids with an external grade that the comparison does not cover (e.g. not graded by the programme)."""
+
+    @property
+    def compared(self) -> tuple[ExternalRow, ...]:
+        return tuple(r for r in self.rows if r.difference is not None)
+
+    @property
+    def matched(self) -> int:
+        return sum(r.difference == 0 for r in self.compared)
+
+    @property
+    def within_one(self) -> int:
+        """Rows whose grades differ by at most one level (the matched ones included)."""
+        return sum(abs(r.difference) <= 1 for r in self.compared)
+
+    @property
+    def self_above(self) -> int:
+        return sum(r.difference > 0 for r in self.compared)
+
+    @property
+    def self_below(self) -> int:
+        return sum(r.difference < 0 for r in self.compared)
+
+    @property
+    def lean(self) -> str:
+        """Which way the differences go: "none", "above", "below", "mixed" or "" when nothing compared."""
+        if not self.compared:
+            return ""
+        above, below = self.self_above, self.self_below
+        if not above and not below:
+            return "none"
+        if above and below:
+            return "mixed"
+        return "above" if above else "below"
+
+    @property
+    def lean_text(self) -> str:
+        """The lean in words, for people."""
+        above, below = self.self_above, self.self_below
+        match self.lean:
+            case "":
+                return "no indicator has both a self-evaluation grade and an inspection grade"
+            case "none":
+                return "the self-evaluation matched the inspection on every indicator compared"
+            case "above":
+                return "where they differ, the self-evaluation graded higher than the inspection"
+            case "below":
+                return "where they differ, the self-evaluation graded lower than the inspection"
+        if above == below:
+            return f"the differences go both ways: {above} higher and {below} lower than the inspection"
+        way = "higher" if above > below else "lower"
+        return (f"the differences lean towards the self-evaluation grading {way} than the inspection "
+                f"({above} higher, {below} lower)")
+
+    def summary(self) -> dict:
+        return {"graded": len(self.rows), "compared": len(self.compared), "matched": self.matched,
+                "within_one": self.within_one, "self_above": self.self_above, "self_below": self.self_below,
+                "largest_gap": max((abs(r.difference) for r in self.compared), default=None),
+                "lean": self.lean or None, "lean_text": self.lean_text}
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "indicators": [r.to_json() for r in self.rows],
+                "not_compared": list(self.not_compared), "summary": self.summary()}
+
+
+def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
+    """The self grades beside the inspection's: every graded indicator or suite of the programme, or,
+    without a programme, every indicator that has both grades."""
+    scale = evaluation.framework.scale
+    external = {x.indicator: x for x in evaluation.metadata.external}
+    programme = evaluation.programme
+
+    def self_grade(ident: str) -> int | None:
+        a = evaluation.assessments.get(ident)
+        return a.grade if a else None
+
+    if programme:
+        ids = list(programme.graded)
+    else:
+        order = list(evaluation.framework.indicators)
+        ids = [i for i in order if i in external and self_grade(i) is not None]
+    rows = []
+    for ident in ids:
+        own, theirs = self_grade(ident), external.get(ident)
+        their_grade = theirs.grade if theirs else None
+        rows.append(ExternalRow(
+            id=ident, title=_title(evaluation, ident), self_grade=own, self_label=_label(scale, own),
+            external_grade=their_grade, external_label=_label(scale, their_grade),
+            source=theirs.source if theirs else "", date=theirs.date if theirs else "",
+            difference=levels_apart(scale, own, their_grade),
+        ))
+    covered = set(ids)
+    not_compared = tuple(x.indicator for x in evaluation.metadata.external if x.indicator not in covered)
+    return ExternalComparison(evaluation.metadata.title, tuple(rows), not_compared)
+
+
+def levels_apart(scale: model.Scale, first: int | None, second: int | None) -> int | None:
+    """first minus second in positions on the scale; None when either is missing or not on the scale."""
+    if first is None or second is None or scale.level(first) is None or scale.level(second) is None:
+        return None
+    return scale.rank(first) - scale.rank(second)
+
+
+# --- year on year --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    """What one evaluation holds for one indicator or suite."""
+
+    present: bool
+    """Whether the evaluation assesses it or links evidence to it."""
+    grade: int | None
+    """The grade, or None."""
+    label: str
+    """The grade's label, or ""."""
+    evidence: tuple[str, ...]
+    """Ids of the evidence items linked (for a suite: to any of its indicators), sorted."""
+    sources: tuple[str, ...]
+    """Triangulation sources among them, in the standard order."""
+    strengths: tuple[str, ...]
+    """Strengths as written."""
+    improvements: tuple[str, ...]
+    """Areas for improvement as written."""
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """One indicator or suite in the newer evaluation (or only in the earlier one)."""
+
+    id: str
+    """Id in the newer evaluation's framework (the earlier id when the indicator was not carried)."""
+    title: str
+    """Its title."""
+    old_id: str
+    """The earlier evaluation's id for it, or "" when it has none."""
+    carried: bool
+    """Whether the earlier side was brought across a mapping between framework editions."""
+    old: Side
+    """The earlier evaluation."""
+    new: Side
+    """The newer evaluation."""
+
+    @property
+    def grade_changed(self) -> bool:
+        return self.old.grade != self.new.grade
+
+    @property
+    def evidence_added(self) -> tuple[str, ...]:
+        return tuple(e for e in self.new.evidence if e not in set(self.old.evidence))
+
+    @property
+    def evidence_removed(self) -> tuple[str, ...]:
+        return tuple(e for e in self.old.evidence if e not in set(self.new.evidence))
+
+    @property
+    def strengths_added(self) -> tuple[str, ...]:
+        return _added(self.old.strengths, self.new.strengths)
+
+    @property
+    def strengths_removed(self) -> tuple[str, ...]:
+        return _added(self.new.strengths, self.old.strengths)
+
+    @property
+    def improvements_added(self) -> tuple[str, ...]:
+        return _added(self.old.improvements, self.new.improvements)
+
+    @property
+    def improvements_removed(self) -> tuple[str, ...]:
+        return _added(self.new.improvements, self.old.improvements)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.grade_changed or self.evidence_added or self.evidence_removed
+                    or self.old.sources != self.new.sources or self.strengths_added or self.strengths_removed
+                    or self.improvements_added or self.improvements_removed
+                    or self.old.present != self.new.present)
+
+    def to_json(self) -> dict:
+        return {
+            "indicator": self.id, "title": self.title, "old_indicator": self.old_id or None,
+            "carried": self.carried, "changed": self.changed,
+            "in_old": self.old.present, "in_new": self.new.present,
+            "grade": {"old": self.old.grade, "old_label": self.old.label or None, "new": self.new.grade,
+                      "new_label": self.new.label or None, "changed": self.grade_changed,
+                      "carried": self.carried and self.old.grade is not None},
+            "evidence": {"old": len(self.old.evidence), "new": len(self.new.evidence),
+                         "added": list(self.evidence_added), "removed": list(self.evidence_removed),
+                         "old_sources": list(self.old.sources), "new_sources": list(self.new.sources)},
+            "strengths": {"added": list(self.strengths_added), "removed": list(self.strengths_removed)},
+            "improvements": {"added": list(self.improvements_added), "removed": list(self.improvements_removed)},
+        }
+
+
+@dataclass(frozen=True)
+class YearComparison:
+    """A newer evaluation set beside an earlier one, indicator by indicator."""
+
+    old: dict
+    """The earlier evaluation: folder, title, framework, programme, date."""
+    new: dict
+    """The newer evaluation, likewise."""
+    rows: tuple[YearRow, ...]
+    """Per indicator and suite, in the newer framework's order, then those only in the earlier one."""
+    evidence_added: tuple[str, ...]
+    """Evidence ids in the newer register only."""
+    evidence_removed: tuple[str, ...]
+    """Evidence ids in the earlier register only."""
+    mapped: bool = False
+    """Whether a mapping between framework editions was used."""
+
+    @property
+    def changed(self) -> tuple[YearRow, ...]:
+        return tuple(r for r in self.rows if r.changed)
+
+    def summary(self) -> dict:
+        return {"indicators": len(self.rows), "changed": len(self.changed),
+                "grades_changed": sum(r.grade_changed for r in self.rows),
+                "carried": sum(r.carried for r in self.rows),
+                "evidence": {"old": self.old["evidence"], "new": self.new["evidence"],
+                             "added": list(self.evidence_added), "removed": list(self.evidence_removed)}}
+
+    def to_json(self) -> dict:
+        return {"old": self.old, "new": self.new, "mapped": self.mapped,
+                "indicators": [r.to_json() for r in self.rows], "summary": self.summary()}
+
+
+def compare_years(old: model.Evaluation, new: model.Evaluation,
+                  mapping: dict[str, str] | None = None) -> YearComparison:
+    """What changed from an earlier evaluation to a newer one, per indicator.
+
+    Within one framework indicators are matched by id, and `mapping` (earlier id → newer id) overrides
+    that for the ids it names. Across frameworks a mapping is required and is the only link.
+    """
+    same = old.framework.id == new.framework.id
+    if not same and mapping is None:
+        raise InputError(f"the evaluations use different frameworks ({old.framework.id} earlier, "
+                         f"{new.framework.id} now); give --map FILE saying which earlier indicator becomes which")
+    mapping = dict(mapping or {})
+    targets = set(mapping.values())
+    old_ids, new_ids = assessed_ids(old), assessed_ids(new)
+    # Earlier ids for each newer id: the mapping first, then the same id when the framework is the same.
+    source_of: dict[str, tuple[str, bool]] = {n: (o, True) for o, n in mapping.items()}
+    if same:
+        for ident in old_ids:
+            if ident not in mapping and ident not in targets:
+                source_of.setdefault(ident, (ident, False))
+    order = _order(new)
+    wanted = [i for i in new_ids] + [n for n in targets if n not in new_ids]
+    wanted.sort(key=lambda i: order.get(i, len(order)))
+    rows = []
+    used: set[str] = set()
+    for ident in wanted:
+        old_id, carried = source_of.get(ident, ("", False))
+        if old_id:
+            used.add(old_id)
+        rows.append(YearRow(ident, _title(new, ident), old_id, carried,
+                            _side(old, old_id) if old_id else _absent(), _side(new, ident)))
+    for ident in old_ids:
+        if ident not in used:
+            rows.append(YearRow(ident, _title(old, ident), ident, False, _side(old, ident), _absent()))
+    return YearComparison(
+        _about(old), _about(new), tuple(rows),
+        evidence_added=tuple(sorted(set(new.evidence) - set(old.evidence))),
+        evidence_removed=tuple(sorted(set(old.evidence) - set(new.evidence))),
+        mapped=bool(mapping),
+    )
+
+
+def assessed_ids(evaluation: model.Evaluation) -> list[str]:
+    """Indicators and suites the evaluation assesses or links evidence to, in framework order."""
+    ids = set(evaluation.assessments)
+    for item in evaluation.evidence.values():
+        ids.update(i for i in item.indicators if i in evaluation.framework.indicators)
+    order = _order(evaluation)
+    return sorted(ids, key=lambda i: (order.get(i, len(order)), i))
+
+
+def _side(evaluation: model.Evaluation, ident: str) -> Side:
+    a = evaluation.assessments.get(ident)
+    covers = _covers(evaluation, ident)
+    items = sorted({e.id for e in evaluation.evidence.values() if any(i in covers for i in e.indicators)})
+    present = {evaluation.evidence[e].source for e in items}
+    grade = a.grade if a else None
+    return Side(
+        present=a is not None or bool(items), grade=grade, label=_label(evaluation.framework.scale, grade),
+        evidence=tuple(items), sources=tuple(s for s in model.SOURCES if s in present),
+        strengths=a.strengths if a else (), improvements=a.improvements if a else (),
+    )
+
+
+def _absent() -> Side:
+    return Side(False, None, "", (), (), (), ())
+
+
+def _covers(evaluation: model.Evaluation, ident: str) -> tuple[str, ...]:
+    suite = evaluation.programme.suite(ident) if evaluation.programme else None
+    return suite.indicators if suite else (ident,)
+
+
+def _added(before: tuple[str, ...], after: tuple[str, ...]) -> tuple[str, ...]:
+    """Texts in `after` with no counterpart in `before`, comparing with whitespace normalised."""
+    seen = {_words(t) for t in before}
+    return tuple(t for t in after if _words(t) not in seen)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _about(evaluation: model.Evaluation) -> dict:
+    m = evaluation.metadata
+    return {"root": os.fspath(evaluation.root), "title": m.title, "framework": m.framework,
+            "programme": m.programme or None, "date": m.evaluation_date or None,
+            "evidence": len(evaluation.evidence)}
+
+
+# --- the mapping between framework editions --------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\s:#,\[\]{}]+(?::[^\s#,\[\]{}]+)*")
+
+
+def load_mapping(path: str | os.PathLike, old: model.Evaluation, new: model.Evaluation) -> dict[str, str]:
+    """A mapping file (`old_id: new_id` per line), every id checked against its framework.
+
+    Ids written without quotes (`2.1: 2.10`) are taken exactly as typed, not as numbers.
+    """
+    from qiframe import yamlio
+
+    path = Path(path)
+    text = yamlio.read_text(path)
+    data = yamlio.parse(text, path)
+    if not isinstance(data, dict) or not data:
+        raise InputError("expected a mapping of earlier indicator ids to newer ones, e.g. `\"2.1\": \"2.1\"`",
+                         path, 1, 1)
+    doc = yamlio._rt().load(text)
+    lines = text.splitlines()
+    old_known, new_known = _known(old), _known(new)
+    mapping: dict[str, str] = {}
+    first_for: dict[str, str] = {}
+    for key, value in doc.items():
+        k_line, k_col = doc.lc.key(key)
+        old_id = _as_written(key, lines, k_line, k_col)
+        if old_id not in old_known:
+            raise InputError(f"{old_id!r} is not an indicator or suite of the earlier evaluation's framework "
+                             f"{old.framework.id!r}", path, k_line + 1, k_col + 1)
+        v_line, v_col = doc.lc.value(key)
+        if value is None or isinstance(value, (dict, list)):
+            raise InputError(f"{old_id!r} needs one newer indicator id", path, v_line + 1, v_col + 1)
+        new_id = _as_written(value, lines, v_line, v_col)
+        if new_id not in new_known:
+            raise InputError(f"{new_id!r} is not an indicator or suite of the newer evaluation's framework "
+                             f"{new.framework.id!r}", path, v_line + 1, v_col + 1)
+        if new_id in first_for:
+            raise InputError(f"{old_id!r} and {first_for[new_id]!r} both map to {new_id!r}; a newer indicator "
+                             "can carry one earlier grade only", path, v_line + 1, v_col + 1)
+        first_for[new_id] = old_id
+        mapping[old_id] = new_id
+    return mapping
+
+
+def _as_written(value, lines: list[str], line: int, col: int) -> str:
+    """A scalar as the user typed it: text stays text, and a number keeps its digits (2.10 is not 2.1)."""
+    if isinstance(value, str):
+        return value
+    found = _TOKEN.match(lines[line], col) if line < len(lines) else None
+    return found.group(0) if found else str(value)
+
+
+def _known(evaluation: model.Evaluation) -> set[str]:
+    ids = set(evaluation.framework.indicators)
+    if evaluation.programme:
+        ids.update(s.id for s in evaluation.programme.suites)
+    return ids
+
+
+# --- shared ------------------------------------------------------------------------------------------
+
+
+def _title(evaluation: model.Evaluation, ident: str) -> str:
+    indicator = evaluation.framework.indicators.get(ident)
+    if indicator:
+        return indicator.title
+    suite = evaluation.programme.suite(ident) if evaluation.programme else None
+    return suite.title if suite else ""
+
+
+def _label(scale: model.Scale, value: int | None) -> str:
+    level = scale.level(value) if value is not None else None
+    return level.label if level else ""
+
+
+def _grade_json(value: int | None, label: str) -> dict | None:
+    return None if value is None else {"grade": value, "label": label or None}
+
+
+def _order(evaluation: model.Evaluation) -> dict[str, int]:
+    ids = list(evaluation.framework.indicators)
+    if evaluation.programme:
+        ids += [s.id for s in evaluation.programme.suites]
+    return {ident: i for i, ident in enumerate(ids)}

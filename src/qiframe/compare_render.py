@@ -1,0 +1,148 @@
+"""Comparisons as plain text (for the terminal) and Markdown (for reports)."""
+
+from __future__ import annotations
+
+from qiframe.compare import ExternalComparison, ExternalRow, YearComparison, YearRow
+
+
+def difference_words(row: ExternalRow) -> str:
+    """How the self-evaluation's grade stands against the inspection's, in words."""
+    if row.self_grade is None and row.external_grade is None:
+        return "no grades"
+    if row.self_grade is None:
+        return "no self-evaluation grade"
+    if row.external_grade is None:
+        return "no inspection grade"
+    if row.difference is None:
+        return "a grade is not on the scale"
+    if row.difference == 0:
+        return "matched"
+    size = abs(row.difference)
+    way = "above" if row.difference > 0 else "below"
+    return f"{size} level{'s' if size != 1 else ''} {way} the inspection"
+
+
+def _grade(value: int | None, label: str) -> str:
+    return "—" if value is None else f"{value} {label}".strip()
+
+
+def external_summary(c: ExternalComparison) -> str:
+    if not c.compared:
+        return c.lean_text[0].upper() + c.lean_text[1:] + "."
+    return (f"{c.matched} of {len(c.compared)} matched; {c.within_one} within one level; "
+            f"{c.self_above} graded above the inspection and {c.self_below} below. "
+            f"{c.lean_text[0].upper() + c.lean_text[1:]}.")
+
+
+def external_text(c: ExternalComparison) -> str:
+    table = [("QI", "title", "self-evaluation", "inspection", "difference")]
+    for r in c.rows:
+        table.append((r.id, r.title, _grade(r.self_grade, r.self_label),
+                      _grade(r.external_grade, r.external_label), difference_words(r)))
+    lines = [f"{c.title}: self-evaluation compared with the inspection", ""]
+    lines += _columns(table)
+    lines += ["", external_summary(c)]
+    sources = sorted({r.source for r in c.rows if r.source})
+    if sources:
+        lines.append("Inspection grades from: " + "; ".join(sources) + ".")
+    if c.not_compared:
+        lines.append("External grades outside the comparison: " + ", ".join(c.not_compared) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def external_markdown(c: ExternalComparison) -> str:
+    lines = [f"# {_md(c.title)}: self-evaluation compared with the inspection", "",
+             "| QI | Title | Self-evaluation | Inspection | Difference |", "|---|---|---|---|---|"]
+    for r in c.rows:
+        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(_grade(r.self_grade, r.self_label))} | "
+                     f"{_md(_grade(r.external_grade, r.external_label))} | {difference_words(r)} |")
+    lines += ["", external_summary(c)]
+    sources = sorted({r.source for r in c.rows if r.source})
+    if sources:
+        lines += ["", "Inspection grades from: " + "; ".join(_md(s) for s in sources) + "."]
+    if c.not_compared:
+        lines += ["", "External grades outside the comparison: " + ", ".join(map(_md, c.not_compared)) + "."]
+    return "\n".join(lines) + "\n"
+
+
+# --- year on year --------------------------------------------------------------------------------------
+
+
+def _changes(r: YearRow) -> list[str]:
+    """The differences of one row, one line each."""
+    out = []
+    if not r.old.present:
+        out.append("new: not in the earlier evaluation")
+    elif not r.new.present:
+        out.append("not in this evaluation")
+    if r.grade_changed:
+        carried = f" (carried from {r.old_id})" if r.carried and r.old.grade is not None else ""
+        out.append(f"grade: {_grade(r.old.grade, r.old.label)}{carried} → {_grade(r.new.grade, r.new.label)}")
+    if r.evidence_added or r.evidence_removed:
+        ids = [f"+{e}" for e in r.evidence_added] + [f"−{e}" for e in r.evidence_removed]
+        out.append(f"evidence: {len(r.old.evidence)} → {len(r.new.evidence)} ({', '.join(ids)})")
+    if r.old.sources != r.new.sources:
+        out.append(f"sources: {', '.join(r.old.sources) or 'none'} → {', '.join(r.new.sources) or 'none'}")
+    for what, items in (("strength added", r.strengths_added), ("strength removed", r.strengths_removed),
+                        ("area for improvement added", r.improvements_added),
+                        ("area for improvement removed", r.improvements_removed)):
+        out += [f"{what}: {text}" for text in items]
+    return out
+
+
+def _heading(c: YearComparison) -> str:
+    old, new = c.old, c.new
+    when = f" ({old['date']})" if old.get("date") else ""
+    now = f" ({new['date']})" if new.get("date") else ""
+    return f"{new['title']}{now} compared with {old['title']}{when}"
+
+
+def _totals(c: YearComparison) -> str:
+    s = c.summary()
+    unchanged = s["indicators"] - s["changed"]
+    return (f"{s['changed']} indicator{'s' if s['changed'] != 1 else ''} changed, {unchanged} unchanged; "
+            f"{s['grades_changed']} grade{'s' if s['grades_changed'] != 1 else ''} changed. Evidence register: "
+            f"{c.old['evidence']} → {c.new['evidence']} items ({len(c.evidence_added)} added, "
+            f"{len(c.evidence_removed)} removed).")
+
+
+def years_text(c: YearComparison) -> str:
+    lines = [_heading(c), ""]
+    if c.mapped:
+        lines += [f"Framework {c.old['framework']} mapped to {c.new['framework']}; carried grades are marked.", ""]
+    for r in c.changed:
+        lines.append(f"{r.id} {r.title}".rstrip())
+        lines += [f"  {line}" for line in _changes(r)]
+    if c.changed:
+        lines.append("")
+    lines.append(_totals(c))
+    return "\n".join(lines) + "\n"
+
+
+def years_markdown(c: YearComparison) -> str:
+    lines = [f"# {_md(_heading(c))}", ""]
+    if c.mapped:
+        lines += [f"Framework {_md(c.old['framework'])} mapped to {_md(c.new['framework'])}; "
+                  "carried grades are marked.", ""]
+    lines += ["| QI | Title | Grade before | Grade now | Evidence | Changes |", "|---|---|---|---|---|---|"]
+    for r in c.rows:
+        before = _grade(r.old.grade, r.old.label) + (" (carried)" if r.carried and r.old.grade is not None else "")
+        changes = "<br>".join(_md(line) for line in _changes(r) if not line.startswith("grade:")) or (
+            "" if r.changed else "no change")
+        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label))} | "
+                     f"{len(r.old.evidence)} → {len(r.new.evidence)} | {changes} |")
+    lines += ["", _md(_totals(c))]
+    return "\n".join(lines) + "\n"
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")

@@ -1,0 +1,557 @@
+"""The Excel evidence matrix: the whole evaluation in one workbook that auditors filter, annotate and return.
+
+Sheets: Summary (metadata, one row per indicator, a grade legend), Evidence (the register, in the layout
+`qiframe evidence import` reads back), Matrix (evidence x indicators under their key questions),
+Triangulation (indicators x sources), Actions, and a hidden Lists sheet that feeds the Evidence sheet's
+drop-downs.
+
+The workbook is streamed with openpyxl's write-only mode, which keeps a 5,000-item export fast. Every
+piece of user text goes into a cell whose type is forced to text: left to itself, openpyxl stores a string
+starting with "=" as a formula and "#N/A" as an error value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from qiframe import __version__, model, store, yamlio
+from qiframe import status as status_report
+from qiframe.errors import InputError
+from qiframe.imports.evidence import HEADERS
+
+MARK = "x"
+"""What a Matrix cell holds where an evidence item supports an indicator."""
+TRIANGULATING = ("data", "views", "observation")
+"""The sources that count towards triangulation (documentation alone does not)."""
+DEFAULT_TRIANGULATION = 2
+"""Sources needed to call an indicator triangulated, unless weak-triangulation's threshold says otherwise."""
+SPARE_ROWS = 1000
+"""Rows below the register that keep the drop-downs, so rows added in Excel are validated too."""
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program treat typed text as a formula."""
+DATE_FORMAT = "yyyy-mm-dd"
+
+# Excel's own three-colour scale: green for the best level, amber in the middle, red for the worst.
+_BEST, _MIDDLE, _WORST = (0x63, 0xBE, 0x7B), (0xFF, 0xEB, 0x84), (0xF8, 0x69, 0x6B)
+_LINK_FONT = Font(color="0563C1", underline="single")
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """What `write_matrix` wrote."""
+
+    path: str
+    """The workbook written."""
+    evidence: int
+    """Evidence items in the workbook."""
+    left_out: int
+    """Items flagged as holding personal data and therefore left out."""
+    indicators: int
+    """Indicator columns of the Matrix sheet."""
+    links: int
+    """Marks in the Matrix sheet (evidence-indicator links)."""
+    actions: int
+    """Improvement actions in the Actions sheet."""
+
+
+def write_matrix(evaluation: model.Evaluation, path: str | os.PathLike, include_personal: bool = False,
+                 problems: Iterable | None = None, version: str = __version__,
+                 now: datetime | None = None) -> MatrixResult:
+    """Write the evidence matrix workbook to `path` atomically.
+
+    `problems` are check problems (anything with an `indicator` attribute); when given, the Summary counts
+    them per indicator. `now` fixes the generation time (tests).
+    """
+    path = Path(path)
+    check_output(path)
+    now = now or datetime.now().replace(microsecond=0)
+    kept = [e for e in evaluation.evidence.values() if include_personal or not e.personal_data]
+    kept.sort(key=lambda e: (e.date, e.id))
+    shown = dataclasses.replace(evaluation, evidence={e.id: e for e in kept})
+    columns = matrix_columns(shown)
+
+    wb = Workbook(write_only=True)
+    _properties(wb, evaluation, now)
+    lists = _ListRanges(evaluation, columns)
+    _summary(wb, shown, len(evaluation.evidence) - len(kept), problems, version, now)
+    _evidence(wb, kept, lists)
+    links = _matrix(wb, kept, columns)
+    _triangulation(wb, evaluation.framework, kept, columns)
+    _actions(wb, evaluation.actions.values())
+    _lists(wb, lists)
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    yamlio.atomic_write_bytes(path, buffer.getvalue())
+    return MatrixResult(str(path), len(kept), len(evaluation.evidence) - len(kept),
+                        sum(len(ids) for _, ids in columns), links, len(evaluation.actions))
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output the export must not write: wrong type, a folder, or a missing parent folder."""
+    if path.suffix.casefold() != ".xlsx":
+        raise InputError("the evidence matrix is an Excel workbook: give a file name ending in .xlsx", path)
+    if path.is_dir():
+        raise InputError("is a folder; give a file name ending in .xlsx", path)
+    if not path.parent.is_dir():
+        raise InputError(f"folder {str(path.parent)!r} does not exist; create it first", path)
+
+
+# --- shared helpers ----------------------------------------------------------------------------------
+
+
+def matrix_columns(evaluation: model.Evaluation) -> list[tuple[model.KeyQuestion | None, list[str]]]:
+    """Indicator columns grouped by key question: those in scope, plus any an item links to.
+
+    An indicator the framework does not know (a dangling link) still gets a column, in a last group with
+    no key question, so that every link of the register appears.
+    """
+    fw = evaluation.framework
+    prog = evaluation.programme
+    linked = {i for e in evaluation.evidence.values() for i in e.indicators}
+    in_scope = set(prog.scope) if prog and prog.scope else set(fw.indicators)
+    groups: list[tuple[model.KeyQuestion | None, list[str]]] = []
+    for kq in fw.key_questions:
+        ids = [i for i in kq.indicators if i in in_scope or i in linked]
+        if ids:
+            groups.append((kq, ids))
+    unknown = sorted(linked - set(fw.indicators))
+    if unknown:
+        groups.append((None, unknown))
+    return groups
+
+
+def level_colours(scale: model.Scale) -> dict[int, str]:
+    """A fill colour per level: green for the best, amber in the middle, red for the worst, for any scale."""
+    ordered = sorted(scale.values, reverse=True)
+    colours = {}
+    for i, value in enumerate(ordered):
+        t = i / max(1, len(ordered) - 1)
+        start, end, u = (_BEST, _MIDDLE, t * 2) if t <= 0.5 else (_MIDDLE, _WORST, t * 2 - 1)
+        colours[value] = "".join(f"{round(a + (b - a) * u):02X}" for a, b in zip(start, end, strict=True))
+    return colours
+
+
+def triangulation_threshold(evaluation: model.Evaluation) -> int:
+    """The number of sources the weak-triangulation rule asks for in this evaluation."""
+    raw = evaluation.metadata.checks.get("weak-triangulation")
+    value = raw.get("threshold") if isinstance(raw, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_TRIANGULATION
+
+
+def is_web_link(location: str) -> bool:
+    """Whether a location is an http(s) address: only those become live links (never file: and the like)."""
+    if not location or any(c.isspace() for c in location):
+        return False
+    try:
+        parts = urlsplit(location)
+    except ValueError:
+        return False
+    return parts.scheme.casefold() in ("http", "https") and bool(parts.netloc)
+
+
+def clean_text(value: str) -> str:
+    """Text a worksheet can hold: without the control characters XML forbids, within Excel's cell limit."""
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value[:32767]
+
+
+class _Cells:
+    """Cell factory for one write-only sheet, with a few named styles prepared once."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.styles: dict[str, object] = {}
+
+    def style(self, name: str, **attrs) -> None:
+        proto = WriteOnlyCell(self.ws)
+        for key, value in attrs.items():
+            setattr(proto, key, value)
+        self.styles[name] = proto._style
+
+    def text(self, value: str, style: str | None = None) -> WriteOnlyCell:
+        """A text cell, whatever the text looks like."""
+        value = clean_text(value)
+        cell = WriteOnlyCell(self.ws) if style is None else _styled(self.ws, self.styles[style])
+        cell.value = value
+        cell.data_type = "s"  # never "f" (formula) or "e" (error), which openpyxl infers from the text
+        if value.startswith(RISKY_START):
+            # Excel's own mark for "typed as text": editing the cell later keeps it text.
+            cell.quotePrefix = True
+        return cell
+
+    def value(self, value, style: str | None = None):
+        """A number or a plain value; text goes through `text`."""
+        if isinstance(value, str):
+            return self.text(value, style)
+        if style is None or value is None:
+            return value
+        cell = _styled(self.ws, self.styles[style])
+        cell.value = value
+        return cell
+
+    def date(self, iso: str, style: str | None = None):
+        """A real Excel date for an ISO date; other text stays text."""
+        parsed = model.parse_date(iso)
+        if parsed is None:
+            return self.text(iso, style) if iso else None
+        cell = _styled(self.ws, self.styles[style]) if style else WriteOnlyCell(self.ws)
+        cell.value = parsed
+        cell.number_format = DATE_FORMAT
+        return cell
+
+    def header(self, names: Iterable[str]) -> list[WriteOnlyCell]:
+        return [self.text(name, "header") for name in names]
+
+
+def _styled(ws, style_array) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    cell._style = style_array.__copy__()
+    return cell
+
+
+def _sheet(wb: Workbook, title: str) -> tuple[object, _Cells]:
+    ws = wb.create_sheet(title)
+    cells = _Cells(ws)
+    cells.style("header", font=Font(bold=True), fill=_HEAD_FILL,
+                alignment=Alignment(vertical="top", wrap_text=True))
+    cells.style("bold", font=Font(bold=True))
+    cells.style("wrap", alignment=Alignment(vertical="top", wrap_text=True))
+    cells.style("top", alignment=Alignment(vertical="top"))
+    cells.style("link", font=_LINK_FONT, alignment=Alignment(vertical="top", wrap_text=True))
+    cells.style("centre", alignment=Alignment(horizontal="center"))
+    return ws, cells
+
+
+def _widths(ws, widths: Iterable[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _fit(values: Iterable[str], header: str, low: float, high: float) -> float:
+    """A readable column width: the longest first line among the values, within bounds."""
+    longest = len(header)
+    for value in values:
+        if value:
+            longest = max(longest, len(value.partition("\n")[0]))
+            if longest >= high:
+                break
+    return max(low, min(high, longest + 2))
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _joined(values: Iterable[str]) -> str:
+    return "; ".join(values)
+
+
+def _properties(wb: Workbook, evaluation: model.Evaluation, now: datetime) -> None:
+    props = wb.properties
+    props.title = clean_text(f"Evidence matrix: {evaluation.metadata.title}")
+    props.subject = clean_text(evaluation.framework.title)
+    props.creator = "qiframe"
+    props.lastModifiedBy = "qiframe"
+    # Document properties are stored in UTC.
+    stamp = now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo else now
+    props.created = stamp
+    props.modified = stamp
+
+
+# --- Summary -----------------------------------------------------------------------------------------
+
+
+SUMMARY_HEADERS = ("Key question", "ID", "Title", "Lead", "Grade", "Grade label", "Evidence", "Sources",
+                   "Triangulated", "Status")
+
+
+def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems: Iterable | None,
+             version: str, now: datetime) -> None:
+    ws, cells = _sheet(wb, "Summary")
+    fw = evaluation.framework
+    meta = evaluation.metadata
+    colours = level_colours(fw.scale)
+    for value, colour in colours.items():
+        cells.style(f"level{value}", fill=PatternFill("solid", fgColor=colour), alignment=Alignment(horizontal="left"))
+    headers = SUMMARY_HEADERS + (("Open problems",) if problems is not None else ())
+    _widths(ws, (22, 12, 50, 20, 8, 16, 10, 40, 13, 13, 14))
+
+    ws.append([cells.text(meta.title or "Self-evaluation", "bold")])
+    prog = evaluation.programme
+    facts = [
+        ("Organisation", meta.organisation),
+        ("Framework", f"{fw.title} ({fw.id})"),
+        ("Programme", f"{prog.title} ({prog.id})" if prog else ""),
+        ("Period", f"{meta.period_from} to {meta.period_to}" if meta.period_from or meta.period_to else ""),
+        ("Evaluation date", meta.evaluation_date),
+        ("Team", _joined(meta.team)),
+        ("Evidence items", len(evaluation.evidence)),
+        ("Left out (personal data)", left_out),
+        ("Generated", now.replace(tzinfo=None)),
+        ("qiframe version", version),
+    ]
+    for label, value in facts:
+        if label == "Evaluation date":
+            shown = cells.date(value)
+        elif isinstance(value, datetime):
+            shown = WriteOnlyCell(ws, value)
+            shown.number_format = "yyyy-mm-dd hh:mm"
+        else:
+            shown = cells.value(value)
+        ws.append([cells.text(label, "bold"), shown])
+    if left_out:
+        ws.append([cells.text(f"{left_out} evidence item(s) flagged as holding personal data are not in this "
+                              "workbook; export with --include-personal to include them.")])
+    ws.append([])
+
+    ws.append(cells.header(headers))
+    open_counts: dict[str, int] = {}
+    for problem in problems or ():
+        key = getattr(problem, "indicator", "") or ""
+        open_counts[key] = open_counts.get(key, 0) + 1
+    threshold = triangulation_threshold(evaluation)
+    report = status_report.status(evaluation)
+    for row in report.rows:
+        kq = fw.key_question(row.key_question) if row.key_question else None
+        level_style = f"level{row.grade}" if row.grade in colours else None
+        triangulated = sum(s in row.sources for s in TRIANGULATING) >= threshold
+        line = [
+            cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "top"),
+            cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "top"),
+            cells.value(row.grade, level_style), cells.text(row.grade_label, level_style),
+            row.evidence, cells.text(", ".join(model.SOURCE_LABELS[s] for s in row.sources), "wrap"),
+            cells.text(_yes_no(triangulated)), cells.text(row.state),
+        ]
+        if problems is not None:
+            line.append(open_counts.get(row.id, 0))
+        ws.append(line)
+
+    ws.append([])
+    ws.append([cells.text("Grade legend", "bold")])
+    for level in fw.scale.levels:
+        style = f"level{level.value}"
+        ws.append([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor)])
+    ws.append([cells.text(f"Triangulated: evidence from at least {threshold} of quantitative data, people's "
+                          "views and direct observation.")])
+
+
+# --- Evidence ----------------------------------------------------------------------------------------
+
+
+_WIDTHS = {"id": (10, 14), "title": (20, 50), "summary": (20, 70), "kind": (8, 18), "source": (8, 15),
+           "date": (11, 11), "date_to": (11, 11), "agency": (8, 25), "owner": (8, 25), "location": (12, 50),
+           "indicators": (10, 25), "themes": (12, 50), "units": (6, 15), "submission": (11, 11),
+           "personal_data": (13, 13)}
+_WRAPPED = {"title", "summary", "themes", "agency", "owner", "indicators", "units"}
+
+
+class _ListRanges:
+    """The vocabularies the drop-downs offer, and where they sit on the hidden Lists sheet."""
+
+    def __init__(self, evaluation: model.Evaluation, columns) -> None:
+        indicators = [i for _, ids in columns for i in ids if i in evaluation.framework.indicators]
+        self.lists = {
+            "source": ("Source", list(model.SOURCES)),
+            "kind": ("Kind", list(model.EVIDENCE_KINDS)),
+            "yes_no": ("Yes/no", ["yes", "no"]),
+            "indicators": ("Indicator", indicators or list(evaluation.framework.indicators)),
+        }
+
+    def reference(self, name: str) -> str:
+        column = get_column_letter(list(self.lists).index(name) + 1)
+        count = len(self.lists[name][1])
+        return f"Lists!${column}$2:${column}${count + 1}"
+
+
+def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges) -> None:
+    ws, cells = _sheet(wb, "Evidence")
+    fields = store.EVIDENCE_FIELDS
+    table = [_evidence_strings(e) for e in items]
+    widths = [_fit((row[i] for row in table[:500]), HEADERS[f], *_WIDTHS[f]) for i, f in enumerate(fields)]
+    _widths(ws, widths)
+    ws.freeze_panes = "C2"
+    ws.append(cells.header(HEADERS[f] for f in fields))
+    for item, strings in zip(items, table, strict=True):
+        row = []
+        for field, text in zip(fields, strings, strict=True):
+            if field in ("date", "date_to"):
+                row.append(cells.date(text, "top"))
+            elif field == "location" and is_web_link(text):
+                cell = cells.text(text, "link")
+                cell.hyperlink = text
+                row.append(cell)
+            else:
+                row.append(cells.text(text, "wrap" if field in _WRAPPED else "top") if text else None)
+        ws.append(row)
+    last = len(items) + 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{last}"
+    _validations(ws, lists, last + SPARE_ROWS)
+
+
+def _evidence_strings(e: model.Evidence) -> list[str]:
+    """An item's fields as the text the Evidence sheet shows (dates stay ISO here)."""
+    out = []
+    for field in store.EVIDENCE_FIELDS:
+        value = getattr(e, field)
+        if isinstance(value, tuple):
+            value = _joined(value)
+        elif isinstance(value, bool):
+            value = _yes_no(value)
+        out.append(value)
+    return out
+
+
+def _validations(ws, lists: _ListRanges, last: int) -> None:
+    fields = list(store.EVIDENCE_FIELDS)
+
+    def column(field: str) -> str:
+        letter = get_column_letter(fields.index(field) + 1)
+        return f"{letter}2:{letter}{last}"
+
+    for field, name, strict in (("source", "source", True), ("kind", "kind", True),
+                                ("submission", "yes_no", True), ("personal_data", "yes_no", True),
+                                ("indicators", "indicators", False)):
+        dv = DataValidation(type="list", formula1=lists.reference(name), allow_blank=True)
+        if strict:
+            dv.showErrorMessage = True
+            dv.errorTitle = f"Not a {HEADERS[field].lower()}"
+            dv.error = "Pick a value from the list so that the sheet can be imported back."
+        else:
+            # Several indicators go in one cell ("1.1; 2.1"), so the list helps but must not refuse.
+            dv.showErrorMessage = False
+            dv.showInputMessage = True
+            dv.promptTitle = "Indicators"
+            dv.prompt = "Pick one, or type several separated by ;"
+        dv.add(column(field))
+        ws.data_validations.append(dv)
+
+
+def _lists(wb: Workbook, lists: _ListRanges) -> None:
+    ws, cells = _sheet(wb, "Lists")
+    ws.sheet_state = "hidden"
+    columns = list(lists.lists.values())
+    ws.append(cells.header(title for title, _ in columns))
+    depth = max(len(values) for _, values in columns)
+    for i in range(depth):
+        ws.append([cells.text(values[i]) if i < len(values) else None for _, values in columns])
+
+
+# --- Matrix ------------------------------------------------------------------------------------------
+
+
+def _matrix(wb: Workbook, items: list[model.Evidence], columns) -> int:
+    ws, cells = _sheet(wb, "Matrix")
+    cells.style("group", font=Font(bold=True), fill=_HEAD_FILL,
+                alignment=Alignment(horizontal="center", vertical="top", wrap_text=True))
+    cells.style("mark", alignment=Alignment(horizontal="center"))
+    cells.style("total", font=Font(bold=True), alignment=Alignment(horizontal="center"))
+    ids = [i for _, group in columns for i in group]
+    position = {ind: i for i, ind in enumerate(ids)}
+    width = len(ids)
+    _widths(ws, [12, 50] + [max(6, min(20, len(i) + 2)) for i in ids] + [8])
+    ws.freeze_panes = "C3"
+    ws.row_dimensions[1].height = 60
+    ws.print_title_rows = "1:2"
+    ws.print_title_cols = "A:B"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    top: list = [cells.text("Evidence", "group"), None]
+    col = 3
+    for kq, group in columns:
+        title = f"{kq.id} {kq.title}" if kq else "Not in the framework"
+        top.append(cells.text(title, "group"))
+        top.extend([None] * (len(group) - 1))
+        if len(group) > 1:
+            ws.merged_cells.add(f"{get_column_letter(col)}1:{get_column_letter(col + len(group) - 1)}1")
+        col += len(group)
+    top.append(cells.text("Total", "group"))
+    ws.merged_cells.add("A1:B1")
+    ws.append(top)
+    ws.append(cells.header(["ID", "Title", *ids, "Total"]))
+
+    totals = [0] * width
+    links = 0
+    for e in items:
+        marks: list = [None] * width
+        count = 0
+        for ind in dict.fromkeys(e.indicators):
+            i = position[ind]
+            marks[i] = cells.text(MARK, "mark")
+            totals[i] += 1
+            count += 1
+        links += count
+        ws.append([cells.text(e.id, "top"), cells.text(e.title, "wrap"), *marks, cells.value(count, "total")])
+    ws.append([None, cells.text("Total", "bold"), *(cells.value(t, "total") for t in totals),
+               cells.value(links, "total")])
+    return links
+
+
+# --- Triangulation -----------------------------------------------------------------------------------
+
+
+def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.Evidence], columns) -> None:
+    ws, cells = _sheet(wb, "Triangulation")
+    _widths(ws, (22, 12, 50) + (14,) * len(model.SOURCES) + (10, 10))
+    ws.freeze_panes = "D2"
+    labels = [model.SOURCE_LABELS[s] for s in model.SOURCES]
+    ws.append(cells.header(["Key question", "ID", "Title", *labels, "Items", "Sources"]))
+    counts: dict[str, dict[str, int]] = {}
+    for e in items:
+        for ind in dict.fromkeys(e.indicators):
+            counts.setdefault(ind, dict.fromkeys(model.SOURCES, 0))[e.source] += 1
+    for kq, group in columns:
+        for ind in group:
+            per = counts.get(ind, dict.fromkeys(model.SOURCES, 0))
+            known = framework.indicators.get(ind)
+            ws.append([cells.text(f"{kq.id} {kq.title}" if kq else "Not in the framework", "top"),
+                       cells.text(ind, "top"), cells.text(known.title if known else "", "wrap"),
+                       *(per[s] for s in model.SOURCES), sum(per.values()),
+                       sum(1 for s in model.SOURCES if per[s])])
+
+
+# --- Actions -----------------------------------------------------------------------------------------
+
+
+ACTION_HEADERS = ("ID", "Title", "Indicator", "Area for improvement", "Owner", "Due", "Status", "Measure",
+                  "Unit", "Baseline", "Target", "Current", "As of", "Latest progress date", "Latest progress")
+
+
+def _actions(wb: Workbook, actions: Iterable[model.Action]) -> None:
+    ws, cells = _sheet(wb, "Actions")
+    _widths(ws, (10, 45, 10, 45, 20, 11, 12, 30, 8, 10, 10, 10, 11, 12, 60))
+    ws.freeze_panes = "C2"
+    ws.append(cells.header(ACTION_HEADERS))
+    rows = sorted(actions, key=lambda a: (a.due or "9999", a.id))
+    for a in rows:
+        m = a.measure or model.Measure()
+        latest = max(a.progress, key=lambda p: p.date, default=None)
+        ws.append([
+            cells.text(a.id, "top"), cells.text(a.title, "wrap"), cells.text(a.indicator, "top"),
+            cells.text(a.improvement, "wrap"), cells.text(a.owner, "top"), cells.date(a.due, "top"),
+            cells.text(a.status, "top"), cells.text(m.name, "wrap"), cells.text(m.unit, "top"),
+            m.baseline, m.target, m.current, cells.date(m.as_of, "top"),
+            cells.date(latest.date, "top") if latest else None,
+            cells.text(latest.text, "wrap") if latest else None,
+        ])
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_HEADERS))}{len(rows) + 1}"

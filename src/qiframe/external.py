@@ -1,0 +1,90 @@
+"""Grades given by an inspection, kept in evaluation.yaml's `external` list.
+
+An inspection grades some indicators, and sometimes a suite as one (leadership 9.1–9.4). Each indicator
+or suite holds at most one external grade: adding another replaces it, so correcting a typo is the same
+command as recording the grade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qiframe import model, store
+from qiframe.errors import InputError
+
+EVALUATION_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team",
+                     "checks", "suppress", "external")
+EXTERNAL_FIELDS = ("indicator", "grade", "source", "date")
+
+
+def add(root: str | Path, indicator: str, level_text: str, source: str = "", date: str = "") -> tuple[
+        model.ExternalGrade, bool]:
+    """Record (or replace) the inspection's grade of an indicator or suite. Returns it and whether it replaced one."""
+    root = Path(root)
+    evaluation = store.load(root)
+    ident = store.assessment_id(evaluation, indicator)
+    level = store.level(evaluation.framework.scale, level_text)
+    source = " ".join(source.split())
+    if date and model.parse_date(date) is None:
+        raise InputError(f"--date {date!r} is not an ISO date (YYYY-MM-DD)")
+    record = {"indicator": ident, "grade": level.value, "source": source, "date": date}
+    replaced = [False]
+
+    def mutate(doc):
+        entries = doc.get("external")
+        if entries is None:
+            store.set_field(doc, "external", [{k: v for k, v in record.items() if v not in ("", None)}],
+                            EVALUATION_FIELDS)
+            return
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("indicator") == ident:
+                # Change the fields in place so comments on the entry survive.
+                for key in EXTERNAL_FIELDS[1:]:
+                    store.set_field(entry, key, record[key], EXTERNAL_FIELDS)
+                replaced[0] = True
+                return
+        new = {k: v for k, v in record.items() if v not in ("", None)}
+        entries.append(_commented(new))
+
+    store.edit(root, store.EVALUATION_FILE, "evaluation", mutate)
+    return model.ExternalGrade(ident, level.value, source, date), replaced[0]
+
+
+def _commented(record: dict):
+    """A new list entry in the file's layout, with its date unquoted like every other date."""
+    import datetime as dt
+
+    from qiframe import yamlio
+
+    if record.get("date"):
+        record = {**record, "date": dt.date.fromisoformat(record["date"])}
+    return yamlio.to_commented(record)
+
+
+def listing(evaluation: model.Evaluation) -> list[dict]:
+    """The external grades in the evaluation's order of indicators, each with its label and title."""
+    scale = evaluation.framework.scale
+    order = _order(evaluation)
+    rows = []
+    for x in sorted(evaluation.metadata.external, key=lambda x: order.get(x.indicator, len(order))):
+        level = scale.level(x.grade)
+        rows.append({"indicator": x.indicator, "title": title_of(evaluation, x.indicator), "grade": x.grade,
+                     "label": level.label if level else None, "source": x.source or None, "date": x.date or None})
+    return rows
+
+
+def title_of(evaluation: model.Evaluation, ident: str) -> str:
+    """The title of an indicator or of a suite of the programme ("" if neither)."""
+    indicator = evaluation.framework.indicators.get(ident)
+    if indicator:
+        return indicator.title
+    programme = evaluation.programme
+    suite = programme.suite(ident) if programme else None
+    return suite.title if suite else ""
+
+
+def _order(evaluation: model.Evaluation) -> dict[str, int]:
+    ids = list(evaluation.framework.indicators)
+    if evaluation.programme:
+        ids += [s.id for s in evaluation.programme.suites]
+    return {ident: i for i, ident in enumerate(ids)}

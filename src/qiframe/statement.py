@@ -1,0 +1,670 @@
+"""The position statement: first drafts of its sections, and the one document model every export renders.
+
+A section file (statement/<unit>.yaml) holds a programme unit's answers to the programme's questions.
+Answers are plain text: paragraphs separated by blank lines, bullets on lines starting with "- ", and
+evidence cited as `[E-k3m9qx]` (see `qiframe.citations`). `build_statement` turns the sections (or the
+indicator assessments, `by="indicators"`) into a `Statement` in which citations are numbered E1, E2 … in
+order of first citation and listed in an evidence appendix; the Markdown, HTML and Word exports only lay
+that model out.
+
+Drafting rule, decided per answer: `draft_sections` writes a first draft into an answer only when the
+answer is empty (missing, blank, or nothing but the draft marker). Text in an answer is never replaced,
+whoever wrote it and whatever the section's `draft` flag says, so running it again never loses work; to
+get a fresh draft of an answer, empty it first. A section is flagged `draft: true` only when it held no
+text before drafting; a person's section that gains a drafted answer keeps its flag, and the drafted
+answer carries the visible marker line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qiframe import citations, model, store, yamlio
+from qiframe.errors import InputError, NotFound
+
+DRAFT_MARKER = "DRAFT – written by qiframe from the assessments; rewrite in your own words."
+"""First line of every drafted answer; an answer holding nothing else counts as unanswered."""
+
+# A word is a run of letters or digits, joined through apostrophes, hyphens, dots, slashes and underscores
+# ("don't", "co-ordinator", "e.g", "E-k3m9qx") and through commas between digits ("1,200"). Punctuation,
+# dashes and bullet marks are not words. An evidence id counts as one word, like the "E3" that replaces it,
+# so the count of an answer file and of the exported text agree.
+_WORD = re.compile(r"[^\W_]+(?:(?:['’._/-]|(?<=\d),(?=\d))[^\W_]+)*")
+_BULLET = re.compile(r"^([-*•])\s+")
+
+
+def count_words(text: str) -> int:
+    """The number of words a reader sees in a text; the one word count used by exports and checks."""
+    return len(_WORD.findall(text or ""))
+
+
+def is_unanswered(text: str | None) -> bool:
+    """Whether an answer is empty: missing, blank, or holding nothing but the draft marker."""
+    return not any(line.strip() and line.strip() != DRAFT_MARKER for line in (text or "").splitlines())
+
+
+# --- the document model --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One cited evidence item as the reader sees it."""
+
+    label: str
+    """"E3" for an item in the appendix; otherwise what stands in its place ("E-zz9x?" or "withheld")."""
+    number: int | None = None
+    """The item's number in the appendix; None when it is not listed there."""
+
+    @property
+    def anchor(self) -> str:
+        """Target name of the appendix entry (an HTML id, a Word bookmark)."""
+        return f"ref-{self.label}" if self.number is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A citation in running text: one or more references inside square brackets."""
+
+    refs: tuple[Ref, ...]
+    """The references, in the order written."""
+
+    @property
+    def text(self) -> str:
+        return "[" + ", ".join(r.label for r in self.refs) + "]"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph or bullet of body text."""
+
+    kind: str
+    """"paragraph", "bullet", "draft" (the draft marker line) or "missing" (qiframe's placeholder for an
+    answer not yet written; not counted as words)."""
+    parts: tuple[str | Citation, ...]
+    """Text and citations, in order."""
+
+    @property
+    def text(self) -> str:
+        """The block as the reader sees it."""
+        return "".join(p if isinstance(p, str) else p.text for p in self.parts)
+
+    @property
+    def words(self) -> int:
+        return 0 if self.kind == "missing" else count_words(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A sub-heading of a section and its text: one question's answer, or one field of an assessment."""
+
+    heading: str
+    """The question ("How do we know?") or field ("Strengths")."""
+    blocks: tuple[Block, ...]
+    """Its text."""
+    missing: bool = False
+    """Whether there is no answer yet."""
+
+    @property
+    def words(self) -> int:
+        return sum(b.words for b in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementSection:
+    """A top-level section: one unit of the programme (or one indicator, by indicators)."""
+
+    id: str
+    """The unit (or indicator or suite) id."""
+    heading: str
+    """The heading as shown, e.g. "S1 – Risks to children are spotted early …"."""
+    parts: tuple[Part, ...]
+    """Its sub-headed parts."""
+    share: float | None = None
+    """This section's share of the word limit (limit / number of units), if there is a limit."""
+    draft: bool = False
+    """Whether the section file is still flagged as a machine draft."""
+
+    @property
+    def words(self) -> int:
+        return sum(p.words for p in self.parts)
+
+    @property
+    def anchor(self) -> str:
+        return "section-" + re.sub(r"[^A-Za-z0-9]+", "-", self.id).strip("-").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRow:
+    """One row of the table of self-evaluated grades."""
+
+    id: str
+    """Indicator or suite id."""
+    title: str
+    """Its title."""
+    value: int | None
+    """The level value, or None when not graded yet."""
+    label: str
+    """The scale's label for the level, or "" when not graded."""
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} ({self.value})" if self.value is not None else "Not graded yet"
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixEntry:
+    """One cited evidence item in the appendix."""
+
+    number: int
+    """Its number: E1 is the first item cited."""
+    evidence: model.Evidence
+    """The item."""
+
+    @property
+    def label(self) -> str:
+        return f"E{self.number}"
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.label}"
+
+    @property
+    def kind(self) -> str:
+        return self.evidence.kind.replace("-", " ").capitalize()
+
+    @property
+    def source(self) -> str:
+        return model.SOURCE_LABELS.get(self.evidence.source, self.evidence.source).capitalize()
+
+    @property
+    def date(self) -> str:
+        e = self.evidence
+        return f"{e.date} to {e.date_to}" if e.date_to and e.date_to != e.date else e.date
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The whole position statement, ready to lay out in any format."""
+
+    title: str
+    """Title on the title page."""
+    organisation: str
+    """The partnership or establishment."""
+    framework: str
+    """The framework's title."""
+    programme: str
+    """The programme's title ("" when the evaluation has none)."""
+    period: str
+    """The period evaluated, as shown ("" when not set)."""
+    date: str
+    """Date of the document, as shown."""
+    by: str
+    """"units" or "indicators"."""
+    sections: tuple[StatementSection, ...]
+    """The body."""
+    word_limit: int | None
+    """The programme's word limit for the whole statement."""
+    page_limit: int | None
+    """The programme's page limit, if it sets one (not checked; Word decides the pages)."""
+    grades: tuple[GradeRow, ...]
+    """Self-evaluated grades of the programme's graded indicators and suites; empty when left out."""
+    appendix: tuple[AppendixEntry, ...]
+    """Every cited item that may be listed, in number order."""
+    warnings: tuple[str, ...]
+    """Problems the reader of the export should know about: unknown citations, withheld items, gaps."""
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sections)
+
+    @property
+    def scale_words(self) -> str:
+        """Word count against the limit, e.g. "4,210 of 5,000 words"."""
+        if self.word_limit:
+            return f"{self.words:,} of {self.word_limit:,} words"
+        return f"{self.words:,} words"
+
+
+# --- reading answers -------------------------------------------------------------------------------------
+
+
+def split_blocks(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of each paragraph and bullet of an answer.
+
+    Blank lines separate paragraphs; consecutive lines of a paragraph are joined. A line starting with
+    "- ", "* " or "• " starts a bullet; an indented line after it continues the bullet, an unindented one
+    starts a new paragraph (so "Strengths:" after a list is a paragraph of its own).
+    """
+    blocks: list[list] = []
+    current: list | None = None
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            current = None
+            continue
+        if line == DRAFT_MARKER:
+            blocks.append(["draft", line])
+            current = None
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            current = ["bullet", line[bullet.end():]]
+            blocks.append(current)
+        elif current is not None and (current[0] == "paragraph" or raw[:1].isspace()):
+            current[1] += " " + line
+        else:
+            current = ["paragraph", line]
+            blocks.append(current)
+    return [(kind, body) for kind, body in blocks]
+
+
+class _Citer:
+    """Numbers evidence in order of first citation and collects what cannot be listed."""
+
+    def __init__(self, evaluation: model.Evaluation) -> None:
+        self.evidence = evaluation.evidence
+        self.numbers: dict[str, int] = {}
+        self.warnings: list[str] = []
+
+    def parts(self, text: str, where: str) -> tuple[str | Citation, ...]:
+        out: list[str | Citation] = []
+        last = 0
+        for match in citations.CITATION.finditer(text):
+            if match.start() > last:
+                out.append(text[last:match.start()])
+            out.append(Citation(tuple(self.ref(i, where) for i in citations.ids_in(match))))
+            last = match.end()
+        if last < len(text):
+            out.append(text[last:])
+        return tuple(out)
+
+    def ref(self, ident: str, where: str) -> Ref:
+        item = self.evidence.get(ident)
+        if item is None:
+            self.warnings.append(f"{where} cites {ident}, which is not in the evidence register")
+            return Ref(f"{ident}?")
+        if item.personal_data:
+            self.warnings.append(f"{where} cites {ident}, which may contain personal data; it is shown as "
+                                 "'withheld' and left out of the appendix")
+            return Ref("withheld")
+        number = self.numbers.setdefault(ident, len(self.numbers) + 1)
+        return Ref(f"E{number}", number)
+
+    def blocks(self, text: str, where: str) -> tuple[Block, ...]:
+        return tuple(Block(kind, self.parts(body, where)) for kind, body in split_blocks(text))
+
+    def appendix(self) -> tuple[AppendixEntry, ...]:
+        return tuple(AppendixEntry(n, self.evidence[i]) for i, n in sorted(self.numbers.items(), key=lambda x: x[1]))
+
+
+MISSING = Block("missing", ("No answer yet.",))
+
+
+def build_statement(evaluation: model.Evaluation, by: str = "units", grades: bool = True,
+                    today: dt.date | None = None) -> Statement:
+    """The position statement of an evaluation, organised by the programme's units or by indicator."""
+    if by not in ("units", "indicators"):
+        raise InputError(f"--by must be units or indicators, not {by!r}")
+    programme = evaluation.programme
+    citer = _Citer(evaluation)
+    warnings: list[str] = []
+    if by == "units":
+        sections = _unit_sections(evaluation, _require_units(evaluation), citer, warnings)
+    else:
+        sections = _indicator_sections(evaluation, citer)
+    meta = evaluation.metadata
+    period = f"{_long_date(meta.period_from)} to {_long_date(meta.period_to)}" if meta.period_from else ""
+    limit = programme.word_limit if programme else None
+    warnings += citer.warnings + _limit_warnings(sections, limit)
+    return Statement(
+        title="Position statement", organisation=meta.organisation, framework=evaluation.framework.title,
+        programme=programme.title if programme else "", period=period,
+        date=_long_date((today or dt.date.today()).isoformat()), by=by, sections=tuple(sections),
+        word_limit=limit, page_limit=programme.page_limit if programme else None,
+        grades=_grades(evaluation) if grades else (), appendix=citer.appendix(),
+        warnings=tuple(dict.fromkeys(warnings)))
+
+
+def _require_units(evaluation: model.Evaluation) -> model.Programme:
+    programme = evaluation.programme
+    if programme is None or not programme.units:
+        raise InputError("this evaluation has no programme with inspection questions or statements, so the "
+                         "statement cannot be organised by units; use --by indicators (or set `programme` in "
+                         "evaluation.yaml)", Path(evaluation.root) / store.EVALUATION_FILE)
+    return programme
+
+
+def _unit_sections(evaluation: model.Evaluation, programme: model.Programme, citer: _Citer,
+                   warnings: list[str]) -> list[StatementSection]:
+    limit = programme.word_limit
+    share = limit / len(programme.units) if limit else None
+    questions = {q.id for q in programme.questions}
+    out = []
+    for unit in programme.units:
+        section = evaluation.sections.get(unit.id)
+        if section is None:
+            warnings.append(f"{unit.id} has no section yet (statement/{unit.id}.yaml)")
+        else:
+            for qid in section.answers:
+                if qid not in questions:
+                    warnings.append(f"{section.path}: answer {qid!r} matches no question of the programme "
+                                    f"({', '.join(sorted(questions))}) and is left out")
+            if section.draft:
+                warnings.append(f"{unit.id} is still a machine draft (draft: true in {section.path})")
+        parts = []
+        for q in programme.questions:
+            text = section.answers.get(q.id, "") if section else ""
+            if is_unanswered(text):
+                if section is not None:
+                    warnings.append(f"{unit.id} has no answer to {q.text!r}")
+                parts.append(Part(q.text, (*citer.blocks(text, f"{unit.id} ({q.text})"), MISSING), True))
+            else:
+                parts.append(Part(q.text, citer.blocks(text, f"{unit.id} ({q.text})")))
+        out.append(StatementSection(unit.id, f"{unit.id} – {unit.title.rstrip('.')}", tuple(parts), share,
+                                    bool(section and section.draft)))
+    for unit_id, section in evaluation.sections.items():
+        if unit_id not in {u.id for u in programme.units}:
+            warnings.append(f"{section.path}: {unit_id} is not a unit of programme {programme.id}; left out")
+    return out
+
+
+def _indicator_ids(evaluation: model.Evaluation) -> list[str]:
+    """Indicators (and suites) to show by indicator: the programme's, or every assessed one, in order."""
+    programme = evaluation.programme
+    framework = evaluation.framework
+    if programme and programme.units:
+        wanted = {i for u in programme.units for i in u.indicators} | set(programme.graded_indicators)
+    elif programme and programme.scope:
+        wanted = set(programme.scope)
+    else:
+        wanted = set(evaluation.assessments)
+    out: list[str] = []
+    for ind in framework.indicators:
+        if ind not in wanted:
+            continue
+        suite = programme.grading_unit(ind) if programme else None
+        if suite and suite != ind and suite not in out:
+            out.append(suite)  # a suite graded as one comes before its first member
+        out.append(ind)
+    return out
+
+
+def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[StatementSection]:
+    programme = evaluation.programme
+    scale = evaluation.framework.scale
+    out = []
+    for ident in _indicator_ids(evaluation):
+        a = evaluation.assessments.get(ident) or model.Assessment(ident)
+        title = _title(evaluation, ident)
+        where = f"{ident}"
+        parts = []
+        if programme is None or programme.grading_unit(ident) == ident or a.grade is not None:
+            level = scale.level(a.grade) if a.grade is not None else None
+            text = f"{level.label} ({level.value})" if level else "Not graded yet"
+            parts.append(Part("Self-evaluated grade", (Block("paragraph", (text,)),)))
+        for heading, items in (("Strengths", a.strengths), ("Areas for improvement", a.improvements)):
+            if items:
+                parts.append(Part(heading, tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
+                                                 for t in items)))
+        if a.rationale:
+            parts.append(Part("Rationale", citer.blocks(a.rationale, where)))
+        if a.next_steps:
+            parts.append(Part("Next steps", tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
+                                                  for t in a.next_steps)))
+        items = [e for e in _evidence_for(evaluation, (ident,), ()) if not e.personal_data]
+        if items:
+            parts.append(Part("Evidence", tuple(Block("bullet", citer.parts(f"{e.title} [{e.id}]", where))
+                                                for e in items)))
+        if not parts:
+            parts.append(Part("Assessment", (Block("missing", ("Not assessed yet.",)),), True))
+        out.append(StatementSection(ident, f"{ident} – {title}", tuple(parts)))
+    return out
+
+
+def _title(evaluation: model.Evaluation, ident: str) -> str:
+    indicator = evaluation.framework.indicators.get(ident)
+    if indicator:
+        return indicator.title
+    suite = evaluation.programme.suite(ident) if evaluation.programme else None
+    return suite.title if suite else ident
+
+
+def _grades(evaluation: model.Evaluation) -> tuple[GradeRow, ...]:
+    programme = evaluation.programme
+    if programme is None:
+        return ()
+    scale = evaluation.framework.scale
+    rows = []
+    for gid in programme.graded:
+        a = evaluation.assessments.get(gid)
+        level = scale.level(a.grade) if a and a.grade is not None else None
+        rows.append(GradeRow(gid, _title(evaluation, gid), level.value if level else None,
+                             level.label if level else ""))
+    return tuple(rows)
+
+
+def _limit_warnings(sections: list[StatementSection], limit: int | None) -> list[str]:
+    out = []
+    total = sum(s.words for s in sections)
+    if limit and total > limit:
+        out.append(f"the statement has {total:,} words, over the limit of {limit:,}")
+    for s in sections:
+        if s.share is not None and s.words > s.share:
+            out.append(f"{s.id} has {s.words:,} words, over its share of {s.share:,.0f}")
+    return out
+
+
+def _long_date(iso: str) -> str:
+    """An ISO date as "31 March 2026"; other text unchanged."""
+    day = model.parse_date(iso)
+    return f"{day.day} {day:%B %Y}" if day else iso
+
+
+# --- drafting ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """What drafting did to one section."""
+
+    unit: str
+    """The unit id."""
+    path: str
+    """The section file, relative to the evaluation."""
+    created: bool
+    """Whether the file is new."""
+    drafted: tuple[str, ...]
+    """Question ids that received a draft."""
+    kept: tuple[str, ...]
+    """Question ids left alone because they hold text."""
+    nothing: tuple[str, ...]
+    """Drafted question ids for which the assessments hold nothing yet (only the marker was written)."""
+    changed: bool
+    """Whether the file was written."""
+
+
+def draft_sections(evaluation: model.Evaluation, unit: str | None = None) -> list[Drafted]:
+    """Write first drafts into the empty answers of the programme's sections (all, or one unit)."""
+    programme = _require_units(evaluation)
+    if not programme.questions:
+        raise InputError(f"programme {programme.id} defines no statement questions to answer")
+    units = [_unit(programme, unit)] if unit else list(programme.units)
+    root = Path(evaluation.root)
+    results = []
+    for u in units:
+        section = evaluation.sections.get(u.id)
+        answers = dict(section.answers) if section else {}
+        kept = tuple(q.id for q in programme.questions if not is_unanswered(answers.get(q.id)))
+        new = {q.id: text for q, text in _draft_answers(evaluation, programme, u).items() if q.id not in kept}
+        nothing = tuple(qid for qid, text in new.items() if is_unanswered(text))
+        relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
+        changed = any(answers.get(qid) != text for qid, text in new.items())
+        if section is None:
+            with store.writing(root):
+                order = {q.id: new[q.id] for q in programme.questions}
+                store.write_new(root / relpath, "section", {"unit": u.id, "draft": True, "answers": order})
+        elif changed:
+            _fill(root, relpath, programme, new, flag=not kept)
+        results.append(Drafted(u.id, relpath, section is None, tuple(new), kept, nothing,
+                               changed or section is None))
+    return results
+
+
+def _unit(programme: model.Programme, text: str) -> model.Unit:
+    for u in programme.units:
+        if u.id == text or u.id.casefold() == text.casefold():
+            return u
+    raise NotFound(f"unknown unit {text!r} in programme {programme.id} "
+                   f"(units: {', '.join(u.id for u in programme.units)})")
+
+
+def _fill(root: Path, relpath: str, programme: model.Programme, new: dict[str, str], flag: bool) -> None:
+    def mutate(doc):
+        answers = doc.get("answers")
+        if answers is None:
+            store.set_field(doc, "answers", {}, ("unit", "draft", "answers"))
+            answers = doc["answers"]
+        for q in programme.questions:
+            if q.id in new:
+                if q.id in answers:
+                    answers[q.id] = yamlio.to_commented(new[q.id])
+                else:
+                    position = sum(1 for other in programme.questions[:programme.questions.index(q)]
+                                   if other.id in answers)
+                    answers.insert(position, q.id, yamlio.to_commented(new[q.id]))
+        if flag:
+            store.set_field(doc, "draft", True, ("unit", "draft", "answers"))
+
+    store.edit(root, relpath, "section", mutate)
+
+
+def _roles(programme: model.Programme) -> dict[str, str]:
+    """What each question is drafted from: "judgement" (strengths and areas for improvement) for the
+    questions before the evidence question, "evidence" for it, "plans" (next steps, open actions) after it.
+    Without an evidence question the first is the judgement and the last the plans."""
+    qs = programme.questions
+    cites = [i for i, q in enumerate(qs) if q.cites_evidence]
+    roles = {}
+    for i, q in enumerate(qs):
+        if cites:
+            roles[q.id] = "evidence" if q.cites_evidence else ("judgement" if i < cites[0] else "plans")
+        else:
+            roles[q.id] = "judgement" if i == 0 else ("plans" if i == len(qs) - 1 else "")
+    return roles
+
+
+def _draft_answers(evaluation: model.Evaluation, programme: model.Programme,
+                   unit: model.Unit) -> dict[model.Question, str]:
+    ids = _assessment_ids(programme, unit)
+    assessments = [evaluation.assessments[i] for i in ids if i in evaluation.assessments]
+    roles = _roles(programme)
+    writers = {"judgement": lambda: _judgement(evaluation, programme, assessments),
+               "evidence": lambda: _evidence_text(evaluation, unit, ids),
+               "plans": lambda: _plans(evaluation, assessments, ids)}
+    out = {}
+    for q in programme.questions:
+        lines = writers[roles[q.id]]() if roles[q.id] else []
+        out[q] = "\n".join([DRAFT_MARKER, "", *lines]).rstrip() + "\n" if lines else DRAFT_MARKER
+    return out
+
+
+def _assessment_ids(programme: model.Programme, unit: model.Unit) -> list[str]:
+    """The unit's indicators, with the suite that grades an indicator as one alongside it."""
+    out: list[str] = []
+    for ind in unit.indicators:
+        for ident in (ind, programme.grading_unit(ind)):
+            if ident and ident not in out:
+                out.append(ident)
+    return out
+
+
+def _label(evaluation: model.Evaluation, ident: str) -> str:
+    return f"QI {ident}" if ident in evaluation.framework.indicators else _title(evaluation, ident)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _judgement(evaluation, programme, assessments) -> list[str]:
+    lines: list[str] = []
+    scale = evaluation.framework.scale
+    for a in assessments:
+        level = scale.level(a.grade) if a.grade is not None else None
+        if level and programme.grading_unit(a.indicator) == a.indicator:
+            lines.append(f"We evaluate {_label(evaluation, a.indicator)} ({_title(evaluation, a.indicator)}) "
+                         f"as {level.label.lower()}.")
+    for heading, key in (("Strengths:", "strengths"), ("Areas for improvement:", "improvements")):
+        items = [f"- {_one_line(t)} ({_label(evaluation, a.indicator)})" for a in assessments
+                 for t in getattr(a, key) if t.strip()]
+        if items:
+            lines += ["", heading, *items] if lines else [heading, *items]
+    return lines
+
+
+def _evidence_for(evaluation: model.Evaluation, ids, units) -> list[model.Evidence]:
+    wanted = set(ids)
+    items = [e for e in evaluation.evidence.values() if wanted & set(e.indicators) or set(units) & set(e.units)]
+    return sorted(items, key=lambda e: (model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
+                                        e.date, e.title.casefold(), e.id))
+
+
+def _evidence_text(evaluation, unit, ids) -> list[str]:
+    items = _evidence_for(evaluation, ids, (unit.id,))
+    listed = [e for e in items if not e.personal_data]
+    lines: list[str] = []
+    for source in dict.fromkeys(e.source for e in listed):
+        label = model.SOURCE_LABELS.get(source, source)
+        group = [f"- {_one_line(e.title)} [{e.id}]" for e in listed if e.source == source]
+        lines += (["", f"{label[0].upper()}{label[1:]}:"] if lines else [f"{label[0].upper()}{label[1:]}:"])
+        lines += group
+    withheld = len(items) - len(listed)
+    if withheld:
+        lines += ["", f"Not cited here: {withheld} item{'s' if withheld != 1 else ''} that may contain "
+                      "personal data."]
+    return lines
+
+
+def _plans(evaluation, assessments, ids) -> list[str]:
+    lines = [f"- {_one_line(t)} ({_label(evaluation, a.indicator)})" for a in assessments for t in a.next_steps
+             if t.strip()]
+    steps = {_one_line(t).casefold() for a in assessments for t in a.next_steps}
+    for act in sorted(evaluation.actions.values(), key=lambda x: (x.due or "9999", x.id)):
+        if act.indicator in ids and act.status in ("not-started", "in-progress") \
+                and _one_line(act.title).casefold() not in steps:
+            who = ", ".join(x for x in (act.owner, f"due {_long_date(act.due)}" if act.due else "") if x)
+            lines.append(f"- {_one_line(act.title)} ({_label(evaluation, act.indicator)}{'; ' + who if who else ''})")
+    return lines
+
+
+# --- writing an export ----------------------------------------------------------------------------------
+
+FORMATS = {".md": "statement_md", ".markdown": "statement_md", ".html": "statement_html",
+           ".htm": "statement_html", ".docx": "statement_docx"}
+
+
+def export(evaluation: model.Evaluation, output: str | os.PathLike, by: str = "units", grades: bool = True,
+           template: str | os.PathLike | None = None, today: dt.date | None = None) -> Statement:
+    """Build the statement and write it to `output` in the format its suffix names; returns the model."""
+    import importlib
+
+    output = Path(output)
+    module = FORMATS.get(output.suffix.lower())
+    if module is None:
+        raise InputError(f"cannot tell the format from {output.name!r}: name the file .docx, .md or .html")
+    if template is not None and module != "statement_docx":
+        raise InputError("--template applies to Word (.docx) output only")
+    if template is not None and not Path(template).is_file():
+        raise InputError("template not found", template)
+    statement = build_statement(evaluation, by=by, grades=grades, today=today)
+    renderer = importlib.import_module(f"qiframe.exports.{module}")
+    if module == "statement_docx":
+        data = renderer.render(statement, template=template)
+    else:
+        data = renderer.render(statement).encode("utf-8")
+    yamlio.atomic_write_bytes(output, data)
+    return statement
