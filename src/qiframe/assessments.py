@@ -15,10 +15,19 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
     evaluation = store.load(root)
     ident = store.assessment_id(evaluation, indicator)
     level = store.level(evaluation.framework.scale, level_text)
-    if by is not None and not by.strip():
-        raise InputError("--by needs a name")
+    if by is not None:
+        by = " ".join(by.split())  # "Ann " and "Ann" are the same evaluator
+        if not by:
+            raise InputError("--by needs a name")
     if by and agreed:
         raise InputError("--by records a proposal and --agreed the agreed grade: give one of them")
+    if by and rationale is not None:
+        # The rationale belongs to the agreed grade; one evaluator's proposal must not overwrite it.
+        raise InputError("--rationale goes with the agreed grade (--agreed), not with a proposal (--by)")
+    if agreed and not (rationale or "").strip() and not (evaluation.assessments.get(ident)
+                                                          and evaluation.assessments[ident].rationale):
+        raise InputError(f"an agreed grade needs a rationale: add -r/--rationale saying why {ident} is "
+                         f"{level.label}")
     today = dt.date.today().isoformat()
 
     def mutate(doc):

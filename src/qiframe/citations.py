@@ -14,10 +14,15 @@ CITATION = re.compile(r"\[\s*(E-[A-Za-z0-9]+(?:\s*[,;]\s*E-[A-Za-z0-9]+)*)\s*\]"
 _ID = re.compile(r"E-[A-Za-z0-9]+")
 
 
+def ids_in(match: re.Match) -> list[str]:
+    """The ids inside one CITATION match, as written (for exporters that rewrite citations in place)."""
+    return _ID.findall(match.group(1))
+
+
 def cited_ids(text: str) -> list[str]:
     """The evidence ids the text cites, in order of first citation, each once."""
     seen: dict[str, None] = {}
     for match in CITATION.finditer(text):
-        for ident in _ID.findall(match.group(1)):
+        for ident in ids_in(match):
             seen.setdefault(ident, None)
     return list(seen)

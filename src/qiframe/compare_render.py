@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qiframe.compare import ExternalComparison, ExternalRow, YearComparison, YearRow
 
 
@@ -91,10 +93,12 @@ def _changes(r: YearRow) -> list[str]:
 
 
 def _heading(c: YearComparison) -> str:
-    old, new = c.old, c.new
-    when = f" ({old['date']})" if old.get("date") else ""
-    now = f" ({new['date']})" if new.get("date") else ""
-    return f"{new['title']}{now} compared with {old['title']}{when}"
+    def about(side: dict) -> str:
+        return Path(side["root"]).name + (f", {side['date']}" if side.get("date") else "")
+
+    if c.old["title"] == c.new["title"]:
+        return f"{c.new['title']}: {about(c.new)} compared with {about(c.old)}"
+    return f"{c.new['title']} ({about(c.new)}) compared with {c.old['title']} ({about(c.old)})"
 
 
 def _totals(c: YearComparison) -> str:
@@ -127,8 +131,7 @@ def years_markdown(c: YearComparison) -> str:
     lines += ["| QI | Title | Grade before | Grade now | Evidence | Changes |", "|---|---|---|---|---|---|"]
     for r in c.rows:
         before = _grade(r.old.grade, r.old.label) + (" (carried)" if r.carried and r.old.grade is not None else "")
-        changes = "<br>".join(_md(line) for line in _changes(r) if not line.startswith("grade:")) or (
-            "" if r.changed else "no change")
+        changes = "<br>".join(_md(line) for line in _changes(r)) or "no change"
         lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label))} | "
                      f"{len(r.old.evidence)} → {len(r.new.evidence)} | {changes} |")
     lines += ["", _md(_totals(c))]

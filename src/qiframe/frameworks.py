@@ -59,24 +59,46 @@ def discover(start: str | os.PathLike | None = None) -> dict[str, Found]:
     return result
 
 
-def load(framework_id: str, start: str | os.PathLike | None = None) -> model.Framework:
-    """The framework with this id, validated."""
+def load(framework_id: str, start: str | os.PathLike | None = None, cache: yamlio.ParseCache | None = None
+         ) -> model.Framework:
+    """The framework with this id, validated; `cache` skips re-validating an unchanged file."""
+    # Files are normally named after their id, so look for that first instead of parsing every file.
+    folders = [(d, "workspace") for d in workspace_dirs(start)] + [(bundled_dir(), "bundled")]
+    for folder, origin in folders:
+        for suffix in (".yaml", ".yml"):
+            path = folder / f"{framework_id}{suffix}"
+            if path.is_file():
+                data = _validated(path, cache)
+                if data.get("id") == framework_id:
+                    return build(data, path, origin)
     found = discover(start)
     if framework_id not in found:
         known = ", ".join(sorted(found)) or "none"
         raise NotFound(f"unknown framework {framework_id!r} (known: {known})")
     entry = found[framework_id]
-    return load_file(entry.path, origin=entry.origin)
+    return build(_validated(entry.path, cache), entry.path, entry.origin)
 
 
 def load_file(path: str | os.PathLike, origin: str = "workspace") -> model.Framework:
     """Load and validate one framework file; the first problem is raised, located."""
     path = Path(path)
+    return build(_validated(path, None), path, origin)
+
+
+def _validated(path: Path, cache: yamlio.ParseCache | None) -> dict:
+    key = f"framework:{path.resolve()}"
+    stat = path.stat()
+    if cache is not None:
+        data = cache.get(key, stat)
+        if data is not None:
+            return data
     data = yamlio.load(path)
     issues = problems(data, path)
     if issues:
         raise issues[0]
-    return build(data, path, origin)
+    if cache is not None:
+        cache.put(key, stat, data)
+    return data
 
 
 def validate_file(path: str | os.PathLike) -> list[InputError]:

@@ -63,12 +63,17 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
 def load(root: str | os.PathLike) -> model.Evaluation:
     """The whole evaluation, validated. Unchanged files come from the parse cache."""
     root = Path(root)
-    meta_data = _read(root / EVALUATION_FILE, "evaluation")
+    cache = yamlio.ParseCache(root / PRIVATE / "cache.json")
+    meta_path = root / EVALUATION_FILE
+    meta_stat = meta_path.stat()
+    meta_data = cache.get(EVALUATION_FILE, meta_stat)
+    if meta_data is None:
+        meta_data = _read(meta_path, "evaluation")
+        cache.put(EVALUATION_FILE, meta_stat, meta_data)
     metadata = build_metadata(meta_data)
-    framework = frameworks.load(metadata.framework, start=root)
+    framework = frameworks.load(metadata.framework, start=root, cache=cache)
     if metadata.programme:
         frameworks.programme(framework, metadata.programme)
-    cache = yamlio.ParseCache(root / PRIVATE / "cache.json")
     seen: set[str] = set()
 
     def items(kind: str) -> Iterator[tuple[str, dict]]:
@@ -96,7 +101,7 @@ def load(root: str | os.PathLike) -> model.Evaluation:
     actions = {d["id"]: build_action(d, key) for key, d in items("action")}
     sections = {d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
                 for key, d in items("section")}
-    cache.keep_only(seen)
+    cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
     cache.save()
     return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections)
 

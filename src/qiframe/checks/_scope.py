@@ -75,14 +75,10 @@ def evidence_of(evaluation: model.Evaluation, subject: str,
     return list(items.values())
 
 
-def title(evaluation: model.Evaluation, subject: str) -> str:
-    """"2.1 Impact on children and young people", or the suite's title."""
-    ind = evaluation.framework.indicators.get(subject)
-    if ind:
-        return f"{subject} {ind.title}"
+def name(evaluation: model.Evaluation, subject: str) -> str:
+    """How a message names a subject: "QI 2.1", or "suite leadership" for indicators graded together."""
     prog = evaluation.programme
-    suite = prog.suite(subject) if prog else None
-    return f"{subject} ({suite.title})" if suite else subject
+    return f"suite {subject}" if prog and prog.suite(subject) else f"QI {subject}"
 
 
 def assessment_path(evaluation: model.Evaluation, subject: str) -> str:

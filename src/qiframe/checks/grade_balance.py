@@ -63,7 +63,7 @@ def grade_balance(ctx: Context) -> Iterator[Finding]:
         named = f"{a.grade} {level.label}" if level else str(a.grade)
         needs = " and ".join(KINDS[k] for k in expects[a.grade])
         lacking = " or ".join(KINDS[k] for k in missing)
-        yield Finding(f"{_scope.title(ev, subject)} is graded {named}, which needs {needs}, but records no "
+        yield Finding(f"{_scope.name(ev, subject)} is graded {named}, which needs {needs}, but records no "
                       f"{lacking}", path=a.path, where=("grade",), indicator=subject)
 
 

@@ -34,5 +34,5 @@ def missing_rationale(ctx: Context) -> Iterator[Finding]:
         if a is not None and a.grade is not None and not a.rationale.strip():
             level = ev.framework.scale.level(a.grade)
             named = f"{a.grade} {level.label}" if level else str(a.grade)
-            yield Finding(f"{_scope.title(ev, subject)} is graded {named} without a rationale",
+            yield Finding(f"{_scope.name(ev, subject)} is graded {named} without a rationale",
                           path=a.path, where=("grade",), indicator=subject)

@@ -298,7 +298,14 @@ def _add_evidence(evaluation: Path | None, file: Path, kind: str, source: str, t
     """Add the summary to the evaluation's evidence register; returns the new item's id."""
     from qiframe import store
 
+    root = store.find_root(evaluation)
     summary = " ".join(item.sentence for item in items)
-    item = store.add_evidence(store.find_root(evaluation), title=title, summary=summary, kind=kind,
-                              source=source, location=str(file), indicators=list(indicators))
+    item = store.add_evidence(root, title=title, summary=summary, kind=kind, source=source,
+                              location=_location(file, root), indicators=list(indicators))
     return item.id
+
+
+def _location(file: Path, root: Path) -> str:
+    """The file relative to the evaluation when it is inside it (portable through git), else absolute."""
+    path, base = file.resolve(), Path(root).resolve()
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)

@@ -7,7 +7,7 @@ import importlib
 import typer
 
 # Each module has `register(app)`, adding its commands or its group to the app.
-MODULES = ("frameworks", "evaluation", "evidence", "analysis")
+MODULES = ("frameworks", "evaluation", "evidence", "analysis", "check", "compare")
 
 
 def all_commands(app: typer.Typer) -> None:

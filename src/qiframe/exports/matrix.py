@@ -17,7 +17,7 @@ import io
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from qiframe import __version__, model, store, yamlio
 from qiframe import status as status_report
 from qiframe.errors import InputError
-from qiframe.imports.evidence import HEADERS
+from qiframe.imports.evidence import HEADERS, display
 
 MARK = "x"
 """What a Matrix cell holds where an evidence item supports an indicator."""
@@ -186,7 +186,9 @@ class _Cells:
         self.styles[name] = proto._style
 
     def text(self, value: str, style: str | None = None) -> WriteOnlyCell:
-        """A text cell, whatever the text looks like."""
+        """A text cell, whatever the text looks like; None (no cell) for empty text."""
+        if not value:
+            return None
         value = clean_text(value)
         cell = WriteOnlyCell(self.ws) if style is None else _styled(self.ws, self.styles[style])
         cell.value = value
@@ -270,7 +272,7 @@ def _properties(wb: Workbook, evaluation: model.Evaluation, now: datetime) -> No
     props.creator = "qiframe"
     props.lastModifiedBy = "qiframe"
     # Document properties are stored in UTC.
-    stamp = now.astimezone(timezone.utc).replace(tzinfo=None) if now.tzinfo else now
+    stamp = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     props.created = stamp
     props.modified = stamp
 
@@ -388,7 +390,7 @@ def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges) -> 
     _widths(ws, widths)
     ws.freeze_panes = "C2"
     ws.append(cells.header(HEADERS[f] for f in fields))
-    for item, strings in zip(items, table, strict=True):
+    for strings in table:
         row = []
         for field, text in zip(fields, strings, strict=True):
             if field in ("date", "date_to"):
@@ -406,16 +408,8 @@ def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges) -> 
 
 
 def _evidence_strings(e: model.Evidence) -> list[str]:
-    """An item's fields as the text the Evidence sheet shows (dates stay ISO here)."""
-    out = []
-    for field in store.EVIDENCE_FIELDS:
-        value = getattr(e, field)
-        if isinstance(value, tuple):
-            value = _joined(value)
-        elif isinstance(value, bool):
-            value = _yes_no(value)
-        out.append(value)
-    return out
+    """An item's fields as the Evidence sheet shows them (dates still ISO text here)."""
+    return [display(f, getattr(e, f)) for f in store.EVIDENCE_FIELDS]
 
 
 def _validations(ws, lists: _ListRanges, last: int) -> None:

@@ -1,0 +1,45 @@
+"""Small helpers shared by the benchmark scripts: run a command several times and report medians."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+QIFRAME = [PYTHON, "-m", "qiframe"]
+
+
+def median_seconds(command: list[str], runs: int = 7, cwd: str | Path | None = None, check: bool = True,
+                   ok_codes: tuple[int, ...] = (0,)) -> float:
+    """Median wall time of a command over `runs` runs (after one warm-up run)."""
+    times = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - start
+        if check and result.returncode not in ok_codes:
+            raise SystemExit(f"{' '.join(map(str, command))} failed ({result.returncode}): "
+                             f"{result.stderr.decode()[-500:]}")
+        if i:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def peak_memory_mb(command: list[str], cwd: str | Path | None = None) -> float:
+    """Peak resident memory of a child process, in MB (Linux and macOS)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak = max(before, after)  # ru_maxrss is the largest child so far
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def row(name: str, seconds: float, baseline: float | None = None, target: str = "") -> str:
+    ratio = f"{seconds / baseline:5.2f}x" if baseline else "      "
+    return f"{name:<48} {seconds * 1000:8.1f} ms  {ratio}  {target}"

@@ -1,0 +1,147 @@
+"""`qiframe action add|list|show|update` (the improvement plan) and `qiframe export progress`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from qiframe.cli.evaluation import EVALUATION_OPTION
+from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json
+from qiframe.vocabulary import ACTION_STATUSES
+
+app = typer.Typer(help="The improvement plan: actions answering areas for improvement, and their progress.",
+                  no_args_is_help=True)
+
+Status = Enum("Status", {s: s for s in ACTION_STATUSES}, type=str)
+ListStatus = Enum("ListStatus", {s: s for s in (*ACTION_STATUSES, "open", "overdue")}, type=str)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="action")
+    from qiframe.cli import exports
+
+    exports.app.command("progress")(export_progress)
+
+
+MEASURE_NAME = typer.Option(None, "--measure", help="What the measure counts, e.g. 'Plans reviewed on time'.")
+UNIT = typer.Option(None, "--unit", help="Unit of the measure, e.g. %.")
+BASELINE = typer.Option(None, "--baseline", help="The measure's value at the start.")
+TARGET = typer.Option(None, "--target", help="The value aimed for.")
+CURRENT = typer.Option(None, "--current", help="The latest value.")
+AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="ISO date of the latest value (default: today).")
+
+
+@app.command()
+def add(
+    title: str = typer.Option(..., "--title", "-t", help="What we said we would do."),
+    qi: str = typer.Option(None, "--qi", help="The indicator (or suite) the action answers."),
+    improvement: str = typer.Option("", "--improvement", "-i",
+                                    help="The area for improvement it answers: text, or its number under --qi."),
+    owner: str = typer.Option("", "--owner", help="Who owns the action."),
+    due: str = typer.Option("", "--due", metavar="DATE", help="ISO due date."),
+    status: Status = typer.Option(Status["not-started"], "--status", help="Status."),
+    measure: str = MEASURE_NAME, unit: str = UNIT, baseline: float = BASELINE, target: float = TARGET,
+    current: float = CURRENT, as_of: str = AS_OF,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Add an improvement action and print its id."""
+    from qiframe import actions, store
+
+    values = actions.MeasureInput(measure, unit, baseline, target, current, as_of)
+    action = actions.add(store.find_root(evaluation), title, qi or "", improvement, owner, due, status.value, values)
+    typer.echo(action.id)
+
+
+@app.command("list")
+def list_(
+    qi: str = typer.Option(None, "--qi", help="Only actions answering this indicator."),
+    status: ListStatus = typer.Option(None, "--status", help="Only this status, or open (not done or dropped), "
+                                                           "or overdue."),
+    fmt: Format = FORMAT_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """List the improvement actions, by indicator and due date."""
+    from qiframe import actions, store
+
+    ev = store.load(store.find_root(evaluation))
+    chosen = actions.listing(ev, qi, status.value if status else None)
+    if fmt is Format.json:
+        emit_json({"actions": [actions.record(a) for a in chosen]})
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("id", "QI", "action", "owner", "due", "status", "measure", box=None)
+    for a in chosen:
+        table.add_row(*(escape(v) for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status,
+                                            actions.measure_text(a.measure))))
+    out = console()
+    out.print(table)
+    out.print(f"{len(chosen)} of {len(ev.actions)} actions")
+
+
+@app.command()
+def show(
+    action_id: str = typer.Argument(..., metavar="ID", help="Action id or a unique prefix of it."),
+    fmt: Format = FORMAT_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Show one action with its measure and progress notes."""
+    from qiframe import actions, store
+
+    ev = store.load(store.find_root(evaluation))
+    action = store.resolve(ev.actions, action_id, "action")
+    record = actions.record(action)
+    if fmt is Format.json:
+        emit_json(record)
+        return
+    from rich.markup import escape
+
+    out = console()
+    for key in ("id", "title", "indicator", "improvement", "owner", "due", "status"):
+        if key in record:
+            out.print(f"[bold]{key}[/]: {escape(str(record[key]))}")
+    if action.measure:
+        out.print(f"[bold]measure[/]: {escape(actions.measure_text(action.measure))}")
+    for note in action.progress:
+        out.print(f"[bold]{note.date}[/]: {escape(note.text)}")
+
+
+@app.command()
+def update(
+    action_id: str = typer.Argument(..., metavar="ID", help="Action id or a unique prefix of it."),
+    status: Status = typer.Option(None, "--status", help="New status."),
+    owner: str = typer.Option(None, "--owner", help="New owner."),
+    due: str = typer.Option(None, "--due", metavar="DATE", help="New ISO due date."),
+    title: str = typer.Option(None, "--title", "-t", help="New wording of the action."),
+    measure: str = MEASURE_NAME, unit: str = UNIT, baseline: float = BASELINE, target: float = TARGET,
+    current: float = CURRENT, as_of: str = AS_OF,
+    progress: str = typer.Option(None, "--progress", "-p", help="Append a note of what has been done."),
+    date: str = typer.Option(None, "--date", metavar="DATE", help="Date of the progress note (default: today)."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Change an action's status, owner, due date or measure, and record progress."""
+    from qiframe import actions, store
+
+    values = actions.MeasureInput(measure, unit, baseline, target, current, as_of)
+    if status is None and owner is None and due is None and title is None and progress is None \
+            and not values.given():
+        raise typer.BadParameter("give something to change: --status, --owner, --due, --current, --progress, …")
+    action = actions.update(store.find_root(evaluation), action_id, status.value if status else None, owner, due,
+                            title, values, progress, date)
+    done(f"{action.id}: {action.status}" + (f", {actions.measure_text(action.measure)}" if action.measure else ""))
+
+
+def export_progress(
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE",
+                                help="The report to write: .docx, .xlsx or .md."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """The improvement plan's progress: what we said we would do and what we have done, by indicator."""
+    from qiframe import store
+    from qiframe.exports import progress
+
+    written = progress.export(store.load(store.find_root(evaluation)), output)
+    done(f"Wrote {written.count} action{'s' if written.count != 1 else ''} to {output}")

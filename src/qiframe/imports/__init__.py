@@ -1,0 +1,1 @@
+"""Reading records into an evaluation from spreadsheets people keep elsewhere."""

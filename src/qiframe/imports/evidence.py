@@ -1,0 +1,442 @@
+"""Evidence import from a spreadsheet: plan first (per row new, changed, unchanged or rejected), then apply.
+
+Two kinds of sheet are read: the Evidence sheet of `qiframe export matrix` exactly as exported (so a
+register edited in Excel comes back: changed rows update, new rows are added, nothing else moves), and any
+register whose headers name the fields, matched ignoring case, spaces and punctuation, with common aliases
+and `--map COLUMN=field` for the rest.
+
+A row that carries an id updates that item. A row without one matches an existing item of the same title,
+so that importing the same file twice changes nothing; otherwise it is new. An id the register does not
+hold is rejected rather than taken as new, so a mistyped or deleted id never forks an item.
+
+Nothing in the sheet is ever evaluated: a cell holding a formula is rejected for its row (unless it is
+exactly the text already stored, as the export writes such text back out).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qiframe import model, schemas, store
+from qiframe.errors import InputError
+from qiframe.tables import Table, read_table
+
+HEADERS = {
+    "id": "ID", "title": "Title", "summary": "What it shows", "kind": "Kind", "source": "Source",
+    "date": "Date", "date_to": "Date to", "agency": "Agency", "owner": "Owner", "location": "Location",
+    "indicators": "Indicators", "themes": "Themes", "units": "Units", "submission": "Submission",
+    "personal_data": "Personal data",
+}
+"""The Evidence sheet's header per field: the export writes these and the import reads them back."""
+
+ALIASES = {
+    "id": ("ref", "reference", "refno", "evidenceid", "evidenceref", "evidencereference"),
+    "title": ("evidence", "name", "document", "evidencetitle", "item", "documenttitle"),
+    "summary": ("whatitshows", "description", "details", "whatthisshows"),
+    "kind": ("type", "evidencetype", "kindofevidence", "evidencekind"),
+    "source": ("triangulation", "sourcetype", "triangulationsource"),
+    "date": ("datefrom", "from", "startdate", "start"),
+    "date_to": ("to", "enddate", "end", "until"),
+    "agency": ("organisation", "organization", "service", "partner"),
+    "owner": ("heldby", "contact", "responsible"),
+    "location": ("link", "url", "path", "hyperlink", "filelocation", "where"),
+    "indicators": ("qi", "qis", "indicator", "qualityindicator", "qualityindicators"),
+    "themes": ("theme",),
+    "units": ("unit", "statement", "statements"),
+    "submission": ("insubmission", "includeinsubmission", "submit"),
+    "personal_data": ("personal", "containspersonaldata", "personalinformation"),
+}
+"""Other headers (normalised by `header_key`) that name each field."""
+
+IGNORE = ("", "-", "ignore")
+"""What `--map COLUMN=…` accepts to leave a column out."""
+LIST_FIELDS = {"indicators", "themes", "units"}
+BOOL_FIELDS = {"submission", "personal_data"}
+DATE_FIELDS = {"date", "date_to"}
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+ACTIONS = ("new", "changed", "unchanged", "rejected")
+
+# Themes are titles that may hold commas, so only ";" (or a line break) separates them.
+_SPLIT = {"indicators": re.compile(r"[;,\n]"), "units": re.compile(r"[;,\n]"), "themes": re.compile(r"[;\n]")}
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What importing one row would do."""
+
+    row: int
+    """The row number the spreadsheet shows."""
+    action: str
+    """new, changed, unchanged or rejected."""
+    id: str = ""
+    """The evidence item it updates (empty for new and for most rejected rows)."""
+    reason: str = ""
+    """Why a row is rejected."""
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    """For a changed row: field -> (old value, new value)."""
+    item: model.Evidence | None = None
+    """For a new row: the item to add (its id is allocated when written)."""
+    path: str = ""
+    """For a changed row: the item's file, relative to the evaluation."""
+
+    def to_json(self) -> dict:
+        return {"row": self.row, "action": self.action, "id": self.id or None, "reason": self.reason or None,
+                "changes": {k: {"old": _jsonable(o), "new": _jsonable(n)} for k, (o, n) in self.changes.items()},
+                "title": self.item.title if self.item else None}
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The outcome of reading a sheet against the register, before anything is written."""
+
+    path: str
+    """The file read."""
+    sheet: str | None
+    """The worksheet read, or None for CSV."""
+    columns: dict[str, str]
+    """Header -> field, for the columns used."""
+    ignored: tuple[str, ...]
+    """Headers of the columns left out."""
+    rows: tuple[RowPlan, ...]
+    """One plan per data row, in sheet order."""
+
+    def count(self, action: str) -> int:
+        return sum(r.action == action for r in self.rows)
+
+    @property
+    def rejected(self) -> list[RowPlan]:
+        return [r for r in self.rows if r.action == "rejected"]
+
+    def summary(self) -> dict[str, int]:
+        return {action: self.count(action) for action in ACTIONS}
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "sheet": self.sheet, "columns": self.columns, "ignored": list(self.ignored),
+                "rows": [r.to_json() for r in self.rows], "summary": self.summary()}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What `apply_import` wrote."""
+
+    changed: tuple[str, ...]
+    """Ids of the items updated."""
+    created: tuple[tuple[int, str], ...]
+    """(row number, new id) of the items added."""
+
+
+class _Reject(Exception):
+    """A row cannot be imported; the message says why."""
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def read(path: str | Path, sheet: str | None = None) -> Table:
+    """The sheet to import: the one named, else a sheet called Evidence (as exported), else the first."""
+    path = Path(path)
+    if sheet is not None or path.suffix.casefold() not in (".xlsx", ".xlsm"):
+        return read_table(path, sheet)
+    try:
+        return read_table(path, HEADERS_SHEET)
+    except InputError as exc:
+        if not exc.message.startswith("no sheet"):
+            raise
+    return read_table(path)
+
+
+HEADERS_SHEET = "Evidence"
+
+
+def header_key(text: str) -> str:
+    """A header as compared: letters and digits only, case-folded ("Date to" == "date_to")."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def parse_map(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """`COLUMN=field` options as a mapping; an empty field (or "-") leaves the column out."""
+    out = {}
+    for pair in pairs:
+        column, sep, name = pair.partition("=")
+        if not sep or not column.strip():
+            raise InputError(f"--map {pair!r}: expected COLUMN=field, e.g. --map 'Evidence ref=id'")
+        out[column.strip()] = name.strip()
+    return out
+
+
+def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], list[str]]:
+    """Column index -> field, and the headers left out. Explicit mappings win over aliases."""
+    by_key = {header_key(f): f for f in store.EVIDENCE_FIELDS}
+    for f, header in HEADERS.items():
+        by_key[header_key(header)] = f
+    for f, names in ALIASES.items():
+        for name in names:
+            by_key.setdefault(name, f)
+    columns: dict[int, str] = {}
+    skipped: set[int] = set()
+    for column, name in mapping.items():
+        index = next((i for i, h in enumerate(table.headers) if header_key(h) == header_key(column)), None)
+        if index is None:
+            raise InputError(f"--map {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
+                             table.path)
+        if name.casefold() in IGNORE:
+            skipped.add(index)
+            continue
+        target = next((f for f in store.EVIDENCE_FIELDS if header_key(f) == header_key(name)), None)
+        if target is None:
+            raise InputError(f"--map {column}={name}: no field {name!r} (fields: {', '.join(store.EVIDENCE_FIELDS)})",
+                             table.path)
+        columns[index] = target
+    for i, header in enumerate(table.headers):
+        if i not in columns and i not in skipped and header_key(header) in by_key:
+            columns[i] = by_key[header_key(header)]
+    seen: dict[str, int] = {}
+    for i, f in sorted(columns.items()):
+        if f in seen:
+            raise InputError(f"columns {table.headers[seen[f]]!r} and {table.headers[i]!r} both give the {f} "
+                             f"field; leave one out with --map '{table.headers[i]}='", table.path)
+        seen[f] = i
+    if "title" not in seen and "id" not in seen:
+        raise InputError(f"no column gives a title or an id (columns: {', '.join(table.headers)}); "
+                         "name one with --map COLUMN=title", table.path)
+    ignored = [h for i, h in enumerate(table.headers) if i not in columns]
+    return columns, ignored
+
+
+# --- planning ----------------------------------------------------------------------------------------
+
+
+def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, str] | None = None) -> ImportPlan:
+    """Compare every row of the sheet with the register; nothing is written."""
+    columns, ignored = map_columns(table, mapping or {})
+    by_title: dict[str, list[model.Evidence]] = {}
+    for item in evaluation.evidence.values():
+        by_title.setdefault(_title_key(item.title), []).append(item)
+    folded = {i.casefold(): i for i in evaluation.evidence}
+    claimed: dict[str, int] = {}
+    rows = []
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        raw = {f: cells[i] for i, f in columns.items()}
+        try:
+            plan = _plan_row(evaluation, table, columns, number, raw, by_title, folded)
+            if plan.id and plan.id in claimed and plan.action != "unchanged":
+                raise _Reject(f"{plan.id} is also on row {claimed[plan.id]}")
+            if plan.id:
+                claimed.setdefault(plan.id, number)
+        except _Reject as exc:
+            plan = RowPlan(number, "rejected", raw.get("id", ""), str(exc))
+        rows.append(plan)
+    return ImportPlan(table.path, table.sheet, {table.headers[i]: f for i, f in sorted(columns.items())},
+                      tuple(ignored), tuple(rows))
+
+
+def _plan_row(evaluation, table, columns, number, raw, by_title, folded) -> RowPlan:
+    ident = raw.pop("id", "")
+    item = None
+    if ident.startswith("="):
+        raise _Reject(f"formula in column {table.headers[_index(columns, 'id')]!r}; type the value instead")
+    if ident:
+        key = ident if ident in evaluation.evidence else folded.get(ident.casefold())
+        if key is None:
+            raise _Reject(f"no evidence item {ident!r} in the register; clear the ID cell to add the row as a "
+                          "new item")
+        item = evaluation.evidence[key]
+    headers = {f: table.headers[i] for i, f in columns.items()}
+    values = {f: _value(evaluation, f, text, headers[f], item) for f, text in raw.items()}
+    if "title" in values and not values["title"]:
+        raise _Reject("the title is empty")
+    if item is None:
+        item = _match_title(values, by_title)
+    if item is None:
+        if "title" not in values:
+            raise _Reject("no title: a new item needs one")
+        new = model.Evidence(id="", **values)
+        _validate(new, number)
+        return RowPlan(number, "new", item=new)
+    changes = {f: (getattr(item, f), v) for f, v in values.items() if _differs(getattr(item, f), v)}
+    if not changes:
+        return RowPlan(number, "unchanged", item.id, path=item.path)
+    _validate(dataclasses.replace(item, **{f: new for f, (_, new) in changes.items()}), number)
+    return RowPlan(number, "changed", item.id, changes=changes, path=item.path)
+
+
+def _index(columns: dict[int, str], name: str) -> int:
+    return next(i for i, f in columns.items() if f == name)
+
+
+def _match_title(values: dict, by_title: dict[str, list[model.Evidence]]) -> model.Evidence | None:
+    """The existing item an id-less row stands for: the one with its title, if that is clear."""
+    candidates = by_title.get(_title_key(values.get("title", "")), [])
+    if len(candidates) == 1:
+        return candidates[0]
+    same = [c for c in candidates if not any(_differs(getattr(c, f), v) for f, v in values.items())]
+    if same:
+        return same[0]
+    if candidates:
+        raise _Reject(f"{len(candidates)} items have this title ({', '.join(c.id for c in candidates[:5])}); "
+                      "give the ID of the one to update")
+    return None
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _validate(item: model.Evidence, number: int) -> None:
+    record = store.evidence_record(dataclasses.replace(item, id=item.id or "E-new"))
+    try:
+        schemas.validate(record, "evidence", f"row {number}")
+    except InputError as exc:
+        raise _Reject(exc.message) from None
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, str) and isinstance(new, str):
+        return _text(old) != _text(new)
+    return old != new
+
+
+def _text(value: str) -> str:
+    """Text as stored: a spreadsheet's line breaks as \\n, no surrounding spaces (the reader strips cells)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def display(field_name: str, value: Any) -> str:
+    """A field's value as the Evidence sheet shows it (dates as ISO text here; the export makes them dates)."""
+    if isinstance(value, tuple | list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None) -> Any:
+    """One cell parsed into a field's value, or a _Reject saying what is wrong with it."""
+    # The export writes stored text that starts with "=" as a text cell; reading it back unchanged is fine.
+    if text.startswith("=") and (item is None or _text(display(name, getattr(item, name))) != _text(text)):
+        raise _Reject(f"formula in column {header!r}; type the value instead")
+    if name in DATE_FIELDS:
+        return _date(text, header)
+    if name in BOOL_FIELDS:
+        key = text.casefold()
+        if key in YES:
+            return True
+        if key in NO:
+            return False
+        raise _Reject(f"{header} {text!r} is not yes or no")
+    if name == "kind":
+        return _choice(text, {k: k for k in model.EVIDENCE_KINDS}, "other", header)
+    if name == "source":
+        labels = {**{s: s for s in model.SOURCES}, **{label: s for s, label in model.SOURCE_LABELS.items()},
+                  "observation": "observation", "views": "views", "documents": "documentation",
+                  "document": "documentation", "data": "data"}
+        return _choice(text, labels, "documentation", header)
+    if name in LIST_FIELDS:
+        return _list(evaluation, name, text, header, item)
+    return _text(text)
+
+
+def _date(text: str, header: str) -> str:
+    if not text:
+        return ""
+    candidate = text[:10] if len(text) > 10 and text[10] == "T" else text
+    parsed = model.parse_date(candidate) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate) else None
+    uk = _UK_DATE.fullmatch(text)
+    if parsed is None and uk:
+        try:
+            parsed = date(int(uk[3]), int(uk[2]), int(uk[1]))
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise _Reject(f"{header} {text!r} is not a date; write it as 2025-03-31 or 31/03/2025")
+    return parsed.isoformat()
+
+
+def _choice(text: str, choices: dict[str, str], default: str, header: str) -> str:
+    if not text:
+        return default
+    keys = {header_key(k): v for k, v in choices.items()}
+    found = keys.get(header_key(text))
+    if found is None:
+        known = ", ".join(dict.fromkeys(choices.values()))
+        raise _Reject(f"{header} {text!r} is not one of: {known}")
+    return found
+
+
+def _list(evaluation: model.Evaluation, name: str, text: str, header: str,
+          item: model.Evidence | None) -> tuple[str, ...]:
+    values = [v.strip() for v in _SPLIT[name].split(_text(text))]
+    values = list(dict.fromkeys(v for v in values if v))
+    if name == "themes":
+        return tuple(values)
+    if name == "indicators":
+        known = list(evaluation.framework.indicators)
+        what = f"indicator of framework {evaluation.framework.id!r}"
+    else:
+        prog = evaluation.programme
+        if prog is None:
+            return tuple(values)
+        known = [u.id for u in prog.units]
+        what = f"unit of programme {prog.id!r}"
+    folded = {k.casefold(): k for k in known}
+    already = set(getattr(item, name)) if item else set()
+    out = []
+    for value in values:
+        if value in known or value in already:
+            out.append(value)
+        elif value.casefold() in folded:
+            out.append(folded[value.casefold()])
+        else:
+            raise _Reject(f"{header}: {value!r} is not an {what}")
+    return tuple(dict.fromkeys(out))
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+# --- applying ----------------------------------------------------------------------------------------
+
+
+def apply_import(root: str | Path, plan: ImportPlan, skip_invalid: bool = False) -> Applied:
+    """Write a plan's new and changed items under one lock; rejected rows stop everything unless skipped."""
+    rejected = plan.rejected
+    if rejected and not skip_invalid:
+        first = rejected[0]
+        raise InputError(f"{len(rejected)} row(s) rejected, so nothing was written (row {first.row}: "
+                         f"{first.reason}); fix them, or import the rest with --skip-invalid", plan.path)
+    root = Path(root)
+    changed: list[str] = []
+    created: list[tuple[int, str]] = []
+    with store.writing(root):
+        taken = {p.stem for p in (root / store.FOLDERS["evidence"]).glob("*.yaml")}
+        for row in plan.rows:
+            if row.action == "changed":
+                store.edit(root, row.path, "evidence", _mutation(row.changes))
+                changed.append(row.id)
+            elif row.action == "new" and row.item is not None:
+                ident = store.new_id("evidence", taken)
+                taken.add(ident)
+                record = store.evidence_record(dataclasses.replace(row.item, id=ident))
+                store.write_new(root / store.FOLDERS["evidence"] / f"{ident}.yaml", "evidence", record)
+                created.append((row.row, ident))
+    return Applied(tuple(changed), tuple(created))
+
+
+def _mutation(changes: dict[str, tuple[Any, Any]]):
+    def mutate(doc) -> None:
+        for name, (_, new) in changes.items():
+            if isinstance(new, tuple):
+                new = list(new)
+            if new is False:
+                new = None  # the files leave out false flags
+            store.set_field(doc, name, new, store.EVIDENCE_FIELDS)
+
+    return mutate
