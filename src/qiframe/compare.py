@@ -290,8 +290,10 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
                   mapping: dict[str, str] | None = None) -> YearComparison:
     """What changed from an earlier evaluation to a newer one, per indicator.
 
-    Within one framework indicators are matched by id, and `mapping` (earlier id → newer id) overrides
-    that for the ids it names. Across frameworks a mapping is required and is the only link.
+    Indicators are matched by id, except those `mapping` (earlier id → newer id) names. Across framework
+    editions a mapping is required, so that crossing editions is always deliberate; ids it leaves out
+    are matched by id where the newer framework still has them, and every grade brought across editions
+    or through the mapping is marked carried.
     """
     same = old.framework.id == new.framework.id
     if not same and mapping is None:
@@ -302,10 +304,10 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
     old_ids, new_ids = assessed_ids(old), assessed_ids(new)
     # Earlier ids for each newer id: the mapping first, then the same id when the framework is the same.
     source_of: dict[str, tuple[str, bool]] = {n: (o, True) for o, n in mapping.items()}
-    if same:
-        for ident in old_ids:
-            if ident not in mapping and ident not in targets:
-                source_of.setdefault(ident, (ident, False))
+    still_there = _known(new)
+    for ident in old_ids:
+        if ident not in mapping and ident not in targets and ident in still_there:
+            source_of.setdefault(ident, (ident, not same))
     order = _order(new)
     wanted = [i for i in new_ids] + [n for n in targets if n not in new_ids]
     wanted.sort(key=lambda i: order.get(i, len(order)))

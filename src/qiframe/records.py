@@ -159,14 +159,16 @@ def summarise_records(table: Table, scale: Scale, terms: QuantityTerms, threshol
     if not columns:
         raise InputError("no reading items: every column is the record id or the grouping column", table.path)
     reader = _Reader(scale)
-    parsed = {i: reader.column(table.column(i)) for i in columns}
-    kinds = {i: _kind(cells) for i, cells in parsed.items()}
+    transposed = list(zip(*table.rows, strict=True)) if table.rows else [()] * len(table.headers)
+    parsed = {i: reader.column(transposed[i]) for i in columns}
+    tallies = {i: Counter(cells) for i, cells in parsed.items()}
+    kinds = {i: _kind(tally) for i, tally in tallies.items()}
     skipped = [i for i in columns if kinds[i] is None]
     items = [i for i in columns if kinds[i] is not None]
-    problems = _problems(table, parsed, kinds, items, scale)
-    everyone = range(len(table.rows))
-    overall = tuple(_item(table, i, kinds[i], parsed[i], everyone, scale, level, phrase, terms) for i in items)
-    groups = _groups(table, by_index, items, kinds, parsed, scale, level, phrase, terms)
+    problems = _problems(table, parsed, tallies, kinds, items, scale)
+    make = _ItemMaker(table, scale, level, phrase, terms)
+    overall = tuple(make(i, kinds[i], tallies[i]) for i in items)
+    groups = _groups(transposed[by_index], items, kinds, parsed, make) if by_index is not None else ()
     warnings = _warnings(table, skipped, overall, groups, id_index, scale)
     return RecordsSummary(
         path=table.path, sheet=table.sheet, records=len(table.rows),
@@ -218,9 +220,10 @@ class _Reader:
         self.scale = scale
         self.cache: dict[str, Cell] = {"": ("empty", None)}
 
-    def column(self, cells: list[str]) -> list[Cell]:
-        cache, parse = self.cache, self.parse
-        return [cache[c] if c in cache else parse(c) for c in cells]
+    def column(self, cells) -> list[Cell]:
+        for text in set(cells).difference(self.cache):
+            self.parse(text)
+        return list(map(self.cache.__getitem__, cells))
 
     def parse(self, text: str) -> Cell:
         key = " ".join(text.split()).casefold()
@@ -241,9 +244,9 @@ class _Reader:
         return found
 
 
-def _kind(cells: list[Cell]) -> str | None:
+def _kind(cells: Counter) -> str | None:
     """What most answers in the column are; None when most are neither levels nor yes/no."""
-    tally = Counter(tag for tag, _ in cells)
+    tally = _tags(cells)
     levels, yes_no, invalid = tally["level"], tally["yes"] + tally["no"], tally["invalid"]
     if invalid > levels + yes_no:
         return None
@@ -258,10 +261,20 @@ def _accepts(kind: str, tag: str) -> bool:
     return (tag == "level") if kind == GRADED else (tag in ("yes", "no")) if kind == YES_NO else False
 
 
-def _problems(table: Table, parsed: dict[int, list[Cell]], kinds: dict[int, str | None], items: list[int],
-              scale: Scale) -> list[Problem]:
+def _tags(tally: Counter) -> Counter:
+    """Counts by tag ("level", "yes", ...) from counts by parsed cell."""
+    tags: Counter = Counter()
+    for (tag, _), count in tally.items():
+        tags[tag] += count
+    return tags
+
+
+def _problems(table: Table, parsed: dict[int, list[Cell]], tallies: dict[int, Counter],
+              kinds: dict[int, str | None], items: list[int], scale: Scale) -> list[Problem]:
     found = []
     for i in items:
+        if all(_accepts(kinds[i], tag) for tag, _ in tallies[i]):
+            continue  # the common case: no cell to report, so no need to walk the column
         for r, (tag, _) in enumerate(parsed[i]):
             if not _accepts(kinds[i], tag):
                 text = table.rows[r][i]
@@ -285,28 +298,33 @@ def _problem_message(text: str, kind: str, tag: str, scale: Scale) -> str:
 # --- counting ----------------------------------------------------------------------------------------
 
 
-def _item(table: Table, i: int, kind: str, cells: list[Cell], rows, scale: Scale, level: Level, phrase: str,
-          terms: QuantityTerms) -> ItemSummary:
-    tally = Counter(cells[r] for r in rows)
-    tags = Counter()
-    for (tag, _), count in tally.items():
-        tags[tag] += count
-    if kind == GRADED:
-        counts = {value: count for (tag, value), count in tally.items() if tag == "level"}
-        n = sum(counts.values())
-        positive = sum(c for v, c in counts.items() if v >= level.value)
-        distribution = tuple(LevelCount(lv.value, lv.label, counts.get(lv.value, 0))
-                             for lv in sorted(scale.levels, key=lambda lv: -lv.value))
-    else:
-        n, positive, distribution = tags["yes"] + tags["no"], tags["yes"], ()
-    description = quantities.describe_count(positive, n, terms) if n else None
-    header = table.headers[i]
-    return ItemSummary(
-        column=header, letter=column_letter(i), kind=kind, n=n,
-        positive=positive, description=description,
-        sentence=_sentence(header, kind, description, phrase), distribution=distribution,
-        not_applicable=tags["na"], not_answered=tags["empty"],
-        problems=sum(c for t, c in tags.items() if not _accepts(kind, t)), small_n=0 < n < SMALL_N)
+@dataclass(frozen=True, slots=True)
+class _ItemMaker:
+    """Summarises one item from its tally of parsed cells; holds what every item shares."""
+
+    table: Table
+    scale: Scale
+    level: Level
+    phrase: str
+    terms: QuantityTerms
+
+    def __call__(self, i: int, kind: str, tally: Counter) -> ItemSummary:
+        tags = _tags(tally)
+        if kind == GRADED:
+            counts = {value: count for (tag, value), count in tally.items() if tag == "level"}
+            n = sum(counts.values())
+            positive = sum(c for v, c in counts.items() if v >= self.level.value)
+            distribution = tuple(LevelCount(lv.value, lv.label, counts.get(lv.value, 0))
+                                 for lv in sorted(self.scale.levels, key=lambda lv: -lv.value))
+        else:
+            n, positive, distribution = tags["yes"] + tags["no"], tags["yes"], ()
+        description = quantities.describe_count(positive, n, self.terms) if n else None
+        header = self.table.headers[i]
+        return ItemSummary(
+            column=header, letter=column_letter(i), kind=kind, n=n, positive=positive, description=description,
+            sentence=_sentence(header, kind, description, self.phrase), distribution=distribution,
+            not_applicable=tags["na"], not_answered=tags["empty"],
+            problems=sum(c for t, c in tags.items() if not _accepts(kind, t)), small_n=0 < n < SMALL_N)
 
 
 def _sentence(header: str, kind: str, description: Description | None, phrase: str) -> str:
@@ -330,16 +348,17 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _groups(table, by_index, items, kinds, parsed, scale, level, phrase, terms) -> tuple[GroupSummary, ...]:
-    if by_index is None:
-        return ()
-    members: dict[str, list[int]] = {}
-    for r, row in enumerate(table.rows):
-        members.setdefault(row[by_index], []).append(r)
-    return tuple(
-        GroupSummary(value, len(rows),
-                     tuple(_item(table, i, kinds[i], parsed[i], rows, scale, level, phrase, terms) for i in items))
-        for value, rows in members.items())
+def _groups(values, items: list[int], kinds: dict, parsed: dict, make: _ItemMaker) -> tuple[GroupSummary, ...]:
+    """Per grouping value, in order of first appearance; one pass over each column for all groups."""
+    sizes = Counter(values)
+    order = list(dict.fromkeys(values))
+    tallies: dict[str, dict[int, Counter]] = {value: {} for value in order}
+    for i in items:
+        for (value, cell), n in Counter(zip(values, parsed[i], strict=True)).items():
+            tallies[value].setdefault(i, Counter())[cell] += n
+    return tuple(GroupSummary(value, sizes[value], tuple(make(i, kinds[i], tallies[value].get(i, Counter()))
+                                                          for i in items))
+                 for value in order)
 
 
 def _warnings(table, skipped, overall, groups, id_index, scale) -> list[str]:
@@ -364,9 +383,13 @@ def small_n_warnings(sets: list[tuple[str, tuple]]) -> list[str]:
 
 
 def _duplicate_ids(table: Table, id_index: int) -> list[str]:
+    ids = [row[id_index] for row in table.rows]
+    repeated = {rid for rid, n in Counter(ids).items() if n > 1 and rid}
+    if not repeated:
+        return []
     rows: dict[str, list[int]] = {}
-    for number, row in zip(table.row_numbers, table.rows, strict=True):
-        if row[id_index]:
-            rows.setdefault(row[id_index], []).append(number)
+    for number, rid in zip(table.row_numbers, ids, strict=True):
+        if rid in repeated:
+            rows.setdefault(rid, []).append(number)
     return [f"record {rid!r} appears in rows {', '.join(map(str, numbers))}: it is counted each time"
-            for rid, numbers in rows.items() if len(numbers) > 1]
+            for rid, numbers in rows.items()]

@@ -496,7 +496,7 @@ def draft_sections(evaluation: model.Evaluation, unit: str | None = None) -> lis
     programme = _require_units(evaluation)
     if not programme.questions:
         raise InputError(f"programme {programme.id} defines no statement questions to answer")
-    units = [_unit(programme, unit)] if unit else list(programme.units)
+    units = [find_unit(programme, unit)] if unit else list(programme.units)
     root = Path(evaluation.root)
     results = []
     for u in units:
@@ -518,7 +518,8 @@ def draft_sections(evaluation: model.Evaluation, unit: str | None = None) -> lis
     return results
 
 
-def _unit(programme: model.Programme, text: str) -> model.Unit:
+def find_unit(programme: model.Programme, text: str) -> model.Unit:
+    """A unit of the programme named exactly or case-insensitively, or a NotFound listing the units."""
     for u in programme.units:
         if u.id == text or u.id.casefold() == text.casefold():
             return u
@@ -687,7 +688,7 @@ def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
     from qiframe import editor
 
     programme = _require_units(evaluation)
-    u = _unit(programme, unit)
+    u = find_unit(programme, unit)
     root = Path(evaluation.root)
     section = evaluation.sections.get(u.id)
     relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"

@@ -9,6 +9,9 @@ be found by eye. The reader is generic: record reading, surveys and evidence imp
 from __future__ import annotations
 
 import csv
+import io
+import itertools
+import operator
 import os
 import zipfile
 from dataclasses import dataclass
@@ -113,15 +116,13 @@ def _csv_rows(path: Path, max_rows: int) -> list[tuple[int, list[str]]]:
         raise InputError(f"not UTF-8 text (byte {exc.start}); save it as \"CSV UTF-8\"", path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path) from None
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=sniff_delimiter(text), strict=False)
-    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=False)
     try:
         # A spreadsheet shows one row per record, even when a quoted cell spans several lines.
-        for number, cells in enumerate(reader, start=1):
-            rows.append((number, cells))
-            _check_rows(len(rows), max_rows, path)
+        rows = list(enumerate(itertools.islice(reader, max_rows + 2), start=1))
     except csv.Error as exc:
         raise InputError(f"not a readable CSV file: {exc}", path, reader.line_num) from None
+    _check_rows(len(rows), max_rows, path)
     return rows
 
 
@@ -210,7 +211,8 @@ def _sheet_rows(worksheet, max_rows: int, path: Path) -> list[tuple[int, list[st
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
         rows.append((number, [cell_text(v) for v in values]))
-        _check_rows(len(rows), max_rows, path)
+        if number > max_rows + 1:
+            _check_rows(number, max_rows, path)
     return rows
 
 
@@ -239,8 +241,8 @@ def cell_text(value: object) -> str:
 
 
 def _build(path: Path, sheet: str | None, raw: list[tuple[int, list[str]]]) -> Table:
-    cleaned = [(number, [c.strip() for c in cells]) for number, cells in raw]
-    filled = [(number, cells) for number, cells in cleaned if any(cells)]
+    stripped = ((number, list(map(str.strip, cells))) for number, cells in raw)
+    filled = [(number, cells) for number, cells in stripped if any(cells)]
     if not filled:
         raise InputError("the file has no header row (it is empty)", path)
     header_number, headers = filled[0]
@@ -249,12 +251,30 @@ def _build(path: Path, sheet: str | None, raw: list[tuple[int, list[str]]]) -> T
     headers = headers[:width] + [""] * (width - len(headers))
     _check_headers(headers, body, path, header_number)
     keep = [i for i, h in enumerate(headers) if h]
-    rows, numbers = [], []
-    for number, cells in body:
-        padded = cells + [""] * (width - len(cells))
-        rows.append(tuple(padded[i] for i in keep))
-        numbers.append(number)
-    return Table(tuple(headers[i] for i in keep), tuple(rows), tuple(numbers), str(path), sheet)
+    pick = _picker(keep, width)
+    rows = tuple(pick(cells) for _, cells in body)
+    return Table(tuple(headers[i] for i in keep), rows, tuple(n for n, _ in body), str(path), sheet)
+
+
+def _picker(keep: list[int], width: int):
+    """A function from a row's cells to the kept cells as a tuple, padding short rows with ""."""
+    empty = [""] * width
+    if len(keep) == width:
+        select = tuple
+    elif len(keep) == 1:
+        only = keep[0]
+
+        def select(cells):
+            return (cells[only],)
+    else:
+        select = operator.itemgetter(*keep)
+
+    def pick(cells: list[str]) -> tuple[str, ...]:
+        if len(cells) != width:
+            cells = (cells + empty)[:width]
+        return select(cells)
+
+    return pick
 
 
 def _width(headers: list[str], body: list[tuple[int, list[str]]]) -> int:

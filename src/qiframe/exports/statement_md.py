@@ -6,14 +6,25 @@ import re
 
 from qiframe.statement import Block, Citation, Statement
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_LINE_START = re.compile(r"^(#|>|[-+]\s|\d+[.)]\s)")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|&])")
+_LINE_START = re.compile(r"^(#|[-+=](?=\s|$))")
+_ORDERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
+
+
+def _line_start(text: str) -> str:
+    """Escape what would make a line a heading or a list item."""
+    return _ORDERED.sub(r"\1\\\2", _LINE_START.sub(r"\\\1", text))
 
 
 def escape(text: str) -> str:
     """User text made literal: no emphasis, links, HTML or tables, and no accidental heading or list."""
-    text = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    return _LINE_START.sub(r"\\\1", text)
+    return _line_start(_literal(text.strip()))
+
+
+def _literal(text: str) -> str:
+    """Markdown's special characters escaped, runs of white space made one space (a line break in a
+    paragraph or table cell would change the layout)."""
+    return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
 
 
 def _inline(block: Block) -> str:
@@ -23,8 +34,8 @@ def _inline(block: Block) -> str:
             refs = ", ".join(f"[{r.label}](#{r.anchor})" if r.number else escape(r.label) for r in part.refs)
             out.append(f"\\[{refs}\\]")
         else:
-            out.append(escape(part))
-    return "".join(out).strip()
+            out.append(_literal(part))
+    return _line_start("".join(out).strip())
 
 
 def _block(block: Block) -> str:
@@ -65,7 +76,7 @@ def render(statement: Statement) -> str:
         lines += [f"| {escape(g.id)} | {escape(g.title)} | {escape(g.text)} |" for g in s.grades]
     lines += ["", '<a id="word-count"></a>', "", "## Word count", "", escape(s.word_summary), "",
               "| Section | Words | Share of the limit |", "|---|--:|--:|"]
-    lines += [f"| {escape(sec.id)} | {sec.words:,} | {f'{sec.share:,.0f}' if sec.share else '–'} |"
+    lines += [f"| {escape(sec.heading)} | {sec.words:,} | {f'{sec.share:,.0f}' if sec.share else '–'} |"
               for sec in s.sections]
     lines.append(f"| **Total** | **{s.words:,}** | {f'{s.word_limit:,}' if s.word_limit else '–'} |")
     if s.appendix:

@@ -1,0 +1,152 @@
+"""`qiframe statement draft|edit|show` and `qiframe export statement`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from qiframe.cli.evaluation import EVALUATION_OPTION
+from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, err_console
+
+app = typer.Typer(help="The position statement: draft, edit and review its sections.", no_args_is_help=True)
+
+
+class By(str, Enum):
+    """How the exported statement is organised."""
+
+    units = "units"
+    indicators = "indicators"
+
+
+def register(root_app: typer.Typer) -> None:
+    root_app.add_typer(app, name="statement")
+    from qiframe.cli import exports
+
+    exports.app.command("statement")(export_statement)
+
+
+@app.command()
+def draft(
+    unit: str = typer.Argument(None, metavar="[UNIT]", help="One unit, e.g. S1; default: every unit."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Write first drafts of empty answers from the assessments; text already written is never replaced."""
+    from qiframe import statement, store
+
+    for r in statement.draft_sections(store.load(store.find_root(evaluation)), unit):
+        said = []
+        if r.drafted:
+            said.append(f"drafted {', '.join(r.drafted)}")
+        if r.kept:
+            said.append(f"kept {', '.join(r.kept)} (already written)")
+        if r.nothing:
+            said.append(f"nothing in the assessments yet for {', '.join(r.nothing)}")
+        state = "new file" if r.created else ("updated" if r.changed else "unchanged")
+        done(f"{r.path}: {'; '.join(said)} [{state}]")
+
+
+@app.command()
+def edit(
+    unit: str = typer.Argument(..., metavar="UNIT", help="The unit, e.g. S1."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Open a unit's section in $EDITOR; the result is validated before it is saved."""
+    from qiframe import statement, store
+
+    for line in statement.edit_section(store.load(store.find_root(evaluation)), unit):
+        done(line)
+
+
+@app.command()
+def show(
+    unit: str = typer.Argument(None, metavar="[UNIT]", help="Show one unit's text as well as its counts."),
+    evaluation: Path = EVALUATION_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Word counts of each section against its share of the limit, and the questions not yet answered."""
+    from qiframe import statement, store
+
+    ev = store.load(store.find_root(evaluation))
+    doc = statement.build_statement(ev, grades=False)
+    wanted = statement.find_unit(ev.programme, unit).id if unit else None
+    sections = [s for s in doc.sections if wanted in (None, s.id)]
+    if fmt is Format.json:
+        emit_json(_json(doc, sections))
+        return
+    out = console()
+    if unit is not None:
+        _print_text(out, sections[0])
+    _print_counts(out, doc, sections)
+
+
+def _json(doc, sections) -> dict:
+    return {"sections": [{"unit": s.id, "heading": s.heading, "words": s.words, "share": s.share,
+                          "draft": s.draft, "unanswered": [p.heading for p in s.parts if p.missing],
+                          "parts": [{"question": p.heading, "words": p.words} for p in s.parts]}
+                         for s in sections],
+            "words": doc.words, "word_limit": doc.word_limit, "page_limit": doc.page_limit,
+            "warnings": list(doc.warnings)}
+
+
+def _print_text(out, section) -> None:
+    from rich.markup import escape
+
+    out.print(f"[bold]{escape(section.heading)}[/]")
+    for part in section.parts:
+        out.print(f"\n[bold]{escape(part.heading)}[/] [dim]({part.words:,} words)[/]")
+        for block in part.blocks:
+            prefix = "  • " if block.kind == "bullet" else ""
+            style = "dim italic" if block.kind in ("draft", "missing") else ""
+            text = escape(prefix + block.text)
+            out.print(f"[{style}]{text}[/]" if style else text)
+    out.print()
+
+
+def _print_counts(out, doc, sections) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=None, title_justify="left")
+    for column, justify in (("unit", "left"), ("words", "right"), ("share", "right"), ("unanswered", "left")):
+        table.add_column(column, justify=justify)
+    for s in sections:
+        over = s.share is not None and s.words > s.share
+        words = f"[red]{s.words:,}[/]" if over else f"{s.words:,}"
+        missing = ", ".join(p.heading for p in s.parts if p.missing)
+        table.add_row(s.id + (" (draft)" if s.draft else ""), words, f"{s.share:,.0f}" if s.share else "–",
+                      escape(missing) or "–")
+    out.print(table)
+    out.print(doc.word_summary)
+
+
+def print_word_counts(doc) -> None:
+    """Each section's words against its share, then the total against the limit (stdout)."""
+    out = console()
+    for s in doc.sections:
+        share = f" (share {s.share:,.0f})" if s.share else ""
+        out.print(f"{s.id}: {s.words:,} words{share}", markup=False)
+    limit = f" of {doc.word_limit:,}" if doc.word_limit else ""
+    out.print(f"Total: {doc.words:,}{limit} words", markup=False)
+
+
+def export_statement(
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE",
+                                help="FILE.docx, FILE.md or FILE.html: the suffix picks the format."),
+    by: By = typer.Option(By.units, "--by", help="units: the programme's inspection statements (the "
+                          "position statement); indicators: grade, strengths, areas, rationale and evidence."),
+    grades: bool = typer.Option(True, "--grades/--no-grades", help="Include the table of self-evaluated grades."),
+    template: Path = typer.Option(None, "--template", metavar="FILE.docx",
+                                  help="A Word document whose styles, headers and footers to use."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Write the position statement to Word, Markdown or HTML, with an evidence appendix and word counts."""
+    from qiframe import statement, store
+
+    doc = statement.export(store.load(store.find_root(evaluation)), output, by.value, grades, template)
+    print_word_counts(doc)
+    warn = err_console()
+    for message in doc.warnings:
+        warn.print(f"warning: {message}", markup=False)
+    done(f"Wrote {output} ({len(doc.sections)} sections, {len(doc.appendix)} evidence items cited).")
