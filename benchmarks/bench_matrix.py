@@ -119,26 +119,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     evaluation = synthetic(args.items)
-    ours, bare = [], []
+    ours, bare, ours_cpu, bare_cpu = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "matrix.xlsx"
         plain = Path(tmp) / "bare.xlsx"
         matrix.write_matrix(evaluation, out)  # warm imports and caches
         bare_dump(evaluation, plain)
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             matrix.write_matrix(evaluation, out)
             ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
+            ours_cpu.append(time.process_time() - cpu)
+            start, cpu = time.perf_counter(), time.process_time()
             bare_dump(evaluation, plain)
             bare.append(time.perf_counter() - start)
+            bare_cpu.append(time.process_time() - cpu)
         sizes = out.stat().st_size, plain.stat().st_size
     mine, base = statistics.median(ours), statistics.median(bare)
     ratio = mine / base
     print(f"evidence items: {args.items}, indicators: {len(evaluation.framework.indicators)}, runs: {args.repeat}")
-    print(f"write_matrix:     median {mine:.3f} s  ({sizes[0] / 1e6:.1f} MB)")
-    print(f"bare openpyxl:    median {base:.3f} s  ({sizes[1] / 1e6:.1f} MB)")
-    print(f"ratio:            {ratio:.2f}x  (target: under 2 s and at most 2x)")
+    # CPU time is printed too: on a shared machine it is less disturbed by other processes than wall time.
+    print(f"write_matrix:     median {mine:.3f} s wall, {statistics.median(ours_cpu):.3f} s CPU "
+          f"({sizes[0] / 1e6:.1f} MB)")
+    print(f"bare openpyxl:    median {base:.3f} s wall, {statistics.median(bare_cpu):.3f} s CPU "
+          f"({sizes[1] / 1e6:.1f} MB)")
+    print(f"ratio:            {ratio:.2f}x wall, {statistics.median(ours_cpu) / statistics.median(bare_cpu):.2f}x CPU "
+          "(target: under 2 s and at most 2x)")
     return 0 if mine < 2.0 and ratio <= 2.0 else 1
 
 

@@ -30,13 +30,14 @@ def median_seconds(command: list[str], runs: int = 7, cwd: str | Path | None = N
 
 
 def peak_memory_mb(command: list[str], cwd: str | Path | None = None) -> float:
-    """Peak resident memory of a child process, in MB (Linux and macOS)."""
-    import resource
+    """Peak resident memory of one run of a command, in MB (Linux and macOS).
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    peak = max(before, after)  # ru_maxrss is the largest child so far
+    A fresh wrapper process runs the command as its only child, so ru_maxrss is that command's peak.
+    """
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([PYTHON, "-c", probe, *command], cwd=cwd, capture_output=True, text=True, check=True)
+    peak = int(out.stdout.strip())
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 

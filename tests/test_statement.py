@@ -393,7 +393,7 @@ def test_missing_section_and_empty_answer_fail_unanswered_question(tmp_path, cli
     assert [(p["rule"], p["severity"], p["path"]) for p in problems] == [
         ("unanswered-question", "error", "statement/S2.yaml"), ("unanswered-question", "error", None)]
     assert "S2 does not answer 'What do we plan to do next?'" in problems[0]["message"]
-    assert problems[0]["line"] == 7  # the `next:` answer in the file
+    assert problems[0]["line"] == 6  # the `next:` answer in the file
     assert problems[1]["message"].startswith("S4 has no statement section")
     assert cli("check", "-e", root).code == 1
 
@@ -425,7 +425,7 @@ def test_a_section_over_its_share_warns_and_the_total_over_the_limit_fails(tmp_p
     assert exported.sections[1].words == s2_words  # the check and the export count alike
     for unit in ("S1", "S3"):
         (root / "statement" / f"{unit}.yaml").unlink()
-        write_section(root, unit, answered(ids, 1300))
+        write_section(root, unit, answered(ids, 1900))
     problems = _statement_problems(cli, root)
     assert [(p["rule"], p["severity"]) for p in problems if p["severity"] == "error"] == [("word-limit", "error")]
     total = statement.build_statement(store.load(root)).words

@@ -303,10 +303,15 @@ class _ItemMaker:
     """Summarises one item from its tally of parsed cells; holds what every item shares."""
 
     table: Table
+    """The table, for headers."""
     scale: Scale
+    """The scale, for the distribution."""
     level: Level
+    """The threshold level."""
     phrase: str
+    """The threshold phrase used in sentences."""
     terms: QuantityTerms
+    """The quantity terms."""
 
     def __call__(self, i: int, kind: str, tally: Counter) -> ItemSummary:
         tags = _tags(tally)

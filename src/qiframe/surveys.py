@@ -128,7 +128,9 @@ def summarise_survey(table: Table, terms: QuantityTerms, agree: tuple[str, ...] 
     id_index = find_id_column(table, id_column, ID_HEADERS)
     by_index = table.require(by) if by else None
     columns = [i for i in range(len(table.headers)) if i not in (id_index, by_index)]
-    keys = {i: [_key(c) for c in table.column(i)] for i in columns}
+    folded: dict[str, str] = {}  # a column of thousands of answers holds a handful of distinct texts
+    keys = {i: [folded[c] if c in folded else folded.setdefault(c, _key(c)) for c in table.column(i)]
+            for i in columns}
     questions = _questions(keys, agree_keys)
     spelled = {i: _spellings(table.column(i), keys[i]) for i in questions}
     skipped = [i for i in columns if i not in questions]
@@ -182,11 +184,17 @@ class _Asker:
     """Summarises one question over a set of rows; holds what every call shares."""
 
     table: Table
+    """The table, for headers."""
     keys: dict[int, list[str]]
+    """Each question column's answers, folded for comparison."""
     spelled: dict[int, dict[str, str]]
+    """Each question column's answers as first written, by folded key."""
     agree: frozenset[str]
+    """The folded answers that count as agreeing."""
     terms: QuantityTerms
+    """The quantity terms."""
     respondents: str
+    """Who responded, for the sentences."""
 
     def __call__(self, i: int, rows) -> QuestionSummary:
         keys = self.keys[i]

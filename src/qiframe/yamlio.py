@@ -34,11 +34,25 @@ def _yaml(typ: str):
     from ruamel.yaml import YAML
 
     yaml = YAML(typ=typ, pure=False)
+    if typ == "safe":
+        yaml.Constructor = _text_dates_constructor()
     if typ == "rt":
         yaml.preserve_quotes = True
         yaml.indent(mapping=2, sequence=4, offset=2)
         yaml.width = 100
     return yaml
+
+
+def _text_dates_constructor():
+    """The safe constructor, but dates stay text: the schemas check them, so "2025-13-45" is a located
+    problem instead of a crash, and the data is JSON-ready without conversion."""
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class TextDates(SafeConstructor):
+        pass
+
+    TextDates.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+    return TextDates
 
 
 _SAFE = None
@@ -101,6 +115,8 @@ def parse(text: str, path: str | os.PathLike = "<text>") -> Any:
         raise InputError(f"malformed YAML: {_first_line(str(exc))}", path) from None
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a scalar its tag cannot hold, e.g. !!int x
+        raise InputError(f"malformed YAML: {exc}", path) from None
     return plain(data, path)
 
 
@@ -196,7 +212,10 @@ def load_roundtrip(path: str | os.PathLike) -> Any:
     """The document with comments and layout, for editing one file."""
     text = read_text(path)
     parse(text, path)  # same checks and messages as the fast path
-    return _rt().load(text)
+    try:
+        return _rt().load(text)
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date
+        raise InputError(f"malformed YAML: {exc}", path) from None
 
 
 def dump_roundtrip(doc: Any, header: str = "") -> str:

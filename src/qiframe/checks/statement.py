@@ -105,18 +105,18 @@ def word_limit(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # risk-of-harm-2021: 5,000 words over four statements, a share of 1,250 each
-        statement/S1.yaml   1,180 words
-        statement/S2.yaml   1,240 words
-        statement/S3.yaml     990 words
-        statement/S4.yaml   1,210 words   (total 4,620)
+        # risk-of-harm-2021: word_limit 5000 over four statements, a share of 1,250 words each
+        # statement/S1.yaml  1,180 words
+        # statement/S2.yaml  1,240 words
+        # statement/S3.yaml    990 words
+        # statement/S4.yaml  1,210 words    total 4,620
 
     Fails:
 
-        statement/S1.yaml   1,480 words   (over its share of 1,250: warning)
-        statement/S2.yaml   1,300 words   (over its share: warning)
-        statement/S3.yaml   1,190 words
-        statement/S4.yaml   1,260 words   (over its share: warning; total 5,230 is over 5,000: error)
+        # statement/S1.yaml  1,480 words    over its share of 1,250: warning
+        # statement/S2.yaml  1,300 words    over its share: warning
+        # statement/S3.yaml  1,190 words
+        # statement/S4.yaml  1,260 words    over its share: warning; total 5,230 is over 5,000: error
     """
     ev = ctx.evaluation
     prog = ev.programme

@@ -13,7 +13,7 @@ from qiframe.cli.output import FORMAT_OPTION, Format, done, emit_json
 from qiframe.errors import InputError
 
 DEFAULT_FRAMEWORK = "ci-care-protection-2019"
-# Text mode lists at most this many unreadable cells; JSON always carries all of them.
+# Text and md list at most this many unreadable cells; JSON always carries all of them.
 MAX_PROBLEMS_SHOWN = 50
 
 records_app = typer.Typer(help="Summarise record reading (case-file audit) in quantity terms.",
@@ -35,21 +35,21 @@ def register(app: typer.Typer) -> None:
     app.add_typer(survey_app, name="survey")
 
 
-FRAMEWORK_OPTION = typer.Option(DEFAULT_FRAMEWORK, "--framework", help="Framework whose scale and quantity "
+FRAMEWORK_OPTION = typer.Option(DEFAULT_FRAMEWORK, "--framework", metavar="ID", help="Framework whose scale and quantity "
                                 "terms to use (see `qiframe frameworks list`).")
 REPORT_FORMAT = typer.Option(ReportFormat.text, "--format", "-f",
                              help="text for people, json for scripts, md for a report.")
 FILE_ARG = typer.Argument(..., metavar="FILE", help="A .csv or .xlsx file with one header row.")
-SHEET_OPTION = typer.Option(None, "--sheet", help="Worksheet of an xlsx file; default: the first.")
+SHEET_OPTION = typer.Option(None, "--sheet", metavar="NAME", help="Worksheet of an xlsx file; default: the first.")
 BY_OPTION = typer.Option(None, "--by", metavar="COLUMN", help="Also summarise per value of this column.")
 ID_OPTION = typer.Option(None, "--id", metavar="COLUMN",
                          help="The id column; default: a column headed like record, id, case or respondent.")
 ADD_OPTION = typer.Option(False, "--add-evidence", help="Also add the summary to the evidence register.")
-QI_OPTION = typer.Option(None, "--qi", help="Indicator the evidence supports (repeatable; with --add-evidence).")
+QI_OPTION = typer.Option(None, "--qi", metavar="QI", help="Indicator the evidence supports (repeatable; with --add-evidence).")
 
 
 def describe(
-    percent: str = typer.Argument(None, metavar="[PERCENT]", help="A percentage, e.g. 62.5 or 62.5%."),
+    percent: str = typer.Argument(None, metavar="PERCENT", help="A percentage, e.g. 62.5 or 62.5%."),
     count: int = typer.Option(None, "--count", "-k", metavar="K", help="How many (use with --of)."),
     of: int = typer.Option(None, "--of", "-n", metavar="N", help="Out of how many."),
     framework: str = FRAMEWORK_OPTION,
@@ -280,7 +280,10 @@ def _md_table(header: list[str], rows: list[list]) -> list[str]:
 
 
 def _md_notes(summary) -> list[str]:
-    notes = [f"- Row {p.row}, column {p.letter} ({p.column}): {p.message}" for p in getattr(summary, "problems", ())]
+    problems = getattr(summary, "problems", ())
+    notes = [f"- Row {p.row}, column {p.letter} ({p.column}): {p.message}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        notes.append(f"- And {len(problems) - MAX_PROBLEMS_SHOWN} more cells left out (--format json lists them all).")
     notes += [f"- {w[:1].upper()}{w[1:]}" for w in summary.warnings]
     return ["## Notes", "", *notes, ""] if notes else []
 

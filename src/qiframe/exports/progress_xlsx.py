@@ -50,7 +50,8 @@ def render(report: Report) -> bytes:
             for col, value in enumerate(values, 1):
                 cell = ws.cell(r, col)
                 if isinstance(value, str):
-                    _text(cell, value)
+                    if value:
+                        _text(cell, value)
                 elif value is not None:
                     cell.value = value
                     if isinstance(value, dt.date):

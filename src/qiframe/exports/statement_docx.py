@@ -76,7 +76,7 @@ class _Writer:
         self.doc.add_paragraph(s.word_summary)
         rows = [(sec.heading, f"{sec.words:,}", f"{sec.share:,.0f}" if sec.share else "–") for sec in s.sections]
         rows.append(("Total", f"{s.words:,}", f"{s.word_limit:,}" if s.word_limit else "–"))
-        self.table(("Section", "Words", "Share of the limit"), rows, (11.0, 2.5, 3.5), numeric=(1, 2),
+        self.table(("Section", "Words", "Share of the limit"), rows, (10.5, 2.5, 4.0), numeric=(1, 2),
                    total=True)
         if s.appendix:
             self.heading("Evidence", 1, page_break=True)
@@ -164,6 +164,8 @@ class _Writer:
                 cell = row.cells[c]
                 cell.width = Cm(widths[c])
                 paragraph = cell.paragraphs[0]
+                paragraph.paragraph_format.space_before = Pt(2)
+                paragraph.paragraph_format.space_after = Pt(2)
                 run = paragraph.add_run(str(value))
                 if small:
                     run.font.size = Pt(9)

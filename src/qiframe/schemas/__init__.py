@@ -27,7 +27,8 @@ def schema(name: str) -> dict:
 def _validator(name: str):
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema(name))
+    # The format checker makes "format": "date" reject impossible dates such as 2025-02-30.
+    return Draft202012Validator(schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def problems(data: Any, name: str, path: str | os.PathLike) -> list[InputError]:

@@ -1,0 +1,78 @@
+"""Property-based fuzzing of every loader: whatever the bytes, the result is data or one InputError."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qiframe import frameworks, store, yamlio
+from qiframe.errors import InputError
+from tests.conftest import ROOT
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# Fragments that YAML parsers find interesting, mixed with arbitrary text.
+YAMLISH = st.lists(st.sampled_from([
+    "id: ", "title: ", "indicators:", "\n", "  - ", "'2.1'", "&a ", "*a", "!!python/object ", "{", "}", "[", "]",
+    ": ", "- ", "|", ">", "#", "\t", "---", "...", "%YAML 1.1\n", "? ", '"', "'", "\\", "\ufeff", "\r\n", "null",
+    "true", "2025-13-45", "1e999", "0o17", ".nan", "<<: *a", "\x00", "\x85", "\u2028",
+]) | st.text(max_size=12), max_size=40).map("".join)
+
+
+@FUZZ
+@given(text=YAMLISH)
+def test_yaml_text_parses_or_raises_input_error(text):
+    try:
+        yamlio.parse(text, "fuzz.yaml")
+    except InputError as exc:
+        assert exc.message
+
+
+@FUZZ
+@given(data=st.binary(max_size=300))
+def test_any_bytes_read_as_file_give_data_or_input_error(tmp_path, data):
+    path = tmp_path / "f.yaml"
+    path.write_bytes(data)
+    try:
+        yamlio.load(path)
+    except InputError as exc:
+        assert str(exc).startswith(str(path)) or "f.yaml" in str(exc)
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@FUZZ
+@given(extra=st.dictionaries(st.sampled_from(["scale", "quantity_terms", "key_questions", "programmes", "id",
+                                              "title", "qiframe"]), JSONISH, max_size=3))
+def test_framework_problems_never_crash_on_wrong_shapes(extra):
+    data = yamlio.load(ROOT / "frameworks" / "ci-care-protection-2019.yaml")
+    data.update(extra)
+    found = frameworks.problems(data, "fuzz.yaml")
+    assert all(isinstance(p, InputError) for p in found)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return store.init(tmp_path_factory.mktemp("tpl") / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
+
+
+@FUZZ
+@given(body=YAMLISH, kind=st.sampled_from(["evidence/E-fuzz22.yaml", "indicators/2.1.yaml", "evaluation.yaml",
+                                           "actions/A-fuzz22.yaml", "statement/S1.yaml"]))
+def test_evaluation_loads_or_raises_one_located_error(template, tmp_path_factory, body, kind):
+    root = tmp_path_factory.mktemp("ev") / "ev"
+    shutil.copytree(template, root)
+    (root / kind).parent.mkdir(exist_ok=True)
+    (root / kind).write_text(body, encoding="utf-8")
+    try:
+        store.load(root)
+    except InputError as exc:
+        assert exc.message and "\n" not in exc.message.strip()
