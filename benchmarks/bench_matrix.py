@@ -23,9 +23,10 @@ from qiframe import frameworks, model, store
 from qiframe.exports import matrix
 from qiframe.imports.evidence import display
 
-WORDS = ("audit case file review children families plan risk safety meeting multi-agency chronology "
-         "assessment team visit survey views parents carers staff training quality assurance improvement "
-         "report minutes partnership protection early help wellbeing outcome performance data").split()
+WORDS = ("audit", "case", "file", "review", "children", "families", "plan", "risk", "safety", "meeting",
+         "multi-agency", "chronology", "assessment", "team", "visit", "survey", "views", "parents", "carers",
+         "staff", "training", "quality", "assurance", "improvement", "report", "minutes", "partnership",
+         "protection", "early", "help", "wellbeing", "outcome", "performance", "data")
 
 
 def synthetic(items: int, seed: int = 5) -> model.Evaluation:
@@ -108,7 +109,7 @@ def bare_dump(evaluation: model.Evaluation, path: Path) -> None:
                      40, 90, 60, date(2025, 1, 10), date(2025, 1, 10), a.progress[0].text])
 
     lists = wb.create_sheet("Lists")
-    for i in range(len(ids) + 1):
+    for _ in range(len(ids) + 1):
         lists.append(["a", "b", "c", "d"])
     wb.save(path)
 

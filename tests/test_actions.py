@@ -108,7 +108,7 @@ def test_update_creates_a_measure_when_there_was_none(cli, ev):
     (("--title", "T", "--qi", "2.1", "--due", "2027-02-30"), "not an ISO date"),
     (("--title", "T", "--status", "finished"), "finished"),
     (("--title", "T", "--baseline", "nan"), "finite number"),
-    (("--title", "T", "--target", "lots"), "lots"),
+    (("--title", "T", "--target", "lots"), "--target"),
     (("--title", "T", "--qi", "2.1", "--improvement", "3"), "no area for improvement number 3"),
     (("--title", "T", "--improvement", "1"), "needs --qi"),
     (("--title", "   ",), "cannot be empty"),
@@ -154,7 +154,8 @@ def test_must_show_action_due_yesterday_fails_check(cli, ev):
     assert [(p["rule"], p["severity"], p["indicator"], p["path"]) for p in problems] == [
         ("overdue-action", "error", "2.1", f"actions/{action_id}.yaml")]
     assert action_id in problems[0]["message"] and YESTERDAY in problems[0]["message"]
-    assert problems[0]["line"] == 6  # the due field
+    lines = (ev / "actions" / f"{action_id}.yaml").read_text().splitlines()
+    assert lines[problems[0]["line"] - 1].startswith("due:")
     text = cli("check", "--rule", "overdue-action", cwd=ev)
     assert text.code == 1 and "overdue-action" in text.out
     _ok(cli("action", "update", action_id, "--status", "done", "--progress", "Audit completed", cwd=ev))
@@ -229,13 +230,13 @@ def test_must_show_progress_docx_has_one_row_per_action(cli, plan, tmp_path):
     assert {round(section.page_width / Mm(1)), round(section.page_height / Mm(1))} == {210, 297}
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert [r[0].split()[0] for r in rows] == ["2.1", "2.1", "leadership"]
-    first = rows[0]
+    first = rows[1]  # within an indicator, the earliest due date comes first
     assert first[1].startswith("Audit chronologies every quarter")
     assert "Answers: Chronologies are not consistently up to date" in first[1]
     assert first[5] == "Chronologies rated good or better: 48% → 63% (as of 2026-09-30), target 80%"
     assert first[6].splitlines() == ["2026-07-15: First quarterly audit of 40 records",
                                      "2026-10-14: Second audit; feedback to teams"]
-    assert rows[1][4] == "Not started (overdue)" and rows[2][4] == "Done"
+    assert rows[0][4] == "Not started (overdue)" and rows[2][4] == "Done"
 
 
 def test_progress_xlsx_reads_back_with_text_as_text(cli, plan, tmp_path):
@@ -248,14 +249,15 @@ def test_progress_xlsx_reads_back_with_text_as_text(cli, plan, tmp_path):
     header = [c.value for c in ws[1]]
     rows = [{h: c for h, c in zip(header, r, strict=True)} for r in ws.iter_rows(min_row=2)]
     assert len(rows) == len(ids)
-    assert [r["Action id"].value for r in rows] == ids
-    formula_like = rows[1]["What we said we would do"]
+    assert [r["Action id"].value for r in rows] == [ids[1], ids[0], ids[2]]  # by indicator, then due date
+    formula_like = rows[0]["What we said we would do"]
     assert formula_like.value.startswith("=HYPERLINK") and formula_like.data_type == "s"
-    assert rows[1]["Owner"].value == "+44 team" and rows[1]["Owner"].data_type == "s"
-    assert rows[0]["Indicator"].value == "2.1" and rows[0]["Indicator"].data_type == "s"
-    assert (rows[0]["Baseline"].value, rows[0]["Target"].value, rows[0]["Current"].value) == (48, 80, 63)
-    assert rows[0]["Due"].value.date().isoformat() == NEXT_YEAR
-    assert rows[0]["What we have done"].value.count("\n") == 1
+    assert rows[0]["Owner"].value == "+44 team" and rows[0]["Owner"].data_type == "s"
+    audit = rows[1]
+    assert audit["Indicator"].value == "2.1" and audit["Indicator"].data_type == "s"
+    assert (audit["Baseline"].value, audit["Target"].value, audit["Current"].value) == (48, 80, 63)
+    assert audit["Due"].value.date().isoformat() == NEXT_YEAR
+    assert audit["What we have done"].value.count("\n") == 1
     assert ws.freeze_panes == "A2"
 
 

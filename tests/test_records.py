@@ -190,3 +190,12 @@ def test_sentence_keeps_acronyms_and_adds_the_to_majority():
     assert records.lower_first("Chronology") == "chronology"
     assert records.term_phrase("majority") == "the majority"
     assert records.term_phrase("most") == "most"
+
+
+def test_yes_no_answers_ignore_case_and_abbreviation(tmp_path):
+    rows = [["1", "Yes"], ["2", "Y"], ["3", "NO"], ["4", "N/A"], ["5", "Not Applicable"], ["6", "na"], ["7", "n"]]
+    path = write_csv(tmp_path / "y.csv", ["Record", "IRD held"], rows)
+    summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
+    item = summary.items[0]
+    assert (item.kind, item.positive, item.n, item.not_applicable, item.problems) == ("yes/no", 2, 4, 3, 0)
+    assert summary.problems == ()

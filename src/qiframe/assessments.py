@@ -66,10 +66,7 @@ def add_notes(root: Path, indicator: str, strengths: list[str], improvements: li
             fresh = [t.strip() for t in new if t.strip() not in current]
             added[0] += len(fresh)
             if fresh:
-                if key in doc and doc[key] is not None:
-                    doc[key].extend(fresh)
-                else:
-                    store.set_field(doc, key, current + fresh, store.ASSESSMENT_FIELDS)
+                store.append_items(doc, key, fresh, store.ASSESSMENT_FIELDS)
 
     store.edit_assessment(root, ident, mutate)
     return f"{ident}: {added[0]} note{'s' if added[0] != 1 else ''} added"

@@ -271,7 +271,22 @@ def set_field(doc: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
             if existing in later:
                 position = i
                 break
+    # Comment lines above the next key hang on the previous entry; keep them above the next key.
+    previous = list(doc)[position - 1] if position else None
+    moved = yamlio.take_comment_lines(doc, previous) if previous is not None else ""
     doc.insert(position, key, value)
+    yamlio.give_comment_lines(doc, key, moved)
+
+
+def append_items(doc: Any, key: str, items: list, order: tuple[str, ...]) -> None:
+    """Append to a list field, keeping comment lines that follow the list where they were."""
+    current = doc.get(key)
+    if not current:
+        set_field(doc, key, list(current or []) + items, order)
+        return
+    moved = yamlio.take_comment_lines(current, len(current) - 1)
+    current.extend(yamlio.to_commented(items))
+    yamlio.give_comment_lines(current, len(current) - 1, moved)
 
 
 def new_id(kind: str, taken: set[str]) -> str:

@@ -163,7 +163,7 @@ def _xlsx_rows(path: Path, sheet: str | None, max_rows: int) -> tuple[str, list[
               IndexError, AttributeError, SyntaxError, EOFError)  # SyntaxError covers XML ParseError
     try:
         # data_only=False: a formula cell yields its formula text; nothing is ever computed.
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except broken as exc:
         raise InputError(f"not a readable xlsx workbook ({_reason(exc)})", path) from None
     try:

@@ -39,7 +39,7 @@ def _yaml(typ: str):
     if typ == "rt":
         yaml.preserve_quotes = True
         yaml.indent(mapping=2, sequence=4, offset=2)
-        yaml.width = 100
+        yaml.width = 1_000_000  # never fold long text: folding leaves trailing spaces and churns diffs
     return yaml
 
 
@@ -244,6 +244,52 @@ def to_commented(data: Any) -> Any:
 
         return LiteralScalarString(data)
     return data
+
+
+def _trailing_slot(container: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where ruamel keeps the comment lines that follow an entry: (owner, key, slot index).
+
+    Comment lines between two entries belong to the end of the first one; when the first one's value is
+    a block collection they hang on its last item instead, so descend to it.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    value = container[key]
+    if isinstance(value, CommentedMap) and len(value):
+        return _trailing_slot(value, list(value)[-1])
+    if isinstance(value, CommentedSeq) and len(value):
+        return _trailing_slot(value, len(value) - 1)
+    return container, key, 2 if isinstance(container, CommentedMap) else 0
+
+
+def take_comment_lines(container: Any, key: Any) -> str:
+    """Detach the full-line comments that follow an entry, leaving its end-of-line comment in place."""
+    owner, slot_key, slot = _trailing_slot(container, key)
+    entry = owner.ca.items.get(slot_key)
+    token = entry[slot] if entry and len(entry) > slot else None
+    if token is None or "\n" not in token.value:
+        return ""
+    eol, _, rest = token.value.partition("\n")
+    if not rest.strip():
+        return ""
+    token.value = eol + "\n"
+    return rest
+
+
+def give_comment_lines(container: Any, key: Any, lines: str) -> None:
+    """Attach full-line comments after an entry (the counterpart of take_comment_lines)."""
+    if not lines:
+        return
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    owner, slot_key, slot = _trailing_slot(container, key)
+    entry = owner.ca.items.setdefault(slot_key, [None, None, None, None])
+    token = entry[slot]
+    if token is None:
+        entry[slot] = CommentToken("\n" + lines, CommentMark(0), None)
+    else:
+        token.value = token.value.rstrip("\n") + "\n" + lines
 
 
 def _literal_safe(text: str) -> bool:

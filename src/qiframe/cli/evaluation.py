@@ -8,6 +8,7 @@ import typer
 
 from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, level_style
 
+SOURCE_LETTERS = {"data": "Q", "views": "V", "observation": "O", "documentation": "D"}
 EVALUATION_OPTION = typer.Option(
     None, "--evaluation", "-e", metavar="DIR",
     help="The evaluation folder; default: the one containing the current folder.",
@@ -79,7 +80,7 @@ def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) ->
             "[red]—[/]" if row.graded else "—")
         if row.proposed and row.grade is None:
             grade += f" [dim](proposed {', '.join(map(str, row.proposed))})[/]"
-        sources = " ".join(s[0].upper() if s in row.sources else "·" for s in SOURCES)
+        sources = " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES)
         table.add_row(row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade,
                       str(row.evidence), sources, row.state)
     out = console()
@@ -87,7 +88,7 @@ def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) ->
     summary = report.to_json()["summary"]
     out.print(f"{summary['indicators']} indicators, {summary['graded_with_grade']} of {summary['graded']} graded "
               f"(*) have a grade, {summary['evidence']} evidence items, {summary['without_evidence']} indicators "
-              "without evidence. Sources: D data, V views, O observation, D documentation.")
+              "without evidence. Sources: Q quantitative data, V people's views, O direct observation, D documentation.")
 
 
 def grade(

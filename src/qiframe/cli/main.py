@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Self-evaluation against quality-indicator frameworks: evidence, grades, checks and exports.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -407,11 +407,8 @@ def _jsonable(value: Any) -> Any:
 
 def apply_import(root: str | Path, plan: ImportPlan, skip_invalid: bool = False) -> Applied:
     """Write a plan's new and changed items under one lock; rejected rows stop everything unless skipped."""
-    rejected = plan.rejected
-    if rejected and not skip_invalid:
-        first = rejected[0]
-        raise InputError(f"{len(rejected)} row(s) rejected, so nothing was written (row {first.row}: "
-                         f"{first.reason}); fix them, or import the rest with --skip-invalid", plan.path)
+    if plan.rejected and not skip_invalid:
+        raise rejection(plan)
     root = Path(root)
     changed: list[str] = []
     created: list[tuple[int, str]] = []
@@ -428,6 +425,13 @@ def apply_import(root: str | Path, plan: ImportPlan, skip_invalid: bool = False)
                 store.write_new(root / store.FOLDERS["evidence"] / f"{ident}.yaml", "evidence", record)
                 created.append((row.row, ident))
     return Applied(tuple(changed), tuple(created))
+
+
+def rejection(plan: ImportPlan) -> InputError:
+    """The error for a plan with rejected rows: how many, the first reason, and the way out."""
+    first = plan.rejected[0]
+    return InputError(f"{len(plan.rejected)} row(s) rejected, so nothing was written (row {first.row}: "
+                      f"{first.reason}); fix them, or import the rest with --skip-invalid", plan.path)
 
 
 def _mutation(changes: dict[str, tuple[Any, Any]]):
