@@ -35,8 +35,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(survey_app, name="survey")
 
 
-FRAMEWORK_OPTION = typer.Option(DEFAULT_FRAMEWORK, "--framework", metavar="ID", help="Framework whose scale and quantity "
-                                "terms to use (see `qiframe frameworks list`).")
+FRAMEWORK_OPTION = typer.Option(None, "--framework", metavar="ID", help="Framework whose scale and quantity "
+                                "terms to use; default: the evaluation's (inside one, or with -e), else "
+                                f"{DEFAULT_FRAMEWORK}.")
 REPORT_FORMAT = typer.Option(ReportFormat.text, "--format", "-f",
                              help="text for people, json for scripts, md for a report.")
 FILE_ARG = typer.Argument(..., metavar="FILE", help="A .csv or .xlsx file with one header row.")
@@ -54,11 +55,14 @@ def describe(
     of: int = typer.Option(None, "--of", "-n", metavar="N", help="Out of how many."),
     framework: str = FRAMEWORK_OPTION,
     fmt: Format = FORMAT_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """The quantity term for a percentage or for K of N, with the band and the rule used at its edges."""
-    from qiframe import frameworks, quantities
+    from qiframe import quantities
 
-    terms = frameworks.load(framework).quantity_terms
+    fw = _framework(framework, evaluation)
+    framework = fw.id
+    terms = fw.quantity_terms
     found = _proportion(percent, count, of, terms)
     if fmt is Format.json:
         emit_json({"framework": framework, **asdict(found)})
@@ -110,10 +114,10 @@ def records_summarise(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Summarise a record-reading table (one row per record) item by item, in quantity terms."""
-    from qiframe import frameworks, records, tables
+    from qiframe import records, tables
 
     _check_evidence_options(add_evidence, qi)
-    fw = frameworks.load(framework)
+    fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
     summary = records.summarise_records(table, fw.scale, fw.quantity_terms, threshold, by, id_column)
     added = _add_evidence(evaluation, file, "case-file-audit", "data", f"Record reading: {file.name}",
@@ -188,10 +192,10 @@ def survey_summarise(
     "Don't know", "not sure", "not applicable" and "prefer not to say" answers are counted apart and left
     out of n; every other answer counts in n, and agrees when it is one of --agree.
     """
-    from qiframe import frameworks, surveys, tables
+    from qiframe import surveys, tables
 
     _check_evidence_options(add_evidence, qi)
-    fw = frameworks.load(framework)
+    fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
     answers = tuple(a.strip() for a in agree.split(",") if a.strip())
     summary = surveys.summarise_survey(table, fw.quantity_terms, answers, by, id_column, respondents)
@@ -286,6 +290,22 @@ def _md_notes(summary) -> list[str]:
         notes.append(f"- And {len(problems) - MAX_PROBLEMS_SHOWN} more cells left out (--format json lists them all).")
     notes += [f"- {w[:1].upper()}{w[1:]}" for w in summary.warnings]
     return ["## Notes", "", *notes, ""] if notes else []
+
+
+def _framework(framework: str | None, evaluation: Path | None):
+    """The framework named, else the evaluation's (given or around the current folder), else the default."""
+    from qiframe import frameworks, store
+    from qiframe.errors import InputError
+
+    if framework:
+        return frameworks.load(framework)
+    try:
+        root = store.find_root(evaluation)
+    except InputError:
+        if evaluation is not None:
+            raise
+        return frameworks.load(DEFAULT_FRAMEWORK)
+    return frameworks.load(store.load(root).metadata.framework, start=root)
 
 
 def _check_evidence_options(add_evidence: bool, qi: list[str] | None) -> None:
