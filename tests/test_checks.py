@@ -614,3 +614,47 @@ def test_bundled_example_passes(cli, tmp_path):
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".qiframe"))
     result = cli("check", "-e", root)
     assert result.code == 0, result.out
+
+
+# --- locations -------------------------------------------------------------------------------------------
+
+
+def _yaml_files() -> list[Path]:
+    files = sorted(CHECKS.rglob("*.yaml"))
+    if EXAMPLE.is_dir():
+        files += sorted(p for p in EXAMPLE.rglob("*.yaml") if ".qiframe" not in p.parts)
+    return files
+
+
+def test_line_scan_agrees_with_the_parser():
+    """The fast line scan must give exactly the parser's position wherever it answers at all."""
+    from qiframe import yamlio
+    from qiframe.checks._locate import compose, scan, walk
+
+    answered = 0
+    for path in _yaml_files():
+        text = path.read_text(encoding="utf-8")
+        lines, node, data = text.splitlines(), compose(text), yamlio.parse(text, path)
+        for key, value in data.items():
+            paths = [(key,)] + [(key, i) for i in range(len(value))] if isinstance(value, list) else [(key,)]
+            for where in paths + [(key, 99)]:
+                fast = scan(lines, where)
+                if fast is not None:
+                    answered += 1
+                    assert fast == walk(node, where), (path, where)
+    assert answered > 200
+
+
+@pytest.mark.parametrize(("text", "where", "expected"), [
+    ("a: 1\nlist: [x, y]\n", ("list", 1), (2, 11)),           # flow style: the parser answers
+    ("a: 1\nlist:\n- x\n- y\nb: 2\n", ("list", 1), (4, 3)),   # a list at the key's own indent
+    ("m:\n  inner: 1\n", ("m", "inner"), (2, 10)),             # nested: the parser answers
+    ("text: |\n  line one\n  line two\n", ("text",), (1, 7)),  # block scalar: at its indicator
+    ("a: 1\n", ("missing",), (1, 1)),                          # a missing field: the document
+    ("# c\nlist:\n  # note\n  - x\n  - y\n", ("list", 1), (5, 5)),
+])
+def test_locations_in_unusual_layouts(tmp_path, text, where, expected):
+    from qiframe.checks._locate import Locator
+
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    assert Locator(str(tmp_path)).locate("f.yaml", where) == expected

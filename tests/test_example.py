@@ -145,7 +145,7 @@ def test_hand_written_comments_are_kept():
 
 def test_files_resave_byte_identical():
     # qiframe's next edit of any file changes only what it is asked to change.
-    kinds = {"indicators": "indicator", "evidence": "evidence", "statement": "section"}
+    kinds = {"indicators": "indicator", "evidence": "evidence", "statement": "section", "actions": "action"}
     for path in shared_files():
         kind = "evaluation" if path.name == store.EVALUATION_FILE else kinds[path.parent.name]
         doc = yamlio.load_roundtrip(path)

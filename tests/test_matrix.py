@@ -432,17 +432,22 @@ def test_cli_refuses_a_folder_as_output(cli, rich, tmp_path):
     assert result.code == 2 and "is a folder" in result.err
 
 
-def test_a_failed_export_keeps_the_previous_workbook(rich, tmp_path, monkeypatch):
+def test_a_failed_write_keeps_the_previous_workbook(rich, tmp_path, monkeypatch):
+    import os
+
+    from qiframe.errors import InputError
+
     out = tmp_path / "m.xlsx"
     write_matrix(store.load(rich), out)
     before = out.read_bytes()
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("openpyxl.Workbook.save", broken)
-    with pytest.raises(RuntimeError):
-        write_matrix(store.load(rich), out)
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(InputError, match="cannot write the workbook: Permission denied"):
+        write_matrix(store.load(rich), out, include_personal=True)
+    monkeypatch.undo()
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".m.xlsx")] == []
 
@@ -450,37 +455,59 @@ def test_a_failed_export_keeps_the_previous_workbook(rich, tmp_path, monkeypatch
 # --- LibreOffice -------------------------------------------------------------------------------------
 
 
+def convert(workbook: Path, target: str, tmp_path: Path) -> Path:
+    """Convert with LibreOffice in a private profile; returns the output folder."""
+    converted = tmp_path / "converted"
+    run = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                          "--convert-to", target, "--outdir", str(converted), str(workbook)],
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    return converted
+
+
+# Field 12 = -1 writes every sheet to its own CSV file (LibreOffice 7.2 and later).
+EVERY_SHEET_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_every_sheet(rich, tmp_path):
-    ev = store.load(rich)
+def test_libreoffice_opens_every_sheet_of_the_example(example, tmp_path):
+    ev = store.load(example)
     out = tmp_path / "m.xlsx"
     write_matrix(ev, out)
-    profile = tmp_path / "lo-profile"
-    converted = tmp_path / "converted"
-    # Field 12 = -1 writes every sheet to its own CSV file (LibreOffice 7.2 and later).
-    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
-    for target in (csv_filter, "xlsx"):
-        run = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                              "--convert-to", target, "--outdir", str(converted), str(out)],
-                             capture_output=True, text=True, timeout=180)
-        assert run.returncode == 0, run.stderr
+    converted = convert(out, EVERY_SHEET_CSV, tmp_path)
     for sheet in SHEETS:
         assert (converted / f"m-{sheet}.csv").is_file(), sheet
-    with open(converted / "m-Evidence.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = read_csv(converted / "m-Evidence.csv")
     assert rows[0] == EVIDENCE_HEADERS
-    titles = {row[0]: row[1] for row in rows[1:]}
-    assert titles["E-aaaaa1"] == PAYLOAD  # the text itself, not a computed "y"
-    assert titles["E-aaaaa5"] == "#N/A"
-    dates = {row[0]: row[5] for row in rows[1:]}
-    assert dates["E-aaaaa1"] == "2025-05-01"
-    with open(converted / "m-Matrix.csv", encoding="utf-8", newline="") as handle:
-        grid = list(csv.reader(handle))
-    assert grid[-1][-1] == str(sum(len(e.indicators) for e in ev.evidence.values() if not e.personal_data))
+    assert sorted(row[0] for row in rows[1:]) == sorted(e.id for e in ev.evidence.values() if not e.personal_data)
+    grid = read_csv(converted / "m-Matrix.csv")
+    assert grid[-1][-1] == str(sum(len(set(e.indicators)) for e in ev.evidence.values() if not e.personal_data))
     # LibreOffice's own xlsx of the workbook opens again in openpyxl with every sheet.
-    again = openpyxl.load_workbook(converted / "m.xlsx")
+    again = openpyxl.load_workbook(convert(out, "xlsx", tmp_path) / "m.xlsx")
     assert again.sheetnames == SHEETS
     assert again["Evidence"]["B1"].value == "Title"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_reads_formula_like_text_as_text(rich, tmp_path):
+    out = tmp_path / "m.xlsx"
+    write_matrix(store.load(rich), out)
+    converted = convert(out, EVERY_SHEET_CSV, tmp_path)
+    rows = {row[0]: row for row in read_csv(converted / "m-Evidence.csv")[1:]}
+    assert rows["E-aaaaa1"][1] == PAYLOAD  # the text itself, not a computed "y"
+    assert rows["E-aaaaa5"][1] == "#N/A"
+    assert rows["E-aaaaa2"][1] == "+plus"
+    assert rows["E-aaaaa1"][5] == "2025-05-01"
+    matrix_titles = {row[0]: row[1] for row in read_csv(converted / "m-Matrix.csv")[2:]}
+    assert matrix_titles["E-aaaaa1"] == PAYLOAD
+    actions = {row[0]: row for row in read_csv(converted / "m-Actions.csv")[1:]}
+    assert actions["A-aaaaa1"][1] == PAYLOAD
+    assert actions["A-aaaaa1"][14] == "=SUM(A1:A9) started"
 
 
 def test_dates_are_real_dates(rich, tmp_path):

@@ -73,6 +73,17 @@ def test_a_second_proposal_by_the_same_person_replaces_the_first(cli, joint):
     assert _gaps(cli, joint) == (0, [])
 
 
+def test_gap_size_is_configurable_and_checked(cli, joint):
+    _propose(cli, joint, "2.1", ("Aisha", "3"), ("Ben", "4"))
+    with (joint / "evaluation.yaml").open("a") as handle:
+        handle.write("checks:\n  moderation-gap: {levels: 1}\n")
+    assert [p["indicator"] for p in _gaps(cli, joint)[1]] == ["2.1"]
+    text = (joint / "evaluation.yaml").read_text().replace("levels: 1", "levels: two")
+    (joint / "evaluation.yaml").write_text(text)
+    result = cli("check", "--rule", "moderation-gap", cwd=joint)
+    assert result.code == 2 and "evaluation.yaml:" in result.err and "Traceback" not in result.err
+
+
 def test_suites_are_moderated_too(cli, joint):
     _propose(cli, joint, "leadership", ("Aisha", "very good"), ("Ben", "adequate"))
     problems = _gaps(cli, joint)[1]

@@ -290,6 +290,22 @@ def test_grades_and_indicator_view_use_the_frameworks_own_scale_and_ids(four_lev
     assert doc.sections[0].anchor == "section-safe-care"
 
 
+def test_a_page_limit_is_noted_and_suites_are_graded_as_one(tmp_path):
+    root = tmp_path / "ev"
+    store.init(root, "ci-care-protection-2019", "joint-2018")
+    assessments.grade(root, "leadership", "5", rationale="Clear direction.")
+    doc = statement.build_statement(store.load(root))
+    assert [s.id for s in doc.sections] == ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    assert doc.word_limit is None and doc.page_limit == 30 and all(s.share is None for s in doc.sections)
+    assert doc.word_summary == ("The body of the statement has 0 words; the programme sets no word limit. "
+                                "The programme limits the statement to 30 pages.")
+    titles = {i: store.load(root).framework.indicators[i].title for i in ("1.1", "2.1", "2.2")}
+    assert [(g.id, g.title, g.text) for g in doc.grades] == [
+        *((i, titles[i], "Not graded yet") for i in ("1.1", "2.1", "2.2")),
+        ("leadership", "Leadership and direction", "Very good (5)")]
+    assert [g.label for g in doc.grades] == ["", "", "", "Very good"]
+
+
 def test_by_units_needs_a_programme(tmp_path, cli):
     store.init(tmp_path / "ev", "ci-care-protection-2019")
     result = cli("statement", "show", "-e", tmp_path / "ev")
@@ -318,13 +334,14 @@ def test_show_json_reports_words_against_shares(tmp_path, cli):
 
 
 def _editor(tmp_path, monkeypatch, content: str) -> None:
-    """$EDITOR: a script that replaces the file with `content` (or leaves it alone when content is "")."""
+    """$EDITOR: a script that replaces the file with `content`, or leaves it alone when content is ""."""
+    (tmp_path / "edited.yaml").write_text(content, encoding="utf-8")
     script = tmp_path / "fake_editor.py"
-    script.write_text("import sys\ncontent = sys.argv[1]\n"
-                      "if content:\n    open(sys.argv[2], 'w', encoding='utf-8').write(content)\n",
+    script.write_text("import pathlib, sys\n"
+                      f"content = pathlib.Path({str(tmp_path / 'edited.yaml')!r}).read_text(encoding='utf-8')\n"
+                      "if content:\n    pathlib.Path(sys.argv[1]).write_text(content, encoding='utf-8')\n",
                       encoding="utf-8")
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {script} {json.dumps(content)}" if content else
-                       f"{sys.executable} {script} ''")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
 
 
 def test_edit_saves_a_valid_section_and_clears_the_draft_flag(tmp_path, cli, monkeypatch):

@@ -102,11 +102,13 @@ def test_example_statement_in_word(example, cli):
     assert {anchor for anchor, _ in links} == marks
     assert all(anchor == f"ref_{label}" for anchor, label in links)
     appendix = document.tables[-1]
-    rows = [[c.text for c in row.cells] for row in appendix.rows]
-    assert rows[0] == ["Ref", "Title", "Kind", "Source", "Date", "Agency", "Location"]
+    rows = [[[p.text for p in c.paragraphs] for c in row.cells] for row in appendix.rows]
+    assert rows[0] == [["Ref"], ["Evidence and location"], ["Kind and source"], ["Date"], ["Agency"]]
     order = expected_order(example)
-    assert [r[0] for r in rows[1:]] == [f"E{n}" for n in range(1, len(order) + 1)]
-    assert [r[1] for r in rows[1:]] == [ev.evidence[i].title for i in order]
+    assert [r[0] for r in rows[1:]] == [[f"E{n}"] for n in range(1, len(order) + 1)]
+    items = [ev.evidence[i] for i in order]
+    assert [r[1] for r in rows[1:]] == [[e.title, e.location] if e.location else [e.title] for e in items]
+    assert [r[4] for r in rows[1:]] == [[e.agency] for e in items]
     assert [lbl for _, lbl in links][:1] == ["E1"]
 
     # The word count printed is the count of the body text read back.
@@ -145,12 +147,13 @@ def test_word_document_structure(built, cli):
     assert "Period: 1 April 2024 to 31 March 2025" in paragraphs
     for table in document.tables:
         assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+        assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in table.rows)
     grades = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert grades == [["Indicator", "Title", "Grade"], ["2.1", "Impact on children and young people", "Good (4)"]]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Families say <script>alert('x')</script> & more" in bullets  # text stays text in Word
     # S2 cites group then audit then plan; S1 (earlier) cites the audit first.
-    appendix = [[c.text for c in row.cells][:2] for row in document.tables[-1].rows[1:]]
+    appendix = [[row.cells[0].text, row.cells[1].paragraphs[0].text] for row in document.tables[-1].rows[1:]]
     assert appendix == [["E1", "Case file audit, spring"], ["E2", "Young people's focus group"],
                         ["E3", "Parenting strategy"]]
     assert "Views [E2; E1]" not in paragraphs and "Views [E2, E1] and a plan [E3]." in paragraphs
@@ -200,6 +203,11 @@ def test_by_indicators_in_word(built, cli):
     wanted = {i for u in ev.programme.units for i in u.indicators}
     expected = [f"{i} – {ind.title}" for i, ind in ev.framework.indicators.items() if i in wanted]
     assert h1 == [*expected, "Word count", "Evidence"]
+    assert [t.text for t in document.element.body.iter(f"{W}instrText")] == [' TOC \\o "1-1" \\h \\z \\u ']
+    assert [p.text for p in document.paragraphs if re.fullmatch(r"TOC \d", p.style.name)] == h1
+    grade = next(i for i, p in enumerate(document.paragraphs)
+                 if p.style.name == "Heading 1" and p.text == "2.1 – Impact on children and young people")
+    assert [p.text for p in document.paragraphs[grade + 1:grade + 3]] == ["Self-evaluated grade", "Good (4)"]
     assert "Total: " in result.out
 
 
@@ -231,7 +239,7 @@ def test_markdown_links_every_citation_and_escapes_user_text(built, cli):
     assert links == anchors == {"ref-E1", "ref-E2", "ref-E3"}
     assert "<script>" not in text and "\\<script\\>" in text
     assert "\\[links\\](http://example.invalid)" in text and "\\*all\\*" in text and "\\| pipes \\|" in text
-    assert text.count("\n## S") == 4
+    assert len(re.findall(r"^## S\d – ", text, re.M)) == 4
     _, total = printed_counts(result.out)
     assert f"The body of the statement has {total:,} words against a limit of 5,000." in text
 
@@ -263,10 +271,14 @@ def test_html_is_self_contained_escaped_and_linked(built, cli):
     (("-o", "{dir}/s.docx", "--template", "{dir}/missing.docx"), "template not found"),
     (("-o", "{dir}/s.docx", "--template", "{dir}/t.docx"), "not a Word .docx document"),
     (("-o", "{dir}/s.docx", "--by", "themes"), "'themes' is not one of"),
+    (("-o", "{dir}/nowhere/s.docx",), "does not exist; create it first"),
+    (("-o", "{dir}",), "cannot tell the format"),
+    (("-o", "{dir}/folder.html",), "is a folder"),
 ])
 def test_bad_export_requests_exit_2_and_write_nothing(built, cli, tmp_path, args, message):
     root, _ = built
     (tmp_path / "t.docx").write_text("not really a Word file", encoding="utf-8")
+    (tmp_path / "folder.html").mkdir()
     before = snapshot(tmp_path)
     result = cli("export", "statement", *[a.format(dir=tmp_path) for a in args], "-e", root)
     assert result.code == 2

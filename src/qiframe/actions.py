@@ -177,6 +177,17 @@ def measure_text(measure: model.Measure | None) -> str:
     return values
 
 
+def measure_brief(measure: model.Measure | None) -> str:
+    """A measure's numbers only, for tables: "48% → 63% (target 80%)"."""
+    if measure is None:
+        return ""
+    text = measure_text(model.Measure(unit=measure.unit, baseline=measure.baseline, current=measure.current))
+    if measure.target is not None:
+        target = measure_text(model.Measure(unit=measure.unit, target=measure.target))
+        text = f"{text} ({target})" if text else target
+    return text
+
+
 def indicator_order(evaluation: model.Evaluation) -> dict[str, int]:
     """Position of each indicator and suite id: framework order, then the programme's suites."""
     ids = list(evaluation.framework.indicators)

@@ -665,13 +665,20 @@ def export(evaluation: model.Evaluation, output: str | os.PathLike, by: str = "u
         raise InputError("--template applies to Word (.docx) output only")
     if template is not None and not Path(template).is_file():
         raise InputError("template not found", template)
+    if output.is_dir():
+        raise InputError("is a folder; give a file name ending in .docx, .md or .html", output)
+    if not output.parent.is_dir():
+        raise InputError(f"folder {str(output.parent)!r} does not exist; create it first", output)
     statement = build_statement(evaluation, by=by, grades=grades, today=today)
     renderer = importlib.import_module(f"qiframe.exports.{module}")
     if module == "statement_docx":
         data = renderer.render(statement, template=template)
     else:
         data = renderer.render(statement).encode("utf-8")
-    yamlio.atomic_write_bytes(output, data)
+    try:
+        yamlio.atomic_write_bytes(output, data)
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", output) from None
     return statement
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qiframe import model
+from qiframe.checks._locate import Locator
 from qiframe.errors import InputError
 
 SEVERITIES = ("error", "warning", "info")
@@ -254,7 +255,7 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "")
     suppressions = {(s["rule"], s["item"]) for s in evaluation.metadata.suppress}
     problems: list[Problem] = []
     suppressed = 0
-    locator = _Locator(evaluation.root)
+    locator = Locator(evaluation.root)
     for rule_id in sorted(set(only) or rules):
         r = rules[rule_id]
         override, options = settings_for(evaluation, rule_id)
@@ -278,48 +279,6 @@ def _stem(path: str) -> str:
     return name[:-5] if name.endswith(".yaml") else name
 
 
-class _Locator:
-    """Lines and columns of values, from a node parse of each file with a problem.
-
-    The C parser's node tree carries positions and costs a fraction of a round-trip load, so even a check
-    that flags every one of thousands of evidence files stays fast. Each file is parsed at most once.
-    """
-
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self.nodes: dict[str, Any] = {}
-
-    def locate(self, relpath: str, where: tuple) -> tuple[int | None, int | None]:
-        if relpath not in self.nodes:
-            self.nodes[relpath] = self._compose(os.path.join(self.root, relpath))
-        node = self.nodes[relpath]
-        if node is None:
-            return None, None
-        best = (node.start_mark.line + 1, node.start_mark.column + 1)
-        for part in where:
-            child = None
-            if node.tag.endswith(":map"):
-                child = next((v for k, v in node.value if k.value == part), None)
-            elif node.tag.endswith(":seq") and isinstance(part, int) and 0 <= part < len(node.value):
-                child = node.value[part]
-            if child is None:
-                break
-            node = child
-            best = (node.start_mark.line + 1, node.start_mark.column + 1)
-        return best
-
-    @staticmethod
-    def _compose(path: str) -> Any:
-        from ruamel.yaml import YAML
-
-        from qiframe import yamlio
-
-        try:
-            return YAML(typ="safe", pure=False).compose(yamlio.read_text(path))
-        except Exception:  # the file was loaded already; a position is a nicety, never a failure
-            return None
-
-
 def _indicator_key(indicator: str) -> tuple:
     parts: list[Any] = []
     for part in indicator.split("."):
@@ -327,11 +286,21 @@ def _indicator_key(indicator: str) -> tuple:
     return (indicator == "", tuple(parts))
 
 
+_LAST_TEXT: list = [None, []]
+
+
 def iter_text(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str, str, str]]:
     """Every piece of user text that an export could contain: (path, where, text, indicator, evidence).
 
     Evidence marked `personal_data: true` is left out: exports leave it out too.
     """
+    # Several rules read all the text of one evaluation in one run; collect it once per evaluation.
+    if _LAST_TEXT[0] is not evaluation:
+        _LAST_TEXT[:] = [evaluation, list(_texts(evaluation))]
+    return iter(_LAST_TEXT[1])
+
+
+def _texts(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str, str, str]]:
     meta = evaluation.metadata
     for key in ("title", "organisation"):
         value = getattr(meta, key)

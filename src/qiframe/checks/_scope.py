@@ -58,13 +58,18 @@ def covers(evaluation: model.Evaluation, subject: str) -> tuple[str, ...]:
     return (*suite.indicators, subject) if suite else (subject,)
 
 
+_LAST_LINKED: list = [None, {}]
+
+
 def linked(evaluation: model.Evaluation) -> dict[str, list[model.Evidence]]:
-    """Evidence by the id it is linked to (built once per rule, not once per indicator)."""
-    out: dict[str, list[model.Evidence]] = {}
-    for item in evaluation.evidence.values():
-        for ind in item.indicators:
-            out.setdefault(ind, []).append(item)
-    return out
+    """Evidence by the id it is linked to, built once per evaluation (several rules ask for it)."""
+    if _LAST_LINKED[0] is not evaluation:
+        out: dict[str, list[model.Evidence]] = {}
+        for item in evaluation.evidence.values():
+            for ind in item.indicators:
+                out.setdefault(ind, []).append(item)
+        _LAST_LINKED[:] = [evaluation, out]
+    return _LAST_LINKED[1]
 
 
 def evidence_of(evaluation: model.Evaluation, subject: str,

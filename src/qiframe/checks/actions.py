@@ -11,7 +11,7 @@ CLOSED = ("done", "dropped")
 OPEN_WORDS = {"not-started": "not started", "in-progress": "still in progress"}
 
 
-@rule("overdue-action", "error")
+@rule("overdue-action", "error", options={})
 def overdue_action(ctx: Context) -> Iterator[Finding]:
     """An improvement action whose due date has passed while its status is neither done nor dropped.
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qiframe.checks import Context, Finding, rule
+from qiframe.checks import Context, Finding, positive_int, rule
 
 
-@rule("moderation-gap", "warning")
+@rule("moderation-gap", "warning", options={"levels": positive_int})
 def moderation_gap(ctx: Context) -> Iterator[Finding]:
     """Evaluators proposed grades two or more levels apart, and no grade has been agreed yet.
 
@@ -31,7 +31,7 @@ def moderation_gap(ctx: Context) -> Iterator[Finding]:
           - {by: Ben, grade: 2}
     """
     scale = ctx.evaluation.framework.scale
-    threshold = int(ctx.setting("levels", 2))
+    threshold = ctx.setting("levels", 2)
     for a in ctx.evaluation.assessments.values():
         if a.grade is not None and a.status == "agreed":
             continue

@@ -76,7 +76,7 @@ def list_(
     table = Table("id", "QI", "action", "owner", "due", "status", "measure", box=None)
     for a in chosen:
         table.add_row(*(escape(v) for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status,
-                                            actions.measure_text(a.measure))))
+                                            actions.measure_brief(a.measure))))
     out = console()
     out.print(table)
     out.print(f"{len(chosen)} of {len(ev.actions)} actions")
@@ -131,7 +131,9 @@ def update(
         raise typer.BadParameter("give something to change: --status, --owner, --due, --current, --progress, …")
     action = actions.update(store.find_root(evaluation), action_id, status.value if status else None, owner, due,
                             title, values, progress, date)
-    done(f"{action.id}: {action.status}" + (f", {actions.measure_text(action.measure)}" if action.measure else ""))
+    brief = actions.measure_brief(action.measure)
+    done(f"{action.id}: {action.status}" + (f", {brief}" if brief else "")
+         + f", {len(action.progress)} progress note{'s' if len(action.progress) != 1 else ''}")
 
 
 def export_progress(

@@ -78,7 +78,7 @@ def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) ->
             table.add_row("", f"[bold]{kq.title if kq else 'Graded together'}[/]", "", "", "", "", "")
         grade = f"[{level_style(scale, row.grade)}]{row.grade} {row.grade_label}[/]" if row.grade is not None else (
             "[red]—[/]" if row.graded else "—")
-        if row.proposed and row.grade is None:
+        if row.proposed:  # the spread of evaluators' proposals, for moderation
             grade += f" [dim](proposed {', '.join(map(str, row.proposed))})[/]"
         sources = " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES)
         table.add_row(row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade,

@@ -31,8 +31,11 @@ def import_evidence(
     fmt: Format = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
-    """Add and update evidence items from a spreadsheet; reports each row as new, changed, unchanged or
-    rejected. Nothing is written if a row is rejected, unless --skip-invalid."""
+    """Add and update evidence items from a spreadsheet (.xlsx or .csv).
+
+    Each row is reported as new, changed, unchanged or rejected; if any row is rejected nothing is
+    written, unless --skip-invalid. Formulas are never evaluated: a cell holding one rejects its row.
+    """
     from qiframe import store
     from qiframe.imports import evidence as importer
 
@@ -57,8 +60,13 @@ def import_evidence(
 def _render(plan, applied) -> None:
     out = console()
     new_ids = dict(applied.created) if applied else {}
+    from qiframe.imports.evidence import HEADERS
+
     where = f"{plan.path}" + (f" (sheet {plan.sheet})" if plan.sheet else "")
-    out.print(f"{where}: columns {', '.join(f'{h} → {f}' for h, f in plan.columns.items())}", markup=False)
+    if plan.columns == {header: name for name, header in HEADERS.items()}:
+        out.print(f"{where}: an Evidence sheet as qiframe exports it", markup=False)
+    else:
+        out.print(f"{where}: columns {', '.join(f'{h} → {f}' for h, f in plan.columns.items())}", markup=False)
     if plan.ignored:
         out.print(f"ignored columns: {', '.join(plan.ignored)}", markup=False)
     for row in plan.rows:

@@ -33,6 +33,8 @@ def draft(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write first drafts of empty answers from the assessments; text already written is never replaced."""
+    from rich.markup import escape
+
     from qiframe import statement, store
 
     for r in statement.draft_sections(store.load(store.find_root(evaluation)), unit):
@@ -44,7 +46,7 @@ def draft(
         if r.nothing:
             said.append(f"nothing in the assessments yet for {', '.join(r.nothing)}")
         state = "new file" if r.created else ("updated" if r.changed else "unchanged")
-        done(f"{r.path}: {'; '.join(said)} [{state}]")
+        done(escape(f"{r.path}: {'; '.join(said)} [{state}]"))
 
 
 @app.command()
@@ -53,10 +55,12 @@ def edit(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Open a unit's section in $EDITOR; the result is validated before it is saved."""
+    from rich.markup import escape
+
     from qiframe import statement, store
 
     for line in statement.edit_section(store.load(store.find_root(evaluation)), unit):
-        done(line)
+        done(escape(line))
 
 
 @app.command()
@@ -142,6 +146,8 @@ def export_statement(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write the position statement to Word, Markdown or HTML, with an evidence appendix and word counts."""
+    from rich.markup import escape
+
     from qiframe import statement, store
 
     doc = statement.export(store.load(store.find_root(evaluation)), output, by.value, grades, template)
@@ -149,4 +155,4 @@ def export_statement(
     warn = err_console()
     for message in doc.warnings:
         warn.print(f"warning: {message}", markup=False)
-    done(f"Wrote {output} ({len(doc.sections)} sections, {len(doc.appendix)} evidence items cited).")
+    done(escape(f"Wrote {output} ({len(doc.sections)} sections, {len(doc.appendix)} evidence items cited)."))

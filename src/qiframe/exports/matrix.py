@@ -89,7 +89,7 @@ def write_matrix(evaluation: model.Evaluation, path: str | os.PathLike, include_
 
     wb = Workbook(write_only=True)
     _properties(wb, evaluation, now)
-    lists = _ListRanges(evaluation, columns)
+    lists = _ListRanges(evaluation.framework)
     _summary(wb, shown, len(evaluation.evidence) - len(kept), problems, version, now)
     _evidence(wb, kept, lists)
     links = _matrix(wb, kept, columns)
@@ -99,7 +99,10 @@ def write_matrix(evaluation: model.Evaluation, path: str | os.PathLike, include_
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    yamlio.atomic_write_bytes(path, buffer.getvalue())
+    try:
+        yamlio.atomic_write_bytes(path, buffer.getvalue())
+    except OSError as exc:
+        raise InputError(f"cannot write the workbook: {exc.strerror or exc}", path) from None
     return MatrixResult(str(path), len(kept), len(evaluation.evidence) - len(kept),
                         sum(len(ids) for _, ids in columns), links, len(evaluation.actions))
 
@@ -433,13 +436,13 @@ _WRAPPED = {"title", "summary", "themes", "agency", "owner", "indicators", "unit
 class _ListRanges:
     """The vocabularies the drop-downs offer, and where they sit on the hidden Lists sheet."""
 
-    def __init__(self, evaluation: model.Evaluation, columns) -> None:
-        indicators = [i for _, ids in columns for i in ids if i in evaluation.framework.indicators]
+    def __init__(self, framework: model.Framework) -> None:
+        # Every indicator of the framework, as the import accepts any of them.
         self.lists = {
             "source": ("Source", list(model.SOURCES)),
             "kind": ("Kind", list(model.EVIDENCE_KINDS)),
             "yes_no": ("Yes/no", ["yes", "no"]),
-            "indicators": ("Indicator", indicators or list(evaluation.framework.indicators)),
+            "indicators": ("Indicator", list(framework.indicators)),
         }
 
     def reference(self, name: str) -> str:
@@ -483,13 +486,13 @@ def _validations(ws, lists: _ListRanges, last: int) -> None:
         letter = get_column_letter(fields.index(field) + 1)
         return f"{letter}2:{letter}{last}"
 
-    for field, name, strict in (("source", "source", True), ("kind", "kind", True),
-                                ("submission", "yes_no", True), ("personal_data", "yes_no", True),
-                                ("indicators", "indicators", False)):
+    for field, name, title in (("source", "source", "Not a source"), ("kind", "kind", "Not a kind of evidence"),
+                               ("submission", "yes_no", "Yes or no"), ("personal_data", "yes_no", "Yes or no"),
+                               ("indicators", "indicators", None)):
         dv = DataValidation(type="list", formula1=lists.reference(name), allow_blank=True)
-        if strict:
+        if title:
             dv.showErrorMessage = True
-            dv.errorTitle = f"Not a {HEADERS[field].lower()}"
+            dv.errorTitle = title
             dv.error = "Pick a value from the list so that the sheet can be imported back."
         else:
             # Several indicators go in one cell ("1.1; 2.1"), so the list helps but must not refuse.

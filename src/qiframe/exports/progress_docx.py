@@ -9,7 +9,7 @@ from qiframe import yamlio
 from qiframe.exports.progress import Report, clean
 
 HEADERS = ("Indicator", "What we said we would do", "Owner", "Due", "Status", "Measure", "What we have done")
-WIDTHS_MM = (34, 66, 26, 21, 22, 44, 54)  # sums to the 267 mm between 15 mm margins of landscape A4
+WIDTHS_MM = (32, 66, 26, 23, 22, 44, 54)  # sums to the 267 mm between 15 mm margins of landscape A4
 
 
 def write(report: Report, path: Path) -> None:
@@ -37,6 +37,9 @@ def render(report: Report) -> bytes:
     table = doc.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
     table.autofit = False
+    # Word reads the cell widths, LibreOffice the grid's column widths: set both.
+    for column, width in zip(table.columns, WIDTHS_MM, strict=True):
+        column.width = Mm(width)
     header = table.rows[0]
     _repeat_as_header(header)
     for cell, text, width in zip(header.cells, HEADERS, WIDTHS_MM, strict=True):

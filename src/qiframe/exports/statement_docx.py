@@ -24,6 +24,8 @@ RULE = "A6A6A6"
 HEADER_FILL = "DCE6F1"
 DRAFT_FILL = "FFF2CC"
 
+APPENDIX_HEADER = ("Ref", "Evidence and location", "Kind and source", "Date", "Agency")
+
 # Text width of an A4 page with 2 cm margins, in centimetres: tables are laid out to fill it.
 TEXT_WIDTH_CM = 17.0
 
@@ -80,10 +82,10 @@ class _Writer:
                    total=True)
         if s.appendix:
             self.heading("Evidence", 1, page_break=True)
-            rows = [(e.label, e.evidence.title, e.kind, e.source, e.date, e.evidence.agency, e.evidence.location)
-                    for e in s.appendix]
-            table = self.table(("Ref", "Title", "Kind", "Source", "Date", "Agency", "Location"), rows,
-                               (1.2, 4.6, 2.1, 2.2, 1.9, 2.2, 2.8), small=True)
+            # Five columns fit A4 portrait; the location goes under the title, where a long path has room.
+            rows = [(e.label, (e.evidence.title, e.evidence.location), (e.kind, e.source), e.date,
+                     e.evidence.agency) for e in s.appendix]
+            table = self.table(APPENDIX_HEADER, rows, (1.1, 7.3, 3.0, 2.4, 3.2), small=True)
             for entry, row in zip(s.appendix, table.rows[1:], strict=True):
                 self.bookmark(row.cells[0].paragraphs[0], _bookmark(entry.anchor))
         if self.own_layout:
@@ -112,15 +114,17 @@ class _Writer:
         reads well even where fields are not refreshed; Word rebuilds it with page numbers on opening."""
         p = self.doc.add_paragraph("Contents", style="TOC Heading")
         p.paragraph_format.page_break_before = True
+        # By indicators every section repeats the same five sub-headings: list the indicators only.
+        depth = 3 if self.s.by == "units" else 1
         entries = []
         for sec in self.s.sections:
             entries.append((1, sec.heading))
-            entries += [(2, part.heading) for part in sec.parts]
+            entries += [(2, part.heading) for part in sec.parts if depth > 1]
         entries += [(1, "Self-evaluated grades")] if self.s.grades else []
         entries += [(1, "Word count")] + ([(1, "Evidence")] if self.s.appendix else [])
         paragraphs = [self.doc.add_paragraph(text, style=f"TOC {level}") for level, text in entries]
         first, last = paragraphs[0], paragraphs[-1]
-        runs = [_field_char("begin"), _instruction(r' TOC \o "1-3" \h \z \u '), _field_char("separate")]
+        runs = [_field_char("begin"), _instruction(f' TOC \\o "1-{depth}" \\h \\z \\u '), _field_char("separate")]
         for element in reversed(runs):
             first._p.insert(_first_run_index(first._p), element)
         last._p.append(_field_char("end"))
@@ -149,7 +153,7 @@ class _Writer:
 
     def table(self, header, rows, widths, numeric=(), total=False, small=False):
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm, Pt
+        from docx.shared import Cm, Pt, RGBColor
 
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         if "Table Grid" in [st.name for st in self.doc.styles]:
@@ -160,21 +164,26 @@ class _Writer:
             table.columns[c].width = Cm(width)
         for r, values in enumerate([header, *rows]):
             row = table.rows[r]
+            _keep_row_together(row)
             for c, value in enumerate(values):
                 cell = row.cells[c]
                 cell.width = Cm(widths[c])
-                paragraph = cell.paragraphs[0]
-                paragraph.paragraph_format.space_before = Pt(2)
-                paragraph.paragraph_format.space_after = Pt(2)
-                run = paragraph.add_run(str(value))
-                if small:
-                    run.font.size = Pt(9)
-                if r == 0 or (total and r == len(rows)):
-                    run.bold = True
+                first, *details = value if isinstance(value, tuple) else (value,)
+                for i, line in enumerate([first, *(d for d in details if d)]):
+                    paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+                    paragraph.paragraph_format.space_before = Pt(2)
+                    paragraph.paragraph_format.space_after = Pt(2)
+                    run = paragraph.add_run(str(line))
+                    if small:
+                        run.font.size = Pt(9 if i == 0 else 8)
+                    if i > 0:  # a further line in a cell is a detail: the location, the source
+                        run.font.color.rgb = RGBColor.from_string("595959")
+                    if r == 0 or (total and r == len(rows)):
+                        run.bold = True
+                    if c in numeric:
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 if r == 0:
                     _shade(cell, HEADER_FILL)
-                if c in numeric:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _repeat_header(table.rows[0])
         return table
 
@@ -371,6 +380,7 @@ def _bullet_style(doc, style) -> None:
     numbering.append(num)
     ppr = style.element.get_or_add_pPr()
     ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
+    ppr.insert(1, parse_xml(f'<w:contextualSpacing {nsdecls("w")}/>'))  # no gap between bullets
 
 
 # --- XML pieces ------------------------------------------------------------------------------------------
@@ -447,12 +457,16 @@ def _simple_field(instruction: str, shown: str):
     return field
 
 
+def _keep_row_together(row) -> None:
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _repeat_header(row) -> None:
     from docx.oxml import OxmlElement
 
-    trpr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):
-        trpr.append(OxmlElement(tag))
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _shade(cell, fill: str) -> None:

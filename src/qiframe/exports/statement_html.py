@@ -31,7 +31,9 @@ th, td { border: 1px solid var(--rule); padding: .3rem .45rem; text-align: left;
 th { background: #eef2f6; }
 td.num, th.num { text-align: right; }
 tr:target { background: var(--draft); }
+.detail { color: var(--muted); font-size: .88em; }
 .location { overflow-wrap: anywhere; }
+table.evidence td:first-child { white-space: nowrap; }
 @page { size: A4; margin: 2cm; }
 @media print {
   body { font-size: 10.5pt; }
@@ -121,14 +123,15 @@ def render(statement: Statement) -> str:
             f'<th class="num">{f"{s.word_limit:,}" if s.word_limit else "–"}</th></tr>',
             "</tbody>", "</table>", "</section>"]
     if s.appendix:
-        out += ['<section id="evidence">', "<h2>Evidence</h2>", "<table>",
-                "<thead><tr><th>Ref</th><th>Title</th><th>Kind</th><th>Source</th><th>Date</th><th>Agency</th>"
-                "<th>Location</th></tr></thead>", "<tbody>"]
+        out += ['<section id="evidence">', "<h2>Evidence</h2>", '<table class="evidence">',
+                "<thead><tr><th>Ref</th><th>Evidence and location</th><th>Kind and source</th><th>Date</th>"
+                "<th>Agency</th></tr></thead>", "<tbody>"]
         for e in s.appendix:
-            cells = "".join(f"<td>{escape(c)}</td>" for c in (e.evidence.title, e.kind, e.source, e.date,
-                                                               e.evidence.agency))
-            out.append(f'<tr id="{e.anchor}"><td>{e.label}</td>{cells}'
-                       f'<td class="location">{escape(e.evidence.location)}</td></tr>')
+            where = f'<br><span class="detail location">{escape(e.evidence.location)}</span>' \
+                if e.evidence.location else ""
+            out.append(f'<tr id="{e.anchor}"><td>{e.label}</td><td>{escape(e.evidence.title)}{where}</td>'
+                       f'<td>{escape(e.kind)}<br><span class="detail">{escape(e.source)}</span></td>'
+                       f"<td>{escape(e.date)}</td><td>{escape(e.evidence.agency)}</td></tr>")
         out += ["</tbody>", "</table>", "</section>"]
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -33,6 +33,8 @@ HEADERS = {
     "personal_data": "Personal data",
 }
 """The Evidence sheet's header per field: the export writes these and the import reads them back."""
+HEADERS_SHEET = "Evidence"
+"""The sheet the export writes the register to, and the one read from a workbook by default."""
 
 ALIASES = {
     "id": ("ref", "reference", "refno", "evidenceid", "evidenceref", "evidencereference"),
@@ -152,9 +154,6 @@ def read(path: str | Path, sheet: str | None = None) -> Table:
     return read_table(path)
 
 
-HEADERS_SHEET = "Evidence"
-
-
 def header_key(text: str) -> str:
     """A header as compared: letters and digits only, case-folded ("Date to" == "date_to")."""
     return "".join(c for c in text.casefold() if c.isalnum())
@@ -238,18 +237,18 @@ def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, s
 
 
 def _plan_row(evaluation, table, columns, number, raw, by_title, folded) -> RowPlan:
-    ident = raw.pop("id", "")
+    headers = {f: table.headers[i] for i, f in columns.items()}
+    ident = raw.get("id", "")
     item = None
     if ident.startswith("="):
-        raise _Reject(f"formula in column {table.headers[_index(columns, 'id')]!r}; type the value instead")
+        raise _Reject(f"formula in column {headers['id']!r}; type the value instead")
     if ident:
         key = ident if ident in evaluation.evidence else folded.get(ident.casefold())
         if key is None:
-            raise _Reject(f"no evidence item {ident!r} in the register; clear the ID cell to add the row as a "
-                          "new item")
+            raise _Reject(f"no evidence item {ident!r} in the register; to add the row as a new item, clear "
+                          f"its {headers['id']} cell (or leave the column out with --map '{headers['id']}=')")
         item = evaluation.evidence[key]
-    headers = {f: table.headers[i] for i, f in columns.items()}
-    values = {f: _value(evaluation, f, text, headers[f], item) for f, text in raw.items()}
+    values = {f: _value(evaluation, f, text, headers[f], item) for f, text in raw.items() if f != "id"}
     if "title" in values and not values["title"]:
         raise _Reject("the title is empty")
     if item is None:
@@ -265,10 +264,6 @@ def _plan_row(evaluation, table, columns, number, raw, by_title, folded) -> RowP
         return RowPlan(number, "unchanged", item.id, path=item.path)
     _validate(dataclasses.replace(item, **{f: new for f, (_, new) in changes.items()}), number)
     return RowPlan(number, "changed", item.id, changes=changes, path=item.path)
-
-
-def _index(columns: dict[int, str], name: str) -> int:
-    return next(i for i, f in columns.items() if f == name)
 
 
 def _match_title(values: dict, by_title: dict[str, list[model.Evidence]]) -> model.Evidence | None:
@@ -378,13 +373,13 @@ def _list(evaluation: model.Evaluation, name: str, text: str, header: str,
         return tuple(values)
     if name == "indicators":
         known = list(evaluation.framework.indicators)
-        what = f"indicator of framework {evaluation.framework.id!r}"
+        what = f"an indicator of framework {evaluation.framework.id!r}"
     else:
         prog = evaluation.programme
         if prog is None:
             return tuple(values)
         known = [u.id for u in prog.units]
-        what = f"unit of programme {prog.id!r}"
+        what = f"a unit of programme {prog.id!r}"
     folded = {k.casefold(): k for k in known}
     already = set(getattr(item, name)) if item else set()
     out = []
@@ -394,7 +389,7 @@ def _list(evaluation: model.Evaluation, name: str, text: str, header: str,
         elif value.casefold() in folded:
             out.append(folded[value.casefold()])
         else:
-            raise _Reject(f"{header}: {value!r} is not an {what}")
+            raise _Reject(f"{header}: {value!r} is not {what}")
     return tuple(dict.fromkeys(out))
 
 
