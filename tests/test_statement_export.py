@@ -16,7 +16,7 @@ from tests.test_statement import answered, care_evaluation, write_section
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FIXED_HEADINGS = ["Self-evaluated grades", "Word count", "Evidence"]
-NOT_BODY = ("Heading", "Title", "Subtitle", "TOC", "Word Count", "Missing Answer")
+NOT_BODY = ("heading", "title", "subtitle", "toc", "word count", "missing answer")
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def body_by_section(document) -> dict[str, list[str]]:
         if name == "Heading 1":
             current = p.text
             out[current] = []
-        elif current is not None and not name.startswith(NOT_BODY):
+        elif current is not None and not name.casefold().startswith(NOT_BODY):
             out[current].append(p.text)
     return out
 
@@ -139,7 +139,7 @@ def test_word_document_structure(built, cli):
     assert settings.find(f"{W}updateFields").get(f"{W}val") == "true"
     instructions = [t.text for t in document.element.body.iter(f"{W}instrText")]
     assert instructions == [' TOC \\o "1-3" \\h \\z \\u ']
-    assert [p.text for p in document.paragraphs if p.style.name.startswith("TOC 1")][0] == \
+    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"][0] == \
         "S1 – Risks to children are spotted early and acted on well, so children are safer"
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "Position statement" and document.paragraphs[0].style.name == "Title"
@@ -204,7 +204,7 @@ def test_by_indicators_in_word(built, cli):
     expected = [f"{i} – {ind.title}" for i, ind in ev.framework.indicators.items() if i in wanted]
     assert h1 == [*expected, "Word count", "Evidence"]
     assert [t.text for t in document.element.body.iter(f"{W}instrText")] == [' TOC \\o "1-1" \\h \\z \\u ']
-    assert [p.text for p in document.paragraphs if re.fullmatch(r"TOC \d", p.style.name)] == h1
+    assert [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name)] == h1
     grade = next(i for i, p in enumerate(document.paragraphs)
                  if p.style.name == "Heading 1" and p.text == "2.1 – Impact on children and young people")
     assert [p.text for p in document.paragraphs[grade + 1:grade + 3]] == ["Self-evaluated grade", "Good (4)"]

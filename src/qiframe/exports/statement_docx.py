@@ -122,7 +122,7 @@ class _Writer:
             entries += [(2, part.heading) for part in sec.parts if depth > 1]
         entries += [(1, "Self-evaluated grades")] if self.s.grades else []
         entries += [(1, "Word count")] + ([(1, "Evidence")] if self.s.appendix else [])
-        paragraphs = [self.doc.add_paragraph(text, style=f"TOC {level}") for level, text in entries]
+        paragraphs = [self.doc.add_paragraph(text, style=_style(self.doc, f"toc {level}")) for level, text in entries]
         first, last = paragraphs[0], paragraphs[-1]
         runs = [_field_char("begin"), _instruction(f' TOC \\o "1-{depth}" \\h \\z \\u '), _field_char("separate")]
         for element in reversed(runs):
@@ -278,55 +278,56 @@ def _ensure_styles(doc) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
-    names = {st.name for st in doc.styles}
+    # Style names compare case-insensitively, as in Word: a template made by Word calls them "toc 1".
+    names = {st.name.casefold() for st in doc.styles}
 
     def add(name, base="Normal", kind=WD_STYLE_TYPE.PARAGRAPH):
         style = doc.styles.add_style(name, kind)
         if base and kind == WD_STYLE_TYPE.PARAGRAPH:
             style.base_style = doc.styles[base]
-        names.add(name)
+        names.add(name.casefold())
         return style
 
     for level, size in ((1, 16), (2, 13)):
-        if f"Heading {level}" not in names:
+        if f"heading {level}" not in names:
             style = add(f"Heading {level}")
             style.font.size, style.font.bold = Pt(size), True
             style.paragraph_format.keep_with_next = True
             style.paragraph_format.space_before = Pt(18 if level == 1 else 12)
             _outline_level(style, level - 1)
             style.next_paragraph_style = doc.styles["Normal"]
-    if "Title" not in names:
+    if "title" not in names:
         style = add("Title")
         style.font.size, style.font.bold = Pt(28), True
-    if "Subtitle" not in names:
+    if "subtitle" not in names:
         add("Subtitle").font.size = Pt(16)
-    if "TOC Heading" not in names:
+    if "toc heading" not in names:
         style = add("TOC Heading")
         style.font.size, style.font.bold = Pt(16), True
     for level in (1, 2):
-        if f"TOC {level}" not in names:
-            style = add(f"TOC {level}")
+        if f"toc {level}" not in names:
+            style = add(f"toc {level}")  # Word's own name for its contents styles
             style.paragraph_format.space_after = Pt(2 if level == 2 else 4)
             if level == 1:
                 style.paragraph_format.space_before = Pt(6)
                 style.font.bold = True
             else:
                 style.paragraph_format.left_indent = Pt(16)
-    if "List Bullet" not in names:
+    if "list bullet" not in names:
         _bullet_style(doc, add("List Bullet"))
-    if "Hyperlink" not in names:
+    if "hyperlink" not in names:
         style = add("Hyperlink", base=None, kind=WD_STYLE_TYPE.CHARACTER)
         style.font.color.rgb = RGBColor.from_string("0563C1")
         style.font.underline = True
-    if DRAFT_STYLE not in names:
+    if DRAFT_STYLE.casefold() not in names:
         style = add(DRAFT_STYLE)
         style.font.italic = True
         _paragraph_shading(style, DRAFT_FILL)
-    if MISSING_STYLE not in names:
+    if MISSING_STYLE.casefold() not in names:
         style = add(MISSING_STYLE)
         style.font.italic = True
         style.font.color.rgb = RGBColor.from_string("9C2B23")
-    if WORDS_STYLE not in names:
+    if WORDS_STYLE.casefold() not in names:
         style = add(WORDS_STYLE)
         style.font.size = Pt(9)
         style.font.color.rgb = RGBColor.from_string("595959")
@@ -334,6 +335,11 @@ def _ensure_styles(doc) -> None:
 
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         style.paragraph_format.space_before = Pt(12)
+
+
+def _style(doc, name: str):
+    """A style by name, ignoring case."""
+    return next(st for st in doc.styles if st.name.casefold() == name.casefold())
 
 
 def _outline_level(style, level: int) -> None:
