@@ -124,6 +124,12 @@ def test_is_unanswered():
 def test_draft_writes_marked_first_drafts_from_the_assessments(tmp_path):
     root = tmp_path / "ev"
     ids = care_evaluation(root)
+    with store.writing(root):
+        for ident, title, status in (("A-open22", "Audit chronologies again", "in-progress"),
+                                     ("A-done22", "Write the chronology guide", "done")):
+            store.write_new(root / "actions" / f"{ident}.yaml", "action",
+                            {"id": ident, "title": title, "indicator": "2.1", "owner": "Practice lead",
+                             "due": "2026-06-30", "status": status})
     results = statement.draft_sections(store.load(root))
     assert [r.unit for r in results] == ["S1", "S2", "S3", "S4"]
     assert all(r.created and r.drafted == ("now", "know", "next") for r in results)
@@ -139,7 +145,8 @@ def test_draft_writes_marked_first_drafts_from_the_assessments(tmp_path):
     assert f"- Young people's focus group [{ids['group']}]" in know
     assert ids["private"] not in know and "1 item that may contain personal data" in know
     assert ids["plan"] not in know  # 6.3 belongs to S3, not S1
-    assert "- Train staff in chronologies (QI 2.1)" in nxt
+    assert nxt.splitlines()[2:] == ["- Train staff in chronologies (QI 2.1)",
+                                    "- Audit chronologies again (QI 2.1; Practice lead, due 30 June 2026)"]
     s3 = yamlio.load(root / "statement" / "S3.yaml")
     assert f"[{ids['plan']}]" in s3["answers"]["know"]
     assert s3["answers"]["now"] == DRAFT_MARKER  # nothing recorded for 5.4, 6.3, 2.2 yet

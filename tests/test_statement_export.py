@@ -172,6 +172,7 @@ def test_word_template_keeps_styles_headers_and_footers(built, cli, tmp_path):
     # Word keeps only styles a document has used: drop List Bullet to prove a new one is made.
     styles = template.styles.element
     styles.remove(template.styles["List Bullet"].element)
+    template.styles.add_style("toc 1", 1).font.italic = True  # as Word names it; must be reused, not doubled
     path = tmp_path / "corporate.docx"
     template.save(path)
 
@@ -188,6 +189,8 @@ def test_word_template_keeps_styles_headers_and_footers(built, cli, tmp_path):
     abstract_id = num.find(f"{W}abstractNumId").get(f"{W}val")
     abstract = next(a for a in numbering.iter(f"{W}abstractNum") if a.get(f"{W}abstractNumId") == abstract_id)
     assert abstract.find(f".//{W}numFmt").get(f"{W}val") == "bullet"
+    toc = [st for st in document.styles if st.name.casefold() == "toc 1"]
+    assert len(toc) == 1 and toc[0].font.italic
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:1] == [
         "S1 – Risks to children are spotted early and acted on well, so children are safer"]
 

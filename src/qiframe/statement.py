@@ -404,7 +404,7 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
     for ident in _indicator_ids(evaluation):
         a = evaluation.assessments.get(ident) or model.Assessment(ident)
         title = _title(evaluation, ident)
-        where = f"{ident}"
+        where = _label(evaluation, ident)
         parts = []
         if programme is None or programme.grading_unit(ident) == ident or a.grade is not None:
             level = scale.level(a.grade) if a.grade is not None else None
@@ -601,8 +601,10 @@ def _judgement(evaluation, programme, assessments) -> list[str]:
     for a in assessments:
         level = scale.level(a.grade) if a.grade is not None else None
         if level and programme.grading_unit(a.indicator) == a.indicator:
-            lines.append(f"We evaluate {_label(evaluation, a.indicator)} ({_title(evaluation, a.indicator)}) "
-                         f"as {level.label.lower()}.")
+            name = _label(evaluation, a.indicator)
+            if a.indicator in evaluation.framework.indicators:
+                name += f" ({_title(evaluation, a.indicator)})"
+            lines.append(f"We evaluate {name} as {level.label.lower()}.")
     for heading, key in (("Strengths:", "strengths"), ("Areas for improvement:", "improvements")):
         items = [f"- {_one_line(t)} ({_label(evaluation, a.indicator)})" for a in assessments
                  for t in getattr(a, key) if t.strip()]
