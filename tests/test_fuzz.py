@@ -76,3 +76,43 @@ def test_evaluation_loads_or_raises_one_located_error(template, tmp_path_factory
         store.load(root)
     except InputError as exc:
         assert exc.message and "\n" not in exc.message.strip()
+
+
+# --- the fast paths agree with the reference implementations -------------------------------------------
+
+
+@FUZZ
+@given(text=YAMLISH)
+def test_fast_yaml_reader_agrees_with_ruamels_safe_loader(text):
+    from ruamel.yaml import YAML
+
+    reference = YAML(typ="safe", pure=False)
+    reference.Constructor = yamlio._text_dates_constructor()
+    try:
+        expected = ("ok", reference.load(text))
+    except Exception as exc:  # noqa: BLE001 - any failure must also be a failure of the fast path
+        expected = ("error", type(exc).__name__)
+    try:
+        got = ("ok", yamlio._safe()(text))
+    except Exception as exc:  # noqa: BLE001
+        got = ("error", type(exc).__name__)
+    assert got[0] == expected[0]
+    if got[0] == "ok":
+        assert repr(got[1]) == repr(expected[1])  # repr: NaN is not equal to itself
+
+
+EVIDENCEISH = st.fixed_dictionaries(
+    {"id": st.sampled_from(["E-abc234", "bad id", 12]), "title": st.sampled_from(["T", "", None, 3])},
+    optional={"date": st.sampled_from(["2025-02-28", "2025-02-30", "2025-2-3", 20250101, "2024-02-29"]),
+              "source": st.sampled_from(["data", "views", "rumour"]), "submission": st.sampled_from([True, "yes"]),
+              "indicators": st.lists(st.sampled_from(["2.1", 2.1, "", "a b"]), max_size=3),
+              "colour": st.just("blue")},
+)
+
+
+@FUZZ
+@given(data=EVIDENCEISH)
+def test_compiled_validator_agrees_with_jsonschema(data):
+    from qiframe import schemas
+
+    assert schemas.is_valid(data, "evidence") == schemas._validator("evidence").is_valid(data)

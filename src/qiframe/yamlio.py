@@ -60,9 +60,39 @@ _RT = None
 
 
 def _safe():
+    """A loader function for plain data: the C parser driven directly when available.
+
+    Driving ruamel's C parser without the YAML() facade halves the cost per file, which dominates
+    reading an evaluation of thousands of small files. Semantics are the same: YAML 1.2, safe tags, dates
+    as text, duplicate keys refused.
+    """
     global _SAFE
     if _SAFE is None:
-        _SAFE = _yaml("safe")
+        try:
+            from ruamel.yaml.cyaml import CParser
+        except ImportError:  # no C extension: the pure-Python loader, same results, slower
+            pure = _yaml("safe")
+            _SAFE = pure.load
+        else:
+            from ruamel.yaml.resolver import VersionedResolver
+
+            constructor = _text_dates_constructor()
+
+            class Loader(CParser, constructor, VersionedResolver):
+                def __init__(self, stream):
+                    CParser.__init__(self, stream)
+                    self._parser = self._composer = self
+                    constructor.__init__(self, loader=self)
+                    VersionedResolver.__init__(self, loadumper=self)
+
+            def load(text: str):
+                loader = Loader(text)
+                try:
+                    return loader.get_single_data()
+                finally:
+                    loader.dispose()
+
+            _SAFE = load
     return _SAFE
 
 
@@ -103,7 +133,7 @@ def parse(text: str, path: str | os.PathLike = "<text>") -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        data = _safe().load(text)
+        data = _safe()(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
