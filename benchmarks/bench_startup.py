@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 
-from timing import PYTHON, QIFRAME, median_seconds, row
+from timing import compile_sources, PYTHON, QIFRAME, median_seconds, row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    compile_sources()
     typer = median_seconds([PYTHON, "-c", "import typer"], args.runs)
     version = median_seconds([*QIFRAME, "--version"], args.runs)
     help_ = median_seconds([*QIFRAME, "--help"], args.runs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -10,6 +11,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+# Measure what a user gets: byte-code cached. Some shells set PYTHONDONTWRITEBYTECODE, which would make
+# qiframe recompile its sources on every run while the installed libraries it is compared with do not.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def compile_sources() -> None:
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
 QIFRAME = [PYTHON, "-m", "qiframe"]
 
 
@@ -19,7 +29,7 @@ def median_seconds(command: list[str], runs: int = 7, cwd: str | Path | None = N
     times = []
     for i in range(runs + 1):
         start = time.perf_counter()
-        result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
         elapsed = time.perf_counter() - start
         if check and result.returncode not in ok_codes:
             raise SystemExit(f"{' '.join(map(str, command))} failed ({result.returncode}): "
@@ -29,6 +39,13 @@ def median_seconds(command: list[str], runs: int = 7, cwd: str | Path | None = N
     return statistics.median(times)
 
 
+def once_seconds(command: list[str], cwd: str | Path | None = None) -> float:
+    """Wall time of a single run (for cold-cache figures, which a repeat would warm)."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
+    return time.perf_counter() - start
+
+
 def peak_memory_mb(command: list[str], cwd: str | Path | None = None) -> float:
     """Peak resident memory of one run of a command, in MB (Linux and macOS).
 
@@ -36,7 +53,8 @@ def peak_memory_mb(command: list[str], cwd: str | Path | None = None) -> float:
     """
     probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
              "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([PYTHON, "-c", probe, *command], cwd=cwd, capture_output=True, text=True, check=True)
+    out = subprocess.run([PYTHON, "-c", probe, *command], cwd=cwd, capture_output=True, text=True, check=True,
+                         env=ENV)
     peak = int(out.stdout.strip())
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

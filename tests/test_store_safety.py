@@ -152,3 +152,35 @@ def test_four_processes_times_a_hundred_edits_of_one_file_lose_nothing(evaluatio
     assert [p.wait(timeout=600) for p in procs] == [0, 0, 0, 0]
     strengths = store.load(evaluation).assessments["2.1"].strengths
     assert sorted(strengths) == sorted(f"strength {t}-{i}" for t in "abcd" for i in range(100))
+
+
+def _age(path: Path, seconds: float) -> None:
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp))
+
+
+def test_parse_cache_never_serves_a_changed_file(evaluation):
+    item = store.add_evidence(evaluation, title="Alpha", source="data", indicators=["2.1"])
+    path = evaluation / item.path
+    _age(path, 60)
+    assert store.load(evaluation).evidence[item.id].title == "Alpha"
+    cache = (evaluation / ".qiframe" / "cache.json").read_text(encoding="utf-8")
+    assert item.path in cache  # an old file is cached
+    path.write_text(path.read_text(encoding="utf-8").replace("Alpha", "Omega"), encoding="utf-8")  # same size
+    _age(path, 30)
+    assert store.load(evaluation).evidence[item.id].title == "Omega"
+
+
+def test_parse_cache_skips_files_changed_in_the_last_two_seconds(evaluation):
+    item = store.add_evidence(evaluation, title="Fresh", source="data", indicators=["2.1"])
+    store.load(evaluation)
+    cache = evaluation / ".qiframe" / "cache.json"
+    assert item.path not in (cache.read_text(encoding="utf-8") if cache.exists() else "")
+
+
+def test_a_corrupt_cache_is_ignored(evaluation):
+    item = store.add_evidence(evaluation, title="Beta", source="views", indicators=["2.1"])
+    _age(evaluation / item.path, 60)
+    store.load(evaluation)
+    (evaluation / ".qiframe" / "cache.json").write_text("{not json", encoding="utf-8")
+    assert store.load(evaluation).evidence[item.id].title == "Beta"

@@ -339,26 +339,12 @@ def schema_header(schema_name: str, depth: int) -> str:
 
 
 def atomic_write(path: str | os.PathLike, text: str) -> None:
-    """Write a file so that it is always either the old or the new version, never a torn one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        _match_mode(fd, path)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    """Write a text file so that it is always either the old or the new version, never a torn one."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Binary twin of atomic_write, for exported documents."""
+    """Replace a file atomically: write a temporary file beside it, flush it to disk, then rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -461,7 +447,7 @@ class ParseCache:
     not cached, so an edit in the same clock tick as a read can never be missed.
     """
 
-    VERSION = 1
+    FORMAT = 1
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
@@ -469,10 +455,17 @@ class ParseCache:
         self.dirty = False
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("version") == self.VERSION:
+            if raw.get("version") == self.version():
                 self.entries = raw.get("files", {})
         except (OSError, ValueError, AttributeError):
             self.entries = {}
+
+    @classmethod
+    def version(cls) -> str:
+        """Entries hold validated data, so a new qiframe (perhaps with new schemas) starts afresh."""
+        from qiframe import __version__
+
+        return f"{cls.FORMAT}:{__version__}"
 
     def get(self, key: str, stat: os.stat_result) -> Any | None:
         entry = self.entries.get(key)
@@ -497,5 +490,5 @@ class ParseCache:
         if not self.dirty:
             return
         with contextlib.suppress(OSError):
-            atomic_write(self.path, json.dumps({"version": self.VERSION, "files": self.entries},
+            atomic_write(self.path, json.dumps({"version": self.version(), "files": self.entries},
                                                separators=(",", ":")))

@@ -1,7 +1,5 @@
 """`qiframe action add|list|show|update` (the improvement plan) and `qiframe export progress`."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """`qiframe describe`, `qiframe records summarise` and `qiframe survey summarise`: proportions in words."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path

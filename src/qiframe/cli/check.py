@@ -1,7 +1,5 @@
 """`qiframe check`: completeness and consistency rules, reported like a linter."""
 
-from __future__ import annotations
-
 import os
 from enum import Enum
 from pathlib import Path

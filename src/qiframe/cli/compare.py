@@ -1,7 +1,5 @@
 """`qiframe external add|list` and `qiframe compare`: the inspection's grades and earlier evaluations."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

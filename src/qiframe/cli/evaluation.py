@@ -1,7 +1,5 @@
 """`qiframe init`, `status`, `grade`, `note`, `assign` and `edit`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

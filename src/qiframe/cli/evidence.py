@@ -1,7 +1,5 @@
 """`qiframe evidence add|list|show|link|unlink|remove`: the evidence register."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 

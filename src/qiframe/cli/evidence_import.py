@@ -1,7 +1,5 @@
 """`qiframe evidence import FILE`: bring evidence in from a spreadsheet (an edited export, or any register)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -3,8 +3,6 @@
 Other export commands attach themselves to `app`, e.g. `@app.command("statement")` in their own module.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,7 +1,5 @@
 """`qiframe frameworks list|show|validate`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

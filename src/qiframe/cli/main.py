@@ -4,8 +4,6 @@ Expected errors (`QiframeError`, usage errors) print one line and exit 2; anythi
 line with a hint and exits 3, unless --debug asks for the traceback; Ctrl-C exits 130.
 """
 
-from __future__ import annotations
-
 import sys
 
 import typer

@@ -1,7 +1,5 @@
 """Shared rendering helpers for the command modules."""
 
-from __future__ import annotations
-
 import json
 import sys
 from enum import Enum

@@ -5,8 +5,6 @@
 A test fails when docs/cli.md is out of date or a command has no help, so the reference cannot drift.
 """
 
-from __future__ import annotations
-
 import typer
 
 

@@ -1,7 +1,5 @@
 """Every command group of the CLI, attached in one place."""
 
-from __future__ import annotations
-
 import importlib
 
 import typer

@@ -1,7 +1,5 @@
 """`qiframe statement draft|edit|show` and `qiframe export statement`."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 
