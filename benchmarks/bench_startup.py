@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from timing import compile_sources, PYTHON, QIFRAME, median_seconds, row
+from timing import PYTHON, QIFRAME, compile_sources, median_seconds, row
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from generate import generate
-from timing import compile_sources, PYTHON, median_seconds, once_seconds, peak_memory_mb, row
+from timing import PYTHON, compile_sources, median_seconds, once_seconds, peak_memory_mb, row
 
 QIFRAME = [str(Path(PYTHON).with_name("qiframe"))]
 CHECK_JSONSCHEMA = str(Path(PYTHON).with_name("check-jsonschema"))

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qiframe import store, yamlio
+from qiframe.errors import InputError
 
 # Text that stresses YAML quoting: YAML keywords, numbers, dates, comment and indicator characters.
 TRICKY = st.sampled_from(["yes", "no", "null", "~", "2.1", "1e3", "0x1f", "2025-03-01", "- item", "# not a comment",
@@ -132,7 +133,7 @@ def test_a_failing_write_changes_nothing(evaluation):
     from tests.conftest import snapshot
 
     before = snapshot(evaluation)
-    with pytest.raises(Exception):
+    with pytest.raises(InputError, match="grade: expected"):
         store.edit(Path(evaluation), "indicators/2.1.yaml", "indicator", lambda doc: doc.__setitem__("grade", "x"))
     assert snapshot(evaluation) == before
 
