@@ -59,34 +59,50 @@ def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) ->
     if fmt is Format.json:
         emit_json(report.to_json())
         return
+    _print_status(report, ev.framework)
+
+
+def _print_status(report, framework) -> None:
+    """One block per key question, with the same fixed columns so they line up down the page."""
     from rich.table import Table
 
     from qiframe.model import SOURCES
 
-    table = Table(title=f"{report.title} [dim]({report.framework}{' / ' + report.programme if report.programme else ''})[/]",
-                  box=None, title_justify="left")
-    for column in ("QI", "title", "lead", "grade", "evidence", "sources", "state"):
-        table.add_column(column)
-    current_kq = None
-    scale = ev.framework.scale
-    for row in report.rows:
-        if row.key_question != current_kq:
-            current_kq = row.key_question
-            kq = ev.framework.key_question(current_kq)
-            table.add_row("", f"[bold]{kq.title if kq else 'Graded together'}[/]", "", "", "", "", "")
-        grade = f"[{level_style(scale, row.grade)}]{row.grade} {row.grade_label}[/]" if row.grade is not None else (
-            "[red]—[/]" if row.graded else "—")
-        if row.proposed:  # the spread of evaluators' proposals, for moderation
-            grade += f" [dim](proposed {', '.join(map(str, row.proposed))})[/]"
-        sources = " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES)
-        table.add_row(row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade,
-                      str(row.evidence), sources, row.state)
     out = console()
-    out.print(table)
+    out.print(f"[bold]{report.title}[/] [dim]({report.framework}"
+              f"{' / ' + report.programme if report.programme else ''})[/]")
+    proposals = any(row.proposed for row in report.rows)
+    groups: dict[str, list] = {}
+    for row in report.rows:
+        groups.setdefault(row.key_question, []).append(row)
+    for number, (kq_id, rows) in enumerate(groups.items()):
+        kq = framework.key_question(kq_id)
+        out.print(f"\n[bold]{kq.id + ' ' + kq.title if kq else 'Graded together'}[/]")
+        table = Table(box=None, show_header=number == 0, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
+        table.add_column("QI", width=6, no_wrap=True)
+        table.add_column("title", ratio=3, min_width=12, overflow="fold")
+        table.add_column("lead", ratio=2, min_width=8, no_wrap=True, overflow="ellipsis")
+        table.add_column("grade", width=12, no_wrap=True, overflow="ellipsis")
+        if proposals:
+            table.add_column("proposed", width=8, no_wrap=True)
+        table.add_column("items", width=5, justify="right")
+        table.add_column("sources", width=7, no_wrap=True)
+        table.add_column("state", width=11, no_wrap=True)
+        for row in rows:
+            grade = (f"[{level_style(framework.scale, row.grade)}]{row.grade} {row.grade_label}[/]"
+                     if row.grade is not None else ("[red]—[/]" if row.graded else "—"))
+            cells = [row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade]
+            if proposals:  # the spread of evaluators' proposed grades, for moderation
+                cells.append(", ".join(map(str, row.proposed)))
+            cells += [str(row.evidence), " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES),
+                      row.state]
+            table.add_row(*cells)
+        out.print(table)
     summary = report.to_json()["summary"]
-    out.print(f"{summary['indicators']} indicators, {summary['graded_with_grade']} of {summary['graded']} graded "
-              f"(*) have a grade, {summary['evidence']} evidence items, {summary['without_evidence']} indicators "
-              "without evidence. Sources: Q quantitative data, V people's views, O direct observation, D documentation.")
+    out.print(f"\n{summary['indicators']} indicators; {summary['graded_with_grade']} of {summary['graded']} graded "
+              f"(*) have a grade; {summary['evidence']} evidence items; {summary['without_evidence']} indicators "
+              "without evidence.\nSources: Q quantitative data, V people's views, O direct observation, "
+              "D documentation.")
 
 
 def grade(

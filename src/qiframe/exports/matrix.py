@@ -363,7 +363,11 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     for value, colour in colours.items():
         cells.style(f"level{value}", fill=PatternFill("solid", fgColor=colour), alignment=Alignment(horizontal="left"))
     headers = SUMMARY_HEADERS + (("Open problems",) if problems is not None else ())
-    _widths(ws, (22, 12, 50, 20, 8, 16, 10, 40, 13, 13, 14))
+    _widths(ws, (30, 12, 50, 20, 8, 16, 10, 40, 13, 13, 14))
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     ws.append([cells.text(meta.title or "Self-evaluation", "bold")])
     prog = evaluation.programme
@@ -385,8 +389,9 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         elif isinstance(value, datetime):
             shown = cells.moment(value)
         else:
-            shown = cells.value(value)
-        ws.append([cells.text(label, "bold"), shown])
+            shown = cells.value(value, "wrap" if isinstance(value, str) else None)
+        # Values go in the wide column C, wrapped, so a long team list does not spill across the page.
+        ws.append([cells.text(label, "bold"), None, shown])
     if left_out:
         ws.append([cells.text(f"{left_out} evidence item(s) flagged as holding personal data are not in this "
                               "workbook; export with --include-personal to include them.")])
@@ -404,7 +409,7 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         level_style = f"level{row.grade}" if row.grade in colours else None
         triangulated = sum(s in row.sources for s in TRIANGULATING) >= threshold
         line = [
-            cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "top"),
+            cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "wrap"),
             cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "top"),
             cells.value(row.grade, level_style), cells.text(row.grade_label, level_style),
             row.evidence, cells.text(", ".join(model.SOURCE_LABELS[s] for s in row.sources), "wrap"),
