@@ -116,3 +116,55 @@ def test_compiled_validator_agrees_with_jsonschema(data):
     from qiframe import schemas
 
     assert schemas.is_valid(data, "evidence") == schemas._validator("evidence").is_valid(data)
+
+
+# --- spreadsheets and the evidence import ----------------------------------------------------------------
+
+CSVISH = st.lists(st.sampled_from([",", ";", "\t", '"', "\n", "\r\n", "=1+1", "@SUM(A1)", "Title", "ID", "QI",
+                                   "2.1", "Source", "views", "Date", "2025-02-30", "\x00", "\ufeff", "é"])
+                  | st.text(max_size=8), max_size=40).map("".join)
+
+
+@FUZZ
+@given(text=CSVISH)
+def test_csv_reads_or_raises_input_error(tmp_path, text):
+    from qiframe.tables import read_table
+
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        table = read_table(path)
+    except InputError as exc:
+        assert exc.message
+    else:
+        assert all(len(row) == len(table.headers) for row in table.rows)
+
+
+@FUZZ
+@given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"PK\x03\x04"]))
+def test_any_bytes_as_xlsx_give_a_table_or_input_error(tmp_path, data, prefix):
+    from qiframe.tables import read_table
+
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(prefix + data)
+    try:
+        read_table(path)
+    except InputError as exc:
+        assert "f.xlsx" in str(exc)
+
+
+@FUZZ
+@given(text=CSVISH)
+def test_import_plan_classifies_every_row_or_raises_input_error(template, tmp_path, text):
+    from qiframe.imports.evidence import plan_import
+    from qiframe.tables import read_table
+
+    path = tmp_path / "f.csv"
+    path.write_text("Title,QI,Source,Date\n" + text, encoding="utf-8")
+    evaluation = store.load(template)
+    try:
+        plan = plan_import(evaluation, read_table(path))
+    except InputError as exc:
+        assert exc.message
+    else:
+        assert all(row.action in ("new", "changed", "unchanged", "rejected") for row in plan.rows)

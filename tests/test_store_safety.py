@@ -92,40 +92,54 @@ def test_two_processes_adding_fifty_items_each_lose_nothing(evaluation):
     assert titles == sorted([f"a item {i}" for i in range(50)] + [f"b item {i}" for i in range(50)])
 
 
-EDITOR = """
+WRITER = """
 import sys
-from qiframe import store
-root, n = sys.argv[1], int(sys.argv[2])
-for i in range(n):
-    if i == 1:
-        print("writing", flush=True)
-    store.edit(store.Path(root), "indicators/2.1.yaml", "indicator",
-               lambda doc, i=i: store.set_field(doc, "rationale", "version " + str(i) + " " + "x" * 3000,
-                                                store.ASSESSMENT_FIELDS))
+from pathlib import Path
+from qiframe import store, yamlio
+root, target = Path(sys.argv[1]), int(sys.argv[2])
+path = root / "indicators" / "2.1.yaml"
+print("writing", flush=True)
+while True:
+    current = yamlio.load(path).get("rationale")
+    number = int(current.split(" ")[1]) if current else 0
+    if number >= target:
+        break
+    store.edit(root, "indicators/2.1.yaml", "indicator",
+               lambda doc: store.set_field(doc, "rationale", f"version {number + 1} " + "x" * 3000,
+                                           store.ASSESSMENT_FIELDS))
 """
 
 
-def test_sigkill_during_writes_never_leaves_a_torn_file(evaluation):
+def _version(path: Path) -> int:
+    data = yamlio.load(path)  # whole and valid: old or new, never torn
+    assert data["indicator"] == "2.1"
+    rationale = data.get("rationale")
+    if rationale is None:
+        return 0
+    number = int(rationale.split(" ")[1])
+    assert rationale == f"version {number} " + "x" * 3000
+    return number
+
+
+def test_sigkill_at_random_moments_during_200_writes(evaluation):
+    """A writer is killed again and again until 200 versions have been written in all."""
     target = evaluation / "indicators" / "2.1.yaml"
     rng = random.Random(1234)
-    kills = 0
-    for _ in range(20):
-        proc = subprocess.Popen([sys.executable, "-c", EDITOR, str(evaluation), "10000"], stdout=subprocess.PIPE)
+    versions, kills = [0], 0
+    while versions[-1] < 200 and kills < 400:
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(evaluation), "200"], stdout=subprocess.PIPE)
         assert proc.stdout.readline() == b"writing\n"
-        time.sleep(rng.random() * 0.05)  # somewhere in the middle of a write
+        time.sleep(rng.random() * 0.08)  # a random moment, usually in the middle of a write
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
         kills += 1
-        data = yamlio.load(target)  # whole and valid, old or new
-        assert data["indicator"] == "2.1"
-        rationale = data.get("rationale")
-        if rationale is not None:  # the initial file has none; every later version is whole
-            number = rationale.split(" ")[1]
-            assert rationale == f"version {number} " + "x" * 3000
-        leftovers = [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
-        for p in leftovers:  # a killed writer may leave its temporary file, never a torn target
-            p.unlink()
-    assert kills == 20
+        versions.append(_version(target))
+        for leftover in target.parent.glob(".*.tmp"):  # a killed writer may leave its temporary file
+            leftover.unlink()
+    assert versions[-1] == 200, f"only {versions[-1]} writes after {kills} kills"
+    assert versions == sorted(versions)  # no write was ever lost or rolled back
+    assert kills >= 10
     assert store.load(evaluation).assessments["2.1"].indicator == "2.1"
 
 
