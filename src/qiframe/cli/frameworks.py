@@ -30,10 +30,15 @@ def list_(fmt: Format = FORMAT_OPTION) -> None:
         return
     from rich.table import Table
 
-    table = Table("id", "title", "publisher", "edition", "QIs", "origin", "unconfirmed", box=None)
+    table = Table(box=None, pad_edge=False, expand=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("QIs", justify="right")
+    table.add_column("origin", no_wrap=True)
+    table.add_column("unconfirmed", no_wrap=True)
+    table.add_column("title", ratio=1, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], r["title"], r["publisher"], r["edition"], str(r["indicators"]), r["origin"],
-                      f"{r['unconfirmed']} of {r['titles']} titles")
+        table.add_row(r["id"], str(r["indicators"]), r["origin"], f"{r['unconfirmed']} of {r['titles']}",
+                      f"{r['title']} [dim]({r['publisher']}, {r['edition']})[/]")
     console().print(table)
 
 
