@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qiframe import assessments, citations, statement, store, yamlio
+from qiframe import assessments, citations, statement, statement_drafting, store, yamlio
 from qiframe.statement import DRAFT_MARKER, count_words
 from tests.conftest import DATA
 
@@ -130,7 +130,7 @@ def test_draft_writes_marked_first_drafts_from_the_assessments(tmp_path):
             store.write_new(root / "actions" / f"{ident}.yaml", "action",
                             {"id": ident, "title": title, "indicator": "2.1", "owner": "Practice lead",
                              "due": "2026-06-30", "status": status})
-    results = statement.draft_sections(store.load(root))
+    results = statement_drafting.draft_sections(store.load(root))
     assert [r.unit for r in results] == ["S1", "S2", "S3", "S4"]
     assert all(r.created and r.drafted == ("now", "know", "next") for r in results)
     s1 = yamlio.load(root / "statement" / "S1.yaml")
@@ -160,7 +160,7 @@ def test_drafting_never_overwrites_a_persons_text(tmp_path):
     s1 = write_section(root, "S1", {"now": mine, "know": "", "next": "Our own plan."})
     s2 = write_section(root, "S2", {"now": "a", "know": "b", "next": "c"}, draft=True)
     before_s2 = s2.read_bytes()
-    results = {r.unit: r for r in statement.draft_sections(store.load(root))}
+    results = {r.unit: r for r in statement_drafting.draft_sections(store.load(root))}
     data = yamlio.load(s1)
     assert data["answers"]["now"] == mine
     assert data["answers"]["next"] == "Our own plan."
@@ -207,10 +207,10 @@ answers:
 def test_draft_golden_and_redraft_is_idempotent(tmp_path):
     root = tmp_path / "ev"
     ids = care_evaluation(root)
-    statement.draft_sections(store.load(root))
+    statement_drafting.draft_sections(store.load(root))
     first = {p.name: p.read_bytes() for p in (root / "statement").iterdir()}
     assert first["S1.yaml"].decode() == GOLDEN_S1.format(marker=DRAFT_MARKER, **ids)
-    again = statement.draft_sections(store.load(root))
+    again = statement_drafting.draft_sections(store.load(root))
     assert not any(r.changed for r in again)
     assert {p.name: p.read_bytes() for p in (root / "statement").iterdir()} == first
 
@@ -218,10 +218,10 @@ def test_draft_golden_and_redraft_is_idempotent(tmp_path):
 def test_marker_only_answers_are_drafted_again_once_there_is_something_to_say(tmp_path):
     root = tmp_path / "ev"
     care_evaluation(root)
-    statement.draft_sections(store.load(root), "s3")  # unit ids are case-insensitive
+    statement_drafting.draft_sections(store.load(root), "s3")  # unit ids are case-insensitive
     assert yamlio.load(root / "statement" / "S3.yaml")["answers"]["now"] == DRAFT_MARKER
     assessments.add_notes(root, "5.4", ["Families attend most meetings"], [], [])
-    (result,) = statement.draft_sections(store.load(root), "S3")
+    (result,) = statement_drafting.draft_sections(store.load(root), "S3")
     assert result.changed and "now" in result.drafted
     assert "- Families attend most meetings (QI 5.4)" in yamlio.load(root / "statement" / "S3.yaml")["answers"]["now"]
 
@@ -354,7 +354,7 @@ def _editor(tmp_path, monkeypatch, content: str) -> None:
 def test_edit_saves_a_valid_section_and_clears_the_draft_flag(tmp_path, cli, monkeypatch):
     root = tmp_path / "ev"
     care_evaluation(root)
-    statement.draft_sections(store.load(root), "S1")
+    statement_drafting.draft_sections(store.load(root), "S1")
     _editor(tmp_path, monkeypatch, "unit: S1\ndraft: true\nanswers:\n  now: Ours now.\n  know: See [E-nope22].\n")
     result = cli("statement", "edit", "S1", "-e", root)
     assert result.code == 0, result.err

@@ -1,4 +1,4 @@
-"""The position statement: first drafts of its sections, and the one document model every export renders.
+"""The position statement: the one document model every export renders.
 
 A section file (statement/<unit>.yaml) holds a programme unit's answers to the programme's questions.
 Answers are plain text: paragraphs separated by blank lines, bullets on lines starting with "- ", and
@@ -7,12 +7,7 @@ indicator assessments, `by="indicators"`) into a `Statement` in which citations 
 order of first citation and listed in an evidence appendix; the Markdown, HTML and Word exports only lay
 that model out.
 
-Drafting rule, decided per answer: `draft_sections` writes a first draft into an answer only when the
-answer is empty (missing, blank, or nothing but the draft marker). Text in an answer is never replaced,
-whoever wrote it and whatever the section's `draft` flag says, so running it again never loses work; to
-get a fresh draft of an answer, empty it first. A section is flagged `draft: true` only when it held no
-text before drafting; a person's section that gains a drafted answer keeps its flag, and the drafted
-answer carries the visible marker line.
+Drafting lives in `statement_drafting`, editing one section in `statement_editing`.
 """
 
 from __future__ import annotations
@@ -317,23 +312,23 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
     citer = _Citer(evaluation)
     warnings: list[str] = []
     if by == "units":
-        sections = _unit_sections(evaluation, _require_units(evaluation), citer, warnings)
+        sections = _unit_sections(evaluation, require_units(evaluation), citer, warnings)
     else:
         sections = _indicator_sections(evaluation, citer)
     meta = evaluation.metadata
-    period = f"{_long_date(meta.period_from)} to {_long_date(meta.period_to)}" if meta.period_from else ""
+    period = f"{long_date(meta.period_from)} to {long_date(meta.period_to)}" if meta.period_from else ""
     limit = programme.word_limit if programme else None
     warnings += citer.warnings + _limit_warnings(sections, limit)
     return Statement(
         title="Position statement", organisation=meta.organisation, framework=evaluation.framework.title,
         programme=programme.title if programme else "", period=period,
-        date=_long_date((today or dt.date.today()).isoformat()), by=by, sections=tuple(sections),
+        date=long_date((today or dt.date.today()).isoformat()), by=by, sections=tuple(sections),
         word_limit=limit, page_limit=programme.page_limit if programme else None,
         grades=_grades(evaluation) if grades else (), appendix=citer.appendix(),
         warnings=tuple(dict.fromkeys(warnings)))
 
 
-def _require_units(evaluation: model.Evaluation) -> model.Programme:
+def require_units(evaluation: model.Evaluation) -> model.Programme:
     programme = evaluation.programme
     if programme is None or not programme.units:
         raise InputError("this evaluation has no programme with inspection questions or statements, so the "
@@ -403,8 +398,8 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
     out = []
     for ident in _indicator_ids(evaluation):
         a = evaluation.assessments.get(ident) or model.Assessment(ident)
-        title = _title(evaluation, ident)
-        where = _label(evaluation, ident)
+        title = indicator_title(evaluation, ident)
+        where = indicator_label(evaluation, ident)
         parts = []
         if programme is None or programme.grading_unit(ident) == ident or a.grade is not None:
             level = scale.level(a.grade) if a.grade is not None else None
@@ -419,7 +414,7 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
         if a.next_steps:
             parts.append(Part("Next steps", tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
                                                   for t in a.next_steps)))
-        items = [e for e in _evidence_for(evaluation, (ident,), ()) if not e.personal_data]
+        items = [e for e in evidence_for(evaluation, (ident,), ()) if not e.personal_data]
         if items:
             parts.append(Part("Evidence", tuple(Block("bullet", citer.parts(f"{e.title} [{e.id}]", where))
                                                 for e in items)))
@@ -429,7 +424,7 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
     return out
 
 
-def _title(evaluation: model.Evaluation, ident: str) -> str:
+def indicator_title(evaluation: model.Evaluation, ident: str) -> str:
     indicator = evaluation.framework.indicators.get(ident)
     if indicator:
         return indicator.title
@@ -446,7 +441,7 @@ def _grades(evaluation: model.Evaluation) -> tuple[GradeRow, ...]:
     for gid in programme.graded:
         a = evaluation.assessments.get(gid)
         level = scale.level(a.grade) if a and a.grade is not None else None
-        rows.append(GradeRow(gid, _title(evaluation, gid), level.value if level else None,
+        rows.append(GradeRow(gid, indicator_title(evaluation, gid), level.value if level else None,
                              level.label if level else ""))
     return tuple(rows)
 
@@ -462,61 +457,19 @@ def _limit_warnings(sections: list[StatementSection], limit: int | None) -> list
     return out
 
 
-def _long_date(iso: str) -> str:
+def long_date(iso: str) -> str:
     """An ISO date as "31 March 2026"; other text unchanged."""
     day = model.parse_date(iso)
     return f"{day.day} {day:%B %Y}" if day else iso
 
+def indicator_label(evaluation: model.Evaluation, ident: str) -> str:
+    return f"QI {ident}" if ident in evaluation.framework.indicators else indicator_title(evaluation, ident)
 
-# --- drafting ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Drafted:
-    """What drafting did to one section."""
-
-    unit: str
-    """The unit id."""
-    path: str
-    """The section file, relative to the evaluation."""
-    created: bool
-    """Whether the file is new."""
-    drafted: tuple[str, ...]
-    """Question ids that received a draft."""
-    kept: tuple[str, ...]
-    """Question ids left alone because they hold text."""
-    nothing: tuple[str, ...]
-    """Drafted question ids for which the assessments hold nothing yet (only the marker was written)."""
-    changed: bool
-    """Whether the file was written."""
-
-
-def draft_sections(evaluation: model.Evaluation, unit: str | None = None) -> list[Drafted]:
-    """Write first drafts into the empty answers of the programme's sections (all, or one unit)."""
-    programme = _require_units(evaluation)
-    if not programme.questions:
-        raise InputError(f"programme {programme.id} defines no statement questions to answer")
-    units = [find_unit(programme, unit)] if unit else list(programme.units)
-    root = Path(evaluation.root)
-    results = []
-    for u in units:
-        section = evaluation.sections.get(u.id)
-        answers = dict(section.answers) if section else {}
-        kept = tuple(q.id for q in programme.questions if not is_unanswered(answers.get(q.id)))
-        new = {q.id: text for q, text in _draft_answers(evaluation, programme, u).items() if q.id not in kept}
-        nothing = tuple(qid for qid, text in new.items() if is_unanswered(text))
-        relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
-        changed = any(answers.get(qid) != text for qid, text in new.items())
-        if section is None:
-            with store.writing(root):
-                order = {q.id: new[q.id] for q in programme.questions}
-                store.write_new(root / relpath, "section", {"unit": u.id, "draft": True, "answers": order})
-        elif changed:
-            _fill(root, relpath, programme, new, flag=not kept)
-        results.append(Drafted(u.id, relpath, section is None, tuple(new), kept, nothing,
-                               changed or section is None))
-    return results
-
+def evidence_for(evaluation: model.Evaluation, ids, units) -> list[model.Evidence]:
+    wanted = set(ids)
+    items = [e for e in evaluation.evidence.values() if wanted & set(e.indicators) or set(units) & set(e.units)]
+    return sorted(items, key=lambda e: (model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
+                                        e.date, e.title.casefold(), e.id))
 
 def find_unit(programme: model.Programme, text: str) -> model.Unit:
     """A unit of the programme named exactly or case-insensitively, or a NotFound listing the units."""
@@ -525,127 +478,6 @@ def find_unit(programme: model.Programme, text: str) -> model.Unit:
             return u
     raise NotFound(f"unknown unit {text!r} in programme {programme.id} "
                    f"(units: {', '.join(u.id for u in programme.units)})")
-
-
-def _fill(root: Path, relpath: str, programme: model.Programme, new: dict[str, str], flag: bool) -> None:
-    def mutate(doc):
-        answers = doc.get("answers")
-        if answers is None:
-            store.set_field(doc, "answers", {}, ("unit", "draft", "answers"))
-            answers = doc["answers"]
-        for q in programme.questions:
-            if q.id in new:
-                if q.id in answers:
-                    answers[q.id] = yamlio.to_commented(new[q.id])
-                else:
-                    position = sum(1 for other in programme.questions[:programme.questions.index(q)]
-                                   if other.id in answers)
-                    answers.insert(position, q.id, yamlio.to_commented(new[q.id]))
-        if flag:
-            store.set_field(doc, "draft", True, ("unit", "draft", "answers"))
-
-    store.edit(root, relpath, "section", mutate)
-
-
-def _roles(programme: model.Programme) -> dict[str, str]:
-    """What each question is drafted from: "judgement" (strengths and areas for improvement) for the
-    questions before the evidence question, "evidence" for it, "plans" (next steps, open actions) after it.
-    Without an evidence question the first is the judgement and the last the plans."""
-    qs = programme.questions
-    cites = [i for i, q in enumerate(qs) if q.cites_evidence]
-    roles = {}
-    for i, q in enumerate(qs):
-        if cites:
-            roles[q.id] = "evidence" if q.cites_evidence else ("judgement" if i < cites[0] else "plans")
-        else:
-            roles[q.id] = "judgement" if i == 0 else ("plans" if i == len(qs) - 1 else "")
-    return roles
-
-
-def _draft_answers(evaluation: model.Evaluation, programme: model.Programme,
-                   unit: model.Unit) -> dict[model.Question, str]:
-    ids = _assessment_ids(programme, unit)
-    assessments = [evaluation.assessments[i] for i in ids if i in evaluation.assessments]
-    roles = _roles(programme)
-    writers = {"judgement": lambda: _judgement(evaluation, programme, assessments),
-               "evidence": lambda: _evidence_text(evaluation, unit, ids),
-               "plans": lambda: _plans(evaluation, assessments, ids)}
-    out = {}
-    for q in programme.questions:
-        lines = writers[roles[q.id]]() if roles[q.id] else []
-        out[q] = "\n".join([DRAFT_MARKER, "", *lines]).rstrip() + "\n" if lines else DRAFT_MARKER
-    return out
-
-
-def _assessment_ids(programme: model.Programme, unit: model.Unit) -> list[str]:
-    """The unit's indicators, with the suite that grades an indicator as one alongside it."""
-    out: list[str] = []
-    for ind in unit.indicators:
-        for ident in (ind, programme.grading_unit(ind)):
-            if ident and ident not in out:
-                out.append(ident)
-    return out
-
-
-def _label(evaluation: model.Evaluation, ident: str) -> str:
-    return f"QI {ident}" if ident in evaluation.framework.indicators else _title(evaluation, ident)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _judgement(evaluation, programme, assessments) -> list[str]:
-    lines: list[str] = []
-    scale = evaluation.framework.scale
-    for a in assessments:
-        level = scale.level(a.grade) if a.grade is not None else None
-        if level and programme.grading_unit(a.indicator) == a.indicator:
-            name = _label(evaluation, a.indicator)
-            if a.indicator in evaluation.framework.indicators:
-                name += f" ({_title(evaluation, a.indicator)})"
-            lines.append(f"We evaluate {name} as {level.label.lower()}.")
-    for heading, key in (("Strengths:", "strengths"), ("Areas for improvement:", "improvements")):
-        items = [f"- {_one_line(t)} ({_label(evaluation, a.indicator)})" for a in assessments
-                 for t in getattr(a, key) if t.strip()]
-        if items:
-            lines += ["", heading, *items] if lines else [heading, *items]
-    return lines
-
-
-def _evidence_for(evaluation: model.Evaluation, ids, units) -> list[model.Evidence]:
-    wanted = set(ids)
-    items = [e for e in evaluation.evidence.values() if wanted & set(e.indicators) or set(units) & set(e.units)]
-    return sorted(items, key=lambda e: (model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
-                                        e.date, e.title.casefold(), e.id))
-
-
-def _evidence_text(evaluation, unit, ids) -> list[str]:
-    items = _evidence_for(evaluation, ids, (unit.id,))
-    listed = [e for e in items if not e.personal_data]
-    lines: list[str] = []
-    for source in dict.fromkeys(e.source for e in listed):
-        label = model.SOURCE_LABELS.get(source, source)
-        group = [f"- {_one_line(e.title)} [{e.id}]" for e in listed if e.source == source]
-        lines += (["", f"{label[0].upper()}{label[1:]}:"] if lines else [f"{label[0].upper()}{label[1:]}:"])
-        lines += group
-    withheld = len(items) - len(listed)
-    if withheld:
-        lines += ["", f"Not cited here: {withheld} item{'s' if withheld != 1 else ''} that may contain "
-                      "personal data."]
-    return lines
-
-
-def _plans(evaluation, assessments, ids) -> list[str]:
-    lines = [f"- {_one_line(t)} ({_label(evaluation, a.indicator)})" for a in assessments for t in a.next_steps
-             if t.strip()]
-    steps = {_one_line(t).casefold() for a in assessments for t in a.next_steps}
-    for act in sorted(evaluation.actions.values(), key=lambda x: (x.due or "9999", x.id)):
-        if act.indicator in ids and act.status in ("not-started", "in-progress") \
-                and _one_line(act.title).casefold() not in steps:
-            who = ", ".join(x for x in (act.owner, f"due {_long_date(act.due)}" if act.due else "") if x)
-            lines.append(f"- {_one_line(act.title)} ({_label(evaluation, act.indicator)}{'; ' + who if who else ''})")
-    return lines
 
 
 # --- writing an export ----------------------------------------------------------------------------------
@@ -682,71 +514,3 @@ def export(evaluation: model.Evaluation, output: str | os.PathLike, by: str = "u
     except OSError as exc:
         raise InputError(f"cannot write the file: {exc.strerror or exc}", output) from None
     return statement
-
-
-# --- editing a section -------------------------------------------------------------------------------------
-
-
-def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
-    """Open a unit's section in $EDITOR (creating an empty one first), validated before it is saved.
-
-    Returns lines to show: the outcome, then any citation of an id the register lacks. A section created
-    here and left unchanged is removed again, so opening and closing the editor leaves no trace. When the
-    saved text no longer holds the draft marker, the `draft` flag is cleared: a person has taken it over.
-    """
-    from qiframe import editor
-
-    programme = _require_units(evaluation)
-    u = find_unit(programme, unit)
-    root = Path(evaluation.root)
-    section = evaluation.sections.get(u.id)
-    relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
-    if section is None:
-        with store.writing(root):
-            yamlio.atomic_write(root / relpath, _skeleton(programme, u))
-    questions = {q.id for q in programme.questions}
-
-    def known_questions(data: dict, path) -> None:
-        for key in data.get("answers") or {}:
-            if key not in questions:
-                line, column = yamlio.locate(path, ("answers", key), key=True)
-                raise InputError(f"{key!r} is not a question of programme {programme.id} "
-                                 f"(questions: {', '.join(q.id for q in programme.questions)})", path, line, column)
-
-    try:
-        outcome = editor.edit_file(root, relpath, "section", known_questions)
-    except BaseException:
-        if section is None:
-            _remove(root / relpath)
-        raise
-    if section is None and outcome.endswith("unchanged"):
-        _remove(root / relpath)
-        return [f"{relpath}: unchanged; nothing saved"]
-    data = yamlio.load(root / relpath)
-    answers = data.get("answers") or {}
-    if data.get("draft") and not any(DRAFT_MARKER in (text or "") for text in answers.values()):
-        store.edit(root, relpath, "section", lambda doc: store.set_field(doc, "draft", None, ()))
-        outcome += " (draft flag cleared: the draft marker is gone)"
-    lines = [outcome]
-    for qid, text in answers.items():
-        lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
-                  for i in citations.cited_ids(text or "") if i not in evaluation.evidence]
-    return lines
-
-
-def _remove(path: Path) -> None:
-    if path.exists():
-        yamlio.remove(path)
-
-
-def _skeleton(programme: model.Programme, unit: model.Unit) -> str:
-    """A new section file: the unit and its questions as comments, every answer empty."""
-    lines = [store.header("section").rstrip("\n"),
-             f"# {unit.id}: {' '.join(unit.title.split())}",
-             "# Write each answer below its question. Start a bullet with '- ', leave a blank line between",
-             "# paragraphs, and cite evidence by id in square brackets: [E-k3m9qx] or [E-k3m9qx, E-p4r7tz].",
-             f"unit: \"{unit.id}\"",
-             "answers:"]
-    for q in programme.questions:
-        lines += [f"  # {' '.join(q.text.split())}", f"  {q.id}: |", ""]
-    return "\n".join(lines) + "\n"

@@ -33,9 +33,9 @@ def draft(
     """Write first drafts of empty answers from the assessments; text already written is never replaced."""
     from rich.markup import escape
 
-    from qiframe import statement, store
+    from qiframe import statement_drafting, store
 
-    for r in statement.draft_sections(store.load(store.find_root(evaluation)), unit):
+    for r in statement_drafting.draft_sections(store.load(store.find_root(evaluation)), unit):
         said = []
         if r.drafted:
             said.append(f"drafted {', '.join(r.drafted)}")
@@ -55,9 +55,9 @@ def edit(
     """Open a unit's section in $EDITOR; the result is validated before it is saved."""
     from rich.markup import escape
 
-    from qiframe import statement, store
+    from qiframe import statement_editing, store
 
-    for line in statement.edit_section(store.load(store.find_root(evaluation)), unit):
+    for line in statement_editing.edit_section(store.load(store.find_root(evaluation)), unit):
         done(escape(line))
 
 

@@ -1,0 +1,74 @@
+"""Editing one position statement section in $EDITOR, validated before it is saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qiframe import citations, model, store, yamlio
+from qiframe.errors import InputError
+from qiframe.statement import DRAFT_MARKER, find_unit, require_units
+
+
+def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
+    """Open a unit's section in $EDITOR (creating an empty one first), validated before it is saved.
+
+    Returns lines to show: the outcome, then any citation of an id the register lacks. A section created
+    here and left unchanged is removed again, so opening and closing the editor leaves no trace. When the
+    saved text no longer holds the draft marker, the `draft` flag is cleared: a person has taken it over.
+    """
+    from qiframe import editor
+
+    programme = require_units(evaluation)
+    u = find_unit(programme, unit)
+    root = Path(evaluation.root)
+    section = evaluation.sections.get(u.id)
+    relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
+    if section is None:
+        with store.writing(root):
+            yamlio.atomic_write(root / relpath, _skeleton(programme, u))
+    questions = {q.id for q in programme.questions}
+
+    def known_questions(data: dict, path) -> None:
+        for key in data.get("answers") or {}:
+            if key not in questions:
+                line, column = yamlio.locate(path, ("answers", key), key=True)
+                raise InputError(f"{key!r} is not a question of programme {programme.id} "
+                                 f"(questions: {', '.join(q.id for q in programme.questions)})", path, line, column)
+
+    try:
+        outcome = editor.edit_file(root, relpath, "section", known_questions)
+    except BaseException:
+        if section is None:
+            _remove(root / relpath)
+        raise
+    if section is None and outcome.endswith("unchanged"):
+        _remove(root / relpath)
+        return [f"{relpath}: unchanged; nothing saved"]
+    data = yamlio.load(root / relpath)
+    answers = data.get("answers") or {}
+    if data.get("draft") and not any(DRAFT_MARKER in (text or "") for text in answers.values()):
+        store.edit(root, relpath, "section", lambda doc: store.set_field(doc, "draft", None, ()))
+        outcome += " (draft flag cleared: the draft marker is gone)"
+    lines = [outcome]
+    for qid, text in answers.items():
+        lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
+                  for i in citations.cited_ids(text or "") if i not in evaluation.evidence]
+    return lines
+
+
+def _remove(path: Path) -> None:
+    if path.exists():
+        yamlio.remove(path)
+
+
+def _skeleton(programme: model.Programme, unit: model.Unit) -> str:
+    """A new section file: the unit and its questions as comments, every answer empty."""
+    lines = [store.header("section").rstrip("\n"),
+             f"# {unit.id}: {' '.join(unit.title.split())}",
+             "# Write each answer below its question. Start a bullet with '- ', leave a blank line between",
+             "# paragraphs, and cite evidence by id in square brackets: [E-k3m9qx] or [E-k3m9qx, E-p4r7tz].",
+             f"unit: \"{unit.id}\"",
+             "answers:"]
+    for q in programme.questions:
+        lines += [f"  # {' '.join(q.text.split())}", f"  {q.id}: |", ""]
+    return "\n".join(lines) + "\n"
