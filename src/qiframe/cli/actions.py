@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json
+from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, warn_personal_data
 from qiframe.vocabulary import ACTION_STATUSES
 
 app = typer.Typer(help="The improvement plan: actions answering areas for improvement, and their progress.",
@@ -143,5 +143,7 @@ def export_progress(
     from qiframe import store
     from qiframe.exports import progress
 
-    written = progress.export(store.load(store.find_root(evaluation)), output)
+    ev = store.load(store.find_root(evaluation))
+    warn_personal_data(ev)
+    written = progress.export(ev, output)
     done(f"Wrote {written.count} action{'s' if written.count != 1 else ''} to {output}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import done
+from qiframe.cli.output import done, warn_personal_data
 
 app = typer.Typer(help="Write documents from the evaluation: the Excel evidence matrix and others.",
                   no_args_is_help=True)
@@ -31,6 +31,7 @@ def matrix(
 
     check_output(output)  # before the slow part, so a wrong name fails at once
     ev = store.load(store.find_root(evaluation))
+    warn_personal_data(ev)
     problems = [p for p in checks.run(ev).problems if p.severity != "info"]
     result = write_matrix(ev, output, include_personal=include_personal, problems=problems)
     left_out = f"; {result.left_out} with personal data left out" if result.left_out else ""

@@ -50,3 +50,18 @@ def level_style(scale, value: int | None) -> str:
     ordered = sorted(scale.values, reverse=True)
     position = ordered.index(value) / max(1, len(ordered) - 1)
     return LEVEL_COLOURS[round(position * (len(LEVEL_COLOURS) - 1))]
+
+
+def warn_personal_data(evaluation) -> int:
+    """Flag likely personal identifiers before a document leaves the evaluation; returns how many."""
+    from qiframe import checks
+
+    found = checks.run(evaluation, only=["personal-data"]).problems
+    out = err_console()
+    for problem in found:
+        where = ":".join(str(x) for x in (problem.path, problem.line, problem.column) if x)
+        out.print(f"warning: {where}: {problem.message}", markup=False)
+    if found:
+        out.print(f"warning: {len(found)} likely personal identifier(s) in text this export contains; remove "
+                  "them, or suppress each with a reason in evaluation.yaml (see `qiframe check`).", markup=False)
+    return len(found)

@@ -6,7 +6,15 @@ from pathlib import Path
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, err_console
+from qiframe.cli.output import (
+    FORMAT_OPTION,
+    Format,
+    console,
+    done,
+    emit_json,
+    err_console,
+    warn_personal_data,
+)
 
 app = typer.Typer(help="The position statement: draft, edit and review its sections.", no_args_is_help=True)
 
@@ -148,7 +156,9 @@ def export_statement(
 
     from qiframe import statement, store
 
-    doc = statement.export(store.load(store.find_root(evaluation)), output, by.value, grades, template)
+    ev = store.load(store.find_root(evaluation))
+    warn_personal_data(ev)
+    doc = statement.export(ev, output, by.value, grades, template)
     print_word_counts(doc)
     warn = err_console()
     for message in doc.warnings:
