@@ -164,3 +164,12 @@ def test_status_and_check_pass_without_writing(cli):
     summary = json.loads(result.out)["summary"]
     assert summary["errors"] == 0 and summary["warnings"] == 0
     assert snapshot(EXAMPLE) == before
+
+
+def test_schema_copies_for_editors_are_current():
+    from qiframe import schemas
+
+    copies = sorted((EXAMPLE / ".qiframe" / "schemas").glob("*.schema.json"))
+    assert copies
+    for copy in copies:
+        assert copy.read_text(encoding="utf-8") == (schemas.SCHEMA_DIR / copy.name).read_text(encoding="utf-8")
