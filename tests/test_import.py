@@ -308,3 +308,23 @@ def test_text_report_lists_rows(cli, rich, tmp_path):
     assert "1 new, 0 changed, 0 unchanged, 1 rejected" in result.out
     assert "Dry run: nothing written." in result.err
     assert "Fresh item" not in "".join(evidence_files(rich).values())
+
+
+def test_an_item_edited_after_planning_stops_the_whole_import(tmp_path):
+    """Compare-and-swap under the lock: a concurrent edit is never overwritten, and nothing is half-written."""
+    from qiframe import store
+    from qiframe.errors import InputError
+    from qiframe.imports import evidence as importer
+    from tests.conftest import snapshot
+
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
+    item = store.add_evidence(root, title="Staff survey", source="views", indicators=["2.1"])
+    sheet = tmp_path / "in.csv"
+    sheet.write_text(f"ID,Title,Source\n{item.id},Staff survey 2026,views\n,A new item,data\n", encoding="utf-8")
+    plan = importer.plan_import(store.load(root), importer.read(sheet), {})
+    assert [r.action for r in plan.rows] == ["changed", "new"]
+    store.update_evidence(root, item.id, {"title": "Renamed by a colleague meanwhile"})
+    before = snapshot(root)
+    with pytest.raises(InputError, match="changed while the import was being prepared"):
+        importer.apply_import(root, plan)
+    assert snapshot(root) == before

@@ -408,6 +408,7 @@ def apply_import(root: str | Path, plan: ImportPlan, skip_invalid: bool = False)
     changed: list[str] = []
     created: list[tuple[int, str]] = []
     with store.writing(root):
+        _still_current(root, plan)
         taken = {p.stem for p in (root / store.FOLDERS["evidence"]).glob("*.yaml")}
         for row in plan.rows:
             if row.action == "changed":
@@ -420,6 +421,22 @@ def apply_import(root: str | Path, plan: ImportPlan, skip_invalid: bool = False)
                 store.write_new(root / store.FOLDERS["evidence"] / f"{ident}.yaml", "evidence", record)
                 created.append((row.row, ident))
     return Applied(tuple(changed), tuple(created))
+
+
+def _still_current(root: Path, plan: ImportPlan) -> None:
+    """Under the lock, check that no item the plan changes was edited or removed since it was planned.
+
+    Without this, an edit made between planning and writing could be overwritten, or a removed item could
+    make the import fail half-way; instead nothing is written and the user runs the import again.
+    """
+    current = store.load(root).evidence
+    for row in plan.rows:
+        if row.action != "changed":
+            continue
+        item = current.get(row.id)
+        if item is None or any(_differs(getattr(item, name), old) for name, (old, _new) in row.changes.items()):
+            raise InputError(f"{row.id} (row {row.row}) changed while the import was being prepared, so nothing "
+                             "was written; run the import again", plan.path)
 
 
 def rejection(plan: ImportPlan) -> InputError:
