@@ -145,7 +145,7 @@ def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
         own, theirs = self_grade(ident), external.get(ident)
         their_grade = theirs.grade if theirs else None
         rows.append(ExternalRow(
-            id=ident, title=_title(evaluation, ident), self_grade=own, self_label=_label(scale, own),
+            id=ident, title=evaluation.title_of(ident), self_grade=own, self_label=_label(scale, own),
             external_grade=their_grade, external_label=_label(scale, their_grade),
             source=theirs.source if theirs else "", date=theirs.date if theirs else "",
             difference=levels_apart(scale, own, their_grade),
@@ -304,7 +304,7 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
     old_ids, new_ids = assessed_ids(old), assessed_ids(new)
     # Earlier ids for each newer id: the mapping first, then the same id when the framework is the same.
     source_of: dict[str, tuple[str, bool]] = {n: (o, True) for o, n in mapping.items()}
-    still_there = _known(new)
+    still_there = new.assessable_ids
     for ident in old_ids:
         if ident not in mapping and ident not in targets and ident in still_there:
             source_of.setdefault(ident, (ident, not same))
@@ -317,11 +317,11 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
         old_id, carried = source_of.get(ident, ("", False))
         if old_id:
             used.add(old_id)
-        rows.append(YearRow(ident, _title(new, ident), old_id, carried,
+        rows.append(YearRow(ident, new.title_of(ident), old_id, carried,
                             _side(old, old_id) if old_id else _absent(), _side(new, ident)))
     for ident in old_ids:
         if ident not in used:
-            rows.append(YearRow(ident, _title(old, ident), ident, False, _side(old, ident), _absent()))
+            rows.append(YearRow(ident, old.title_of(ident), ident, False, _side(old, ident), _absent()))
     return YearComparison(
         _about(old), _about(new), tuple(rows),
         evidence_added=tuple(sorted(set(new.evidence) - set(old.evidence))),
@@ -398,7 +398,7 @@ def load_mapping(path: str | os.PathLike, old: model.Evaluation, new: model.Eval
                          path, 1, 1)
     doc = yamlio._rt().load(text)
     lines = text.splitlines()
-    old_known, new_known = _known(old), _known(new)
+    old_known, new_known = old.assessable_ids, new.assessable_ids
     mapping: dict[str, str] = {}
     first_for: dict[str, str] = {}
     for key, value in doc.items():
@@ -430,22 +430,8 @@ def _as_written(value, lines: list[str], line: int, col: int) -> str:
     return found.group(0) if found else str(value)
 
 
-def _known(evaluation: model.Evaluation) -> set[str]:
-    ids = set(evaluation.framework.indicators)
-    if evaluation.programme:
-        ids.update(s.id for s in evaluation.programme.suites)
-    return ids
-
 
 # --- shared ------------------------------------------------------------------------------------------
-
-
-def _title(evaluation: model.Evaluation, ident: str) -> str:
-    indicator = evaluation.framework.indicators.get(ident)
-    if indicator:
-        return indicator.title
-    suite = evaluation.programme.suite(ident) if evaluation.programme else None
-    return suite.title if suite else ""
 
 
 def _label(scale: model.Scale, value: int | None) -> str:

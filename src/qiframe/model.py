@@ -557,6 +557,22 @@ class Evaluation:
     def evidence_for(self, indicator: str) -> list[Evidence]:
         return [e for e in self.evidence.values() if indicator in e.indicators]
 
+    @property
+    def assessable_ids(self) -> set[str]:
+        """Ids an assessment can be about: the framework's indicators and the programme's suites."""
+        ids = set(self.framework.indicators)
+        if self.programme:
+            ids.update(s.id for s in self.programme.suites)
+        return ids
+
+    def title_of(self, ident: str) -> str:
+        """The title of an indicator, or of a suite of the programme; "" when it is neither."""
+        indicator = self.framework.indicators.get(ident)
+        if indicator:
+            return indicator.title
+        suite = self.programme.suite(ident) if self.programme else None
+        return suite.title if suite else ""
+
 
 def parse_date(text: str) -> date | None:
     """An ISO date, or None when empty or not a date."""

@@ -425,11 +425,7 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
 
 
 def indicator_title(evaluation: model.Evaluation, ident: str) -> str:
-    indicator = evaluation.framework.indicators.get(ident)
-    if indicator:
-        return indicator.title
-    suite = evaluation.programme.suite(ident) if evaluation.programme else None
-    return suite.title if suite else ident
+    return evaluation.title_of(ident) or ident
 
 
 def _grades(evaluation: model.Evaluation) -> tuple[GradeRow, ...]:

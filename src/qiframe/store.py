@@ -383,10 +383,8 @@ def edit_assessment(root: str | os.PathLike, indicator: str, mutate: Callable[[A
 
 def assessment_id(evaluation: model.Evaluation, text: str) -> str:
     """An indicator or suite id named by the user: exact, or case-insensitive."""
-    ids = list(evaluation.framework.indicators)
-    prog = evaluation.programme
-    if prog:
-        ids += [s.id for s in prog.suites]
+    ids = list(evaluation.framework.indicators) + [s.id for s in (evaluation.programme.suites
+                                                                 if evaluation.programme else ())]
     if text in ids:
         return text
     folded = [i for i in ids if i.casefold() == text.casefold()]
