@@ -328,3 +328,30 @@ def test_an_item_edited_after_planning_stops_the_whole_import(tmp_path):
     with pytest.raises(InputError, match="changed while the import was being prepared"):
         importer.apply_import(root, plan)
     assert snapshot(root) == before
+
+
+def test_csv_listing_guards_formulas_and_imports_back_unchanged(tmp_path, cli):
+    from qiframe import store
+
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
+    risky = '=HYPERLINK("http://x","y")'
+    store.add_evidence(root, title=risky, summary="-2 points on last year", source="data", indicators=["2.1"])
+    store.add_evidence(root, title="Plain title", source="views", indicators=["2.1"])
+    listing = cli("evidence", "list", "--format", "csv", "-e", root)
+    assert listing.code == 0
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(listing.out)))
+    cells = [value for row in rows for value in row.values()]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]  # nothing a spreadsheet would run
+    assert f"'{risky}" in cells and "'-2 points on last year" in cells
+    sheet = tmp_path / "list.csv"
+    sheet.write_text(listing.out, encoding="utf-8")
+    result = cli("evidence", "import", sheet, "--format", "json", "-e", root)
+    assert result.code == 0, result.err
+    import json
+
+    actions = [r["action"] for r in json.loads(result.out)["rows"]]
+    assert actions == ["unchanged", "unchanged"]
+    assert {e.title for e in store.load(root).evidence.values()} == {risky, "Plain title"}

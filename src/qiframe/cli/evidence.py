@@ -109,6 +109,7 @@ def _csv(items) -> None:
     import csv
     import sys
 
+    from qiframe.cells import csv_safe
     from qiframe.store import EVIDENCE_FIELDS
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -117,8 +118,9 @@ def _csv(items) -> None:
         row = []
         for field in EVIDENCE_FIELDS:
             value = getattr(e, field)
-            row.append("; ".join(value) if isinstance(value, tuple) else
-                       ("yes" if value else "no") if isinstance(value, bool) else value)
+            text = ("; ".join(value) if isinstance(value, tuple) else
+                    ("yes" if value else "no") if isinstance(value, bool) else value)
+            row.append(csv_safe(text))
         writer.writerow(row)
 
 

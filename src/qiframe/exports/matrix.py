@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from qiframe import __version__, model, store, yamlio
 from qiframe import status as status_report
+from qiframe.cells import RISKY_START
 from qiframe.errors import InputError
 from qiframe.imports.evidence import HEADERS, display
 
@@ -43,8 +44,6 @@ DEFAULT_TRIANGULATION = 2
 """Sources needed to call an indicator triangulated, unless weak-triangulation's threshold says otherwise."""
 SPARE_ROWS = 1000
 """Rows below the register that keep the drop-downs, so rows added in Excel are validated too."""
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet program treat typed text as a formula."""
 DATE_FORMAT = "yyyy-mm-dd"
 
 # Excel's own three-colour scale: green for the best level, amber in the middle, red for the worst.

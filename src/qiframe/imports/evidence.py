@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from qiframe import model, schemas, store
+from qiframe.cells import from_csv
 from qiframe.errors import InputError
 from qiframe.tables import Table, read_table
 
@@ -314,6 +315,7 @@ def display(field_name: str, value: Any) -> str:
 
 def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None) -> Any:
     """One cell parsed into a field's value, or a _Reject saying what is wrong with it."""
+    text = from_csv(text)  # a CSV written by `evidence list --format csv` guards risky text this way
     # The export writes stored text that starts with "=" as a text cell; reading it back unchanged is fine.
     if text.startswith("=") and (item is None or _text(display(name, getattr(item, name))) != _text(text)):
         raise _Reject(f"formula in column {header!r}; type the value instead")
