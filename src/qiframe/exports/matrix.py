@@ -303,11 +303,16 @@ def _sheet(wb: Workbook, title: str) -> tuple[_Sheet, _Cells]:
     cells = _Cells(ws)
     cells.style("header", font=Font(bold=True), fill=_HEAD_FILL,
                 alignment=Alignment(vertical="top", wrap_text=True))
-    cells.style("bold", font=Font(bold=True))
+    cells.style("bold", font=Font(bold=True), alignment=Alignment(vertical="top"))
     cells.style("wrap", alignment=Alignment(vertical="top", wrap_text=True))
     cells.style("top", alignment=Alignment(vertical="top"))
     cells.style("link", font=_LINK_FONT, alignment=Alignment(vertical="top", wrap_text=True))
     return ws, cells
+
+
+def _line_count(text: str, width: float) -> int:
+    """Roughly how many lines a wrapped cell of this width (in characters) needs for the text."""
+    return sum(max(1, -(-len(part) // max(1, int(width)))) for part in text.split("\n"))
 
 
 def _widths(ws, widths: Iterable[float]) -> None:
@@ -360,7 +365,7 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     meta = evaluation.metadata
     colours = level_colours(fw.scale)
     for value, colour in colours.items():
-        cells.style(f"level{value}", fill=PatternFill("solid", fgColor=colour), alignment=Alignment(horizontal="left"))
+        cells.style(f"level{value}", fill=PatternFill("solid", fgColor=colour), alignment=Alignment(horizontal="left", vertical="top"))
     headers = SUMMARY_HEADERS + (("Open problems",) if problems is not None else ())
     _widths(ws, (30, 12, 50, 20, 8, 16, 10, 40, 13, 13, 14))
     ws.page_setup.orientation = "landscape"
@@ -368,7 +373,17 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
-    ws.append([cells.text(meta.title or "Self-evaluation", "bold")])
+    rows = [0]
+
+    def add(row: list, wrapped: Iterable[tuple[str, float]] = ()) -> None:
+        # Spreadsheets do not grow a row for wrapped text on opening, so give it the height it needs.
+        rows[0] += 1
+        lines = max((_line_count(text, width) for text, width in wrapped if text), default=1)
+        if lines > 1:
+            ws.row_dimensions[rows[0]].height = 15 * lines
+        ws.append(row)
+
+    add([cells.text(meta.title or "Self-evaluation", "bold")])
     prog = evaluation.programme
     facts = [
         ("Organisation", meta.organisation),
@@ -390,13 +405,13 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         else:
             shown = cells.value(value, "wrap" if isinstance(value, str) else None)
         # Values go in the wide column C, wrapped, so a long team list does not spill across the page.
-        ws.append([cells.text(label, "bold"), None, shown])
+        add([cells.text(label, "bold"), None, shown], [(value, 50)] if isinstance(value, str) else ())
     if left_out:
-        ws.append([cells.text(f"{left_out} evidence item(s) flagged as holding personal data are not in this "
+        add([cells.text(f"{left_out} evidence item(s) flagged as holding personal data are not in this "
                               "workbook; export with --include-personal to include them.")])
-    ws.append([])
+    add([])
 
-    ws.append(cells.header(headers))
+    add(cells.header(headers))
     open_counts: dict[str, int] = {}
     for problem in problems or ():
         key = getattr(problem, "indicator", "") or ""
@@ -411,19 +426,21 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
             cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "wrap"),
             cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "top"),
             cells.value(row.grade, level_style), cells.text(row.grade_label, level_style),
-            row.evidence, cells.text(", ".join(model.SOURCE_LABELS[s] for s in row.sources), "wrap"),
-            cells.text(_yes_no(triangulated)), cells.text(row.state),
+            cells.value(row.evidence, "top"),
+            cells.text(", ".join(model.SOURCE_LABELS[s] for s in row.sources), "wrap"),
+            cells.text(_yes_no(triangulated), "top"), cells.text(row.state, "top"),
         ]
         if problems is not None:
-            line.append(open_counts.get(row.id, 0))
-        ws.append(line)
+            line.append(cells.value(open_counts.get(row.id, 0), "top"))
+        add(line, [(f"{kq.id} {kq.title}" if kq else "", 30), (row.title, 50),
+                   (", ".join(model.SOURCE_LABELS[s] for s in row.sources), 40)])
 
-    ws.append([])
-    ws.append([cells.text("Grade legend", "bold")])
+    add([])
+    add([cells.text("Grade legend", "bold")])
     for level in fw.scale.levels:
         style = f"level{level.value}"
-        ws.append([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor)])
-    ws.append([cells.text(f"Triangulated: evidence from at least {threshold} of quantitative data, people's "
+        add([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor)])
+    add([cells.text(f"Triangulated: evidence from at least {threshold} of quantitative data, people's "
                           "views and direct observation.")])
 
 
