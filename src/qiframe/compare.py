@@ -208,11 +208,11 @@ class YearRow:
 
     @property
     def evidence_added(self) -> tuple[str, ...]:
-        return tuple(e for e in self.new.evidence if e not in set(self.old.evidence))
+        return _added(self.old.evidence, self.new.evidence)
 
     @property
     def evidence_removed(self) -> tuple[str, ...]:
-        return tuple(e for e in self.old.evidence if e not in set(self.new.evidence))
+        return _added(self.new.evidence, self.old.evidence)
 
     @property
     def strengths_added(self) -> tuple[str, ...]:

@@ -1,13 +1,12 @@
 """`qiframe describe`, `qiframe records summarise` and `qiframe survey summarise`: proportions in words."""
 
 from dataclasses import asdict
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, done, emit_json
+from qiframe.cli.output import FORMAT_OPTION, Format, ReportFormat, done, emit_json
 from qiframe.errors import InputError
 
 DEFAULT_FRAMEWORK = "ci-care-protection-2019"
@@ -17,14 +16,6 @@ MAX_PROBLEMS_SHOWN = 50
 records_app = typer.Typer(help="Summarise record reading (case-file audit) in quantity terms.",
                           no_args_is_help=True)
 survey_app = typer.Typer(help="Summarise survey results in quantity terms.", no_args_is_help=True)
-
-
-class ReportFormat(StrEnum):
-    """Output formats of the summaries."""
-
-    text = "text"
-    json = "json"
-    md = "md"
 
 
 def register(app: typer.Typer) -> None:

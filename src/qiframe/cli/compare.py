@@ -1,22 +1,15 @@
 """`qiframe external add|list` and `qiframe compare`: the inspection's grades and earlier evaluations."""
 
 import sys
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, done, emit_json
+from qiframe.cli.output import FORMAT_OPTION, Format, ReportFormat, done, emit_json
 
 external_app = typer.Typer(help="Grades given by an inspection, to compare the self-evaluation with.",
                            no_args_is_help=True)
-
-
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    md = "md"
 
 
 def register(app: typer.Typer) -> None:

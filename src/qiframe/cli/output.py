@@ -15,6 +15,14 @@ class Format(str, Enum):
     json = "json"
 
 
+class ReportFormat(str, Enum):
+    """Output formats of reports that are also read as documents: text, JSON or Markdown."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
 FORMAT_OPTION = typer.Option(Format.text, "--format", "-f", help="text for people, json for scripts.")
 
 

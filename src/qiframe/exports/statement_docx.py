@@ -352,7 +352,8 @@ def _outline_level(style, level: int) -> None:
     ppr.append(element)
 
 
-def _paragraph_shading(style, fill: str) -> None:
+def _shading(fill: str):
+    """A w:shd element filling a paragraph or table cell with a solid colour."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -360,7 +361,11 @@ def _paragraph_shading(style, fill: str) -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    style.element.get_or_add_pPr().append(shd)
+    return shd
+
+
+def _paragraph_shading(style, fill: str) -> None:
+    style.element.get_or_add_pPr().append(_shading(fill))
 
 
 def _bullet_style(doc, style) -> None:
@@ -476,14 +481,7 @@ def _repeat_header(row) -> None:
 
 
 def _shade(cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shd)
+    cell._tc.get_or_add_tcPr().append(_shading(fill))
 
 
 def _borders(table) -> None:
