@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qiframe import assessments, citations, statement, statement_drafting, store, yamlio
+from qiframe import assessments, citations, statement, store, yamlio
 from qiframe.statement import DRAFT_MARKER, count_words
+from qiframe.statement import drafting as statement_drafting
 from tests.conftest import DATA
 
 # --- building small evaluations ------------------------------------------------------------------------

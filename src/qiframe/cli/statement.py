@@ -41,7 +41,8 @@ def draft(
     """Write first drafts of empty answers from the assessments; text already written is never replaced."""
     from rich.markup import escape
 
-    from qiframe import statement_drafting, store
+    from qiframe import store
+    from qiframe.statement import drafting as statement_drafting
 
     for r in statement_drafting.draft_sections(store.load(store.find_root(evaluation)), unit):
         said = []
@@ -63,7 +64,8 @@ def edit(
     """Open a unit's section in $EDITOR; the result is validated before it is saved."""
     from rich.markup import escape
 
-    from qiframe import statement_editing, store
+    from qiframe import store
+    from qiframe.statement import editing as statement_editing
 
     for line in statement_editing.edit_section(store.load(store.find_root(evaluation)), unit):
         done(escape(line))

@@ -7,7 +7,7 @@ indicator assessments, `by="indicators"`) into a `Statement` in which citations 
 order of first citation and listed in an evidence appendix; the Markdown, HTML and Word exports only lay
 that model out.
 
-Drafting lives in `statement_drafting`, editing one section in `statement_editing`.
+Drafting lives in `statement.drafting`, editing one section in `statement.editing`.
 """
 
 from __future__ import annotations
