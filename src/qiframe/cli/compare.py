@@ -26,7 +26,8 @@ def external_add(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Record the inspection's grade of an indicator or suite (replacing any earlier one)."""
-    from qiframe import external, store
+    from qiframe import store
+    from qiframe.compare import external
 
     grade, replaced = external.add(store.find_root(evaluation), indicator, level, source, date)
     done(f"{grade.indicator}: inspection grade {grade.grade}" + (" (replaced the earlier one)" if replaced else ""))
@@ -35,7 +36,8 @@ def external_add(
 @external_app.command("list")
 def external_list(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """List the inspection's grades."""
-    from qiframe import external, store
+    from qiframe import store
+    from qiframe.compare import external
 
     rows = external.listing(store.load(store.find_root(evaluation)))
     if fmt is Format.json:
@@ -58,7 +60,8 @@ def compare(
 ) -> None:
     """Compare the self-evaluation with the inspection (--external) or with an earlier one (--with)."""
     from qiframe import compare as core
-    from qiframe import compare_render, store
+    from qiframe import store
+    from qiframe.compare import render as compare_render
     from qiframe.errors import InputError
 
     if external == (other is not None):

@@ -97,7 +97,7 @@ class Written:
 
 def build(evaluation: model.Evaluation, today: str = "") -> Report:
     """The report's content, independent of the file format."""
-    from qiframe.external import title_of
+    from qiframe.compare.external import title_of
 
     today = today or dt.date.today().isoformat()
     by_indicator: dict[str, list[model.Action]] = {}
