@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from qiframe import frameworks, records
+from qiframe import frameworks
+from qiframe.analysis import records
 from qiframe.tables import read_table
 
 RUNS = 3

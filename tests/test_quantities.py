@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qiframe import quantities
+from qiframe.analysis import quantities
 from qiframe.errors import InputError
 from qiframe.model import QuantityBand, QuantityTerms
 

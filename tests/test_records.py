@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from qiframe import frameworks, records
+from qiframe import frameworks
+from qiframe.analysis import records
 from qiframe.errors import InputError
 from qiframe.tables import read_table
 

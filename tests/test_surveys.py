@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from qiframe import surveys
+from qiframe.analysis import surveys
 from qiframe.errors import InputError
 from qiframe.model import QuantityBand, QuantityTerms
 from qiframe.tables import read_table

@@ -47,7 +47,7 @@ def describe(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """The quantity term for a percentage or for K of N, with the band and the rule used at its edges."""
-    from qiframe import quantities
+    from qiframe.analysis import quantities
 
     fw = _framework(framework, evaluation)
     framework = fw.id
@@ -67,7 +67,7 @@ def describe(
 
 
 def _proportion(percent: str | None, count: int | None, of: int | None, terms):
-    from qiframe import quantities
+    from qiframe.analysis import quantities
 
     if percent is not None and (count is not None or of is not None):
         raise InputError("give either PERCENT or --count K --of N, not both")
@@ -103,7 +103,8 @@ def records_summarise(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Summarise a record-reading table (one row per record) item by item, in quantity terms."""
-    from qiframe import records, tables
+    from qiframe import tables
+    from qiframe.analysis import records
 
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)
@@ -131,7 +132,7 @@ def _records_text(summary, fw) -> None:
 
 
 def _share(item, fw) -> str:
-    from qiframe import quantities
+    from qiframe.analysis import quantities
 
     if item.description is None:
         return ""
@@ -139,7 +140,7 @@ def _share(item, fw) -> str:
 
 
 def _records_md(summary, fw) -> str:
-    from qiframe import quantities
+    from qiframe.analysis import quantities
 
     levels = sorted(fw.scale.levels, key=lambda lv: -lv.value)
     lines = [f"# Record reading: {Path(summary.path).name}", "",
@@ -181,7 +182,8 @@ def survey_summarise(
     "Don't know", "not sure", "not applicable" and "prefer not to say" answers are counted apart and left
     out of n; every other answer counts in n, and agrees when it is one of --agree.
     """
-    from qiframe import surveys, tables
+    from qiframe import tables
+    from qiframe.analysis import surveys
 
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)
@@ -219,7 +221,7 @@ def _survey_md(summary, fw) -> str:
 
 
 def _share_term(question, fw) -> list[str]:
-    from qiframe import quantities
+    from qiframe.analysis import quantities
 
     if question.description is None:
         return ["", ""]

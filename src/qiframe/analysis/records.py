@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from qiframe import quantities
+from qiframe.analysis import quantities
+from qiframe.analysis.quantities import Description
 from qiframe.errors import InputError
 from qiframe.model import Level, QuantityTerms, Scale
-from qiframe.quantities import Description
 from qiframe.tables import Table, column_letter
 
 # Below this many answers one record moves the share by more than five points, which can jump a whole

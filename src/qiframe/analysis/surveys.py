@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from qiframe import quantities
+from qiframe.analysis import quantities
+from qiframe.analysis.quantities import Description
+from qiframe.analysis.records import SMALL_N, find_id_column, small_n_warnings, term_phrase
 from qiframe.errors import InputError
 from qiframe.model import QuantityTerms
-from qiframe.quantities import Description
-from qiframe.records import SMALL_N, find_id_column, small_n_warnings, term_phrase
 from qiframe.tables import Table, column_letter
 
 DEFAULT_AGREE = ("Strongly agree", "Agree")
