@@ -19,7 +19,7 @@ from pathlib import Path
 
 from qiframe import frameworks
 from qiframe.analysis import records
-from qiframe.tables import read_table
+from qiframe.imports.tables import read_table
 
 RUNS = 3
 TARGET_SECONDS = 5.0

@@ -128,7 +128,7 @@ CSVISH = st.lists(st.sampled_from([",", ";", "\t", '"', "\n", "\r\n", "=1+1", "@
 @FUZZ
 @given(text=CSVISH)
 def test_csv_reads_or_raises_input_error(tmp_path, text):
-    from qiframe.tables import read_table
+    from qiframe.imports.tables import read_table
 
     path = tmp_path / "f.csv"
     path.write_text(text, encoding="utf-8")
@@ -143,7 +143,7 @@ def test_csv_reads_or_raises_input_error(tmp_path, text):
 @FUZZ
 @given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"PK\x03\x04"]))
 def test_any_bytes_as_xlsx_give_a_table_or_input_error(tmp_path, data, prefix):
-    from qiframe.tables import read_table
+    from qiframe.imports.tables import read_table
 
     path = tmp_path / "f.xlsx"
     path.write_bytes(prefix + data)
@@ -157,7 +157,7 @@ def test_any_bytes_as_xlsx_give_a_table_or_input_error(tmp_path, data, prefix):
 @given(text=CSVISH)
 def test_import_plan_classifies_every_row_or_raises_input_error(template, tmp_path, text):
     from qiframe.imports.evidence import plan_import
-    from qiframe.tables import read_table
+    from qiframe.imports.tables import read_table
 
     path = tmp_path / "f.csv"
     path.write_text("Title,QI,Source,Date\n" + text, encoding="utf-8")

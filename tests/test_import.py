@@ -17,7 +17,7 @@ import pytest
 from qiframe import store
 from qiframe.exports.matrix import write_matrix
 from qiframe.imports.evidence import plan_import
-from qiframe.tables import read_table
+from qiframe.imports.tables import read_table
 from tests.conftest import snapshot
 from tests.test_matrix import PAYLOAD, build_rich, copy_example
 

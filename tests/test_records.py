@@ -12,7 +12,7 @@ import pytest
 from qiframe import frameworks
 from qiframe.analysis import records
 from qiframe.errors import InputError
-from qiframe.tables import read_table
+from qiframe.imports.tables import read_table
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -10,8 +10,8 @@ import pytest
 
 from qiframe.analysis import surveys
 from qiframe.errors import InputError
+from qiframe.imports.tables import read_table
 from qiframe.model import QuantityBand, QuantityTerms
-from qiframe.tables import read_table
 
 TERMS = QuantityTerms((
     QuantityBand("none", 0, 0, True, True), QuantityBand("few", 0, 15, False), QuantityBand("less than half", 15, 50),

@@ -8,9 +8,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from qiframe import tables
 from qiframe.errors import InputError
-from qiframe.tables import column_letter, read_table
+from qiframe.imports import tables
+from qiframe.imports.tables import column_letter, read_table
 
 
 def write(path, text: str, encoding: str = "utf-8"):

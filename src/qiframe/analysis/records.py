@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from qiframe.analysis import quantities
 from qiframe.analysis.quantities import Description
 from qiframe.errors import InputError
+from qiframe.imports.tables import Table, column_letter
 from qiframe.model import Level, QuantityTerms, Scale
-from qiframe.tables import Table, column_letter
 
 # Below this many answers one record moves the share by more than five points, which can jump a whole
 # band; such proportions are flagged so that the numbers are quoted alongside (or instead of) the term.

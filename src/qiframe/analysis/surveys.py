@@ -23,8 +23,8 @@ from qiframe.analysis import quantities
 from qiframe.analysis.quantities import Description
 from qiframe.analysis.records import SMALL_N, find_id_column, small_n_warnings, term_phrase
 from qiframe.errors import InputError
+from qiframe.imports.tables import Table, column_letter
 from qiframe.model import QuantityTerms
-from qiframe.tables import Table, column_letter
 
 DEFAULT_AGREE = ("Strongly agree", "Agree")
 DONT_KNOW = frozenset(("don't know", "dont know", "do not know", "not sure", "unsure", "can't say", "cannot say",

@@ -103,8 +103,8 @@ def records_summarise(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Summarise a record-reading table (one row per record) item by item, in quantity terms."""
-    from qiframe import tables
     from qiframe.analysis import records
+    from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)
@@ -182,8 +182,8 @@ def survey_summarise(
     "Don't know", "not sure", "not applicable" and "prefer not to say" answers are counted apart and left
     out of n; every other answer counts in n, and agrees when it is one of --agree.
     """
-    from qiframe import tables
     from qiframe.analysis import surveys
+    from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)

@@ -25,7 +25,7 @@ from typing import Any
 from qiframe import model, schemas, store
 from qiframe.cells import from_csv
 from qiframe.errors import InputError
-from qiframe.tables import Table, read_table
+from qiframe.imports.tables import Table, read_table
 
 HEADERS = {
     "id": "ID", "title": "Title", "summary": "What it shows", "kind": "Kind", "source": "Source",
