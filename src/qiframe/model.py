@@ -19,6 +19,12 @@ from qiframe.vocabulary import (  # noqa: E402,F401 - re-exported
     SOURCES,
 )
 
+EVALUATION_FILE = "evaluation.yaml"
+"""The file that makes a folder an evaluation: its metadata, at the folder's root."""
+EVIDENCE_FIELDS = ("id", "title", "summary", "kind", "source", "date", "date_to", "agency", "owner", "location",
+                   "indicators", "themes", "units", "submission", "personal_data")
+"""The fields of an evidence item, in the order its file, listings and the Evidence sheet show them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Provenance:

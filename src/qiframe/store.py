@@ -26,15 +26,14 @@ from typing import Any
 from qiframe import frameworks, model, schemas, yamlio
 from qiframe.errors import InputError, NotFound
 
-EVALUATION_FILE = "evaluation.yaml"
+EVALUATION_FILE = model.EVALUATION_FILE
 FOLDERS = {"indicator": "indicators", "evidence": "evidence", "action": "actions", "section": "statement"}
 ID_FIELDS = {"indicator": "indicator", "evidence": "id", "action": "id", "section": "unit"}
 PRIVATE = ".qiframe"
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids are read aloud and typed
 ID_PREFIX = {"evidence": "E-", "action": "A-"}
 DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
-EVIDENCE_FIELDS = ("id", "title", "summary", "kind", "source", "date", "date_to", "agency", "owner", "location",
-                   "indicators", "themes", "units", "submission", "personal_data")
+EVIDENCE_FIELDS = model.EVIDENCE_FIELDS
 ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
                      "strengths", "improvements", "next_steps")
 

@@ -32,7 +32,7 @@ from qiframe.checks._locate import Locator
 from qiframe.errors import InputError
 
 SEVERITIES = ("error", "warning", "info")
-EVALUATION_FILE = "evaluation.yaml"
+EVALUATION_FILE = model.EVALUATION_FILE
 
 
 @dataclass(frozen=True)
