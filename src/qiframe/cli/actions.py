@@ -140,10 +140,9 @@ def export_progress(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """The improvement plan's progress: what we said we would do and what we have done, by indicator."""
-    from qiframe import store
-    from qiframe.exports import progress
+    from qiframe import exports, store
 
     ev = store.load(store.find_root(evaluation))
     warn_personal_data(ev)
-    written = progress.export(ev, output)
+    written = exports.write_progress(ev, output)
     done(f"Wrote {written.count} action{'s' if written.count != 1 else ''} to {output}")

@@ -156,11 +156,11 @@ def export_statement(
     """Write the position statement to Word, Markdown or HTML, with an evidence appendix and word counts."""
     from rich.markup import escape
 
-    from qiframe import statement, store
+    from qiframe import exports, store
 
     ev = store.load(store.find_root(evaluation))
     warn_personal_data(ev)
-    doc = statement.export(ev, output, by.value, grades, template)
+    doc = exports.write_statement(ev, output, by.value, grades, template)
     print_word_counts(doc)
     warn = err_console()
     for message in doc.warnings:

@@ -7,15 +7,11 @@ Markdown (progress_md), chosen by the output file's suffix.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from qiframe import actions, model
-from qiframe.errors import InputError
 
 STATUS_WORDS = {"not-started": "Not started", "in-progress": "In progress", "done": "Done", "dropped": "Dropped"}
-SUFFIXES = (".docx", ".xlsx", ".md")
 
 
 @dataclass(frozen=True)
@@ -119,27 +115,6 @@ def _row(action: model.Action, today: str) -> Row:
     notes = tuple(f"{p.date}: {p.text}" for p in sorted(action.progress, key=lambda p: p.date))
     return Row(action, action.title, action.improvement, status, overdue, actions.measure_text(action.measure),
                notes)
-
-
-def export(evaluation: model.Evaluation, output: str | os.PathLike, today: str = "") -> Written:
-    """Write the report to a .docx, .xlsx or .md file (atomically)."""
-    path = Path(output)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(f"cannot tell the format from {path.name!r}: name the file .docx, .xlsx or .md", path)
-    if path.is_dir():
-        raise InputError("is a folder; give a file name", path)
-    if not path.parent.is_dir():
-        raise InputError("the folder for the report does not exist", path.parent)
-    report = build(evaluation, today)
-    if suffix == ".docx":
-        from qiframe.exports import progress_docx as renderer
-    elif suffix == ".xlsx":
-        from qiframe.exports import progress_xlsx as renderer
-    else:
-        from qiframe.exports import progress_md as renderer
-    renderer.write(report, path)
-    return Written(os.fspath(path), len(report.rows))
 
 
 def clean(text: str) -> str:

@@ -13,12 +13,11 @@ Drafting lives in `statement.drafting`, editing one section in `statement.editin
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qiframe import citations, model, store, yamlio
+from qiframe import citations, model
 from qiframe.errors import InputError, NotFound
 
 DRAFT_MARKER = "DRAFT – written by qiframe from the assessments; rewrite in your own words."
@@ -333,7 +332,7 @@ def require_units(evaluation: model.Evaluation) -> model.Programme:
     if programme is None or not programme.units:
         raise InputError("this evaluation has no programme with inspection questions or statements, so the "
                          "statement cannot be organised by units; use --by indicators (or set `programme` in "
-                         "evaluation.yaml)", Path(evaluation.root) / store.EVALUATION_FILE)
+                         "evaluation.yaml)", Path(evaluation.root) / model.EVALUATION_FILE)
     return programme
 
 
@@ -474,39 +473,3 @@ def find_unit(programme: model.Programme, text: str) -> model.Unit:
             return u
     raise NotFound(f"unknown unit {text!r} in programme {programme.id} "
                    f"(units: {', '.join(u.id for u in programme.units)})")
-
-
-# --- writing an export ----------------------------------------------------------------------------------
-
-FORMATS = {".md": "statement_md", ".markdown": "statement_md", ".html": "statement_html",
-           ".htm": "statement_html", ".docx": "statement_docx"}
-
-
-def export(evaluation: model.Evaluation, output: str | os.PathLike, by: str = "units", grades: bool = True,
-           template: str | os.PathLike | None = None, today: dt.date | None = None) -> Statement:
-    """Build the statement and write it to `output` in the format its suffix names; returns the model."""
-    import importlib
-
-    output = Path(output)
-    module = FORMATS.get(output.suffix.lower())
-    if module is None:
-        raise InputError(f"cannot tell the format from {output.name!r}: name the file .docx, .md or .html")
-    if template is not None and module != "statement_docx":
-        raise InputError("--template applies to Word (.docx) output only")
-    if template is not None and not Path(template).is_file():
-        raise InputError("template not found", template)
-    if output.is_dir():
-        raise InputError("is a folder; give a file name ending in .docx, .md or .html", output)
-    if not output.parent.is_dir():
-        raise InputError(f"folder {str(output.parent)!r} does not exist; create it first", output)
-    statement = build_statement(evaluation, by=by, grades=grades, today=today)
-    renderer = importlib.import_module(f"qiframe.exports.{module}")
-    if module == "statement_docx":
-        data = renderer.render(statement, template=template)
-    else:
-        data = renderer.render(statement).encode("utf-8")
-    try:
-        yamlio.atomic_write_bytes(output, data)
-    except OSError as exc:
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", output) from None
-    return statement
