@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from qiframe import frameworks, model, store
+from qiframe.cells import display
 from qiframe.exports import matrix
-from qiframe.imports.evidence import display
 
 WORDS = ("audit", "case", "file", "review", "children", "families", "plan", "risk", "safety", "meeting",
          "multi-agency", "chronology", "assessment", "team", "visit", "survey", "views", "parents", "carers",

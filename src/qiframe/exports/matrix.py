@@ -30,11 +30,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from qiframe import __version__, model, store, yamlio
+from qiframe import __version__, model, yamlio
 from qiframe import status as status_report
-from qiframe.cells import RISKY_START
+from qiframe.cells import HEADERS, RISKY_START, display
 from qiframe.errors import InputError
-from qiframe.imports.evidence import HEADERS, display
 
 MARK = "x"
 """What a Matrix cell holds where an evidence item supports an indicator."""
@@ -474,7 +473,7 @@ class _ListRanges:
 
 def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges) -> None:
     ws, cells = _sheet(wb, "Evidence")
-    fields = store.EVIDENCE_FIELDS
+    fields = model.EVIDENCE_FIELDS
     table = [_evidence_strings(e) for e in items]
     widths = [_fit((row[i] for row in table[:500]), HEADERS[f], *_WIDTHS[f]) for i, f in enumerate(fields)]
     _widths(ws, widths)
@@ -497,11 +496,11 @@ def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges) -> 
 
 def _evidence_strings(e: model.Evidence) -> list[str]:
     """An item's fields as the Evidence sheet shows them (dates still ISO text here)."""
-    return [display(f, getattr(e, f)) for f in store.EVIDENCE_FIELDS]
+    return [display(f, getattr(e, f)) for f in model.EVIDENCE_FIELDS]
 
 
 def _validations(ws, lists: _ListRanges, last: int) -> None:
-    fields = list(store.EVIDENCE_FIELDS)
+    fields = list(model.EVIDENCE_FIELDS)
 
     def column(field: str) -> str:
         letter = get_column_letter(fields.index(field) + 1)

@@ -23,19 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from qiframe import model, schemas, store
-from qiframe.cells import from_csv
+from qiframe.cells import HEADERS, HEADERS_SHEET, display, from_csv
 from qiframe.errors import InputError
 from qiframe.imports.tables import Table, read_table
-
-HEADERS = {
-    "id": "ID", "title": "Title", "summary": "What it shows", "kind": "Kind", "source": "Source",
-    "date": "Date", "date_to": "Date to", "agency": "Agency", "owner": "Owner", "location": "Location",
-    "indicators": "Indicators", "themes": "Themes", "units": "Units", "submission": "Submission",
-    "personal_data": "Personal data",
-}
-"""The Evidence sheet's header per field: the export writes these and the import reads them back."""
-HEADERS_SHEET = "Evidence"
-"""The sheet the export writes the register to, and the one read from a workbook by default."""
 
 ALIASES = {
     "id": ("ref", "reference", "refno", "evidenceid", "evidenceref", "evidencereference"),
@@ -302,15 +292,6 @@ def _differs(old: Any, new: Any) -> bool:
 def _text(value: str) -> str:
     """Text as stored: a spreadsheet's line breaks as \\n, no surrounding spaces (the reader strips cells)."""
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def display(field_name: str, value: Any) -> str:
-    """A field's value as the Evidence sheet shows it (dates as ISO text here; the export makes them dates)."""
-    if isinstance(value, tuple | list):
-        return "; ".join(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value
 
 
 def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None) -> Any:
