@@ -272,6 +272,11 @@ def load_roundtrip(path: str | os.PathLike) -> Any:
     """The document with comments and layout, for editing one file."""
     text = read_text(path)
     parse(text, path)  # same checks and messages as the fast path
+    return parse_roundtrip(text, path)
+
+
+def parse_roundtrip(text: str, path: str | os.PathLike | None = None) -> Any:
+    """Text that `parse` accepted, as a document with comments, layout and the position of every node."""
     try:
         return _rt().load(text)
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date

@@ -396,7 +396,7 @@ def load_mapping(path: str | os.PathLike, old: model.Evaluation, new: model.Eval
     if not isinstance(data, dict) or not data:
         raise InputError("expected a mapping of earlier indicator ids to newer ones, e.g. `\"2.1\": \"2.1\"`",
                          path, 1, 1)
-    doc = yamlio._rt().load(text)
+    doc = yamlio.parse_roundtrip(text, path)
     lines = text.splitlines()
     old_known, new_known = old.assessable_ids, new.assessable_ids
     mapping: dict[str, str] = {}
