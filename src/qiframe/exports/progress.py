@@ -93,15 +93,13 @@ class Written:
 
 def build(evaluation: model.Evaluation, today: str = "") -> Report:
     """The report's content, independent of the file format."""
-    from qiframe.compare.external import title_of
-
     today = today or dt.date.today().isoformat()
     by_indicator: dict[str, list[model.Action]] = {}
     for action in actions.listing(evaluation, today=today):
         by_indicator.setdefault(action.indicator, []).append(action)
     groups = []
     for ident, group in by_indicator.items():
-        title = title_of(evaluation, ident) if ident else "Not linked to an indicator"
+        title = evaluation.title_of(ident) if ident else "Not linked to an indicator"
         groups.append(Group(ident, title, tuple(_row(a, today) for a in group)))
     # listing() sorts unknown and empty indicators last already; keep the unlinked group at the very end.
     groups.sort(key=lambda g: g.indicator == "")
