@@ -117,9 +117,27 @@ class Context:
     """This rule's settings from evaluation.yaml (a mapping; empty when none)."""
     today: str = ""
     """ISO date of today (injectable for tests)."""
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What several rules derive from the same evaluation, computed once per run (one dict per run)."""
 
     def setting(self, name: str, default: Any) -> Any:
         return self.settings.get(name, default)
+
+    def once(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, or its value from an earlier rule of this run."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
+
+    def texts(self) -> list[tuple[str, tuple, str, str, str]]:
+        """`iter_text(evaluation)` as a list, collected once per run."""
+        return self.once("texts", lambda: list(iter_text(self.evaluation)))
+
+    def linked(self) -> dict[str, list[model.Evidence]]:
+        """Evidence by the id it is linked to, built once per run."""
+        from qiframe.checks import _scope
+
+        return self.once("linked", lambda: _scope.linked(self.evaluation))
 
 
 # An option check takes the configured value and returns what is wrong with it, or None when it is fine.
@@ -256,12 +274,13 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "")
     problems: list[Problem] = []
     suppressed = 0
     locator = Locator(evaluation.root)
+    shared: dict[str, Any] = {}
     for rule_id in sorted(set(only) or rules):
         r = rules[rule_id]
         override, options = settings_for(evaluation, rule_id)
         if override == "off" or (not r.enabled and override is None and not options and rule_id not in only):
             continue
-        for finding in r.function(Context(evaluation, options, today)):
+        for finding in r.function(Context(evaluation, options, today, shared)):
             item = finding.item or finding.evidence or finding.indicator or _stem(finding.path)
             if (rule_id, item) in suppressions:
                 suppressed += 1
@@ -286,21 +305,12 @@ def _indicator_key(indicator: str) -> tuple:
     return (indicator == "", tuple(parts))
 
 
-_LAST_TEXT: list = [None, []]
-
-
 def iter_text(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str, str, str]]:
     """Every piece of user text that an export could contain: (path, where, text, indicator, evidence).
 
-    Evidence marked `personal_data: true` is left out: exports leave it out too.
+    Evidence marked `personal_data: true` is left out: exports leave it out too. Rules read it through
+    `Context.texts()`, which collects it once per run.
     """
-    # Several rules read all the text of one evaluation in one run; collect it once per evaluation.
-    if _LAST_TEXT[0] is not evaluation:
-        _LAST_TEXT[:] = [evaluation, list(_texts(evaluation))]
-    return iter(_LAST_TEXT[1])
-
-
-def _texts(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str, str, str]]:
     meta = evaluation.metadata
     for key in ("title", "organisation"):
         value = getattr(meta, key)

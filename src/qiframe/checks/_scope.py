@@ -58,18 +58,13 @@ def covers(evaluation: model.Evaluation, subject: str) -> tuple[str, ...]:
     return (*suite.indicators, subject) if suite else (subject,)
 
 
-_LAST_LINKED: list = [None, {}]
-
-
 def linked(evaluation: model.Evaluation) -> dict[str, list[model.Evidence]]:
-    """Evidence by the id it is linked to, built once per evaluation (several rules ask for it)."""
-    if _LAST_LINKED[0] is not evaluation:
-        out: dict[str, list[model.Evidence]] = {}
-        for item in evaluation.evidence.values():
-            for ind in item.indicators:
-                out.setdefault(ind, []).append(item)
-        _LAST_LINKED[:] = [evaluation, out]
-    return _LAST_LINKED[1]
+    """Evidence by the id it is linked to (rules share one per run through `Context.linked()`)."""
+    out: dict[str, list[model.Evidence]] = {}
+    for item in evaluation.evidence.values():
+        for ind in item.indicators:
+            out.setdefault(ind, []).append(item)
+    return out
 
 
 def evidence_of(evaluation: model.Evaluation, subject: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qiframe import model
-from qiframe.checks import Context, Finding, _scope, iter_text, rule
+from qiframe.checks import Context, Finding, _scope, rule
 from qiframe.citations import cited_ids
 
 
@@ -36,7 +36,7 @@ def dangling_reference(ctx: Context) -> Iterator[Finding]:
     ev = ctx.evaluation
     yield from _evidence_links(ev)
     yield from _files(ev)
-    for path, where, text, indicator, evidence in iter_text(ev):
+    for path, where, text, indicator, evidence in ctx.texts():
         if "[" not in text:  # most text cites nothing; skip the regex
             continue
         for ident in cited_ids(text):

@@ -31,7 +31,7 @@ def no_evidence(ctx: Context) -> Iterator[Finding]:
     """
     ev = ctx.evaluation
     graded = set(_scope.graded_ids(ev))
-    index = _scope.linked(ev)
+    index = ctx.linked()
     for subject in _scope.subjects(ev):
         if _scope.evidence_of(ev, subject, index):
             continue

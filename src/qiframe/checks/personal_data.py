@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qiframe.checks import Context, Finding, iter_text, rule
+from qiframe.checks import Context, Finding, rule
 
 KINDS = {"chi": "a CHI number", "email": "an email address", "phone": "a UK phone number",
          "ni": "a National Insurance number"}
@@ -130,7 +130,7 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
         title: Audit of 40 child protection case files
         summary: The chronology for CHI 120380 2358 was not up to date.
     """
-    for path, where, text, indicator, evidence in candidates(list(iter_text(ctx.evaluation))):
+    for path, where, text, indicator, evidence in candidates(ctx.texts()):
         for found in find_identifiers(text):
             field = ".".join(str(w) for w in where)
             yield Finding(f"{field} contains what looks like {KINDS[found.kind]} ({found.masked()})",

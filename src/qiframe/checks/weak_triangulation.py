@@ -40,7 +40,7 @@ def weak_triangulation(ctx: Context) -> Iterator[Finding]:
     ev = ctx.evaluation
     needed = ctx.setting("threshold", 2)
     graded = set(_scope.graded_ids(ev))
-    index = _scope.linked(ev)
+    index = ctx.linked()
     for subject in _scope.subjects(ev):
         items = _scope.evidence_of(ev, subject, index)
         if not items and subject not in graded:
