@@ -73,6 +73,10 @@ Rules are set in `evaluation.yaml`: turn one off, change its severity or a setti
 finding for one item (an evidence, action or indicator id, or a statement unit) with a reason. An
 unknown rule id, an unknown setting or a suppression without a reason is refused.
 
+Each rule below shows a passing and a failing example, and the test suite runs both. An example shows
+only the files that matter (each after a comment naming it) in an evaluation that is otherwise complete;
+`<1180 words>` stands for an answer of that many words.
+
 ```yaml
 checks:
   missing-lead: off

@@ -17,14 +17,18 @@ def future_evidence(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # evaluation.yaml has date: 2025-03-31
+        # evaluation.yaml
+        date: 2025-03-31
+        # evidence/E-k3m9qx.yaml
         id: E-k3m9qx
         title: Survey of parents
         date: 2025-02-14
 
     Fails:
 
-        # evaluation.yaml has date: 2025-03-31
+        # evaluation.yaml
+        date: 2025-03-31
+        # evidence/E-k3m9qx.yaml
         id: E-k3m9qx
         title: Survey of parents
         date: 2052-02-14

@@ -19,6 +19,7 @@ def moderation_gap(ctx: Context) -> Iterator[Finding]:
     Passes:
 
         # indicators/2.1.yaml: proposals one level apart
+        indicator: "2.1"
         proposed:
           - {by: Aisha, grade: 4}
           - {by: Ben, grade: 3}
@@ -26,6 +27,7 @@ def moderation_gap(ctx: Context) -> Iterator[Finding]:
     Fails:
 
         # indicators/2.1.yaml: proposals two levels apart, nothing agreed
+        indicator: "2.1"
         proposed:
           - {by: Aisha, grade: 4}
           - {by: Ben, grade: 2}

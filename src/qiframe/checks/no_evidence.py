@@ -25,8 +25,8 @@ def no_evidence(ctx: Context) -> Iterator[Finding]:
 
     Fails:
 
-        # indicators/2.1.yaml exists, and no file in evidence/ lists "2.1" under indicators
-        indicator: "2.1"
+        # indicators/2.2.yaml, and no file in evidence/ lists "2.2" under indicators
+        indicator: "2.2"
         grade: 4
     """
     ev = ctx.evaluation

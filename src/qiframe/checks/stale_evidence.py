@@ -18,14 +18,18 @@ def stale_evidence(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # evaluation.yaml has date: 2025-03-31
+        # evaluation.yaml
+        date: 2025-03-31
+        # evidence/E-k3m9qx.yaml
         id: E-k3m9qx
         title: Case file audit
         date: 2024-09-01
 
     Fails:
 
-        # evaluation.yaml has date: 2025-03-31
+        # evaluation.yaml
+        date: 2025-03-31
+        # evidence/E-k3m9qx.yaml
         id: E-k3m9qx
         title: Case file audit
         date: 2022-09-01

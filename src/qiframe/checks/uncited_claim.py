@@ -22,7 +22,7 @@ def uncited_claim(ctx: Context) -> Iterator[Finding]:
         # statement/S2.yaml
         unit: S2
         answers:
-          know: Three in four plans we audited were outcome-focused [E-k3m9qx; E-p4r7tz].
+          know: Three in four plans we audited were outcome-focused [E-k3m9qx; E-7bq2df].
 
     Fails:
 

@@ -18,14 +18,14 @@ def ungraded(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # programme risk-of-harm-2021 grades 2.1; indicators/2.1.yaml
+        # indicators/2.1.yaml (programme risk-of-harm-2021 grades 2.1)
         indicator: "2.1"
         grade: 4
         rationale: Most children we audited were safer because of the help they received.
 
     Fails:
 
-        # programme risk-of-harm-2021 grades 2.1; indicators/2.1.yaml
+        # indicators/2.1.yaml (programme risk-of-harm-2021 grades 2.1)
         indicator: "2.1"
         status: in-progress
     """

@@ -27,15 +27,17 @@ def weak_triangulation(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # evidence linked to 2.1
-        - {id: E-k3m9qx, title: Case file audit, source: data, indicators: ["2.1"]}
-        - {id: E-7bq2df, title: Focus group with young people, source: views, indicators: ["2.1"]}
+        # evidence/E-k3m9qx.yaml
+        {id: E-k3m9qx, title: Case file audit, source: data, indicators: ["2.1"]}
+        # evidence/E-7bq2df.yaml
+        {id: E-7bq2df, title: Focus group with young people, source: views, indicators: ["2.1"]}
 
     Fails:
 
-        # evidence linked to 2.1
-        - {id: E-k3m9qx, title: Case file audit, source: data, indicators: ["2.1"]}
-        - {id: E-7bq2df, title: Child protection procedures, source: documentation, indicators: ["2.1"]}
+        # evidence/E-k3m9qx.yaml
+        {id: E-k3m9qx, title: Case file audit, source: data, indicators: ["2.1"]}
+        # evidence/E-7bq2df.yaml
+        {id: E-7bq2df, title: Child protection procedures, source: documentation, indicators: ["2.1"]}
     """
     ev = ctx.evaluation
     needed = ctx.setting("threshold", 2)

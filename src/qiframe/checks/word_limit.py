@@ -22,18 +22,26 @@ def word_limit(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # risk-of-harm-2021: word_limit 5000 over four statements, a share of 1,250 words each
-        # statement/S1.yaml  1,180 words
-        # statement/S2.yaml  1,240 words
-        # statement/S3.yaml    990 words
-        # statement/S4.yaml  1,210 words    total 4,620
+        # programme risk-of-harm-2021: word_limit 5000 over four units, a share of 1,250 words each
+        # statement/S1.yaml
+        {unit: S1, answers: {now: <1180 words>}}
+        # statement/S2.yaml
+        {unit: S2, answers: {now: <1240 words>}}
+        # statement/S3.yaml
+        {unit: S3, answers: {now: <990 words>}}
+        # statement/S4.yaml: 4,620 words in all
+        {unit: S4, answers: {now: <1210 words>}}
 
     Fails:
 
-        # statement/S1.yaml  1,480 words    over its share of 1,250: warning
-        # statement/S2.yaml  1,300 words    over its share: warning
-        # statement/S3.yaml  1,190 words
-        # statement/S4.yaml  1,260 words    over its share: warning; total 5,230 is over 5,000: error
+        # statement/S1.yaml: over its share of 1,250 (a warning)
+        {unit: S1, answers: {now: <1480 words>}}
+        # statement/S2.yaml: over its share (a warning)
+        {unit: S2, answers: {now: <1300 words>}}
+        # statement/S3.yaml
+        {unit: S3, answers: {now: <1190 words>}}
+        # statement/S4.yaml: over its share (a warning); 5,230 words in all, over 5,000 (an error)
+        {unit: S4, answers: {now: <1260 words>}}
     """
     ev = ctx.evaluation
     prog = ev.programme
