@@ -622,13 +622,65 @@ def test_docs_check_mode(tmp_path):
 # --- the bundled example ---------------------------------------------------------------------------------
 
 
-def test_bundled_example_passes(cli, tmp_path):
-    if not (EXAMPLE / "evaluation.yaml").is_file():
-        pytest.skip("the bundled example evaluation is not there yet")
+EXAMPLE_DAY = "2026-11-30"
+"""The day the bundled example describes: its latest progress note is from October 2026 and its earliest
+unfinished action falls due at the end of January 2027."""
+
+
+def _example(tmp_path: Path) -> Path:
     root = tmp_path / "example"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".qiframe"))
-    result = cli("check", "-e", root)
+    return root
+
+
+def test_bundled_example_passes(cli, tmp_path, monkeypatch):
+    # As of its own day, not the machine's clock, so the result is the same whenever the test runs.
+    monkeypatch.setenv("QIFRAME_TODAY", EXAMPLE_DAY)
+    result = cli("check", "-e", _example(tmp_path))
     assert result.code == 0, result.out
+
+
+def test_bundled_example_passes_whatever_the_clock_says(cli, tmp_path, monkeypatch):
+    import datetime as dt
+
+    class Clock2030(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2030, 1, 1)
+
+    monkeypatch.setattr("qiframe.clock.dt.date", Clock2030)
+    monkeypatch.setenv("QIFRAME_TODAY", EXAMPLE_DAY)
+    assert cli("check", "-e", _example(tmp_path)).code == 0
+
+
+def test_today_reaches_every_date_judged_against_it(cli, tmp_path, monkeypatch):
+    """With today set to 2030-01-01 the example's unfinished actions are overdue, and nothing else changes:
+    evidence age is measured from the evaluation's own date; the statement and the report carry the day."""
+    from docx import Document
+
+    root = _example(tmp_path)
+    monkeypatch.setenv("QIFRAME_TODAY", "2030-01-01")
+    code, report = check_json(cli, root)
+    assert code == 1
+    errors = [p for p in report["problems"] if p["severity"] == "error"]
+    assert errors and {p["rule"] for p in errors} == {"overdue-action"}
+    monkeypatch.setenv("QIFRAME_TODAY", EXAMPLE_DAY)
+    _, before = check_json(cli, root)
+    assert [p for p in report["problems"] if p["rule"] != "overdue-action"] == before["problems"]
+
+    monkeypatch.setenv("QIFRAME_TODAY", "2030-01-01")
+    assert cli("export", "statement", "-e", root, "-o", tmp_path / "s.md").code == 0
+    assert "1 January 2030" in (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert cli("export", "progress", "-e", root, "-o", tmp_path / "p.docx").code == 0
+    text = "\n".join(p.text for p in Document(str(tmp_path / "p.docx")).paragraphs)
+    assert "2030-01-01" in text or "1 January 2030" in text, text[:500]
+
+
+def test_a_today_that_is_not_a_date_is_an_input_error(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QIFRAME_TODAY", "next tuesday")
+    result = cli("check", "-e", _example(tmp_path))
+    assert result.code == 2
+    assert result.err.startswith("qiframe: error: QIFRAME_TODAY='next tuesday' is not a date")
 
 
 # --- locations -------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qiframe import model, store, yamlio
+from qiframe import clock, model, store, yamlio
 from qiframe.errors import InputError
 
 ACTION_FIELDS = ("id", "title", "indicator", "improvement", "owner", "due", "status", "measure", "progress")
@@ -50,7 +50,7 @@ def add(root: str | Path, title: str, indicator: str = "", improvement: str = ""
     """Add an action; the indicator must exist, and `improvement` may be the number of one of its areas."""
     root = Path(root)
     evaluation = store.load(root)
-    today = today or dt.date.today().isoformat()
+    today = today or clock.today_iso()
     title = _text(title, "--title", required=True)
     ident = store.assessment_id(evaluation, indicator) if indicator else ""
     improvement = _improvement(evaluation, ident, improvement)
@@ -76,7 +76,7 @@ def update(root: str | Path, action_id: str, status: str | None = None, owner: s
     root = Path(root)
     evaluation = store.load(root)
     action = store.resolve(evaluation.actions, action_id, "action")
-    today = today or dt.date.today().isoformat()
+    today = today or clock.today_iso()
     if status is not None:
         _status(status)
     if due is not None:
@@ -123,7 +123,7 @@ def listing(evaluation: model.Evaluation, indicator: str | None = None, status: 
     if status is not None:
         _status(status, allow_open=True)
     ident = store.assessment_id(evaluation, indicator) if indicator else None
-    today = today or dt.date.today().isoformat()
+    today = today or clock.today_iso()
     chosen = [a for a in evaluation.actions.values()
               if (ident is None or a.indicator == ident)
               and (status is None or a.status == status or (status == "open" and a.status not in CLOSED))

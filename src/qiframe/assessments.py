@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from qiframe import store
+from qiframe import clock, store
 from qiframe.errors import InputError
 
 
@@ -28,7 +27,7 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
                                                           and evaluation.assessments[ident].rationale):
         raise InputError(f"an agreed grade needs a rationale: add -r/--rationale saying why {ident} is "
                          f"{level.label}")
-    today = dt.date.today().isoformat()
+    today = clock.today_iso()
 
     def mutate(doc):
         if by:

@@ -116,7 +116,7 @@ class Context:
     settings: dict[str, Any] = field(default_factory=dict)
     """This rule's settings from evaluation.yaml (a mapping; empty when none)."""
     today: str = ""
-    """ISO date of today (injectable for tests)."""
+    """ISO date the run takes as today (`run`'s `today`, by default `clock.today()`)."""
     shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What several rules derive from the same evaluation, computed once per run (one dict per run)."""
 
@@ -261,7 +261,7 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "")
 
     Rules that are off unless configured still run when named in `only`.
     """
-    import datetime as dt
+    from qiframe import clock
 
     rules = load_rules()
     validate_settings(evaluation, rules)
@@ -269,7 +269,7 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "")
     for rule_id in only:
         if rule_id not in rules:
             raise InputError(f"unknown rule {rule_id!r}{_did_you_mean(rule_id, rules)}")
-    today = today or dt.date.today().isoformat()
+    today = today or clock.today_iso()
     suppressions = {(s["rule"], s["item"]) for s in evaluation.metadata.suppress}
     problems: list[Problem] = []
     suppressed = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from qiframe import model
+from qiframe import clock, model
 
 TRIANGULATING = ("data", "views", "observation")
 """Sources that count towards triangulation; documentation on its own does not."""
@@ -90,7 +90,7 @@ def assessment_path(evaluation: model.Evaluation, subject: str) -> str:
 def evaluation_date(evaluation: model.Evaluation, today: str) -> dt.date:
     """The date evidence age is measured from: evaluation.yaml's date, else the period's end, else today."""
     return (model.parse_date(evaluation.metadata.evaluation_date) or model.parse_date(today)
-            or dt.date.today())
+            or clock.today())
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

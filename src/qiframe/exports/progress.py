@@ -6,10 +6,9 @@ Markdown (progress_md), chosen by the output file's suffix.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from qiframe import actions, model
+from qiframe import actions, clock, model
 
 STATUS_WORDS = {"not-started": "Not started", "in-progress": "In progress", "done": "Done", "dropped": "Dropped"}
 
@@ -93,7 +92,7 @@ class Written:
 
 def build(evaluation: model.Evaluation, today: str = "") -> Report:
     """The report's content, independent of the file format."""
-    today = today or dt.date.today().isoformat()
+    today = today or clock.today_iso()
     by_indicator: dict[str, list[model.Action]] = {}
     for action in actions.listing(evaluation, today=today):
         by_indicator.setdefault(action.indicator, []).append(action)

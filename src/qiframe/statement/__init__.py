@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qiframe import citations, model
+from qiframe import citations, clock, model
 from qiframe.errors import InputError, NotFound
 
 DRAFT_MARKER = "DRAFT – written by qiframe from the assessments; rewrite in your own words."
@@ -321,7 +321,7 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
     return Statement(
         title="Position statement", organisation=meta.organisation, framework=evaluation.framework.title,
         programme=programme.title if programme else "", period=period,
-        date=long_date((today or dt.date.today()).isoformat()), by=by, sections=tuple(sections),
+        date=long_date((today or clock.today()).isoformat()), by=by, sections=tuple(sections),
         word_limit=limit, page_limit=programme.page_limit if programme else None,
         grades=_grades(evaluation) if grades else (), appendix=citer.appendix(),
         warnings=tuple(dict.fromkeys(warnings)))
