@@ -351,6 +351,12 @@ class Proposal:
     """The proposed level value."""
     date: str = ""
     """When, ISO date."""
+    rationale: str = ""
+    """Why this evaluator proposes the grade."""
+    strengths: tuple[str, ...] = ()
+    """Strengths this evaluator found."""
+    improvements: tuple[str, ...] = ()
+    """Areas for improvement this evaluator found."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,10 +138,15 @@ def build_assessment(d: dict, path: str = "") -> model.Assessment:
     return model.Assessment(
         indicator=d["indicator"], lead=d.get("lead") or "", contributors=tuple(d.get("contributors", ())),
         status=d.get("status", "not-started"), grade=d.get("grade"),
-        proposed=tuple(model.Proposal(p["by"], p["grade"], p.get("date", "")) for p in d.get("proposed", ())),
+        proposed=tuple(build_proposal(p) for p in d.get("proposed", ())),
         rationale=(d.get("rationale") or "").strip(), strengths=tuple(d.get("strengths", ())),
         improvements=tuple(d.get("improvements", ())), next_steps=tuple(d.get("next_steps", ())), path=path,
     )
+
+
+def build_proposal(p: dict) -> model.Proposal:
+    return model.Proposal(p["by"], p["grade"], p.get("date", ""), (p.get("rationale") or "").strip(),
+                          tuple(p.get("strengths", ())), tuple(p.get("improvements", ())))
 
 
 def build_evidence(d: dict, path: str = "") -> model.Evidence:

@@ -5,7 +5,7 @@ import importlib
 import typer
 
 # Each module has `register(app)`, adding its commands or its group to the app.
-MODULES = ("frameworks", "evaluation", "evidence", "evidence_import", "exports", "analysis", "check", "compare", "actions", "statement")
+MODULES = ("frameworks", "evaluation", "evidence", "evidence_import", "exports", "analysis", "check", "compare", "actions", "statement", "workbooks")
 
 
 def all_commands(app: typer.Typer) -> None:

@@ -306,3 +306,11 @@ def _check_headers(headers: list[str], body: list[tuple[int, list[str]]], path: 
 
 def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
+
+
+def check_workbook_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse a workbook that is missing, oversized, not a zip, or that would unpack to too much, before
+    openpyxl opens it (for readers that need more of a workbook than its first table)."""
+    path = Path(path)
+    _check_size(path, max_bytes)
+    _check_zip(path)

@@ -1,0 +1,115 @@
+"""`qiframe export assessments`, `qiframe import assessments|grid` and `qiframe statement import`.
+
+Round trips for colleagues who work in Excel and Word: forms for evaluators, grids from an existing
+self-evaluation, and the position statement edited in Word.
+"""
+
+from pathlib import Path
+
+import typer
+
+from qiframe.cli.evaluation import EVALUATION_OPTION
+from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json
+
+app = typer.Typer(help="Bring work done in Excel and Word back in: assessment workbooks and grids.",
+                  no_args_is_help=True)
+
+
+def register(root: typer.Typer) -> None:
+    from qiframe.cli import exports
+
+    root.add_typer(app, name="import")
+    exports.app.command("assessments")(export_assessments)
+
+
+def export_assessments(
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE.xlsx", help="The workbook to write."),
+    qi: list[str] = typer.Option(None, "--qi", metavar="QI",
+                                 help="An indicator (or suite) to include (repeatable); default: every graded one."),
+    evaluator: str = typer.Option("", "--for", metavar="NAME",
+                                  help="The evaluator or pair it is for, e.g. \"Pair A\"; default: anyone "
+                                  "(the cover sheet asks for a name)."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Write an assessment workbook: one form per indicator to propose a grade, with reasons and notes."""
+    from qiframe import store
+    from qiframe.exports.assessments import check_output, write_assessments
+
+    check_output(output)
+    ev = store.load(store.find_root(evaluation))
+    result = write_assessments(ev, output, tuple(qi or ()), evaluator)
+    who = f" for {result.evaluator}" if result.evaluator else ""
+    agreed = f"; {len(result.agreed)} already agreed (locked)" if result.agreed else ""
+    left = f"; {result.left_out} evidence listing(s) with personal data left out" if result.left_out else ""
+    done(f"Wrote {output}{who}: {len(result.indicators)} indicator form(s){agreed}{left}.")
+
+
+@app.command("assessments")
+def import_assessments(
+    file: Path = typer.Argument(..., metavar="FILE.xlsx", help="A workbook made by `qiframe export assessments`."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid",
+                                      help="Import the other sheets even when some are refused for their content."),
+    fmt: Format = FORMAT_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Record an evaluator's workbook: proposals under their name, with reasons; new notes added.
+
+    Each sheet is reported as changed, unchanged, blank, conflict or refused. An agreed assessment is never
+    changed, and an indicator that changed since the workbook was made is left alone (a conflict). A
+    sheet refused for its content (not a level of the scale, a formula) stops the import unless
+    --skip-invalid. All changes are written together or not at all.
+    """
+    from qiframe import store
+    from qiframe.imports import assessments as importer
+
+    root = store.find_root(evaluation)
+    ev = store.load(root)
+    plan = importer.plan_import(ev, file)
+    blocked = bool(plan.invalid) and not skip_invalid
+    written: tuple[str, ...] | None = None
+    if not dry_run and not blocked:
+        written = importer.apply_import(root, plan, ev, skip_invalid=skip_invalid)
+    if fmt is Format.json:
+        emit_json({**plan.to_json(), "written": list(written) if written is not None else None})
+    else:
+        _render_assessments(plan, written)
+    if blocked:
+        raise importer.rejection(plan)
+    if dry_run:
+        done("Dry run: nothing written.")
+
+
+def _render_assessments(plan, written) -> None:
+    out = console()
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
+
+    say(f"{plan.path}: assessment workbook made {plan.made.replace('T', ' ')}; evaluator {plan.evaluator} "
+        f"(from {plan.evaluator_from})")
+    layouts = {tuple(s.cells.items()) for s in plan.sheets if s.cells}
+    if len(layouts) == 1:
+        cells = dict(next(iter(layouts)))
+        say("read on every sheet: " + ", ".join(f"{_field_label(f)} {c}" for f, c in cells.items()))
+    for s in plan.sheets:
+        line = f"sheet {s.sheet} ({s.indicator}): {s.action}"
+        if s.changes:
+            line += ": " + "; ".join(s.changes)
+        if s.reason:
+            line += ": " + s.reason
+        if len(layouts) > 1 and s.cells:
+            line += " [" + ", ".join(f"{_field_label(f)} {c}" for f, c in s.cells.items()) + "]"
+        say(line)
+    for text in plan.ignored:
+        say(f"ignored: {text}")
+    counts = plan.summary()
+    say(", ".join(f"{n} {a}" for a, n in counts.items()))
+    if written:
+        say(f"wrote {len(written)} file(s): {', '.join(written)}")
+
+
+def _field_label(name: str) -> str:
+    from qiframe.assessment_forms import FIELDS
+
+    return FIELDS[name].lower()

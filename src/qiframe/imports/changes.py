@@ -1,0 +1,47 @@
+"""Planned changes to evaluation files, as data, and the one place that writes them.
+
+The readers in this package (assessment workbooks, grids, statements edited in Word) first plan: they
+compare what they read with the evaluation and return, per file, what would change. Nothing is written
+until `apply` hands the whole plan to the store at once; `verify` runs inside the lock on a fresh load, so
+an edit made between planning and writing makes the import stop instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qiframe import model, store
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file an import changes."""
+
+    relpath: str
+    """The file, relative to the evaluation."""
+    kind: str
+    """Its schema: indicator, section, …"""
+    mutate: Callable[[Any], None]
+    """The round-trip edit to make (comments and layout are kept)."""
+    create: dict | None = None
+    """The file's first content, when it does not exist yet."""
+
+
+def apply(root: str | Path, changes: list[FileChange],
+          verify: Callable[[model.Evaluation], None] | None = None) -> tuple[str, ...]:
+    """Write every change under one lock, after `verify` has passed on a fresh load; returns the files."""
+    root = Path(root)
+    if not changes:
+        return ()
+    with store.writing(root):
+        if verify is not None:
+            verify(store.load(root))
+        for change in changes:
+            path = root / change.relpath
+            if not path.exists():
+                store.write_new(path, change.kind, change.create or {})
+            store.edit(root, change.relpath, change.kind, change.mutate)
+    return tuple(c.relpath for c in changes)
