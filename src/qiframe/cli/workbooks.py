@@ -16,10 +16,11 @@ app = typer.Typer(help="Bring work done in Excel and Word back in: assessment wo
 
 
 def register(root: typer.Typer) -> None:
-    from qiframe.cli import exports
+    from qiframe.cli import exports, statement
 
     root.add_typer(app, name="import")
     exports.app.command("assessments")(export_assessments)
+    statement.app.command("import")(import_statement)
 
 
 def export_assessments(
@@ -84,7 +85,7 @@ def _render_assessments(plan, written) -> None:
     out = console()
 
     def say(text: str) -> None:
-        out.print(text, markup=False, highlight=False)
+        out.print(text, markup=False, highlight=False, soft_wrap=True)
 
     say(f"{plan.path}: assessment workbook made {plan.made.replace('T', ' ')}; evaluator {plan.evaluator} "
         f"(from {plan.evaluator_from})")
@@ -113,3 +114,61 @@ def _field_label(name: str) -> str:
     from qiframe.assessment_forms import FIELDS
 
     return FIELDS[name].lower()
+
+
+def import_statement(
+    file: Path = typer.Argument(..., metavar="FILE.docx", help="A statement exported by qiframe and edited in Word."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show each changed answer as a diff, with word counts; "
+                                 "write nothing."),
+    fmt: Format = FORMAT_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Read a position statement edited in Word back into the section files.
+
+    Answers are found under the headings the export wrote (the unit, then each question); citations such
+    as [E3] become evidence ids again. A document with unresolved tracked changes is refused; comments are
+    listed. Every changed answer is written together, or none.
+    """
+    from qiframe import store
+    from qiframe.imports import statement_docx as importer
+
+    root = store.find_root(evaluation)
+    ev = store.load(root)
+    plan = importer.plan_import(ev, file)
+    written = None if dry_run else importer.apply_import(root, plan, ev)
+    if fmt is Format.json:
+        emit_json({**plan.to_json(), "written": list(written) if written is not None else None})
+    else:
+        _render_statement(plan, written, dry_run)
+    if dry_run:
+        done("Dry run: nothing written.")
+
+
+def _render_statement(plan, written, dry_run: bool) -> None:
+    out = console()
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    say(f"{plan.path}: evidence numbers read through {plan.citations}")
+    for line in plan.matched:
+        say(f"matched: {line}")
+    for line in plan.ignored:
+        say(f"ignored: {line}")
+    for c in plan.comments:
+        say(f"comment by {c.author or 'someone'} in {c.where}: {c.text}")
+    for a in plan.answers:
+        say(f"{a.unit} ({a.question}): {a.action}")
+        if dry_run and a.action == "changed":
+            for line in plan.diff(a):
+                say("    " + line)
+    for unit, words in plan.words.items():
+        share = plan.shares.get(unit)
+        over = " – over its share" if share is not None and words > share else ""
+        say(f"{unit}: {words:,} words" + (f" (share of the limit {share:,.0f}){over}" if share else ""))
+    limit = f" against a limit of {plan.word_limit:,}" if plan.word_limit else ""
+    say(f"Total: {plan.total:,} words{limit}")
+    changed = len(plan.changed)
+    say(f"{changed} answer(s) changed, {len(plan.answers) - changed} unchanged")
+    if written:
+        say(f"wrote {len(written)} file(s): {', '.join(written)}")
