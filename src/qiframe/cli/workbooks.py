@@ -172,3 +172,79 @@ def _render_statement(plan, written, dry_run: bool) -> None:
     say(f"{changed} answer(s) changed, {len(plan.answers) - changed} unchanged")
     if written:
         say(f"wrote {len(written)} file(s): {', '.join(written)}")
+
+
+@app.command("grid")
+def import_grid(
+    file: Path = typer.Argument(..., metavar="FILE", help="An .xlsx or .csv grid: one row per indicator."),
+    sheet: str = typer.Option(None, "--sheet", help="Worksheet to read; default: the first."),
+    mapping: list[str] = typer.Option(None, "--map", metavar="COLUMN=field",
+                                      help="Read COLUMN as a field: indicator, title, grade, rationale, strengths, "
+                                      "improvements, next_steps or lead (repeatable); COLUMN= leaves it out."),
+    grade_map: list[str] = typer.Option(None, "--grade", metavar="TEXT=LEVEL",
+                                        help="Read a grade written as TEXT as LEVEL, e.g. --grade Green=Good "
+                                        "(repeatable)."),
+    by: str = typer.Option("", "--by", metavar="NAME",
+                           help="Record the grades as NAME's proposals instead of the assessments' grades."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the valid rows even when some are "
+                                      "refused."),
+    fmt: Format = FORMAT_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Start from an existing self-evaluation grid: grades, notes and leads, one row per indicator.
+
+    Columns are matched by their headers (or --map); grades by the scale's labels or values (or
+    --grade). Values are set only where the assessment has none: a row that disagrees with what is
+    recorded, or whose indicator is agreed, is a conflict and left alone. Notes not yet recorded are added.
+    """
+    from qiframe import store
+    from qiframe.imports import grid as importer
+
+    root = store.find_root(evaluation)
+    ev = store.load(root)
+    columns = importer.parse_pairs(mapping, "--map", "COLUMN=field, e.g. --map 'QI ref=indicator'")
+    grades = importer.parse_pairs(grade_map, "--grade", "TEXT=LEVEL, e.g. --grade Green=Good")
+    plan = importer.plan_import(ev, file, sheet, columns, grades, by)
+    blocked = bool(plan.invalid) and not skip_invalid
+    written = None
+    if not dry_run and not blocked:
+        written = importer.apply_import(root, plan, ev, skip_invalid=skip_invalid)
+    if fmt is Format.json:
+        emit_json({**plan.to_json(), "written": list(written) if written is not None else None})
+    else:
+        _render_grid(plan, written)
+    if blocked:
+        raise importer.rejection(plan)
+    if dry_run:
+        done("Dry run: nothing written.")
+
+
+def _render_grid(plan, written) -> None:
+    out = console()
+
+    def say(text: str) -> None:
+        out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    where = plan.path + (f" (sheet {plan.sheet})" if plan.sheet else "")
+    say(f"{where}: columns " + ", ".join(f"{h} → {f}" for h, f in plan.columns.items()))
+    for text in plan.ignored:
+        say(f"ignored column {text}")
+    if plan.grades:
+        say("grades read: " + ", ".join(f"{t!r} → {how}" for t, how in plan.grades.items()))
+    if plan.by:
+        say(f"grades recorded as proposals by {plan.by}")
+    for r in plan.rows:
+        if r.action == "blank":
+            continue
+        line = f"row {r.row}: {r.action}"
+        if r.indicator:
+            line += f" {r.indicator} ({r.matched})"
+        if r.changes:
+            line += ": " + "; ".join(r.changes)
+        if r.reason:
+            line += ": " + r.reason
+        say(line)
+    say(", ".join(f"{n} {a}" for a, n in plan.summary().items()))
+    if written:
+        say(f"wrote {len(written)} file(s): {', '.join(written)}")
