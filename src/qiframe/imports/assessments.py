@@ -26,7 +26,7 @@ from qiframe import assessment_forms as forms
 from qiframe import model, store, yamlio
 from qiframe.errors import InputError
 from qiframe.imports.changes import FileChange, apply
-from qiframe.tables import cell_text, check_workbook_file
+from qiframe.imports.tables import cell_text, check_workbook_file
 
 ACTIONS = ("changed", "unchanged", "blank", "conflict", "refused")
 

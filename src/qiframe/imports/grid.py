@@ -25,7 +25,7 @@ from qiframe import model, store, yamlio
 from qiframe.errors import InputError
 from qiframe.imports.changes import FileChange, apply
 from qiframe.imports.evidence import header_key
-from qiframe.tables import Table, read_table
+from qiframe.imports.tables import Table, read_table
 
 FIELDS = ("indicator", "title", "grade", "rationale", "strengths", "improvements", "next_steps", "lead")
 ALIASES = {
