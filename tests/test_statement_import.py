@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -193,3 +194,23 @@ def test_not_a_statement(example, cli, tmp_path):
     document.save(other)
     result = cli("statement", "import", other, "-e", example)
     assert result.code == 2 and "no unit headings" in result.err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_a_document_resaved_by_libreoffice_still_imports(example, cli, tmp_path):
+    out = export(cli, example)
+    document = docx.Document(out)
+    retype(under(document, "S2", "What do we plan to do next?")[0], "Keep the same worker for every child.")
+    document.save(out)
+    resaved = tmp_path / "resaved"
+    done = subprocess.run([shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                           "--headless", "--convert-to", "docx", "--outdir", str(resaved), str(out)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    copy = resaved / out.name
+    assert copy.read_bytes() != out.read_bytes()
+    report = run_import(cli, example, copy)
+    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [("S2", "next")]
+    assert yamlio.load(example / "statement" / "S2.yaml")["answers"]["next"].startswith(
+        "- Keep the same worker for every child.\n")

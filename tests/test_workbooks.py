@@ -172,6 +172,30 @@ def test_filled_workbook_records_proposals_under_the_evaluator_and_twice_changes
     assert snapshot(four) == after_first
 
 
+def test_a_fresh_workbook_shows_what_the_evaluator_recorded_and_imports_unchanged(four, cli):
+    first = export(cli, four, "one.xlsx", "--for", "Pair A", "--qi", "safe-care")
+    label = scale_labels(four)[1]
+    fill(first, "safe-care", grade=label, rationale="Reasons.", strengths="S one\nS two", improvements="I one")
+    run_import(cli, four, first)
+    second = export(cli, four, "two.xlsx", "--for", "Pair A", "--qi", "safe-care")
+    ws = openpyxl.load_workbook(second)["safe-care"]
+    shown = {f: ws.cell(label_row(ws, FIELDS[f]), 2).value for f in FIELDS}
+    assert shown == {"grade": label, "rationale": "Reasons.", "strengths": "S one\nS two",
+                     "improvements": "I one", "next_steps": None}
+    before = snapshot(four)
+    assert by_sheet(run_import(cli, four, second))["safe-care"]["action"] == "unchanged"
+    assert snapshot(four) == before
+    # The evaluator changes their mind in the fresh workbook: the proposal is replaced, not added.
+    fill(second, "safe-care", grade=scale_labels(four)[2])
+    assert by_sheet(run_import(cli, four, second))["safe-care"]["action"] == "changed"
+    proposals = indicator(four, "safe-care")["proposed"]
+    assert [(p["by"], p["grade"]) for p in proposals] == [("Pair A", store.load(four).framework.scale.parse(
+        scale_labels(four)[2]).value)]
+    # The first workbook is now out of date for Pair A: a conflict, left alone.
+    fill(first, "safe-care", grade=scale_labels(four)[0])
+    assert by_sheet(run_import(cli, four, first))["safe-care"]["action"] == "conflict"
+
+
 def test_a_second_pair_imports_independently(four, cli):
     a = export(cli, four, "a.xlsx", "--for", "Pair A", "--qi", "safe-care")
     b = export(cli, four, "b.xlsx", "--for", "Pair B", "--qi", "safe-care")

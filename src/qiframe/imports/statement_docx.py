@@ -374,7 +374,11 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
             unit, question, other = _unit_for(p.text, units), None, None
             if unit is None:
                 other = p.text
-                ignored.append(f"heading {p.text!r} and the text under it: not a unit of programme {programme.id}")
+                if _key(p.text) == APPENDIX_HEADING:
+                    matched.append(f"heading {p.text!r} → the evidence list, read for the numbers of citations")
+                else:
+                    ignored.append(f"heading {p.text!r} and the text under it: not a unit of programme "
+                                   f"{programme.id}")
             else:
                 matched.append(f"heading {p.text!r} → unit {unit.id}")
             continue
