@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qiframe import assessment_forms as forms
-from qiframe import model, store, yamlio
+from qiframe import clock, model, store, yamlio
 from qiframe.errors import InputError
 from qiframe.imports.changes import FileChange, apply
 from qiframe.imports.tables import cell_text, check_workbook_file
@@ -299,7 +299,7 @@ def apply_import(root: str | Path, plan: AssessmentImport, evaluation: model.Eva
     """Write every changed sheet at once; a sheet refused for its content stops everything unless skipped."""
     if plan.invalid and not skip_invalid:
         raise rejection(plan)
-    day = (today or dt.date.today()).isoformat()
+    day = (today or clock.today()).isoformat()
     changes = []
     for sheet in plan.sheets:
         if sheet.action != "changed":

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qiframe import assessment_forms as forms
-from qiframe import model, store, yamlio
+from qiframe import clock, model, store, yamlio
 from qiframe.errors import InputError
 from qiframe.imports.changes import FileChange, apply
 from qiframe.imports.evidence import header_key
@@ -293,7 +293,7 @@ def apply_import(root: str | Path, plan: GridImport, evaluation: model.Evaluatio
                  today: dt.date | None = None) -> tuple[str, ...]:
     if plan.invalid and not skip_invalid:
         raise rejection(plan)
-    day = today or dt.date.today()
+    day = today or clock.today()
     rows = [r for r in plan.rows if r.action == "changed"]
     changes = [FileChange(f"{store.FOLDERS['indicator']}/{r.indicator}.yaml", "indicator",
                           _mutation(r.values, plan.by, day), {"indicator": r.indicator, "status": "not-started"})
