@@ -5,7 +5,20 @@ import importlib
 import typer
 
 # Each module has `register(app)`, adding its commands or its group to the app.
-MODULES = ("frameworks", "evaluation", "evidence", "evidence_import", "exports", "analysis", "check", "compare", "actions", "statement", "workbooks")
+MODULES = (
+    "frameworks",
+    "evaluation",
+    "evidence",
+    "evidence_import",
+    "exports",
+    "analysis",
+    "check",
+    "compare",
+    "actions",
+    "statement",
+    "workbooks",
+    "portfolio",
+)
 
 
 def all_commands(app: typer.Typer) -> None:

@@ -1,0 +1,89 @@
+"""Text and Markdown renderings of an `Aggregate` (JSON is its `to_json`)."""
+
+from __future__ import annotations
+
+from qiframe.portfolio.aggregate import Aggregate, Distribution, Group
+
+
+def text(result: Aggregate) -> str:
+    out: list[str] = []
+    for g in result.groups:
+        n = len(g.establishments)
+        out.append(f"{g.title} ({g.framework}): {n} evaluation{'' if n == 1 else 's'}")
+        out.append("")
+        levels = [lv.value for lv in g.scale.levels]
+        header = ("QI", *(str(v) for v in levels), "graded", "not yet", "median", "range", "inspection =/+/-")
+        rows = [header] + [_row(g, d) for d in g.distributions]
+        out.extend(_columns(rows))
+        out.append("  not yet: expected to be graded (by the programme) but not graded. inspection: same/above/below.")
+        out.append("  levels: " + ", ".join(f"{lv.value} {lv.label}" for lv in g.scale.levels))
+        out.append("")
+        if g.outliers:
+            out.append("Grades that stand out:")
+            out.extend(f"  {o.establishment} · {o.indicator}: {o.reason}" for o in g.outliers)
+            out.append("")
+        c = g.coverage
+        sources = ", ".join(f"{s} {n}" for s, n in c.sources)
+        out.append(f"Coverage: {c.graded_all} of {c.establishments} graded everything they grade, "
+                   f"{c.graded_any} graded something; evidence cited by source: {sources}; "
+                   f"{c.clean} check with no errors.")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def markdown(result: Aggregate) -> str:
+    out: list[str] = []
+    for g in result.groups:
+        out.append(f"## {_md(g.title)} ({_md(g.framework)})")
+        out.append("")
+        out.append(f"{len(g.establishments)} evaluation{'' if len(g.establishments) == 1 else 's'}. Levels: "
+                   + ", ".join(f"{lv.value} {_md(lv.label)}" for lv in g.scale.levels) + ".")
+        out.append("")
+        levels = [lv.value for lv in g.scale.levels]
+        out.append("| QI | Title | " + " | ".join(str(v) for v in levels)
+                   + " | Graded | Not yet | Median | Range | Inspection =/+/- |")
+        out.append("|---|---|" + "---:|" * len(levels) + "---:|---:|---|---|---|")
+        for d in g.distributions:
+            _, *counts, graded, ungraded, median, spread, inspection = _row(g, d)
+            out.append(f"| {_md(d.indicator)} | {_md(d.title)} | " + " | ".join(counts)
+                       + f" | {graded} | {ungraded} | {median} | {spread} | {inspection} |")
+        out.append("")
+        if g.outliers:
+            out.append("### Grades that stand out")
+            out.append("")
+            out.extend(f"- **{_md(o.establishment)}**, {_md(o.indicator)}: {_md(o.reason)}" for o in g.outliers)
+            out.append("")
+        c = g.coverage
+        out.append(f"Coverage: {c.graded_all} of {c.establishments} graded everything they grade; "
+                   f"{c.clean} check with no errors.")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def median_text(d: Distribution) -> str:
+    if d.median is None:
+        return "–"
+    low, high = d.median
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def range_text(d: Distribution) -> str:
+    if d.lowest is None:
+        return "–"
+    return str(d.lowest) if d.lowest == d.highest else f"{d.lowest}–{d.highest}"
+
+
+def _row(g: Group, d: Distribution) -> tuple[str, ...]:
+    inspected = d.matched + d.above + d.below
+    inspection = f"{d.matched}/{d.above}/{d.below}" if inspected else "–"
+    return (d.indicator, *(str(n) for _, n in d.counts), str(d.graded), str(d.ungraded),
+            median_text(d), range_text(d), inspection)
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _md(value: str) -> str:
+    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
