@@ -12,7 +12,7 @@ from qiframe import frameworks, store, yamlio
 from qiframe.errors import InputError
 from tests.conftest import ROOT
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=int(__import__("os").environ.get("QIFRAME_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Fragments that YAML parsers find interesting, mixed with arbitrary text.
 YAMLISH = st.lists(st.sampled_from([
@@ -168,3 +168,63 @@ def test_import_plan_classifies_every_row_or_raises_input_error(template, tmp_pa
         assert exc.message
     else:
         assert all(row.action in ("new", "changed", "unchanged", "rejected") for row in plan.rows)
+
+
+# --- the fast parser against the reference --------------------------------------------------------------
+#
+# yaml-rs reads an evaluation's files; ruamel is the reference for what they mean. On anything either
+# produces, the fast path must give exactly the reference's data, or the reference's own error.
+
+def _both(text: str):
+    results = []
+    for parse in (yamlio.parse, yamlio._parse_reference):
+        try:
+            results.append(("data", parse(text, "f.yaml")))
+        except InputError as exc:
+            results.append(("error", exc.message))
+    return results
+
+
+@FUZZ
+@given(text=YAMLISH)
+def test_fast_parser_agrees_with_the_reference_on_fragments(text):
+    fast, reference = _both(text)
+    assert fast == reference
+
+
+# Text as people type it: printable characters and new lines (control characters and line breaks other
+# than \n are refused on input, so they are not part of what qiframe writes).
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x85\u2028\u2029")
+               | st.just("\n"), max_size=10)
+WRITTEN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@FUZZ
+@given(data=st.dictionaries(TEXT.filter(bool), WRITTEN, max_size=6))
+def test_fast_parser_agrees_with_the_reference_on_files_qiframe_writes(data):
+    text = yamlio.dump_roundtrip(yamlio.to_commented(data), "# a header comment\n")
+    fast, reference = _both(text)
+    assert fast == reference == ("data", yamlio.plain(data))
+
+
+@pytest.mark.parametrize("text", [
+    "a: 2025-09-05", "a: yes", "a: 014", "a: .nan", "a: !!binary aGVsbG8=", "? [1, 2]\n: x", "a: 1\na: 2",
+    "a: &x [1]\nb: *x", "a: |\n  x\n  y\n", "1: one\n2.5: two", "a: '2.1'\nb: 2.1", "[" * 100 + "]" * 100,
+    "- &a [x, x]\n- &b [*a, *a]\n- [*b, *b]", "a: !!python/object:os.system x", "%YAML 1.1\n---\na: yes",
+])
+def test_fast_parser_agrees_with_the_reference_on_known_differences(text):
+    fast, reference = _both(text)
+    assert fast == reference
+
+
+def test_the_fast_parser_is_the_one_reading_ordinary_files(monkeypatch):
+    # If yaml-rs stopped being used (an import failure, say), reads would silently be ten times slower.
+    assert yamlio._fast(), "yaml-rs is a dependency and should be importable"
+    calls = []
+    monkeypatch.setattr(yamlio, "_parse_reference", lambda *a: calls.append(a))
+    assert yamlio.parse("id: E-abc234\ntitle: A\n", "f.yaml") == {"id": "E-abc234", "title": "A"}
+    assert calls == []

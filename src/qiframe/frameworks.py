@@ -85,9 +85,23 @@ def load_file(path: str | os.PathLike, origin: str = "workspace") -> model.Frame
     return build(_validated(path, None), path, origin)
 
 
+_SEEN: dict[str, tuple[tuple[int, int], dict]] = {}
+"""Framework files validated in this process, by path, with the size and mtime they had: `aggregate`
+reads a hundred evaluations on the same framework and need not validate it a hundred times."""
+
+
 def _validated(path: Path, cache: yamlio.ParseCache | None) -> dict:
     key = f"framework:{path.resolve()}"
     stat = path.stat()
+    seen = _SEEN.get(key)
+    if seen is not None and seen[0] == (stat.st_size, stat.st_mtime_ns):
+        return seen[1]
+    data = _validated_file(path, key, stat, cache)
+    _SEEN[key] = ((stat.st_size, stat.st_mtime_ns), data)
+    return data
+
+
+def _validated_file(path: Path, key: str, stat: os.stat_result, cache: yamlio.ParseCache | None) -> dict:
     if cache is not None:
         data = cache.get(key, stat)
         if data is not None:

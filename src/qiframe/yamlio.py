@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -159,6 +160,30 @@ def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> str:
 
 
 _FAST: Any = None
+_FOR_REFERENCE = re.compile(r"[^\n\r\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                            r"\U00010000-\U0010ffff]")
+"""What the fast parser leaves to ruamel: characters outside YAML's printable set, NEL, the Unicode line
+and paragraph separators, a BOM, tabs (refused in indentation, with a message of their own) and
+backslashes (escapes in double-quoted text, which the two parsers read differently)."""
+_MARKERS = re.compile(r"^(?:---|\.\.\.|%|[ \-]*\?(?:[ ]|$))|[{\[,][ ]*\?|(?:^|[\s\[{,:\-])[&*](?![ \n\r]|$)", re.M)
+"""Directives, document markers, explicit keys (`? key`), anchors and aliases, which qiframe never writes:
+left to ruamel, which also bounds alias expansion."""
+
+
+_ASCII_FOR_REFERENCE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\\!]")
+
+
+def _needs_reference(text: str) -> bool:
+    """Whether a text must go to ruamel (see _FOR_REFERENCE and _MARKERS); cheap for ordinary files."""
+    if text.isascii():
+        if _ASCII_FOR_REFERENCE.search(text):
+            return True
+    elif "!" in text or _FOR_REFERENCE.search(text):
+        return True
+    # The markers all need one of these characters; most files hold none of them.
+    if "&" in text or "*" in text or "?" in text or "%" in text or "---" in text or "..." in text:
+        return _MARKERS.search(text) is not None
+    return False
 
 
 def _fast():
@@ -191,12 +216,10 @@ def parse(text: str, path: str | os.PathLike = "<text>") -> Any:
     """Plain data from YAML text: safe tags only, dates as ISO text, bounded size and depth."""
     fast = _fast()
     # "!" may start a tag (`!!binary`, `!!python/object`), which only ruamel checks against the safe set.
-    if fast and "!" not in text:
-        try:
+    if fast and not _needs_reference(text):
+        # Anything the fast path refuses or finds wrong goes to ruamel, whose message is the one users see.
+        with contextlib.suppress(Exception):
             data = fast(text)
-        except Exception:  # refused or not understood: ruamel gives the located message, or the data
-            pass
-        else:
             # Without aliases a text this short cannot hold more values than the budget, so only the
             # depth and the key types need checking, in place; otherwise the full walk counts them.
             if "*" not in text and len(text) <= 2 * MAX_NODES:
@@ -598,9 +621,20 @@ class ParseCache:
         self.dirty = self.dirty or bool(stale)
 
     def save(self) -> None:
-        """Best effort: a read-only folder just means no cache."""
+        """Best effort: a read-only folder just means no cache.
+
+        Replaced atomically but not flushed to disk: the cache only repeats what the files say, and a file
+        cut short by a power cut fails to parse and is ignored. Skipping the flush matters to `aggregate`,
+        which saves a hundred caches in one run.
+        """
         if not self.dirty:
             return
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, json.dumps({"version": self.version(), "files": self.entries},
-                                               separators=(",", ":")))
+        text = json.dumps({"version": self.version(), "files": self.entries}, separators=(",", ":"))
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()

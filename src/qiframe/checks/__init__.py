@@ -256,10 +256,11 @@ def _did_you_mean(text: str, rules: dict[str, Rule]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(rules))})"
 
 
-def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "") -> Report:
+def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "", locate: bool = True) -> Report:
     """Run the rules (all, or `only`) and apply settings and suppressions.
 
-    Rules that are off unless configured still run when named in `only`.
+    Rules that are off unless configured still run when named in `only`. Without `locate`, problems carry
+    no line and column (reading files for positions is most of the cost when only counts are wanted).
     """
     from qiframe import clock
 
@@ -286,7 +287,7 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "")
                 suppressed += 1
                 continue
             severity = override or finding.severity or r.severity
-            line, column = locator.locate(finding.path, finding.where) if finding.path else (None, None)
+            line, column = locator.locate(finding.path, finding.where) if finding.path and locate else (None, None)
             problems.append(Problem(rule_id, severity, finding.message, finding.path, line, column,
                                     finding.indicator, finding.evidence))
     problems.sort(key=lambda p: (_indicator_key(p.indicator), p.path, p.line or 0, p.column or 0, p.rule))

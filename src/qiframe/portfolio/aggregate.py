@@ -196,7 +196,7 @@ def aggregate(folders: Iterable[str | os.PathLike], framework: str | None = None
     names: dict[str, int] = {}
     for root in discover(list(folders)):
         evaluation = store.load(root)
-        report = checks.run(evaluation, today=today)
+        report = checks.run(evaluation, today=today, locate=False)
         errors = report.count("error")
         target = walks[evaluation.framework.id].target if evaluation.framework.id in walks else evaluation.framework.id
         name = _unique(evaluation.metadata.organisation or evaluation.metadata.title or root.name, names)
