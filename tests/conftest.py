@@ -63,3 +63,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below a folder and its bytes, to prove a failed command wrote nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
             and ".qiframe/cache" not in str(p) and not p.name.startswith(".lock")}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_validator_cache(tmp_path_factory):
+    # Compiled schema validators are cached per machine; the tests keep theirs out of the user's home.
+    import os
+
+    os.environ.setdefault("QIFRAME_CACHE_DIR", str(tmp_path_factory.mktemp("validators")))

@@ -6,7 +6,9 @@ and never pay for it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -65,7 +67,8 @@ def _fast(name: str):
             return False
         return len(text) == 10
 
-    check = fastjsonschema.compile(schema(name), formats={"date": is_date})
+    formats = {"date": is_date}
+    check = functools.partial(_compiled(name, formats), custom_formats=formats)
 
     def is_valid(data: Any) -> bool:
         try:
@@ -75,6 +78,50 @@ def _fast(name: str):
         return True
 
     return is_valid
+
+
+def _compiled(name: str, formats: dict):
+    """The generated validator function of a schema, from this machine's cache when it is there.
+
+    Generating and compiling the validator of the framework schema costs about a tenth of a second, which
+    a first read (after a clone, in `aggregate`) would pay in every process. Like Python's own byte-code
+    cache, the compiled code is kept per machine, keyed by the schema's text and the versions that made it;
+    an unwritable or damaged cache is simply not used.
+    """
+    import marshal
+    import sys
+
+    import fastjsonschema
+
+    text = json.dumps(schema(name), sort_keys=True)
+    key = hashlib.sha256(f"{text}|{fastjsonschema.VERSION}|{sys.version}".encode()).hexdigest()[:20]
+    folder = _cache_dir()
+    path = folder / f"{name}-{key}.marshal" if folder else None
+    code = None
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            code = marshal.loads(path.read_bytes())
+    if code is None:
+        source = fastjsonschema.compile_to_code(schema(name), formats=formats)
+        code = compile(source, f"<validator of {name}.schema.json>", "exec")
+        if path is not None:
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                tmp.write_bytes(marshal.dumps(code))
+                os.replace(tmp, path)
+    namespace: dict = {}
+    exec(code, namespace)  # our own generated code, from our own schema: defines one function
+    return next(v for k, v in namespace.items() if k.startswith("validate_") and callable(v))
+
+
+def _cache_dir() -> Path | None:
+    """Where compiled validators are kept: $QIFRAME_CACHE_DIR, else the user's cache folder; None to skip."""
+    given = os.environ.get("QIFRAME_CACHE_DIR")
+    if given is not None:
+        return Path(given) if given else None
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "qiframe" / "validators"
 
 
 def is_valid(data: Any, name: str) -> bool:
