@@ -167,18 +167,41 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
 
     out.extend(band_problems(data["quantity_terms"]["bands"]))
 
+    judgement_scales: dict[str, set] = {}
+    for n, extra in enumerate(data.get("scales", [])):
+        where = ("scales", n)
+        if extra["id"] in judgement_scales or extra["id"] == data["scale"]["id"]:
+            out.append(((*where, "id"), f"duplicate scale id {extra['id']!r}"))
+        judgement_scales[extra["id"]] = unique(extra["levels"], "value", (*where, "levels"), "scale value")
+    area_ids = unique(data.get("areas", []), "id", ("areas",), "area id")
+
     unique(data["key_questions"], "id", ("key_questions",), "key question id")
     indicator_ids: set = set()
+    alias_at: dict[str, tuple] = {}
     for k, kq in enumerate(data["key_questions"]):
         for i, ind in enumerate(kq["indicators"]):
             where = ("key_questions", k, "indicators", i)
             if ind["id"] in indicator_ids:
                 out.append(((*where, "id"), f"duplicate indicator id {ind['id']!r}"))
             indicator_ids.add(ind["id"])
+            for a, alias in enumerate(ind.get("aliases", [])):
+                if alias in alias_at:
+                    out.append(((*where, "aliases", a), f"alias {alias!r} is given to two indicators"))
+                alias_at[alias] = (*where, "aliases", a)
+            if "area" in ind and area_ids and ind["area"] not in area_ids:
+                out.append(((*where, "area"), f"unknown area {ind['area']!r} (areas: {', '.join(sorted(area_ids))})"))
+            own = values
+            if "scale" in ind:
+                if ind["scale"] not in judgement_scales:
+                    out.append(((*where, "scale"), f"unknown scale {ind['scale']!r}: list it under `scales`"))
+                own = judgement_scales.get(ind["scale"], values)
             for j, illustration in enumerate(ind.get("illustrations", [])):
-                if illustration["level"] not in values:
+                if illustration["level"] not in own:
                     out.append(((*where, "illustrations", j, "level"),
                                 f"illustration level {illustration['level']} is not a value of the scale"))
+    for alias, where in alias_at.items():
+        if alias in indicator_ids:
+            out.append((where, f"alias {alias!r} is also an indicator id"))
 
     programmes = data.get("programmes", [])
     unique(programmes, "id", ("programmes",), "programme id")
@@ -239,20 +262,25 @@ def band_problems(bands: list[dict]) -> list[tuple[tuple, str]]:
 
 def _prov(data: dict | None) -> model.Provenance:
     data = data or {"status": "unconfirmed"}
-    return model.Provenance(data["status"], data.get("source", ""))
+    return model.Provenance(data["status"], data.get("source", ""), data.get("compared", ""))
+
+
+def _scale(data: dict, kind: str = "grade") -> model.Scale:
+    return model.Scale(
+        id=data["id"],
+        levels=tuple(
+            model.Level(lv["value"], lv["label"], lv.get("descriptor", ""), lv.get("description", ""),
+                        tuple(lv.get("expects", ())))
+            for lv in data["levels"]
+        ),
+        threshold=data.get("threshold"), kind=kind, provenance=_prov(data.get("provenance")),
+        title=data.get("title", ""),
+    )
 
 
 def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> model.Framework:
     """Dataclasses from validated framework data."""
-    scale = model.Scale(
-        id=data["scale"]["id"],
-        levels=tuple(
-            model.Level(lv["value"], lv["label"], lv.get("descriptor", ""), lv.get("description", ""),
-                        tuple(lv.get("expects", ())))
-            for lv in data["scale"]["levels"]
-        ),
-        threshold=data["scale"].get("threshold"),
-    )
+    scale = _scale(data["scale"])
     qt = data["quantity_terms"]
     terms = model.QuantityTerms(
         bands=tuple(
@@ -273,6 +301,9 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
                 themes=tuple(model.Theme(t["title"], _prov(t["provenance"])) for t in ind.get("themes", [])),
                 illustrations=tuple((il["level"], il["text"]) for il in ind.get("illustrations", [])),
                 challenge_questions=tuple(ind.get("challenge_questions", [])),
+                owner=ind.get("owner", {}).get("inspectorate", ""),
+                owner_provenance=_prov(ind["owner"]["provenance"]) if "owner" in ind else None,
+                aliases=tuple(ind.get("aliases", ())), scale=ind.get("scale", ""),
             )
         key_questions.append(model.KeyQuestion(kq["id"], kq["title"], _prov(kq["provenance"]),
                                                tuple(i["id"] for i in kq["indicators"])))
@@ -284,7 +315,9 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
             units=tuple(model.Unit(u["id"], u["title"], tuple(u["indicators"]), _prov(u["provenance"]))
                         for u in prog["units"]),
             graded=tuple(prog["graded"]),
-            suites=tuple(model.Suite(s["id"], s["title"], tuple(s["indicators"])) for s in prog.get("suites", [])),
+            suites=tuple(model.Suite(s["id"], s["title"], tuple(s["indicators"]),
+                                     _prov(s.get("provenance", prog["provenance"])))
+                         for s in prog.get("suites", [])),
             questions=tuple(model.Question(q["id"], q["text"], q.get("cites_evidence", False))
                             for q in statement.get("questions", [])),
             word_limit=statement.get("word_limit"),
@@ -296,6 +329,8 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
         published=str(data["published"]), source=data["source"], reuse=data["reuse"], scale=scale,
         quantity_terms=terms, key_questions=tuple(key_questions), indicators=indicators,
         programmes=tuple(programmes), origin=origin, path=os.fspath(path),
+        areas=tuple(model.Area(a["id"], a["title"], _prov(a["provenance"])) for a in data.get("areas", [])),
+        scales=tuple(_scale(sc, "judgement") for sc in data.get("scales", [])),
     )
 
 
@@ -318,12 +353,9 @@ def as_json(framework: model.Framework, programme_id: str | None = None) -> dict
         "edition": framework.edition,
         "published": framework.published,
         "origin": framework.origin,
-        "scale": {
-            "id": framework.scale.id,
-            "threshold": framework.scale.threshold,
-            "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor,
-                        "description": lv.description} for lv in framework.scale.levels],
-        },
+        "scale": _scale_json(framework.scale),
+        "scales": [_scale_json(s) for s in framework.scales],
+        "areas": [{"id": a.id, "title": a.title, "provenance": _prov_json(a.provenance)} for a in framework.areas],
         "quantity_terms": {
             "rounding": framework.quantity_terms.rounding,
             "provenance": _prov_json(framework.quantity_terms.provenance),
@@ -335,15 +367,20 @@ def as_json(framework: model.Framework, programme_id: str | None = None) -> dict
                            "indicators": list(k.indicators)} for k in framework.key_questions],
         "indicators": [
             {"id": i.id, "title": i.title, "key_question": i.key_question, "area": i.area,
-             "provenance": _prov_json(i.provenance),
+             "provenance": _prov_json(i.provenance), "owner": i.owner or None,
+             "owner_provenance": _prov_json(i.owner_provenance) if i.owner_provenance else None,
+             "aliases": list(i.aliases), "scale": i.scale or None,
              "themes": [{"title": t.title, "provenance": _prov_json(t.provenance)} for t in i.themes],
              "graded": bool(prog and prog.grading_unit(i.id))}
             for i in framework.indicators.values()
         ],
         "programmes": [
             {"id": p.id, "title": p.title, "graded": list(p.graded),
-             "suites": [{"id": s.id, "title": s.title, "indicators": list(s.indicators)} for s in p.suites],
-             "units": [{"id": u.id, "title": u.title, "indicators": list(u.indicators)} for u in p.units],
+             "provenance": _prov_json(p.provenance),
+             "suites": [{"id": s.id, "title": s.title, "indicators": list(s.indicators),
+                         "provenance": _prov_json(s.provenance)} for s in p.suites],
+             "units": [{"id": u.id, "title": u.title, "indicators": list(u.indicators),
+                        "provenance": _prov_json(u.provenance)} for u in p.units],
              "questions": [{"id": q.id, "text": q.text} for q in p.questions],
              "word_limit": p.word_limit, "page_limit": p.page_limit}
             for p in framework.programmes
@@ -352,4 +389,14 @@ def as_json(framework: model.Framework, programme_id: str | None = None) -> dict
 
 
 def _prov_json(p: model.Provenance) -> dict:
-    return {"status": p.status, "source": p.source}
+    out = {"status": p.status, "source": p.source, "compared": p.compared or None}
+    if p.partnership:
+        out["partnership"] = {"record": p.partnership, "source": p.partnership_source}
+    return out
+
+
+def _scale_json(scale: model.Scale) -> dict:
+    return {"id": scale.id, "kind": scale.kind, "title": scale.title or None, "threshold": scale.threshold,
+            "provenance": _prov_json(scale.provenance),
+            "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor,
+                        "description": lv.description} for lv in scale.levels]}

@@ -33,11 +33,31 @@ class Provenance:
     status: str
     """One of PROVENANCE_STATUSES."""
     source: str = ""
-    """Free text naming the source (document, page, web page)."""
+    """Free text naming the source (document, page, web page), or why it is not confirmed."""
+    compared: str = ""
+    """For a confirmed item: what was compared with the source (e.g. "title wording")."""
+    partnership: str = ""
+    """What the evaluation's partnership recorded: "" (nothing), "confirmed" or "replaced" (PARTNERSHIP_CHECKS)."""
+    partnership_source: str = ""
+    """Where the partnership's copy of the wording came from."""
 
     @property
     def confirmed(self) -> bool:
+        """Whether the framework file's wording was compared with a source and matches it."""
         return self.status == "confirmed"
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the wording may go out under the partnership's name: confirmed by the framework file, or
+        confirmed or replaced by the partnership."""
+        return self.confirmed or bool(self.partnership)
+
+    @property
+    def shown(self) -> str:
+        """The status as people see it: the partnership's record first, then the framework file's."""
+        if self.partnership:
+            return f"{self.partnership} by the partnership"
+        return self.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +86,24 @@ class Scale:
     """Levels from best to worst."""
     threshold: int | None = None
     """The value of the lowest level that counts as "good or better" in summaries; None if not set."""
+    kind: str = "grade"
+    """"grade" (the framework's grading scale) or "judgement" (a scale of its own for an indicator judged,
+    not graded, e.g. confidence in the capacity for improvement): a judgement's value is never printed."""
+    provenance: Provenance = field(default_factory=lambda: Provenance("unconfirmed"))
+    """Where the labels and short descriptors were confirmed (the longer descriptions are qiframe's)."""
+    title: str = ""
+    """What the scale is called where people see it, e.g. "Confidence in the capacity for improvement"."""
+
+    @property
+    def judgement(self) -> bool:
+        return self.kind == "judgement"
+
+    def shown(self, value: int | None) -> str:
+        """A level as people read it: "Good (4)" on a grading scale, the label alone for a judgement."""
+        level = self.level(value) if value is not None else None
+        if level is None:
+            return "" if value is None else str(value)
+        return level.label if self.judgement else f"{level.label} ({level.value})"
 
     def level(self, value: int) -> Level | None:
         for level in self.levels:
@@ -185,6 +223,45 @@ class Indicator:
     """(level value, text in the project's own words) pairs."""
     challenge_questions: tuple[str, ...] = ()
     """Questions a team asks itself."""
+    owner: str = ""
+    """The inspectorate whose indicator it is, where a shared framework says (e.g. "Care Inspectorate")."""
+    owner_provenance: Provenance | None = None
+    """Where the owner was confirmed."""
+    aliases: tuple[str, ...] = ()
+    """Earlier ids of the indicator (e.g. a draft's), still accepted in evaluation files."""
+    scale: str = ""
+    """Id of the framework's judgement scale this indicator is judged on; "" for the grading scale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A numbered area between key question and indicator (the CI framework's ten areas)."""
+
+    id: str
+    """Identifier, e.g. "5"."""
+    title: str
+    """The area's name."""
+    provenance: Provenance
+    """Where the name was confirmed."""
+
+    @property
+    def shown(self) -> str:
+        return f"{self.id} {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """One printed title of a framework, as the wording guard and `frameworks show` see it."""
+
+    item: str
+    """How evaluation.yaml names it: "5.1", "kq:A", "area:5", "theme:2.1/1", "unit:PROGRAMME/S1",
+    "suite:PROGRAMME/leadership", "scale", "scale:ID", "quantity-terms"."""
+    kind: str
+    """"indicator", "theme", "key question", "area", "unit", "suite", "scale" or "quantity terms"."""
+    text: str
+    """The wording as printed."""
+    provenance: Provenance
+    """How far it can be trusted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +314,8 @@ class Suite:
     """Title, e.g. "Leadership and direction"."""
     indicators: tuple[str, ...]
     """The indicators it covers."""
+    provenance: Provenance = field(default_factory=lambda: Provenance("unconfirmed"))
+    """Where the suite's title was confirmed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +396,10 @@ class Framework:
     """Where it was found: "bundled" or "workspace"."""
     path: str = ""
     """The file it was loaded from."""
+    areas: tuple[Area, ...] = ()
+    """Numbered areas the indicators' `area` refers to (empty when the framework has none)."""
+    scales: tuple[Scale, ...] = ()
+    """Judgement scales some indicators are judged on instead of the grading scale."""
 
     def programme(self, id: str) -> Programme | None:
         return next((p for p in self.programmes if p.id == id), None)
@@ -324,18 +407,59 @@ class Framework:
     def key_question(self, id: str) -> KeyQuestion | None:
         return next((k for k in self.key_questions if k.id == id), None)
 
+    def area(self, id: str) -> Area | None:
+        return next((a for a in self.areas if a.id == id), None)
+
+    def scale_for(self, ident: str) -> Scale:
+        """The scale an indicator (or suite) is judged on: its own judgement scale, or the grading scale."""
+        indicator = self.indicators.get(ident)
+        if indicator is not None and indicator.scale:
+            found = next((s for s in self.scales if s.id == indicator.scale), None)
+            if found is not None:
+                return found
+        return self.scale
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Earlier indicator ids and the id each now has."""
+        return {alias: ind.id for ind in self.indicators.values() for alias in ind.aliases}
+
+    def canonical(self, ident: str) -> str:
+        """The current id of an indicator named by its id or an earlier one; other text unchanged."""
+        return ident if ident in self.indicators else self.aliases.get(ident, ident)
+
+    def titles(self) -> list[Title]:
+        """Every printed title with its provenance, in the order `frameworks show` lists them."""
+        out: list[Title] = []
+        for kq in self.key_questions:
+            out.append(Title(f"kq:{kq.id}", "key question", kq.title, kq.provenance))
+        for area in self.areas:
+            out.append(Title(f"area:{area.id}", "area", area.title, area.provenance))
+        for ind in self.indicators.values():
+            out.append(Title(ind.id, "indicator", ind.title, ind.provenance))
+            for n, theme in enumerate(ind.themes, 1):
+                out.append(Title(f"theme:{ind.id}/{n}", "theme", theme.title, theme.provenance))
+        for prog in self.programmes:
+            for suite in prog.suites:
+                out.append(Title(f"suite:{prog.id}/{suite.id}", "suite", suite.title, suite.provenance))
+            for unit in prog.units:
+                out.append(Title(f"unit:{prog.id}/{unit.id}", "unit", unit.title, unit.provenance))
+        out.append(Title("scale", "scale", ", ".join(lv.label for lv in self.scale.levels), self.scale.provenance))
+        for scale in self.scales:
+            out.append(Title(f"scale:{scale.id}", "scale", ", ".join(lv.label for lv in scale.levels),
+                             scale.provenance))
+        out.append(Title("quantity-terms", "quantity terms",
+                         ", ".join(b.term for b in self.quantity_terms.bands), self.quantity_terms.provenance))
+        return out
+
     @property
     def unconfirmed_count(self) -> int:
-        """How many indicator and theme titles are not confirmed by an official source."""
-        count = 0
-        for ind in self.indicators.values():
-            count += not ind.provenance.confirmed
-            count += sum(not t.provenance.confirmed for t in ind.themes)
-        return count
+        """How many printed titles (see `titles`) are not confirmed by a source."""
+        return sum(not t.provenance.confirmed for t in self.titles())
 
     @property
     def title_count(self) -> int:
-        return sum(1 + len(ind.themes) for ind in self.indicators.values())
+        return len(self.titles())
 
 
 # --- an evaluation -----------------------------------------------------------------------------------
