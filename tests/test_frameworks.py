@@ -77,7 +77,7 @@ def test_care_protection_framework_json(cli):
         "Excellent", "Very good", "Good", "Adequate", "Weak", "Unsatisfactory"]
     programmes = {p["id"]: p for p in data["programmes"]}
     assert set(programmes) == {"joint-2018", "risk-of-harm-2021", "cso-2025"}
-    assert programmes["joint-2018"]["graded"] == ["1.1", "2.1", "2.2", "leadership"]
+    assert programmes["joint-2018"]["graded"] == ["1.1", "2.1", "2.2", "leadership", "10.1"]
     assert programmes["joint-2018"]["suites"][0]["indicators"] == ["9.1", "9.2", "9.3", "9.4"]
     assert programmes["risk-of-harm-2021"]["graded"] == ["2.1"]
     assert programmes["risk-of-harm-2021"]["word_limit"] == 5000

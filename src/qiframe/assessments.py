@@ -13,7 +13,8 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
     """Record the agreed grade (or, with `by`, one evaluator's proposal). Returns a confirmation line."""
     evaluation = store.load(root)
     ident = store.assessment_id(evaluation, indicator)
-    level = store.level(evaluation.framework.scale, level_text)
+    scale = evaluation.framework.scale_for(ident)
+    level = store.level(scale, level_text)
     if by is not None:
         by = " ".join(by.split())  # "Ann " and "Ann" are the same evaluator
         if not by:
@@ -42,6 +43,10 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
             store.set_field(doc, "rationale", rationale, store.ASSESSMENT_FIELDS)
 
     store.edit_assessment(root, ident, mutate)
+    if scale.judgement:
+        if by:
+            return f"{ident}: {by} proposes the judgement {level.label}"
+        return f"{ident}: judged {level.label}" + (" (agreed)" if agreed else "")
     if by:
         return f"{ident}: {by} proposes {level.value} {level.label}"
     return f"{ident}: graded {level.value} {level.label}" + (" (agreed)" if agreed else "")

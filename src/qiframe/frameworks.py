@@ -343,6 +343,17 @@ def programme(framework: model.Framework, programme_id: str) -> model.Programme:
     return found
 
 
+def owned_by(framework: model.Framework, owner: str) -> list[str]:
+    """Ids of the indicators an inspectorate owns (case-insensitive), or a NotFound naming the owners."""
+    key = " ".join(owner.split()).casefold()
+    found = [i.id for i in framework.indicators.values() if i.owner.casefold() == key]
+    if not found:
+        owners = sorted({i.owner for i in framework.indicators.values() if i.owner})
+        known = ", ".join(owners) if owners else "the framework names no owners"
+        raise NotFound(f"no indicator of {framework.id!r} is owned by {owner!r} (owners: {known})")
+    return found
+
+
 def as_json(framework: model.Framework, programme_id: str | None = None) -> dict:
     """The framework as JSON-ready data for `frameworks show --format json`."""
     prog = framework.programme(programme_id) if programme_id else None

@@ -661,6 +661,8 @@ class Metadata:
     """Suppressions: mappings with rule, item and reason."""
     external: tuple[ExternalGrade, ...] = ()
     """Grades given by an inspection."""
+    wording: dict = field(default_factory=dict)
+    """The partnership's record of framework titles by item: confirmed or replaced, with the source."""
 
     @property
     def evaluation_date(self) -> str:
@@ -685,6 +687,8 @@ class Evaluation:
     """Actions by id."""
     sections: dict[str, Section] = field(default_factory=dict)
     """Position statement sections by unit id."""
+    renamed: tuple[tuple[str, str, str], ...] = ()
+    """(file, earlier id, current id) wherever a file names an indicator by an earlier id (an alias)."""
 
     @property
     def programme(self) -> Programme | None:

@@ -33,6 +33,8 @@ class Row:
     """Triangulation sources present, in the standard order."""
     state: str
     """Assessment status."""
+    judgement: bool = False
+    """Whether it is judged on a scale of its own (e.g. confidence): the label is printed, never a value."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Status:
                 {"id": r.id, "title": r.title, "key_question": r.key_question or None, "graded": r.graded,
                  "lead": r.lead or None, "grade": r.grade, "grade_label": r.grade_label or None,
                  "proposed": list(r.proposed), "evidence": r.evidence, "sources": list(r.sources),
-                 "status": r.state}
+                 "status": r.state, "judgement": r.judgement}
                 for r in self.rows
             ],
             "summary": {"indicators": len(self.rows), "graded": len(graded),
@@ -88,11 +90,13 @@ def status(evaluation: model.Evaluation) -> Status:
         a = evaluation.assessments.get(ident) or model.Assessment(ident)
         items = {e.id: e for ind in covers for e in linked.get(ind, ())}
         present = {e.source for e in items.values()}
-        level = fw.scale.level(a.grade) if a.grade is not None else None
+        scale = fw.scale_for(ident)
+        level = scale.level(a.grade) if a.grade is not None else None
         rows.append(Row(
             id=ident, title=title, key_question=kq_id, graded=ident in graded_ids, lead=a.lead,
             grade=a.grade, grade_label=level.label if level else "", proposed=tuple(p.grade for p in a.proposed),
             evidence=len(items), sources=tuple(s for s in model.SOURCES if s in present), state=a.status,
+            judgement=scale.judgement,
         ))
     return Status(evaluation.metadata.title, fw.id, evaluation.metadata.programme, tuple(rows),
                   len(evaluation.evidence))

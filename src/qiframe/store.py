@@ -15,6 +15,7 @@ atomically; a write that fails validation leaves every file as it was.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import secrets
@@ -34,6 +35,8 @@ ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids are read a
 ID_PREFIX = {"evidence": "E-", "action": "A-"}
 DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
 EVIDENCE_FIELDS = model.EVIDENCE_FIELDS
+METADATA_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team", "checks",
+                   "suppress", "external", "wording")
 ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
                      "strengths", "improvements", "next_steps")
 
@@ -73,6 +76,18 @@ def load(root: str | os.PathLike) -> model.Evaluation:
     framework = frameworks.load(metadata.framework, start=root, cache=cache)
     if metadata.programme:
         frameworks.programme(framework, metadata.programme)
+    if metadata.wording:
+        from qiframe import wording
+
+        framework = wording.apply(framework, metadata.wording, meta_path)
+    aliases = framework.aliases
+    renamed: list[tuple[str, str, str]] = []
+
+    def current(ident: str, key: str) -> str:
+        if ident in aliases:
+            renamed.append((key, ident, aliases[ident]))
+            return aliases[ident]
+        return ident
     seen: set[str] = set()
 
     def items(kind: str) -> Iterator[tuple[str, dict]]:
@@ -95,14 +110,42 @@ def load(root: str | os.PathLike) -> model.Evaluation:
 
     assessments = {}
     for key, d in items("indicator"):
-        assessments[d["indicator"]] = build_assessment(d, key)
-    evidence = {d["id"]: build_evidence(d, key) for key, d in items("evidence")}
-    actions = {d["id"]: build_action(d, key) for key, d in items("action")}
+        a = build_assessment(d, key)
+        if aliases and a.indicator in aliases:
+            a = dataclasses.replace(a, indicator=current(a.indicator, key))
+        if a.indicator in assessments:
+            raise InputError(f"{a.indicator} is assessed twice: in {assessments[a.indicator].path} and here "
+                             "(one uses the indicator's earlier id); keep one file", root / key, 1, 1)
+        assessments[a.indicator] = a
+    evidence = {}
+    for key, d in items("evidence"):
+        e = build_evidence(d, key)
+        if aliases and (set(e.indicators) | {t.split(":", 1)[0] for t in e.themes}) & set(aliases):
+            e = dataclasses.replace(
+                e, indicators=tuple(current(i, key) for i in e.indicators),
+                themes=tuple(_renamed_theme(t, aliases, lambda i, k=key: current(i, k)) for t in e.themes))
+        evidence[e.id] = e
+    actions = {}
+    for key, d in items("action"):
+        action = build_action(d, key)
+        if action.indicator in aliases:
+            action = dataclasses.replace(action, indicator=current(action.indicator, key))
+        actions[action.id] = action
+    if aliases and metadata.external:
+        metadata = dataclasses.replace(metadata, external=tuple(
+            dataclasses.replace(x, indicator=current(x.indicator, EVALUATION_FILE)) for x in metadata.external))
     sections = {d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
                 for key, d in items("section")}
     cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
     cache.save()
-    return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections)
+    return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections,
+                            tuple(renamed))
+
+
+def _renamed_theme(theme: str, aliases: dict[str, str], current) -> str:
+    """An evidence theme ("INDICATOR: title") with an earlier indicator id replaced by the current one."""
+    ident, sep, rest = theme.partition(":")
+    return f"{current(ident.strip())}{sep}{rest}" if sep and ident.strip() in aliases else theme
 
 
 def _read(path: Path, schema_name: str) -> dict:
@@ -131,6 +174,7 @@ def build_metadata(d: dict) -> model.Metadata:
         suppress=tuple(d.get("suppress", ())),
         external=tuple(model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
                        for x in d.get("external", ())),
+        wording={k: dict(v) for k, v in d.get("wording", {}).items()},
     )
 
 
@@ -338,6 +382,8 @@ def add_evidence(root: str | os.PathLike, **fields: Any) -> model.Evidence:
     root = Path(root)
     evaluation = load(root)
     _known_indicators(evaluation, fields.get("indicators", ()))
+    if fields.get("indicators"):
+        fields["indicators"] = [evaluation.framework.canonical(i) for i in fields["indicators"]]
     with writing(root):
         taken = {p.stem for p in (root / "evidence").glob("*.yaml")}
         fields["id"] = new_id("evidence", taken)
@@ -377,7 +423,9 @@ def edit_assessment(root: str | os.PathLike, indicator: str, mutate: Callable[[A
     root = Path(root)
     evaluation = load(root)
     indicator = assessment_id(evaluation, indicator)
-    relpath = f"indicators/{indicator}.yaml"
+    existing = evaluation.assessments.get(indicator)
+    # A file written under an earlier id (an alias) stays where it is.
+    relpath = existing.path if existing and existing.path else f"indicators/{indicator}.yaml"
     if not (root / relpath).exists():
         with writing(root):
             write_new(root / relpath, "indicator", {"indicator": indicator, "status": "not-started"})
@@ -391,6 +439,9 @@ def assessment_id(evaluation: model.Evaluation, text: str) -> str:
                                                                  if evaluation.programme else ())]
     if text in ids:
         return text
+    aliases = evaluation.framework.aliases
+    if text in aliases:
+        return aliases[text]
     folded = [i for i in ids if i.casefold() == text.casefold()]
     if len(folded) == 1:
         return folded[0]
@@ -400,7 +451,7 @@ def assessment_id(evaluation: model.Evaluation, text: str) -> str:
 
 def _known_indicators(evaluation: model.Evaluation, ids) -> None:
     for ind in ids:
-        if ind not in evaluation.framework.indicators:
+        if evaluation.framework.canonical(ind) not in evaluation.framework.indicators:
             raise NotFound(f"unknown indicator {ind!r} in framework {evaluation.framework.id!r} "
                            f"(known: {_sample(list(evaluation.framework.indicators))})")
 
@@ -430,6 +481,9 @@ def resolve(items: dict[str, Any], text: str, what: str) -> Any:
 def level(scale: model.Scale, text: str) -> model.Level:
     """A level of the scale named by value or label, or a NotFound naming the levels."""
     found = scale.parse(text)
+    if found is None and scale.judgement:
+        choices = ", ".join(lv.label for lv in scale.levels)
+        raise InputError(f"{text!r} is not a judgement of the scale {scale.title or scale.id!r}: {choices}")
     if found is None:
         choices = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
         raise InputError(f"{text!r} is not a level of the scale: {choices}")

@@ -56,6 +56,8 @@ def grade_balance(ctx: Context) -> Iterator[Finding]:
         a = ev.assessments.get(subject)
         if a is None or a.grade is None or a.grade not in expects:
             continue
+        if ev.framework.scale_for(subject).judgement:
+            continue  # a judgement (e.g. confidence) is not on the grading scale these expectations describe
         missing = [k for k in expects[a.grade] if not _recorded(getattr(a, k))]
         if not missing:
             continue

@@ -32,11 +32,12 @@ def moderation_gap(ctx: Context) -> Iterator[Finding]:
           - {by: Aisha, grade: 4}
           - {by: Ben, grade: 2}
     """
-    scale = ctx.evaluation.framework.scale
+    framework = ctx.evaluation.framework
     threshold = ctx.setting("levels", 2)
     for a in ctx.evaluation.assessments.values():
         if a.grade is not None and a.status == "agreed":
             continue
+        scale = framework.scale_for(a.indicator)
         # A proposal whose value is not on the scale is another rule's business; it cannot be ranked.
         on_scale = [p for p in a.proposed if scale.level(p.grade) is not None]
         if len(on_scale) < 2:

@@ -89,7 +89,9 @@ def _print_status(report, framework) -> None:
         table.add_column("sources", width=7, no_wrap=True)
         table.add_column("state", width=11, no_wrap=True)
         for row in rows:
-            grade = (f"[{level_style(framework.scale, row.grade)}]{row.grade} {row.grade_label}[/]"
+            scale = framework.scale_for(row.id)
+            shown = row.grade_label if row.judgement else f"{row.grade} {row.grade_label}"
+            grade = (f"[{level_style(scale, row.grade)}]{shown}[/]"
                      if row.grade is not None else ("[red]—[/]" if row.graded else "—"))
             cells = [row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade]
             if proposals:  # the spread of evaluators' proposed grades, for moderation

@@ -40,9 +40,11 @@ class ExternalRow:
     """ISO date of the external grade, or ""."""
     difference: int | None
     """Self minus inspection in levels (positive: the self-evaluation graded higher); None unless both exist."""
+    judgement: bool = False
+    """Whether both sides are judgements on the indicator's own scale (e.g. confidence), not grades."""
 
     def to_json(self) -> dict:
-        return {"indicator": self.id, "title": self.title,
+        return {"indicator": self.id, "title": self.title, "judgement": self.judgement,
                 "self": _grade_json(self.self_grade, self.self_label),
                 "external": _grade_json(self.external_grade, self.external_label) | {
                     "source": self.source or None, "date": self.date or None} if self.external_grade is not None
@@ -127,7 +129,6 @@ class ExternalComparison:
 def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
     """The self grades beside the inspection's: every graded indicator or suite of the programme, or,
     without a programme, every indicator that has both grades."""
-    scale = evaluation.framework.scale
     external = {x.indicator: x for x in evaluation.metadata.external}
     programme = evaluation.programme
 
@@ -144,11 +145,12 @@ def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
     for ident in ids:
         own, theirs = self_grade(ident), external.get(ident)
         their_grade = theirs.grade if theirs else None
+        scale = evaluation.framework.scale_for(ident)  # a judgement (confidence) is compared on its own scale
         rows.append(ExternalRow(
             id=ident, title=evaluation.title_of(ident), self_grade=own, self_label=_label(scale, own),
             external_grade=their_grade, external_label=_label(scale, their_grade),
             source=theirs.source if theirs else "", date=theirs.date if theirs else "",
-            difference=levels_apart(scale, own, their_grade),
+            difference=levels_apart(scale, own, their_grade), judgement=scale.judgement,
         ))
     covered = set(ids)
     not_compared = tuple(x.indicator for x in evaluation.metadata.external if x.indicator not in covered)
@@ -183,6 +185,8 @@ class Side:
     """Strengths as written."""
     improvements: tuple[str, ...]
     """Areas for improvement as written."""
+    judgement: bool = False
+    """Whether the indicator is judged on a scale of its own (e.g. confidence): its label, never a grade."""
 
 
 @dataclass(frozen=True)
@@ -346,9 +350,10 @@ def _side(evaluation: model.Evaluation, ident: str) -> Side:
     present = {evaluation.evidence[e].source for e in items}
     grade = a.grade if a else None
     return Side(
-        present=a is not None or bool(items), grade=grade, label=_label(evaluation.framework.scale, grade),
+        present=a is not None or bool(items), grade=grade, label=_label(evaluation.framework.scale_for(ident), grade),
         evidence=tuple(items), sources=tuple(s for s in model.SOURCES if s in present),
         strengths=a.strengths if a else (), improvements=a.improvements if a else (),
+        judgement=evaluation.framework.scale_for(ident).judgement,
     )
 
 

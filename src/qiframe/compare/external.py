@@ -23,7 +23,7 @@ def add(root: str | Path, indicator: str, level_text: str, source: str = "", dat
     root = Path(root)
     evaluation = store.load(root)
     ident = store.assessment_id(evaluation, indicator)
-    level = store.level(evaluation.framework.scale, level_text)
+    level = store.level(evaluation.framework.scale_for(ident), level_text)
     source = " ".join(source.split())
     if date and model.parse_date(date) is None:
         raise InputError(f"--date {date!r} is not an ISO date (YYYY-MM-DD)")
@@ -63,11 +63,10 @@ def _commented(record: dict):
 
 def listing(evaluation: model.Evaluation) -> list[dict]:
     """The external grades in the evaluation's order of indicators, each with its label and title."""
-    scale = evaluation.framework.scale
     order = _order(evaluation)
     rows = []
     for x in sorted(evaluation.metadata.external, key=lambda x: order.get(x.indicator, len(order))):
-        level = scale.level(x.grade)
+        level = evaluation.framework.scale_for(x.indicator).level(x.grade)
         rows.append({"indicator": x.indicator, "title": title_of(evaluation, x.indicator), "grade": x.grade,
                      "label": level.label if level else None, "source": x.source or None, "date": x.date or None})
     return rows

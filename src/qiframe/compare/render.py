@@ -24,8 +24,11 @@ def difference_words(row: ExternalRow) -> str:
     return f"{size} level{'s' if size != 1 else ''} {way} the inspection"
 
 
-def _grade(value: int | None, label: str) -> str:
-    return "—" if value is None else f"{value} {label}".strip()
+def _grade(value: int | None, label: str, judgement: bool = False) -> str:
+    """A grade as "4 Good"; a judgement (e.g. confidence) as its label alone."""
+    if value is None:
+        return "—"
+    return (label or str(value)) if judgement else f"{value} {label}".strip()
 
 
 def external_summary(c: ExternalComparison) -> str:
@@ -39,8 +42,8 @@ def external_summary(c: ExternalComparison) -> str:
 def external_text(c: ExternalComparison) -> str:
     table = [("QI", "title", "self-evaluation", "inspection", "difference")]
     for r in c.rows:
-        table.append((r.id, r.title, _grade(r.self_grade, r.self_label),
-                      _grade(r.external_grade, r.external_label), difference_words(r)))
+        table.append((r.id, r.title, _grade(r.self_grade, r.self_label, r.judgement),
+                      _grade(r.external_grade, r.external_label, r.judgement), difference_words(r)))
     lines = [f"{c.title}: self-evaluation compared with the inspection", ""]
     lines += _columns(table)
     lines += ["", external_summary(c)]
@@ -56,8 +59,8 @@ def external_markdown(c: ExternalComparison) -> str:
     lines = [f"# {_md(c.title)}: self-evaluation compared with the inspection", "",
              "| QI | Title | Self-evaluation | Inspection | Difference |", "|---|---|---|---|---|"]
     for r in c.rows:
-        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(_grade(r.self_grade, r.self_label))} | "
-                     f"{_md(_grade(r.external_grade, r.external_label))} | {difference_words(r)} |")
+        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(_grade(r.self_grade, r.self_label, r.judgement))} | "
+                     f"{_md(_grade(r.external_grade, r.external_label, r.judgement))} | {difference_words(r)} |")
     lines += ["", external_summary(c)]
     sources = sorted({r.source for r in c.rows if r.source})
     if sources:
@@ -79,7 +82,7 @@ def _changes(r: YearRow) -> list[str]:
         out.append("not in this evaluation")
     if r.grade_changed:
         carried = f" (carried from {r.old_id})" if r.carried and r.old.grade is not None else ""
-        out.append(f"grade: {_grade(r.old.grade, r.old.label)}{carried} → {_grade(r.new.grade, r.new.label)}")
+        out.append(f"grade: {_grade(r.old.grade, r.old.label, r.old.judgement)}{carried} → {_grade(r.new.grade, r.new.label, r.new.judgement)}")
     if r.evidence_added or r.evidence_removed:
         ids = [f"+{e}" for e in r.evidence_added] + [f"−{e}" for e in r.evidence_removed]
         out.append(f"evidence: {len(r.old.evidence)} → {len(r.new.evidence)} ({', '.join(ids)})")
@@ -130,9 +133,9 @@ def years_markdown(c: YearComparison) -> str:
                   "carried grades are marked.", ""]
     lines += ["| QI | Title | Grade before | Grade now | Evidence | Changes |", "|---|---|---|---|---|---|"]
     for r in c.rows:
-        before = _grade(r.old.grade, r.old.label) + (" (carried)" if r.carried and r.old.grade is not None else "")
+        before = _grade(r.old.grade, r.old.label, r.old.judgement) + (" (carried)" if r.carried and r.old.grade is not None else "")
         changes = "<br>".join(_md(line) for line in _changes(r)) or "no change"
-        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label))} | "
+        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label, r.new.judgement))} | "
                      f"{len(r.old.evidence)} → {len(r.new.evidence)} | {changes} |")
     lines += ["", _md(_totals(c))]
     return "\n".join(lines) + "\n"

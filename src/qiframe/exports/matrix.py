@@ -405,6 +405,11 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
             shown = cells.value(value, "wrap" if isinstance(value, str) else None)
         # Values go in the wide column C, wrapped, so a long team list does not spill across the page.
         add([cells.text(label, "bold"), None, shown], [(value, 50)] if isinstance(value, str) else ())
+    from qiframe import wording
+
+    note = wording.note(evaluation)
+    if note:
+        add([cells.text("Note on wording", "bold"), None, cells.text(note, "wrap")], [(note, 50)])
     if left_out:
         add([cells.text(f"{left_out} evidence item(s) flagged as holding personal data are not in this "
                               "workbook; export with --include-personal to include them.")])
@@ -419,12 +424,14 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     report = status_report.status(evaluation)
     for row in report.rows:
         kq = fw.key_question(row.key_question) if row.key_question else None
-        level_style = f"level{row.grade}" if row.grade in colours else None
+        # A judgement (e.g. confidence in the capacity for improvement) is printed as its label, not a grade.
+        level_style = f"level{row.grade}" if row.grade in colours and not row.judgement else None
         triangulated = sum(s in row.sources for s in TRIANGULATING) >= threshold
         line = [
             cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "wrap"),
             cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "top"),
-            cells.value(row.grade, level_style), cells.text(row.grade_label, level_style),
+            cells.value(None if row.judgement else row.grade, level_style),
+            cells.text(row.grade_label, level_style),
             cells.value(row.evidence, "top"),
             cells.text(", ".join(model.SOURCE_LABELS[s] for s in row.sources), "wrap"),
             cells.text(_yes_no(triangulated), "top"), cells.text(row.state, "top"),
@@ -439,6 +446,9 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     for level in fw.scale.levels:
         style = f"level{level.value}"
         add([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor)])
+    for extra in fw.scales:
+        add([cells.text(f"{extra.title or extra.id}: judged, not graded; the Grade label column shows the "
+                        f"judgement ({', '.join(lv.label for lv in extra.levels)}).")])
     add([cells.text(f"Triangulated: evidence from at least {threshold} of quantitative data, people's "
                           "views and direct observation.")])
 

@@ -63,6 +63,8 @@ class Report:
     """ISO date the report describes (overdue is judged against it)."""
     groups: tuple[Group, ...]
     """Actions grouped by indicator, in framework order."""
+    wording_note: str = ""
+    """A line saying which printed indicator titles nobody has confirmed; "" when all are."""
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -103,7 +105,11 @@ def build(evaluation: model.Evaluation, today: str = "") -> Report:
     # listing() sorts unknown and empty indicators last already; keep the unlinked group at the very end.
     groups.sort(key=lambda g: g.indicator == "")
     meta = evaluation.metadata
-    return Report("Improvement plan: progress", meta.title, meta.organisation, today, tuple(groups))
+    from qiframe import wording
+
+    printed = {g.indicator for g in groups if g.indicator}
+    note = wording.note(evaluation, only=printed) if printed else ""
+    return Report("Improvement plan: progress", meta.title, meta.organisation, today, tuple(groups), note)
 
 
 def _row(action: model.Action, today: str) -> Row:

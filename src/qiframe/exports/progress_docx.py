@@ -33,6 +33,10 @@ def render(report: Report) -> bytes:
     about = report.evaluation + (f" — {report.organisation}" if report.organisation else "")
     doc.add_paragraph(clean(about))
     doc.add_paragraph(clean(f"Position on {report.as_of}. {report.summary}"))
+    if report.wording_note:
+        note = doc.add_paragraph()
+        note.add_run("Note on wording: ").bold = True
+        note.add_run(clean(report.wording_note)).italic = True
 
     table = doc.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"

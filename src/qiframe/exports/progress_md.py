@@ -17,6 +17,8 @@ def write(report: Report, path: Path) -> None:
 def render(report: Report) -> str:
     about = report.evaluation + (f" — {report.organisation}" if report.organisation else "")
     lines = [f"# {_inline(report.title)}", "", _inline(about), "", _inline(f"Position on {report.as_of}. {report.summary}")]
+    if report.wording_note:
+        lines += ["", f"*Note on wording:* {_inline(report.wording_note)}"]
     for group in report.groups:
         lines += ["", f"## {_inline(group.heading)}", "", "| " + " | ".join(HEADERS) + " |",
                   "|" + "---|" * len(HEADERS)]

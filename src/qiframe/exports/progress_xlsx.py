@@ -57,6 +57,8 @@ def render(report: Report) -> bytes:
                     if isinstance(value, dt.date):
                         cell.number_format = "yyyy-mm-dd"
                 cell.alignment = wrap
+    if report.wording_note:
+        _text(ws.cell(r + 2, 1), f"Note on wording: {report.wording_note}").font = Font(italic=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(r, 1)}"
     buf = io.BytesIO()

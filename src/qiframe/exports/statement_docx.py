@@ -73,7 +73,7 @@ class _Writer:
         if s.grades:
             self.heading("Self-evaluated grades", 1, page_break=True)
             rows = [(g.id, g.title, g.text) for g in s.grades]
-            self.table(("Indicator", "Title", "Grade"), rows, (2.5, 10.0, 4.5))
+            self.table(("Indicator", "Title", self.s.grades_heading), rows, (2.5, 10.0, 4.5))
         self.heading("Word count", 1, page_break=not s.grades)
         self.doc.add_paragraph(s.word_summary)
         rows = [(sec.heading, f"{sec.words:,}", f"{sec.share:,.0f}" if sec.share else "–") for sec in s.sections]
@@ -108,6 +108,10 @@ class _Writer:
                 p = self.doc.add_paragraph()
                 p.add_run(f"{label}: ").bold = True
                 p.add_run(value)
+        if s.wording_note:
+            p = self.doc.add_paragraph()
+            p.add_run("Note on wording: ").bold = True
+            p.add_run(s.wording_note).italic = True
 
     def contents(self) -> None:
         """A TOC field whose shown result already lists the headings (without page numbers), so the page

@@ -93,7 +93,10 @@ def render(statement: Statement) -> str:
                          ("Framework", s.framework), ("Period", s.period), ("Date", s.date)):
         if value:
             out.append(f"<dt>{label}</dt><dd>{escape(value)}</dd>")
-    out += ["</dl>", "</header>", '<nav aria-label="Contents">', "<h2>Contents</h2>", "<ol>"]
+    out.append("</dl>")
+    if s.wording_note:
+        out.append(f'<p class="wording-note"><strong>Note on wording:</strong> {escape(s.wording_note)}</p>')
+    out += ["</header>", '<nav aria-label="Contents">', "<h2>Contents</h2>", "<ol>"]
     out += [f'<li><a href="#{sec.anchor}">{escape(sec.heading)}</a></li>' for sec in s.sections]
     if s.grades:
         out.append('<li><a href="#grades">Self-evaluated grades</a></li>')
@@ -110,7 +113,7 @@ def render(statement: Statement) -> str:
         out += [f'<p class="words">{sec.words:,} words{share}</p>', "</section>"]
     if s.grades:
         out += ['<section id="grades">', "<h2>Self-evaluated grades</h2>", "<table>",
-                "<thead><tr><th>Indicator</th><th>Title</th><th>Grade</th></tr></thead>", "<tbody>"]
+                f"<thead><tr><th>Indicator</th><th>Title</th><th>{s.grades_heading}</th></tr></thead>", "<tbody>"]
         out += [f"<tr><td>{escape(g.id)}</td><td>{escape(g.title)}</td><td>{escape(g.text)}</td></tr>"
                 for g in s.grades]
         out += ["</tbody>", "</table>", "</section>"]

@@ -54,6 +54,8 @@ def render(statement: Statement) -> str:
                          ("Framework", s.framework), ("Period", s.period), ("Date", s.date)):
         if value:
             lines.append(f"- **{label}:** {escape(value)}")
+    if s.wording_note:
+        lines += ["", f"*Note on wording:* {escape(s.wording_note)}"]
     lines += ["", "## Contents", ""]
     lines += [f"- [{escape(sec.heading)}](#{sec.anchor})" for sec in s.sections]
     extra = [("Self-evaluated grades", "grades")] if s.grades else []
@@ -72,7 +74,7 @@ def render(statement: Statement) -> str:
                 previous = block.kind
     if s.grades:
         lines += ["", '<a id="grades"></a>', "", "## Self-evaluated grades", "",
-                  "| Indicator | Title | Grade |", "|---|---|---|"]
+                  f"| Indicator | Title | {s.grades_heading} |", "|---|---|---|"]
         lines += [f"| {escape(g.id)} | {escape(g.title)} | {escape(g.text)} |" for g in s.grades]
     lines += ["", '<a id="word-count"></a>', "", "## Word count", "", escape(s.word_summary), "",
               "| Section | Words | Share of the limit |", "|---|--:|--:|"]

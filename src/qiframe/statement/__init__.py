@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qiframe import citations, clock, model
+from qiframe import citations, clock, model, wording
 from qiframe.errors import InputError, NotFound
 
 DRAFT_MARKER = "DRAFT – written by qiframe from the assessments; rewrite in your own words."
@@ -143,10 +143,14 @@ class GradeRow:
     """The level value, or None when not graded yet."""
     label: str
     """The scale's label for the level, or "" when not graded."""
+    judgement: bool = False
+    """Whether the indicator is judged on a scale of its own (e.g. confidence), so no grade is printed."""
 
     @property
     def text(self) -> str:
-        return f"{self.label} ({self.value})" if self.value is not None else "Not graded yet"
+        if self.value is None:
+            return "Not judged yet" if self.judgement else "Not graded yet"
+        return self.label if self.judgement else f"{self.label} ({self.value})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +214,13 @@ class Statement:
     """Every cited item that may be listed, in number order."""
     warnings: tuple[str, ...]
     """Problems the reader of the export should know about: unknown citations, withheld items, gaps."""
+    wording_note: str = ""
+    """A line for the front matter when the document prints framework titles nobody has confirmed."""
+
+    @property
+    def grades_heading(self) -> str:
+        """The heading of the grade column: judgements (e.g. confidence) are not grades."""
+        return "Grade or judgement" if any(g.judgement for g in self.grades) else "Grade"
 
     @property
     def words(self) -> int:
@@ -324,7 +335,7 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
         date=long_date((today or clock.today()).isoformat()), by=by, sections=tuple(sections),
         word_limit=limit, page_limit=programme.page_limit if programme else None,
         grades=_grades(evaluation) if grades else (), appendix=citer.appendix(),
-        warnings=tuple(dict.fromkeys(warnings)))
+        warnings=tuple(dict.fromkeys(warnings)), wording_note=wording.note(evaluation))
 
 
 def require_units(evaluation: model.Evaluation) -> model.Programme:
@@ -393,17 +404,20 @@ def _indicator_ids(evaluation: model.Evaluation) -> list[str]:
 
 def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[StatementSection]:
     programme = evaluation.programme
-    scale = evaluation.framework.scale
     out = []
     for ident in _indicator_ids(evaluation):
         a = evaluation.assessments.get(ident) or model.Assessment(ident)
         title = indicator_title(evaluation, ident)
         where = indicator_label(evaluation, ident)
         parts = []
+        scale = evaluation.framework.scale_for(ident)
         if programme is None or programme.grading_unit(ident) == ident or a.grade is not None:
             level = scale.level(a.grade) if a.grade is not None else None
-            text = f"{level.label} ({level.value})" if level else "Not graded yet"
-            parts.append(Part("Self-evaluated grade", (Block("paragraph", (text,)),)))
+            if scale.judgement:
+                heading, text = "Self-evaluated judgement", level.label if level else "Not judged yet"
+            else:
+                heading, text = "Self-evaluated grade", f"{level.label} ({level.value})" if level else "Not graded yet"
+            parts.append(Part(heading, (Block("paragraph", (text,)),)))
         for heading, items in (("Strengths", a.strengths), ("Areas for improvement", a.improvements)):
             if items:
                 parts.append(Part(heading, tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
@@ -431,13 +445,13 @@ def _grades(evaluation: model.Evaluation) -> tuple[GradeRow, ...]:
     programme = evaluation.programme
     if programme is None:
         return ()
-    scale = evaluation.framework.scale
     rows = []
     for gid in programme.graded:
+        scale = evaluation.framework.scale_for(gid)
         a = evaluation.assessments.get(gid)
         level = scale.level(a.grade) if a and a.grade is not None else None
         rows.append(GradeRow(gid, indicator_title(evaluation, gid), level.value if level else None,
-                             level.label if level else ""))
+                             level.label if level else "", scale.judgement))
     return tuple(rows)
 
 

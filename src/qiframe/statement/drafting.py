@@ -144,14 +144,18 @@ def _one_line(text: str) -> str:
 
 def _judgement(evaluation, programme, assessments) -> list[str]:
     lines: list[str] = []
-    scale = evaluation.framework.scale
+    framework = evaluation.framework
     for a in assessments:
+        scale = framework.scale_for(a.indicator)
         level = scale.level(a.grade) if a.grade is not None else None
         if level and programme.grading_unit(a.indicator) == a.indicator:
             name = indicator_label(evaluation, a.indicator)
             if a.indicator in evaluation.framework.indicators:
                 name += f" ({indicator_title(evaluation, a.indicator)})"
-            lines.append(f"We evaluate {name} as {level.label.lower()}.")
+            if scale.judgement:
+                lines.append(f"Our judgement of {name}: {level.label.lower()}.")
+            else:
+                lines.append(f"We evaluate {name} as {level.label.lower()}.")
     for heading, key in (("Strengths:", "strengths"), ("Areas for improvement:", "improvements")):
         items = [f"- {_one_line(t)} ({indicator_label(evaluation, a.indicator)})" for a in assessments
                  for t in getattr(a, key) if t.strip()]

@@ -1,0 +1,298 @@
+"""The wording guard: which framework titles an evaluation's documents would print without a source.
+
+Everything in a position statement, matrix or progress report goes out under the partnership's name, so
+a title qiframe could not compare with a published source (see `model.Provenance`) must be checked by the
+partnership before it is sent. A partnership records that in evaluation.yaml:
+
+    wording:
+      "5.1":                                   # replace qiframe's wording with the partnership's copy
+        title: The title as printed in our copy of the framework
+        source: Care Inspectorate, quality framework (2019), page 14
+      unit:risk-of-harm-2021/S1:               # or confirm that qiframe's wording matches that copy
+        confirmed: Risks to children are spotted early and acted on well, so children are safer.
+        source: Inspection notification letter, 2 March 2026
+
+`apply` folds these records into the framework an evaluation is loaded with, so every export prints the
+partnership's wording; `unconfirmed` lists what is still not trusted; `confirm` records a check through
+the store. A confirmation names the wording it confirmed and lapses if that wording changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qiframe import model
+from qiframe.errors import InputError, NotFound
+
+NOTE = ("Some framework titles in this document are qiframe's own wording or not yet checked against the "
+        "published framework ({count}: {items}); confirm or replace them before submission "
+        "(`qiframe check`, rule unconfirmed-wording).")
+"""The note exports print where such titles appear, filled by `note`."""
+
+
+@dataclass(frozen=True)
+class Unconfirmed:
+    """A title an export of the evaluation would print that is not confirmed."""
+
+    item: str
+    """How evaluation.yaml names it, e.g. "5.1" or "unit:risk-of-harm-2021/S1"."""
+    kind: str
+    """"indicator", "theme", "key question", "area", "unit", "suite", "scale" or "quantity terms"."""
+    text: str
+    """The wording as it would be printed."""
+    status: str
+    """Its provenance status in the framework file."""
+    source: str
+    """What the framework file says about where it came from."""
+    lapsed: bool = False
+    """Whether the partnership confirmed an earlier wording, which has since changed."""
+
+    def to_json(self) -> dict:
+        return {"item": self.item, "kind": self.kind, "text": self.text, "status": self.status,
+                "source": self.source, "lapsed": self.lapsed}
+
+
+# --- naming items ------------------------------------------------------------------------------------------
+
+
+def canonical_item(framework: model.Framework, text: str, programme: str = "") -> str:
+    """The item key a user's text names: "2.1", "kq:A", "unit:S1" (the evaluation's programme) …"""
+    keys = {t.item for t in framework.titles()}
+    text = text.strip()
+    if text in keys:
+        return text
+    if text in framework.aliases:
+        return framework.aliases[text]
+    for prefix in ("unit:", "suite:"):
+        if text.startswith(prefix) and "/" not in text and programme:
+            candidate = f"{prefix}{programme}/{text[len(prefix):]}"
+            if candidate in keys:
+                return candidate
+    folded = [k for k in keys if k.casefold() == text.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise NotFound(f"no title {text!r} in framework {framework.id!r}; name one as 2.1, kq:A, area:5, "
+                   "theme:2.1/1, unit:PROGRAMME/ID (or unit:ID in an evaluation with a programme), "
+                   "suite:PROGRAMME/ID, scale, scale:ID or quantity-terms (`qiframe frameworks show` lists them)")
+
+
+# --- applying the partnership's records --------------------------------------------------------------------
+
+_REPLACEABLE = {"indicator", "theme", "key question", "area", "unit", "suite"}
+
+
+def apply(framework: model.Framework, records: dict[str, dict], path: str | Path = "") -> model.Framework:
+    """The framework with the partnership's replacements printed and its confirmations recorded.
+
+    An item that no title of the framework has is refused (a typo would otherwise silently leave a title
+    unchecked); so is a replacement of the scale or quantity terms, which can only be confirmed.
+    """
+    if not records:
+        return framework
+    by_item = {t.item: t for t in framework.titles()}
+    checked: dict[str, tuple[str, str, str]] = {}  # item -> (record, new text, source)
+    for item, record in records.items():
+        title = by_item.get(item)
+        if title is None:
+            from qiframe import yamlio
+
+            line, column = yamlio.locate(path, ("wording", item), key=True) if path else (None, None)
+            raise InputError(f"wording: {item!r} is not a title of framework {framework.id!r} (see `qiframe "
+                             "frameworks show`)", path or None, line, column)
+        if "title" in record:
+            if title.kind not in _REPLACEABLE:
+                from qiframe import yamlio
+
+                line, column = yamlio.locate(path, ("wording", item, "title"), key=True) if path else (None, None)
+                raise InputError(f"wording: {item!r} ({title.kind}) can be confirmed but not replaced",
+                                 path or None, line, column)
+            checked[item] = ("replaced", record["title"], record["source"])
+        elif record.get("confirmed") == title.text:
+            checked[item] = ("confirmed", title.text, record["source"])
+    if not checked:
+        return framework
+    return _rebuilt(framework, checked)
+
+
+def _mark(prov: model.Provenance, item: str, checked: dict) -> tuple[model.Provenance, str | None]:
+    if item not in checked:
+        return prov, None
+    record, text, source = checked[item]
+    return dataclasses.replace(prov, partnership=record, partnership_source=source), text
+
+
+def _rebuilt(fw: model.Framework, checked: dict) -> model.Framework:
+    replace = dataclasses.replace
+    kqs = []
+    for kq in fw.key_questions:
+        prov, text = _mark(kq.provenance, f"kq:{kq.id}", checked)
+        kqs.append(replace(kq, provenance=prov, title=text or kq.title))
+    areas = []
+    for area in fw.areas:
+        prov, text = _mark(area.provenance, f"area:{area.id}", checked)
+        areas.append(replace(area, provenance=prov, title=text or area.title))
+    indicators = {}
+    for ind in fw.indicators.values():
+        prov, text = _mark(ind.provenance, ind.id, checked)
+        themes = []
+        for n, theme in enumerate(ind.themes, 1):
+            tprov, ttext = _mark(theme.provenance, f"theme:{ind.id}/{n}", checked)
+            themes.append(replace(theme, provenance=tprov, title=ttext or theme.title))
+        indicators[ind.id] = replace(ind, provenance=prov, title=text or ind.title, themes=tuple(themes))
+    programmes = []
+    for prog in fw.programmes:
+        units = []
+        for unit in prog.units:
+            uprov, utext = _mark(unit.provenance, f"unit:{prog.id}/{unit.id}", checked)
+            units.append(replace(unit, provenance=uprov, title=utext or unit.title))
+        suites = []
+        for suite in prog.suites:
+            sprov, stext = _mark(suite.provenance, f"suite:{prog.id}/{suite.id}", checked)
+            suites.append(replace(suite, provenance=sprov, title=stext or suite.title))
+        programmes.append(replace(prog, units=tuple(units), suites=tuple(suites)))
+    scale_prov, _ = _mark(fw.scale.provenance, "scale", checked)
+    scales = tuple(replace(s, provenance=_mark(s.provenance, f"scale:{s.id}", checked)[0]) for s in fw.scales)
+    terms_prov, _ = _mark(fw.quantity_terms.provenance, "quantity-terms", checked)
+    return replace(fw, key_questions=tuple(kqs), areas=tuple(areas), indicators=indicators,
+                   programmes=tuple(programmes), scale=replace(fw.scale, provenance=scale_prov), scales=scales,
+                   quantity_terms=replace(fw.quantity_terms, provenance=terms_prov))
+
+
+# --- what the exports print --------------------------------------------------------------------------------
+
+
+def printed_items(evaluation: model.Evaluation) -> list[str]:
+    """Item keys of the titles this evaluation's exports print, in framework order.
+
+    The statement, matrix and progress report print the programme's units and suites, the titles of the
+    indicators the evaluation assesses, links evidence to, grades or draws on in a unit, their key
+    questions (the matrix groups by them), the themes evidence is linked to, the scales of those
+    indicators (the labels of grades and judgements) and, where grades are summarised, nothing else.
+    Areas and other themes are shown only by `frameworks show`, so they are not counted here.
+    """
+    fw = evaluation.framework
+    prog = evaluation.programme
+    indicators: set[str] = set(evaluation.assessments) & set(fw.indicators)
+    for item in evaluation.evidence.values():
+        indicators.update(i for i in item.indicators if i in fw.indicators)
+    for action in evaluation.actions.values():
+        if action.indicator in fw.indicators:
+            indicators.add(action.indicator)
+    if prog:
+        indicators.update(prog.graded_indicators)
+        for unit in prog.units:
+            indicators.update(unit.indicators)
+    items: list[str] = []
+    for kq in fw.key_questions:
+        if indicators & set(kq.indicators):
+            items.append(f"kq:{kq.id}")
+    linked_themes = {t for e in evaluation.evidence.values() for t in e.themes}
+    scales: set[str] = set()
+    for ind in fw.indicators.values():
+        if ind.id not in indicators:
+            continue
+        items.append(ind.id)
+        scales.add(f"scale:{ind.scale}" if ind.scale else "scale")
+        for n, theme in enumerate(ind.themes, 1):
+            if f"{ind.id}: {theme.title}" in linked_themes:
+                items.append(f"theme:{ind.id}/{n}")
+    if prog:
+        items += [f"suite:{prog.id}/{s.id}" for s in prog.suites]
+        items += [f"unit:{prog.id}/{u.id}" for u in prog.units]
+    items += sorted(scales)
+    return items
+
+
+def unconfirmed(evaluation: model.Evaluation, only: set[str] | None = None) -> list[Unconfirmed]:
+    """The not-confirmed titles this evaluation's exports would print, after the partnership's records.
+
+    A title passes when the framework file confirms it, or when evaluation.yaml confirms or replaces it.
+    `only` narrows the answer to some items (a document that prints fewer titles).
+    """
+    by_item = {t.item: t for t in evaluation.framework.titles()}
+    records = evaluation.metadata.wording
+    out = []
+    for item in printed_items(evaluation):
+        if only is not None and item not in only:
+            continue
+        title = by_item.get(item)
+        if title is None or title.provenance.trusted:
+            continue
+        lapsed = "confirmed" in records.get(item, {})
+        out.append(Unconfirmed(item, title.kind, title.text, title.provenance.status, title.provenance.source,
+                               lapsed))
+    return out
+
+
+def note(evaluation: model.Evaluation, most: int = 6, only: set[str] | None = None) -> str:
+    """The one note an export prints when it holds unconfirmed titles; "" when there are none."""
+    found = unconfirmed(evaluation, only)
+    if not found:
+        return ""
+    shown = ", ".join(u.item for u in found[:most]) + (f" and {len(found) - most} more" if len(found) > most else "")
+    return NOTE.format(count=len(found), items=shown)
+
+
+# --- recording a check -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What `confirm` wrote to evaluation.yaml."""
+
+    item: str
+    """The item key."""
+    record: str
+    """"confirmed" or "replaced"."""
+    text: str
+    """The wording now trusted."""
+    source: str
+    """Where the partnership's copy comes from."""
+
+    def __str__(self) -> str:
+        verb = "confirmed" if self.record == "confirmed" else "replaced with the partnership's wording"
+        return f"{self.item} {verb}: {self.text!r} (source: {self.source})"
+
+
+def confirm(root: str | Path, framework_id: str, item_text: str, source: str, title: str | None = None,
+            today: dt.date | None = None) -> Recorded:
+    """Record in evaluation.yaml that the partnership checked a title against its copy (or replaced it)."""
+    from qiframe import frameworks, store
+
+    root = Path(root)
+    evaluation = store.load(root)
+    if framework_id != evaluation.framework.id:
+        raise InputError(f"this evaluation uses framework {evaluation.framework.id!r}, not {framework_id!r}")
+    if not source.strip():
+        raise InputError("--source must say where the partnership's copy of the wording comes from")
+    # Item keys and texts come from the framework file itself, so a replacement made earlier is not
+    # mistaken for the wording being confirmed.
+    bundled = frameworks.load(framework_id, start=root)
+    item = canonical_item(bundled, item_text, evaluation.metadata.programme)
+    original = next(t for t in bundled.titles() if t.item == item)
+    if title is not None:
+        if original.kind not in _REPLACEABLE:
+            raise InputError(f"{item} ({original.kind}) can be confirmed but not replaced")
+        if not title.strip():
+            raise InputError("--title must not be empty")
+        entry: dict[str, Any] = {"title": " ".join(title.split()), "source": source.strip()}
+    else:
+        entry = {"confirmed": original.text, "source": source.strip()}
+    entry["date"] = (today or dt.date.today()).isoformat()
+
+    def mutate(doc: Any) -> None:
+        records = doc.get("wording")
+        if records is None:
+            store.set_field(doc, "wording", {item: entry}, store.METADATA_FIELDS)
+        else:
+            from qiframe import yamlio
+
+            records[item] = yamlio.to_commented(store._dated(entry, "wording"))
+
+    store.edit(root, store.EVALUATION_FILE, "evaluation", mutate)
+    record = "replaced" if title is not None else "confirmed"
+    return Recorded(item, record, entry.get("title") or entry["confirmed"], entry["source"])
