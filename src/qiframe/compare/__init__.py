@@ -7,6 +7,7 @@ editions through a mapping file (`old_id: new_id`); a grade brought across a map
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
@@ -273,6 +274,10 @@ class YearComparison:
     """Evidence ids in the earlier register only."""
     mapped: bool = False
     """Whether a mapping between framework editions was used."""
+    crosswalk: str = ""
+    """The crosswalk file that supplied the mapping, when one was found rather than given with --map."""
+    crosswalk_status: str = ""
+    """How far that crosswalk can be trusted (its provenance status)."""
 
     @property
     def changed(self) -> tuple[YearRow, ...]:
@@ -287,6 +292,7 @@ class YearComparison:
 
     def to_json(self) -> dict:
         return {"old": self.old, "new": self.new, "mapped": self.mapped,
+                "crosswalk": {"path": self.crosswalk, "status": self.crosswalk_status} if self.crosswalk else None,
                 "indicators": [r.to_json() for r in self.rows], "summary": self.summary()}
 
 
@@ -300,9 +306,18 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
     or through the mapping is marked carried.
     """
     same = old.framework.id == new.framework.id
+    crosswalk = None
     if not same and mapping is None:
-        raise InputError(f"the evaluations use different frameworks ({old.framework.id} earlier, "
-                         f"{new.framework.id} now); give --map FILE saying which earlier indicator becomes which")
+        from qiframe import crosswalks
+
+        crosswalk = crosswalks.find(old.framework, new.framework, start=new.root)
+        if crosswalk is None:
+            raise InputError(f"the evaluations use different frameworks ({old.framework.id} earlier, "
+                             f"{new.framework.id} now) and no crosswalk maps one to the other; give --map FILE "
+                             "saying which earlier indicator becomes which")
+        mapping = crosswalk.grades
+    # Evidence of every earlier indicator a crosswalk pairs with a newer one is brought across with it.
+    brought = crosswalk.evidence if crosswalk else {}
     mapping = dict(mapping or {})
     targets = set(mapping.values())
     old_ids, new_ids = assessed_ids(old), assessed_ids(new)
@@ -321,8 +336,15 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
         old_id, carried = source_of.get(ident, ("", False))
         if old_id:
             used.add(old_id)
-        rows.append(YearRow(ident, new.title_of(ident), old_id, carried,
-                            _side(old, old_id) if old_id else _absent(), _side(new, ident)))
+        extra = tuple(i for i in brought.get(ident, ()) if i != old_id)
+        used.update(extra)
+        if old_id or extra:
+            earlier = _side(old, old_id or extra[0], also=extra)
+            if not old_id:
+                earlier = dataclasses.replace(earlier, grade=None, label="")
+        else:
+            earlier = _absent()
+        rows.append(YearRow(ident, new.title_of(ident), old_id, carried or bool(extra), earlier, _side(new, ident)))
     for ident in old_ids:
         if ident not in used:
             rows.append(YearRow(ident, old.title_of(ident), ident, False, _side(old, ident), _absent()))
@@ -331,6 +353,8 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
         evidence_added=tuple(sorted(set(new.evidence) - set(old.evidence))),
         evidence_removed=tuple(sorted(set(old.evidence) - set(new.evidence))),
         mapped=bool(mapping),
+        crosswalk=crosswalk.path if crosswalk else "",
+        crosswalk_status=crosswalk.provenance.status if crosswalk else "",
     )
 
 
@@ -343,9 +367,9 @@ def assessed_ids(evaluation: model.Evaluation) -> list[str]:
     return sorted(ids, key=lambda i: (order.get(i, len(order)), i))
 
 
-def _side(evaluation: model.Evaluation, ident: str) -> Side:
+def _side(evaluation: model.Evaluation, ident: str, also: tuple[str, ...] = ()) -> Side:
     a = evaluation.assessments.get(ident)
-    covers = _covers(evaluation, ident)
+    covers = _covers(evaluation, ident) + also
     items = sorted({e.id for e in evaluation.evidence.values() if any(i in covers for i in e.indicators)})
     present = {evaluation.evidence[e].source for e in items}
     grade = a.grade if a else None

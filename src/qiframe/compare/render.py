@@ -117,6 +117,8 @@ def years_text(c: YearComparison) -> str:
     lines = [_heading(c), ""]
     if c.mapped:
         lines += [f"Framework {c.old['framework']} mapped to {c.new['framework']}; carried grades are marked.", ""]
+        if c.crosswalk:
+            lines[-1:-1] = [f"Mapped through the bundled crosswalk {Path(c.crosswalk).name} ({c.crosswalk_status})."]
     for r in c.changed:
         lines.append(f"{r.id} {r.title}".rstrip())
         lines += [f"  {line}" for line in _changes(r)]
@@ -131,6 +133,8 @@ def years_markdown(c: YearComparison) -> str:
     if c.mapped:
         lines += [f"Framework {_md(c.old['framework'])} mapped to {_md(c.new['framework'])}; "
                   "carried grades are marked.", ""]
+        if c.crosswalk:
+            lines[-1:-1] = [f"Mapped through the crosswalk {_md(Path(c.crosswalk).name)} ({_md(c.crosswalk_status)})."]
     lines += ["| QI | Title | Grade before | Grade now | Evidence | Changes |", "|---|---|---|---|---|---|"]
     for r in c.rows:
         before = _grade(r.old.grade, r.old.label, r.old.judgement) + (" (carried)" if r.carried and r.old.grade is not None else "")
