@@ -42,6 +42,9 @@ def set_yaml(path: Path, **fields) -> None:
 
     first = path.read_text(encoding="utf-8").splitlines(keepends=True)[0]
     data = yamlio.load(path)
+    if "checks" in fields and fields["checks"] is not None:
+        # Keep the examples' own settings (they turn unconfirmed-wording off) under the new ones.
+        fields = {**fields, "checks": {**data.get("checks", {}), **fields["checks"]}}
     data.update(fields)
     for key in [k for k, v in fields.items() if v is None]:
         del data[key]
@@ -120,8 +123,9 @@ def test_must_show_scenario(cli, tmp_path):
         by_rule.setdefault(p["rule"], []).append(p)
     assert {"ungraded", "missing-rationale", "weak-triangulation", "dangling-reference",
             "personal-data"} <= set(by_rule)
-    assert [p["indicator"] for p in by_rule["ungraded"] if p["severity"] == "error"] == ["1.1", "2.2",
-                                                                                       "leadership"]
+    # joint-2018 also judges 10.1 (capacity for improvement, on its confidence scale).
+    assert [p["indicator"] for p in by_rule["ungraded"] if p["severity"] == "error"] == [
+        "1.1", "2.2", "10.1", "leadership"]
     assert [p["indicator"] for p in by_rule["missing-rationale"]] == ["2.1"]
     assert "2.1" in [p["indicator"] for p in by_rule["weak-triangulation"]]
     dangling = by_rule["dangling-reference"]
