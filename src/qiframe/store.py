@@ -488,3 +488,63 @@ def level(scale: model.Scale, text: str) -> model.Level:
         choices = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
         raise InputError(f"{text!r} is not a level of the scale: {choices}")
     return found
+
+
+# --- the partnership's record of framework wording ---------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class WordingRecord:
+    """What `record_wording` wrote to evaluation.yaml."""
+
+    item: str
+    """The item key, e.g. "5.1" or "unit:risk-of-harm-2021/S1"."""
+    record: str
+    """"confirmed" or "replaced"."""
+    text: str
+    """The wording now trusted."""
+    source: str
+    """Where the partnership's copy comes from."""
+
+    def __str__(self) -> str:
+        verb = "confirmed" if self.record == "confirmed" else "replaced with the partnership's wording"
+        return f"{self.item} {verb}: {self.text!r} (source: {self.source})"
+
+
+def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, source: str,
+                   title: str | None = None, today: dt.date | None = None) -> WordingRecord:
+    """Record under `wording:` in evaluation.yaml that the partnership checked a framework title against its
+    own copy (or, with `title`, replaced it with that copy's wording)."""
+    from qiframe import wording
+
+    root = Path(root)
+    evaluation = load(root)
+    if framework_id != evaluation.framework.id:
+        raise InputError(f"this evaluation uses framework {evaluation.framework.id!r}, not {framework_id!r}")
+    if not source.strip():
+        raise InputError("--source must say where the partnership's copy of the wording comes from")
+    # Item keys and texts come from the framework file itself, so a replacement recorded earlier is not
+    # mistaken for the wording being confirmed.
+    original_framework = frameworks.load(framework_id, start=root)
+    item = wording.canonical_item(original_framework, item_text, evaluation.metadata.programme)
+    original = next(t for t in original_framework.titles() if t.item == item)
+    if title is not None:
+        if original.kind not in wording.REPLACEABLE:
+            raise InputError(f"{item} ({original.kind}) can be confirmed but not replaced")
+        if not title.strip():
+            raise InputError("--title must not be empty")
+        entry: dict[str, Any] = {"title": " ".join(title.split()), "source": " ".join(source.split())}
+    else:
+        entry = {"confirmed": original.text, "source": " ".join(source.split())}
+    entry["date"] = (today or dt.date.today()).isoformat()
+
+    def mutate(doc: Any) -> None:
+        records = doc.get("wording")
+        if records is None:
+            set_field(doc, "wording", {item: entry}, METADATA_FIELDS)
+        else:
+            records[item] = yamlio.to_commented(_dated(entry, "wording"))
+
+    edit(root, EVALUATION_FILE, "evaluation", mutate)
+    return WordingRecord(item, "replaced" if title is not None else "confirmed", entry.get("title") or entry["confirmed"],
+                         entry["source"])

@@ -13,17 +13,16 @@ partnership before it is sent. A partnership records that in evaluation.yaml:
         source: Inspection notification letter, 2 March 2026
 
 `apply` folds these records into the framework an evaluation is loaded with, so every export prints the
-partnership's wording; `unconfirmed` lists what is still not trusted; `confirm` records a check through
-the store. A confirmation names the wording it confirmed and lapses if that wording changes.
+partnership's wording; `unconfirmed` lists what is still not trusted; `store.record_wording` writes a
+record. A confirmation names the wording it confirmed and lapses if that wording changes. This module only
+reads values (it sits with the model), so the store, the checks and the exports can all use it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from qiframe import model
 from qiframe.errors import InputError, NotFound
@@ -82,7 +81,7 @@ def canonical_item(framework: model.Framework, text: str, programme: str = "") -
 
 # --- applying the partnership's records --------------------------------------------------------------------
 
-_REPLACEABLE = {"indicator", "theme", "key question", "area", "unit", "suite"}
+REPLACEABLE = {"indicator", "theme", "key question", "area", "unit", "suite"}
 
 
 def apply(framework: model.Framework, records: dict[str, dict], path: str | Path = "") -> model.Framework:
@@ -104,7 +103,7 @@ def apply(framework: model.Framework, records: dict[str, dict], path: str | Path
             raise InputError(f"wording: {item!r} is not a title of framework {framework.id!r} (see `qiframe "
                              "frameworks show`)", path or None, line, column)
         if "title" in record:
-            if title.kind not in _REPLACEABLE:
+            if title.kind not in REPLACEABLE:
                 from qiframe import yamlio
 
                 line, column = yamlio.locate(path, ("wording", item, "title"), key=True) if path else (None, None)
@@ -235,64 +234,3 @@ def note(evaluation: model.Evaluation, most: int = 6, only: set[str] | None = No
         return ""
     shown = ", ".join(u.item for u in found[:most]) + (f" and {len(found) - most} more" if len(found) > most else "")
     return NOTE.format(count=len(found), items=shown)
-
-
-# --- recording a check -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What `confirm` wrote to evaluation.yaml."""
-
-    item: str
-    """The item key."""
-    record: str
-    """"confirmed" or "replaced"."""
-    text: str
-    """The wording now trusted."""
-    source: str
-    """Where the partnership's copy comes from."""
-
-    def __str__(self) -> str:
-        verb = "confirmed" if self.record == "confirmed" else "replaced with the partnership's wording"
-        return f"{self.item} {verb}: {self.text!r} (source: {self.source})"
-
-
-def confirm(root: str | Path, framework_id: str, item_text: str, source: str, title: str | None = None,
-            today: dt.date | None = None) -> Recorded:
-    """Record in evaluation.yaml that the partnership checked a title against its copy (or replaced it)."""
-    from qiframe import frameworks, store
-
-    root = Path(root)
-    evaluation = store.load(root)
-    if framework_id != evaluation.framework.id:
-        raise InputError(f"this evaluation uses framework {evaluation.framework.id!r}, not {framework_id!r}")
-    if not source.strip():
-        raise InputError("--source must say where the partnership's copy of the wording comes from")
-    # Item keys and texts come from the framework file itself, so a replacement made earlier is not
-    # mistaken for the wording being confirmed.
-    bundled = frameworks.load(framework_id, start=root)
-    item = canonical_item(bundled, item_text, evaluation.metadata.programme)
-    original = next(t for t in bundled.titles() if t.item == item)
-    if title is not None:
-        if original.kind not in _REPLACEABLE:
-            raise InputError(f"{item} ({original.kind}) can be confirmed but not replaced")
-        if not title.strip():
-            raise InputError("--title must not be empty")
-        entry: dict[str, Any] = {"title": " ".join(title.split()), "source": source.strip()}
-    else:
-        entry = {"confirmed": original.text, "source": source.strip()}
-    entry["date"] = (today or dt.date.today()).isoformat()
-
-    def mutate(doc: Any) -> None:
-        records = doc.get("wording")
-        if records is None:
-            store.set_field(doc, "wording", {item: entry}, store.METADATA_FIELDS)
-        else:
-            from qiframe import yamlio
-
-            records[item] = yamlio.to_commented(store._dated(entry, "wording"))
-
-    store.edit(root, store.EVALUATION_FILE, "evaluation", mutate)
-    record = "replaced" if title is not None else "confirmed"
-    return Recorded(item, record, entry.get("title") or entry["confirmed"], entry["source"])

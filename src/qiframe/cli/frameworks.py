@@ -141,9 +141,9 @@ def confirm(
     With --title, the partnership's wording replaces qiframe's in every export. Either way the title no
     longer counts as unconfirmed wording (`qiframe check`, rule unconfirmed-wording).
     """
-    from qiframe import store, wording
+    from qiframe import store
 
-    done(str(wording.confirm(store.find_root(evaluation), framework_id, item, source, title)))
+    done(str(store.record_wording(store.find_root(evaluation), framework_id, item, source, title)))
 
 
 @app.command()
