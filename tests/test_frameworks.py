@@ -109,7 +109,7 @@ def test_show_text_marks_unconfirmed_and_graded(cli):
     line_21 = next(line for line in result.out.splitlines() if "2.1 Impact on children and young people" in line)
     assert "graded" in line_21
     line_31 = next(line for line in result.out.splitlines() if "3.1 Impact on staff" in line)
-    assert "(unconfirmed)" in line_31 and "graded" not in line_31
+    assert "(assumed)" in line_31 and "graded" not in line_31
 
 
 def test_unknown_framework_and_programme(cli):

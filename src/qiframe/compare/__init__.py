@@ -66,7 +66,8 @@ class ExternalComparison:
 
     @property
     def compared(self) -> tuple[ExternalRow, ...]:
-        return tuple(r for r in self.rows if r.difference is not None)
+        """Rows with both grades; a judgement (e.g. confidence) is shown but not counted with the grades."""
+        return tuple(r for r in self.rows if r.difference is not None and not r.judgement)
 
     @property
     def matched(self) -> int:
@@ -117,7 +118,7 @@ class ExternalComparison:
                 f"({above} higher, {below} lower)")
 
     def summary(self) -> dict:
-        return {"graded": len(self.rows), "compared": len(self.compared), "matched": self.matched,
+        return {"graded": sum(not r.judgement for r in self.rows), "compared": len(self.compared), "matched": self.matched,
                 "within_one": self.within_one, "self_above": self.self_above, "self_below": self.self_below,
                 "largest_gap": max((abs(r.difference) for r in self.compared), default=None),
                 "lean": self.lean or None, "lean_text": self.lean_text}
