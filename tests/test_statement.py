@@ -307,11 +307,12 @@ def test_a_page_limit_is_noted_and_suites_are_graded_as_one(tmp_path):
     assert doc.word_limit is None and doc.page_limit == 30 and all(s.share is None for s in doc.sections)
     assert doc.word_summary == ("The body of the statement has 0 words; the programme sets no word limit. "
                                 "The programme limits the statement to 30 pages.")
-    titles = {i: store.load(root).framework.indicators[i].title for i in ("1.1", "2.1", "2.2")}
+    titles = {i: store.load(root).framework.indicators[i].title for i in ("1.1", "2.1", "2.2", "10.1")}
     assert [(g.id, g.title, g.text) for g in doc.grades] == [
         *((i, titles[i], "Not graded yet") for i in ("1.1", "2.1", "2.2")),
-        ("leadership", "Leadership and direction", "Very good (5)")]
-    assert [g.label for g in doc.grades] == ["", "", "", "Very good"]
+        ("leadership", "Leadership and direction", "Very good (5)"),
+        ("10.1", titles["10.1"], "Not judged yet")]  # capacity for improvement is judged, not graded
+    assert [g.label for g in doc.grades] == ["", "", "", "Very good", ""]
 
 
 def test_by_units_needs_a_programme(tmp_path, cli):
