@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from qiframe import frameworks, model, schemas, yamlio
+from qiframe import clock, frameworks, model, schemas, yamlio
 from qiframe.errors import InputError, NotFound
 
 EVALUATION_FILE = model.EVALUATION_FILE
@@ -536,7 +536,7 @@ def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, s
         entry: dict[str, Any] = {"title": " ".join(title.split()), "source": " ".join(source.split())}
     else:
         entry = {"confirmed": original.text, "source": " ".join(source.split())}
-    entry["date"] = (today or dt.date.today()).isoformat()
+    entry["date"] = (today or clock.today()).isoformat()
 
     def mutate(doc: Any) -> None:
         records = doc.get("wording")

@@ -22,16 +22,29 @@ def unconfirmed_wording(ctx: Context) -> Iterator[Finding]:
 
     Passes:
 
-        # evaluation.yaml (programme risk-of-harm-2021, which prints unit S1)
+        # evaluation.yaml (programme risk-of-harm-2021): every title the documents print is recorded
         wording:
-          unit:risk-of-harm-2021/S1:
-            title: The statement exactly as the partnership's copy of the programme prints it
-            source: Inspection notification pack, March 2026, page 3
+          kq:B: {confirmed: "How well do we meet the needs of our stakeholders?", source: "p. 6"}
+          kq:C: {confirmed: "How good is our delivery of services for children, young people and families?", source: "p. 6"}
+          kq:D: {confirmed: "How good is our operational management?", source: "p. 6"}
+          kq:E: {confirmed: "How good is our leadership?", source: "p. 6"}
+          theme:2.1/1: {confirmed: "Children and young people feel valued, loved, fulfilled and secure", source: "p. 6"}
+          5.1: {confirmed: "Early help and recognising concerns", source: "p. 6"}
+          5.2: {confirmed: "Assessing risk and need", source: "p. 6"}
+          6.1: {confirmed: "Policies, procedures and legal measures", source: "p. 6"}
+          6.2: {confirmed: "Planning and improving services", source: "p. 6"}
+          6.3: {confirmed: "Participation of children, young people, families and other stakeholders", source: "p. 6"}
+          6.4: {confirmed: "Performance management and quality assurance", source: "p. 6"}
+          unit:risk-of-harm-2021/S1: {title: "Statement 1 as our copy prints it", source: "p. 3"}
+          unit:risk-of-harm-2021/S2: {title: "Statement 2 as our copy prints it", source: "p. 3"}
+          unit:risk-of-harm-2021/S3: {title: "Statement 3 as our copy prints it", source: "p. 3"}
+          unit:risk-of-harm-2021/S4: {title: "Statement 4 as our copy prints it", source: "p. 3"}
 
     Fails:
 
-        # evaluation.yaml (programme risk-of-harm-2021): unit S1's title is qiframe's paraphrase
-        programme: risk-of-harm-2021
+        # evaluation.yaml (programme risk-of-harm-2021): nothing recorded, so unit S1's title (qiframe's
+        # paraphrase), the key questions (assumed) and 5.1 (qiframe's own title) are all reported
+        wording: {}
     """
     from qiframe import wording
 
