@@ -128,6 +128,9 @@ def test_exports_print_a_note_only_while_titles_are_unconfirmed(cli, tmp_path):
         assert ("Note on wording" in cells) is noted
         assert cli("export", "progress", "-e", root, "-o", root / "p.md").code == 0
         assert ("Note on wording" in (root / "p.md").read_text(encoding="utf-8")) is noted
+    # The statement's note names what the statement prints (its units), not the whole framework's titles.
+    note = next(line for line in (bare / "s.md").read_text(encoding="utf-8").splitlines() if "Note on wording" in line)
+    assert "(S1, S2, S3, S4)" in note and "key question" not in note
 
 
 def test_replacement_is_printed_and_confirmation_lapses_when_wording_changes(cli, tmp_path):

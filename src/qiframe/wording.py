@@ -27,9 +27,8 @@ from pathlib import Path
 from qiframe import model
 from qiframe.errors import InputError, NotFound
 
-NOTE = ("Some framework titles in this document are qiframe's own wording or not yet checked against the "
-        "published framework ({count}: {items}); confirm or replace them before submission "
-        "(`qiframe check`, rule unconfirmed-wording).")
+NOTE = ("{count} framework title{s} in this document {are} not yet confirmed against the published framework "
+        "({items}); confirm or replace {them} before submission (see qiframe check, rule unconfirmed-wording).")
 """The note exports print where such titles appear, filled by `note`."""
 
 
@@ -49,6 +48,19 @@ class Unconfirmed:
     """What the framework file says about where it came from."""
     lapsed: bool = False
     """Whether the partnership confirmed an earlier wording, which has since changed."""
+
+    @property
+    def label(self) -> str:
+        """A short name for a reader: "S1", "QI 5.1", "key question A", "theme 1 of QI 2.1"."""
+        kind, _, rest = self.item.partition(":")
+        if not rest:
+            return f"QI {self.item}" if self.kind == "indicator" else self.kind
+        if kind in ("unit", "suite"):
+            return rest.rsplit("/", 1)[-1]
+        if kind == "theme":
+            ind, _, n = rest.partition("/")
+            return f"theme {n} of QI {ind}"
+        return f"{self.kind} {rest}"
 
     def to_json(self) -> dict:
         return {"item": self.item, "kind": self.kind, "text": self.text, "status": self.status,
@@ -232,5 +244,31 @@ def note(evaluation: model.Evaluation, most: int = 6, only: set[str] | None = No
     found = unconfirmed(evaluation, only)
     if not found:
         return ""
-    shown = ", ".join(u.item for u in found[:most]) + (f" and {len(found) - most} more" if len(found) > most else "")
-    return NOTE.format(count=len(found), items=shown)
+    shown = ", ".join(u.label for u in found[:most]) + (f" and {len(found) - most} more" if len(found) > most else "")
+    one = len(found) == 1
+    return NOTE.format(count=len(found), items=shown, s="" if one else "s", are="is" if one else "are",
+                       them="it" if one else "them")
+
+
+def statement_items(evaluation: model.Evaluation, by: str = "units", grades: bool = True) -> set[str]:
+    """The titles a position statement prints: its section headings, its table of grades and their scales."""
+    fw = evaluation.framework
+    prog = evaluation.programme
+    items: set[str] = set()
+    shown: set[str] = set()
+    if by == "units" and prog:
+        items.update(f"unit:{prog.id}/{u.id}" for u in prog.units)
+    else:
+        shown.update(evaluation.assessments)
+        if prog:
+            shown.update(i for u in prog.units for i in u.indicators)
+    if grades and prog:
+        shown.update(prog.graded)
+    for ident in shown:
+        suite = prog.suite(ident) if prog else None
+        if suite:
+            items.add(f"suite:{prog.id}/{suite.id}")
+        elif ident in fw.indicators:
+            items.add(ident)
+            items.add(f"scale:{fw.indicators[ident].scale}" if fw.indicators[ident].scale else "scale")
+    return items

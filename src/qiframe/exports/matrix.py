@@ -407,7 +407,8 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         add([cells.text(label, "bold"), None, shown], [(value, 50)] if isinstance(value, str) else ())
     from qiframe import wording
 
-    note = wording.note(evaluation)
+    # The workbook prints key questions, indicators, suites, linked themes and grade labels, not the units.
+    note = wording.note(evaluation, only={i for i in wording.printed_items(evaluation) if not i.startswith("unit:")})
     if note:
         add([cells.text("Note on wording", "bold"), None, cells.text(note, "wrap")], [(note, 50)])
     if left_out:

@@ -335,7 +335,7 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
         date=long_date((today or clock.today()).isoformat()), by=by, sections=tuple(sections),
         word_limit=limit, page_limit=programme.page_limit if programme else None,
         grades=_grades(evaluation) if grades else (), appendix=citer.appendix(),
-        warnings=tuple(dict.fromkeys(warnings)), wording_note=wording.note(evaluation))
+        warnings=tuple(dict.fromkeys(warnings)), wording_note=wording.note(evaluation, only=wording.statement_items(evaluation, by, grades)))
 
 
 def require_units(evaluation: model.Evaluation) -> model.Programme:
