@@ -4,6 +4,7 @@ read back into the section files."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,8 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from qiframe import yamlio
+from qiframe import store, yamlio
+from qiframe.statement import DRAFT_MARKER
 from tests.conftest import EXAMPLE, snapshot
 
 
@@ -214,3 +216,63 @@ def test_a_document_resaved_by_libreoffice_still_imports(example, cli, tmp_path)
     assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [("S2", "next")]
     assert yamlio.load(example / "statement" / "S2.yaml")["answers"]["next"].startswith(
         "- Keep the same worker for every child.\n")
+
+
+def test_citations_follow_the_numbers_the_document_was_exported_with(example, cli):
+    out = export(cli, example)
+    document = docx.Document(out)
+    numbers = appendix(document)
+    # After the export, the item numbered E1 is flagged as personal data: today's export would number
+    # everything after it differently, but the document keeps its own numbers.
+    first = id_titled(example, numbers["E1"])
+    store.update_evidence(example, first, {"personal_data": True})
+    assert store.load(example).evidence[first].personal_data
+    under(document, "S3", "What do we plan to do next?")[0].add_run(" [E5]")
+    document.save(out)
+    report = run_import(cli, example, out)
+    changed = [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"]
+    assert changed == [("S3", "next")]
+    text = yamlio.load(example / "statement" / "S3.yaml")["answers"]["next"]
+    assert text.split("\n", 1)[0].endswith(f"[{id_titled(example, numbers['E5'])}]")
+
+
+def test_an_edited_draft_loses_its_draft_flag(example, cli):
+    path = example / "statement" / "S4.yaml"
+    data = yamlio.load(path)
+    data["draft"] = True
+    data["answers"]["now"] = DRAFT_MARKER + "\n\n" + data["answers"]["now"]
+    path.unlink()
+    with store.writing(example):
+        store.write_new(path, "section", {"unit": "S4", "draft": True, "answers": data["answers"]})
+    out = export(cli, example)
+    document = docx.Document(out)
+    marker = under(document, "S4", "How good are we now?")[0]
+    assert marker.text == DRAFT_MARKER
+    marker._p.getparent().remove(marker._p)  # the lead deletes the draft note
+    document.save(out)
+    run_import(cli, example, out)
+    after = yamlio.load(path)
+    assert "draft" not in after and DRAFT_MARKER not in after["answers"]["now"]
+
+
+def test_a_withheld_citation_in_an_edited_paragraph_keeps_its_item(example, cli):
+    know = yamlio.load(example / "statement" / "S1.yaml")["answers"]["know"]
+    first_line = know.split("\n", 1)[0]
+    cited = re.findall(r"\[(E-[a-z0-9]+)\]", first_line)[0]
+    store.update_evidence(example, cited, {"personal_data": True})
+    out = export(cli, example)
+    document = docx.Document(out)
+    paragraph = under(document, "S1", "How do we know?")[0]
+    assert "[withheld]" in paragraph.text
+    retype(paragraph, "Referral discussions almost always began within a day [withheld].")
+    document.save(out)
+    run_import(cli, example, out)
+    after = yamlio.load(example / "statement" / "S1.yaml")["answers"]["know"]
+    assert after.split("\n", 1)[0] == f"- Referral discussions almost always began within a day [{cited}]."
+    assert after.split("\n", 1)[1] == know.split("\n", 1)[1]
+    # A [withheld] where no personal item was cited before cannot be resolved: refused.
+    document = docx.Document(out)
+    under(document, "S2", "How good are we now?")[0].add_run(" [withheld]")
+    document.save(out)
+    result = cli("statement", "import", out, "-e", example)
+    assert result.code == 2 and "withheld" in result.err

@@ -317,3 +317,20 @@ def test_libreoffice_opens_and_resaves_the_workbook_and_it_still_imports(four, c
     assert proposal["rationale"] == "Re-saved by LibreOffice."
     assert proposal["strengths"] == ["A strength", "Another"]
     assert run_import(cli, four, copy)["summary"]["changed"] == 0
+
+
+def test_bad_export_requests_exit_2_and_personal_data_stays_out(four, cli, tmp_path):
+    for args, message in ((("--qi", "nope"), "unknown indicator 'nope'"),
+                          (("-o", tmp_path / "w.csv"), "ending in .xlsx"),
+                          (("-o", tmp_path / "missing" / "w.xlsx"), "does not exist")):
+        extra = args if args[0] == "-o" else ("-o", tmp_path / "w.xlsx", *args)
+        result = cli("export", "assessments", "-e", four, *extra)
+        assert result.code == 2 and message in result.err, result.err
+        assert not (tmp_path / "w.xlsx").exists() and not (tmp_path / "w.csv").exists()
+    secret = store.add_evidence(four, title="Named child's chronology", indicators=["safe-care"],
+                                personal_data=True)
+    out = export(cli, four, "w.xlsx", "--qi", "safe-care")
+    ws = openpyxl.load_workbook(out)["safe-care"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not any(secret.id in t or secret.title in t for t in texts)
+    assert any("1 item that may hold personal data not listed" in t for t in texts)

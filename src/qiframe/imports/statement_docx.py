@@ -40,6 +40,7 @@ MISSING_TEXT = "No answer yet."
 APPENDIX_HEADING = "evidence"
 
 _BRACKETS = re.compile(r"\[([^\[\]\n]{1,400})\]")
+_LISTED = re.compile(r"^(?P<label>E\d+)\s*[–—:.-]\s*(?P<title>.+)$")
 _TOKEN = re.compile(r"^(?:E0*(?P<number>\d+)|(?P<withheld>withheld)|(?P<id>E-[A-Za-z0-9]+)\??)$")
 
 
@@ -259,7 +260,7 @@ def _to_source(text: str, numbers: dict[int, str], withheld: list[str]) -> str:
             elif m["withheld"]:
                 if not withheld:
                     raise _Unresolved("cites [withheld], which stands for an item with personal data that this "
-                                      "answer did not cite before; cite it by id in qiframe instead")
+                                      "paragraph did not cite before; cite it by id in qiframe instead")
                 ids.append(withheld.pop(0))
             else:
                 ids.append(m["id"])
@@ -307,7 +308,7 @@ def _render(kind: str, text: str) -> str:
     return "- " + text if kind == "bullet" else text
 
 
-def _merge(original: str, shown: list[str], paras: list[_Para], numbers, withheld) -> str:
+def _merge(original: str, shown: list[str], paras: list[_Para], numbers, personal: set[str]) -> str:
     """The new answer: untouched blocks keep their source, changed ones come from the document."""
     source = _source_blocks(original)
     theirs = [_key_text(p.kind, p.text) for p in paras]
@@ -317,10 +318,20 @@ def _merge(original: str, shown: list[str], paras: list[_Para], numbers, withhel
         if op == "equal":
             out += [(source[i][0], source[i][2], i) for i in range(i1, i2)]
         elif op in ("replace", "insert"):
+            # A block that reads differently only because its numbers moved keeps its source text.
+            candidates = {_canonical(source[i][0], source[i][1]): i for i in range(i1, i2)}
+            # "[withheld]" stands for the personal-data items the replaced blocks cited, in order.
+            withheld = [x for i in range(i1, i2) for x in _cited(source[i][1]) if x in personal]
             for p in paras[j1:j2]:
-                text = statement.DRAFT_MARKER if p.kind == "draft" else _render(
-                    p.kind, _to_source(p.text, numbers, withheld))
-                out.append((p.kind, text, None))
+                if p.kind == "draft":
+                    out.append(("draft", statement.DRAFT_MARKER, None))
+                    continue
+                converted = _to_source(p.text, numbers, withheld)
+                same = candidates.pop(_canonical(p.kind, converted), None)
+                if same is not None:
+                    out.append((source[same][0], source[same][2], same))
+                else:
+                    out.append((p.kind, _render(p.kind, converted), None))
     pieces = []
     for n, (kind, text, index) in enumerate(out):
         if n:
@@ -331,6 +342,14 @@ def _merge(original: str, shown: list[str], paras: list[_Para], numbers, withhel
                 pieces.append("\n" if kind == "bullet" and before_kind == "bullet" else "\n\n")
         pieces.append(text)
     return "".join(pieces)
+
+
+def _canonical(kind: str, text: str) -> str:
+    """A block in source form, compared ignoring spacing and how the ids of one citation are separated."""
+    from qiframe import citations
+
+    joined = citations.CITATION.sub(lambda m: "[" + ", ".join(citations.ids_in(m)) + "]", text)
+    return _key_text(kind, joined)
 
 
 def _key_text(kind: str, text: str) -> str:
@@ -393,6 +412,11 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
                 matched.append(f"{unit.id}: heading {p.text!r} → question {question.id}")
                 found.setdefault((unit.id, question.id), [])
             continue
+        if unit is None and other is not None and _key(other) == APPENDIX_HEADING:
+            listed = _LISTED.match(p.text)  # an evidence list written as lines: "E07 – Survey of children.pdf"
+            if listed:
+                appendix.append((listed["label"], listed["title"]))
+            continue
         if unit is None or question is None or not p.text:
             continue
         if p.kind == "words":
@@ -422,9 +446,9 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
         if [_key_text(k, t) for k, t in mine] == [_key_text(p.kind, p.text) for p in paras]:
             answers.append(AnswerPlan(unit_id, qid, "unchanged", old, old))
             continue
-        withheld = [i for i in _cited(old) if i in evaluation.evidence and evaluation.evidence[i].personal_data]
+        personal = {i for i, e in evaluation.evidence.items() if e.personal_data}
         try:
-            new = _merge(old, [t for _, t in mine], paras, numbers, withheld)
+            new = _merge(old, [t for _, t in mine], paras, numbers, personal)
         except _Unresolved as exc:
             problems.append(f"{unit_id} ({qid}) {exc}")
             continue
