@@ -289,7 +289,7 @@ def _form(ws, evaluation: model.Evaluation, ident: str, evaluator: str) -> tuple
         ws.row_dimensions[row].height = _lines(text)
         row += 1
     elif indicator is None:
-        text = "\n".join(f"• {m} {evaluation.title_of(m)}" for m in forms.members(evaluation, ident))
+        text = "\n".join(f"• {m} – {evaluation.title_of(m)}" for m in forms.members(evaluation, ident))
         _put(ws, f"A{row}", "Graded together", bold=True)
         _put(ws, f"B{row}", text)
         ws.row_dimensions[row].height = _lines(text)

@@ -211,7 +211,8 @@ def _numbering(evaluation: model.Evaluation, appendix_rows: list[tuple[str, str]
             continue
         number = int(match[1])
         current = now.get(number)
-        if current and _key(evaluation.evidence[current].title) == _key(title):
+        # The list may show the title, or a file name made from it ("E07 – Survey of children.pdf").
+        if current and _key(evaluation.evidence[current].title) in _key(title):
             numbers[number] = current
             continue
         titled = by_title.get(_key(title), [])
