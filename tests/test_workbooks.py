@@ -229,6 +229,9 @@ def test_an_indicator_edited_after_export_is_a_conflict_and_left_alone(four, cli
     labels = scale_labels(four)
     fill(out, "safe-care", grade=labels[0], rationale="Good plans.")
     fill(out, "leading", grade=labels[1], rationale="Leaders are visible.")
+    wb = openpyxl.load_workbook(out)
+    wb["leading"]["D4"] = "A note in the margin"
+    wb.save(out)
     # After the workbook went out, the group re-grades safe-care.
     assert cli("grade", "safe-care", labels[2], "-e", four).code == 0
     before = (four / "indicators" / "safe-care.yaml").read_bytes()
@@ -239,8 +242,10 @@ def test_an_indicator_edited_after_export_is_a_conflict_and_left_alone(four, cli
     assert (four / "indicators" / "safe-care.yaml").read_bytes() == before
     assert sheets["leading"]["action"] == "changed"
     assert indicator(four, "leading")["proposed"][0]["by"] == "Pair A"
+    assert report["ignored"] == ["sheet 'leading': D4: outside the form (only column B beside a label is read)"]
     text = cli("import", "assessments", out, "-e", four, "--dry-run")
-    assert "conflict" in text.out and "safe-care" in text.out
+    assert "sheet safe-care (safe-care): conflict: safe-care changed since the workbook was made" in text.out
+    assert "ignored: sheet 'leading': D4: outside the form" in text.out
 
 
 def test_formula_cells_are_refused_and_nothing_is_written(four, cli):

@@ -215,7 +215,17 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> AssessmentImp
             plans.append(_plan_sheet(evaluation, sheet, ident, base, proposals, evaluator))
         except _Refuse as exc:
             plans.append(SheetPlan(name, ident, exc.action, str(exc), invalid=exc.invalid))
-    ignored = tuple(f"sheet {title!r}: not one of the workbook's forms" for title in sheets if title not in known)
+    ignored = [f"sheet {title!r}: not one of the workbook's forms" for title in sheets if title not in known]
+    for name, *_ in rows:
+        sheet = sheets.get(name)
+        outside = sorted((r, c) for (r, c) in sheet.cells if c > 2) if sheet else []
+        if outside:
+            from openpyxl.utils import get_column_letter
+
+            refs = ", ".join(f"{get_column_letter(c)}{r}" for r, c in outside[:5])
+            more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+            ignored.append(f"sheet {name!r}: {refs}{more}: outside the form (only column B beside a label is read)")
+    ignored = tuple(ignored)
     return AssessmentImport(str(path), evaluator, source, values.get("made", ""), tuple(plans), ignored)
 
 
