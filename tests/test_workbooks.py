@@ -339,3 +339,26 @@ def test_bad_export_requests_exit_2_and_personal_data_stays_out(four, cli, tmp_p
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert not any(secret.id in t or secret.title in t for t in texts)
     assert any("1 item that may hold personal data not listed" in t for t in texts)
+
+
+def test_an_indicator_judged_on_a_scale_of_its_own_gets_that_scale(cli, tmp_path):
+    root = store.init(tmp_path / "joint", "ci-care-protection-2019", "joint-2018")
+    framework = store.load(root).framework
+    judged = next(i for i in store.load(root).programme.graded if framework.scale_for(i) is not framework.scale)
+    scale = framework.scale_for(judged)
+    out = export(cli, root, "w.xlsx", "--for", "Pair A", "--qi", "2.1", "--qi", judged)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[judged]
+    grade_cell = f"B{label_row(ws, FIELDS['grade'])}"
+    (dv,) = [dv for dv in ws.data_validations.dataValidation if grade_cell in dv.sqref]
+    (sheet, ref), = wb.defined_names[dv.formula1].destinations
+    assert [c[0].value for c in wb[sheet][ref.replace("$", "")]] == [lv.label for lv in scale.levels]
+    fill(out, judged, grade=scale.levels[1].label, rationale="Partly.")
+    report = run_import(cli, root, out)
+    assert by_sheet(report)[judged]["action"] == "changed"
+    assert indicator(root, judged)["proposed"][0]["grade"] == scale.levels[1].value
+    # The grading scale's labels are not levels of the judgement.
+    out = export(cli, root, "w2.xlsx", "--for", "Pair B", "--qi", judged)
+    fill(out, judged, grade=framework.scale.levels[0].label)
+    result = cli("import", "assessments", out, "-e", root)
+    assert result.code == 2 and "is not a level of the scale" in result.err

@@ -23,7 +23,8 @@ FORMAT = "qiframe assessment workbook 1"
 META_SHEET = "qiframe"
 COVER_SHEET = "Instructions"
 SCALE_NAME = "ScaleLabels"
-"""The defined name of the scale's labels, which every grade drop-down lists."""
+"""The defined name of the grading scale's labels, which the grade drop-downs list (a judgement scale of its
+own gets a name of its own: see `scale_name`)."""
 EVALUATOR_LABEL = "Evaluator"
 INDICATOR_LABEL = "Indicator"
 
@@ -124,3 +125,10 @@ def members(evaluation: model.Evaluation, ident: str) -> tuple[str, ...]:
     """The framework indicators an id stands for: itself, or a suite's indicators."""
     suite = evaluation.programme.suite(ident) if evaluation.programme else None
     return suite.indicators if suite else (ident,)
+
+
+def scale_name(framework: model.Framework, scale: model.Scale) -> str:
+    """The workbook's defined name for a scale's list of labels."""
+    if scale is framework.scale:
+        return SCALE_NAME
+    return SCALE_NAME + "_" + "".join(c if c.isalnum() else "_" for c in scale.id)

@@ -78,8 +78,8 @@ def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wan
     wb = Workbook()
     cover = wb.active
     cover.title = forms.COVER_SHEET
-    scale_range = _cover(cover, evaluation, ids, names, evaluator, now)
-    wb.defined_names[forms.SCALE_NAME] = DefinedName(forms.SCALE_NAME, attr_text=scale_range)
+    for name, cells in _cover(cover, evaluation, ids, names, evaluator, now).items():
+        wb.defined_names[name] = DefinedName(name, attr_text=cells)
     agreed, listed, left_out = [], 0, 0
     for ident in ids:
         ws = wb.create_sheet(names[ident])
@@ -203,9 +203,9 @@ INSTRUCTIONS = (
 )
 
 
-def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt.datetime) -> str:
+def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt.datetime) -> dict[str, str]:
+    """Lay out the cover; returns the defined name and cell range of each scale's labels."""
     meta = evaluation.metadata
-    scale = evaluation.framework.scale
     _put(ws, "A1", "Assessment workbook", bold=True, size=16, colour=ACCENT, wrap=False)
     ws.row_dimensions[1].height = 24
     rows = [("Evaluation", meta.title), ("Partnership", meta.organisation), ("Framework", evaluation.framework.title),
@@ -234,19 +234,25 @@ def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt
         _put(ws, f"B{row}", text)
         ws.row_dimensions[row].height = _lines(text)
         row += 1
-    row += 1
-    _put(ws, f"A{row}", "The scale", bold=True, size=12, colour=ACCENT, wrap=False)
-    row += 1
-    first = row
-    for level in scale.levels:
-        _put(ws, f"A{row}", f"{level.label} ({level.value})", bold=True)
-        text = level.descriptor or level.description
-        _put(ws, f"B{row}", text)
-        ws.row_dimensions[row].height = _lines(text)
-        # The drop-downs list the labels alone: a hidden copy in column C that they point at.
-        _put(ws, f"C{row}", level.label)
+    ranges = {}
+    scales = list({id(sc): sc for sc in (evaluation.framework.scale_for(i) for i in ids)}.values())
+    if evaluation.framework.scale not in scales:
+        scales.insert(0, evaluation.framework.scale)
+    for scale in scales:
         row += 1
-    scale_range = f"'{forms.COVER_SHEET}'!$C${first}:$C${row - 1}"
+        heading = "The scale" if scale is evaluation.framework.scale else (scale.title or scale.id)
+        _put(ws, f"A{row}", heading, bold=True, size=12, colour=ACCENT, wrap=False)
+        row += 1
+        first = row
+        for level in scale.levels:
+            _put(ws, f"A{row}", scale.shown(level.value), bold=True)
+            text = level.descriptor or level.description
+            _put(ws, f"B{row}", text)
+            ws.row_dimensions[row].height = _lines(text)
+            # The drop-downs list the labels alone: a hidden copy in column C that they point at.
+            _put(ws, f"C{row}", level.label)
+            row += 1
+        ranges[forms.scale_name(evaluation.framework, scale)] = f"'{forms.COVER_SHEET}'!$C${first}:$C${row - 1}"
     ws.column_dimensions["C"].hidden = True
     row += 1
     _put(ws, f"A{row}", "Indicators in this workbook", bold=True, size=12, colour=ACCENT, wrap=False)
@@ -260,7 +266,7 @@ def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt
         row += 1
     _print_setup(ws, row - 1, meta.title)
     _protect(ws)
-    return scale_range
+    return ranges
 
 
 # --- one indicator -----------------------------------------------------------------------------------
@@ -270,7 +276,7 @@ def _form(ws, evaluation: model.Evaluation, ident: str, evaluator: str) -> tuple
     """Lay out one indicator's form; returns (evidence listed, left out, locked because agreed)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    scale = evaluation.framework.scale
+    scale = evaluation.framework.scale_for(ident)
     a = evaluation.assessments.get(ident)
     label = f"QI {ident}" if ident in evaluation.framework.indicators else ident
     title = evaluation.title_of(ident) or ident
@@ -313,7 +319,8 @@ def _form(ws, evaluation: model.Evaluation, ident: str, evaluator: str) -> tuple
         _label(ws, row, field)
         _input(ws, f"B{row}", prefill.get(field, ""), INPUT_HEIGHTS[field], locked)
         if field == "grade":
-            dv = DataValidation(type="list", formula1=forms.SCALE_NAME, allow_blank=True)
+            dv = DataValidation(type="list", formula1=forms.scale_name(evaluation.framework, scale),
+                                allow_blank=True)
             dv.showErrorMessage = True
             dv.errorTitle = "Not a level of the scale"
             dv.error = "Pick a grade from the list."
@@ -329,8 +336,7 @@ def _form(ws, evaluation: model.Evaluation, ident: str, evaluator: str) -> tuple
 
 
 def _standing(scale: model.Scale, a: model.Assessment | None, agreed: bool) -> str:
-    level = scale.level(a.grade) if a and a.grade is not None else None
-    grade = f"{level.label} ({level.value})" if level else ""
+    grade = scale.shown(a.grade) if a and a.grade is not None else ""
     if agreed:
         return (f"Agreed: {grade or 'no grade recorded'}. The grade was settled in moderation, so this form is "
                 "locked and nothing written here would be imported.")

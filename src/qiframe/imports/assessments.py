@@ -248,7 +248,7 @@ def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: s
         given[name] = sheet.text(row, 2)
     if not any(given.values()):
         return SheetPlan(sheet.title, ident, "blank", cells=cells)
-    scale = evaluation.framework.scale
+    scale = evaluation.framework.scale_for(ident)
     level = None
     if given["grade"]:
         level = scale.parse(given["grade"])
@@ -274,7 +274,7 @@ def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: s
             if own is not None:
                 old = scale.level(own.grade)
                 was = f" (was {old.label if old else own.grade})" if own.grade != level.value else " (reasons or notes changed)"
-            changes.append(f"proposal {level.label} ({level.value}){was}")
+            changes.append(f"proposal {scale.shown(level.value)}{was}")
     fresh = {}
     for f in forms.LIST_FIELDS:
         present = {" ".join(t.split()) for t in getattr(a, f)}
@@ -285,8 +285,7 @@ def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: s
     if proposal is None and not fresh:
         return SheetPlan(sheet.title, ident, "unchanged", cells=cells)
     if a.status == "agreed":
-        level_now = scale.level(a.grade) if a.grade is not None else None
-        raise _Refuse(f"{ident} is agreed ({level_now.label if level_now else 'no grade'}); an import never "
+        raise _Refuse(f"{ident} is agreed ({scale.shown(a.grade) or 'no grade'}); an import never "
                       "changes an agreed assessment. To reopen it: qiframe assign "
                       f"{ident} --status in-progress", invalid=False)
     if forms.base_digest(evaluation.assessments.get(ident)) != base:

@@ -149,14 +149,13 @@ def plan_import(evaluation: model.Evaluation, path: str | Path, sheet: str | Non
     """Compare every row of the grid with the assessments; nothing is written."""
     table = read_table(path, sheet)
     columns, ignored = map_columns(table, mapping or {})
-    scale = evaluation.framework.scale
+    framework = evaluation.framework
     values_map = {}
     for text, level_text in (grade_map or {}).items():
-        level = scale.parse(level_text)
-        if level is None:
+        if all(sc.parse(level_text) is None for sc in (framework.scale, *framework.scales)):
             raise InputError(f"--grade {text}={level_text}: {level_text!r} is not a level of the scale "
-                             f"({', '.join(lv.label for lv in scale.levels)})")
-        values_map[" ".join(text.split()).casefold()] = level
+                             f"({', '.join(lv.label for lv in framework.scale.levels)})")
+        values_map[" ".join(text.split()).casefold()] = level_text
     by = forms.normal_name(by)
     grades: dict[str, str] = {}
     rows = []
@@ -202,8 +201,11 @@ def _indicator(evaluation: model.Evaluation, raw: dict[str, str]) -> tuple[str, 
 def _grade(scale: model.Scale, text: str, values_map: dict, grades: dict[str, str], header: str):
     key = " ".join(text.split()).casefold()
     if key in values_map:
-        level = values_map[key]
-        grades[text] = f"{level.label} ({level.value}) by --grade"
+        level = scale.parse(values_map[key])
+        if level is None:
+            raise _Refuse(f"--grade maps {text!r} to {values_map[key]!r}, which is not a level of this "
+                          f"indicator's scale ({', '.join(lv.label for lv in scale.levels)})")
+        grades[text] = f"{scale.shown(level.value)} by --grade"
         return level
     level = scale.parse(text)
     if level is None:
@@ -216,7 +218,7 @@ def _grade(scale: model.Scale, text: str, values_map: dict, grades: dict[str, st
     if level is None:
         raise _Refuse(f"{header} {text!r} is not a level of the scale "
                       f"({', '.join(lv.label for lv in scale.levels)}); map it with --grade '{text}=LEVEL'")
-    grades[text] = f"{level.label} ({level.value})"
+    grades[text] = scale.shown(level.value)
     return level
 
 
@@ -227,7 +229,7 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
     if not any(raw.values()):
         return GridRow(number, "blank")
     ident, matched = _indicator(evaluation, raw)
-    scale = evaluation.framework.scale
+    scale = evaluation.framework.scale_for(ident)
     level = _grade(scale, raw["grade"], values_map, grades, headers["grade"]) if raw.get("grade") else None
     a = evaluation.assessments.get(ident) or model.Assessment(ident)
     values: dict = {}
@@ -243,7 +245,7 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
                 values["proposal"] = {"by": by, "grade": level.value, "rationale": rationale,
                                       "strengths": list(notes["strengths"]),
                                       "improvements": list(notes["improvements"])}
-                changes.append(f"{by} proposes {level.label} ({level.value})")
+                changes.append(f"{by} proposes {scale.shown(level.value)}")
     else:
         for name, new in (("grade", level.value if level else None), ("rationale", rationale),
                           ("lead", raw.get("lead", "").strip())):
@@ -251,11 +253,11 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
             if new in (None, "") or new == old:
                 continue
             if old not in (None, ""):
-                shown = f"{scale.level(old).label} ({old})" if name == "grade" and scale.level(old) else old
+                shown = scale.shown(old) if name == "grade" else old
                 conflicts.append(f"{name} is already {_short(shown)!r}")
                 continue
             values[name] = new
-            changes.append(f"{name} set" if name != "grade" else f"grade {level.label} ({level.value})")
+            changes.append(f"{name} set" if name != "grade" else f"grade {scale.shown(level.value)}")
     if by and raw.get("lead", "").strip() and raw["lead"].strip() != a.lead:
         if a.lead:
             conflicts.append(f"lead is already {a.lead!r}")
