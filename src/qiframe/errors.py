@@ -58,3 +58,7 @@ def display_path(path: str | os.PathLike) -> str:
     except ValueError:
         return text
     return text if rel.startswith("..") else rel
+
+
+class Stale(InputError):
+    """A file changed after the page or workbook that would change it was made from it."""

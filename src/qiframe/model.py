@@ -720,3 +720,18 @@ def parse_date(text: str) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def parse_period(text: str) -> tuple[str, str]:
+    """(start, end) of an ISO date "2025-03-01" or a period "FROM:TO"; end is "" for a single day.
+
+    Raises InputError with the message every form of qiframe shows for a bad date.
+    """
+    from qiframe.errors import InputError
+
+    if not text:
+        return "", ""
+    start, _, end = text.partition(":")
+    if not parse_date(start) or (end and not parse_date(end)) or (end and end < start):
+        raise InputError("expected an ISO date (2025-03-01) or a period FROM:TO")
+    return start, (end if end != start else "")

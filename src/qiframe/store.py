@@ -548,3 +548,55 @@ def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, s
     edit(root, EVALUATION_FILE, "evaluation", mutate)
     return WordingRecord(item, "replaced" if title is not None else "confirmed", entry.get("title") or entry["confirmed"],
                          entry["source"])
+
+
+# --- compare-and-swap: refusing to overwrite what changed since a page was made ---------------------
+
+
+def version(root: str | os.PathLike, relpath: str) -> str:
+    """A short digest of a file's bytes ("absent" when there is none): what a form was rendered from."""
+    import hashlib
+
+    try:
+        data = (Path(root) / relpath).read_bytes()
+    except FileNotFoundError:
+        return "absent"
+    return hashlib.sha256(data).hexdigest()[:20]
+
+
+def require_versions(root: str | os.PathLike, expected: dict[str, str]) -> None:
+    """Refuse (Stale) when a file is no longer the version given; call it inside `writing(root)`.
+
+    The caller holds the lock around this check and its write, so nothing can change in between.
+    """
+    from qiframe.errors import Stale
+
+    for relpath, token in expected.items():
+        if version(root, relpath) != token:
+            raise Stale(f"{relpath} was changed by someone else after this page was opened, so your change "
+                        "was not saved. The page now shows the newer version, with what you typed kept in the "
+                        "form: check it and save again")
+
+
+def relink_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[str],
+                    add: bool) -> model.Evidence:
+    """Link an evidence item to indicators (or unlink it), built on the list read inside the lock."""
+    root = Path(root)
+    evaluation = load(root)
+    item = resolve(evaluation.evidence, evidence_id, "evidence item")
+    if add:
+        _known_indicators(evaluation, indicators)
+
+    def mutate(doc):
+        current = [str(i) for i in doc.get("indicators") or []]
+        if add:
+            new = current + [q for q in indicators if q not in current]
+        else:
+            missing = [q for q in indicators if q not in current]
+            if missing:
+                raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
+            new = [q for q in current if q not in indicators]
+        set_field(doc, "indicators", new, EVIDENCE_FIELDS)
+
+    data = edit(root, item.path, "evidence", mutate)
+    return build_evidence(data, item.path)

@@ -62,14 +62,13 @@ def add(
 
 
 def _dates(text: str) -> tuple[str, str]:
-    from qiframe.model import parse_date
+    from qiframe.errors import InputError
+    from qiframe.model import parse_period
 
-    if not text:
-        return "", ""
-    start, _, end = text.partition(":")
-    if not parse_date(start) or (end and not parse_date(end)) or (end and end < start):
-        raise typer.BadParameter("expected an ISO date (2025-03-01) or a period FROM:TO", param_hint="--date")
-    return start, (end if end != start else "")
+    try:
+        return parse_period(text)
+    except InputError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--date") from None
 
 
 @app.command("list")

@@ -18,6 +18,7 @@ MODULES = (
     "statement",
     "workbooks",
     "portfolio",
+    "serve",
 )
 
 

@@ -72,3 +72,49 @@ def _skeleton(programme: model.Programme, unit: model.Unit) -> str:
     for q in programme.questions:
         lines += [f"  # {' '.join(q.text.split())}", f"  {q.id}: |", ""]
     return "\n".join(lines) + "\n"
+
+
+def save_answers(root: str | Path, unit: str, answers: dict[str, str]) -> list[str]:
+    """Replace a unit's answers (a page's editor), keeping the file's comments; returns lines to show.
+
+    Questions not named in `answers` keep their text. A section file is created from the skeleton when
+    there is none. When no answer holds the draft marker any more, the `draft` flag is cleared. The lines
+    are the outcome, then a warning for each citation of an id the register lacks.
+    """
+    root = Path(root)
+    evaluation = store.load(root)
+    programme = require_units(evaluation)
+    u = find_unit(programme, unit)
+    questions = [q.id for q in programme.questions]
+    for key, text in answers.items():
+        if key not in questions:
+            raise InputError(f"{key!r} is not a question of programme {programme.id} "
+                             f"(questions: {', '.join(questions)})")
+        if "\x00" in text:
+            raise InputError("an answer cannot contain a NUL character")
+    section = evaluation.sections.get(u.id)
+    relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
+    cleaned = {k: "\n".join(line.rstrip() for line in v.replace("\r\n", "\n").split("\n")).strip("\n")
+               for k, v in answers.items()}
+
+    def mutate(doc):
+        if doc.get("answers") is None:
+            doc["answers"] = yamlio.to_commented({})
+        for qid in questions:  # in the programme's order, whatever order the form sent
+            if qid in cleaned and (cleaned[qid] or qid in doc["answers"]):
+                doc["answers"][qid] = yamlio.to_commented(cleaned[qid]) if cleaned[qid] else ""
+        texts = [str(t or "") for t in doc["answers"].values()]
+        if doc.get("draft") and not any(DRAFT_MARKER in t for t in texts):
+            store.set_field(doc, "draft", None, ())
+
+    with store.writing(root):
+        if not (root / relpath).exists():
+            yamlio.atomic_write(root / relpath, _skeleton(programme, u))
+        before = store.version(root, relpath)
+        store.edit(root, relpath, "section", mutate)
+        changed = store.version(root, relpath) != before
+    lines = [f"{relpath}: {'saved' if changed else 'unchanged'}"]
+    for qid, text in cleaned.items():
+        lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
+                  for i in citations.cited_ids(text) if i not in evaluation.evidence]
+    return lines
