@@ -337,6 +337,21 @@ def append_items(doc: Any, key: str, items: list, order: tuple[str, ...]) -> Non
     yamlio.give_comment_lines(current, len(current) - 1, moved)
 
 
+def remove_items(doc: Any, key: str, positions: list[int]) -> None:
+    """Remove items of a list field in place, keeping comment lines that followed the last one."""
+    current = doc[key]
+    moved = yamlio.take_comment_lines(doc, key)
+    for index in sorted(positions, reverse=True):
+        del current[index]
+    if not current:
+        previous = list(doc)[list(doc).index(key) - 1] if list(doc).index(key) else None
+        del doc[key]
+        if previous is not None:
+            yamlio.give_comment_lines(doc, previous, moved)
+        return
+    yamlio.give_comment_lines(doc, key, moved)
+
+
 def new_id(kind: str, taken: set[str]) -> str:
     """A short random id: independent allocations on two branches practically never collide."""
     while True:
@@ -590,13 +605,13 @@ def relink_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[
     def mutate(doc):
         current = [str(i) for i in doc.get("indicators") or []]
         if add:
-            new = current + [q for q in indicators if q not in current]
-        else:
-            missing = [q for q in indicators if q not in current]
-            if missing:
-                raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
-            new = [q for q in current if q not in indicators]
-        set_field(doc, "indicators", new, EVIDENCE_FIELDS)
+            append_items(doc, "indicators", [q for q in dict.fromkeys(indicators) if q not in current],
+                         EVIDENCE_FIELDS)
+            return
+        missing = [q for q in indicators if q not in current]
+        if missing:
+            raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
+        remove_items(doc, "indicators", [i for i, q in enumerate(current) if q in indicators])
 
     data = edit(root, item.path, "evidence", mutate)
     return build_evidence(data, item.path)

@@ -63,7 +63,8 @@ FIELD_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "notes": (("note", "notes"),),
     "assign": (("status", "status"),),
     "evidence": (("indicator", "indicators"), ("date", "date"), ("title", "title"), ("theme", "themes")),
-    "link": (("indicator", "qi"), ("linked", "qi")),
+    "link": (("indicator", "qi"),),
+    "unlink": (("linked", "qi"),),
     "section": (("question", "form"),),
     "action": (("status", "status"), ("--progress", "progress"), ("--date", "date")),
 }

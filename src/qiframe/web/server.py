@@ -46,6 +46,8 @@ def serve(root: str | os.PathLike, port: int, open_browser: bool, say: Callable[
         threading.Timer(0.5, webbrowser.open, args=(address,)).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn has shut down cleanly and passes the Ctrl-C on; for a server it is the way to stop
     finally:
         sock.close()
     say("Stopped.")
