@@ -274,7 +274,7 @@ class Site:
         return await self.page(request, "section.html", pages.section, request.path_params["unit"])
 
     async def section_post(self, request: Request) -> Response:
-        from qiframe import statement_editing
+        from qiframe.statement import editing as statement_editing
 
         form = await self.form(request)
         if isinstance(form, Response):
@@ -344,9 +344,9 @@ def export(evaluation, download: pages.Download) -> bytes:
     with tempfile.TemporaryDirectory(prefix="qiframe-download-") as tmp:
         target = Path(tmp) / download.name
         if download.kind == "statement":
-            from qiframe import statement
+            from qiframe.exports import write_statement
 
-            statement.export(evaluation, target, by=download.by)
+            write_statement(evaluation, target, by=download.by)
         elif download.kind == "matrix":
             from qiframe import checks
             from qiframe.exports.matrix import write_matrix
@@ -354,9 +354,9 @@ def export(evaluation, download: pages.Download) -> bytes:
             problems = [p for p in checks.run(evaluation).problems if p.severity != "info"]
             write_matrix(evaluation, target, problems=problems)
         else:
-            from qiframe.exports import progress
+            from qiframe.exports import write_progress
 
-            progress.export(evaluation, target)
+            write_progress(evaluation, target)
         return target.read_bytes()
 
 
