@@ -10,7 +10,7 @@
   when sent, must say so, and every form carries a CSRF token derived from the secret (checked in `app`).
   SameSite=Strict already keeps the cookie off a cross-site POST; the token makes that not the only line.
 - **Headers.** A content security policy that allows only the page's own scripts and styles (no inline
-  script), no framing, no referrer, no caching of pages.
+  script), no framing, no referrer sent to other sites, no caching of pages.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ HEADERS = {
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # "no-referrer" would make browsers send `Origin: null` on forms
     "cache-control": "no-store",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
