@@ -218,6 +218,7 @@ def test_a_page_showing_an_older_copy_cannot_overwrite_the_clis_change(site, fol
                                            "rationale": "my careful words"})
     assert r.status_code == 409
     assert "changed by someone else after this page was opened" in alert(r.text)
+    assert r.text.count("changed by someone else") == 1
     assert "my careful words" in r.text  # what the user typed is kept
     text = (folder / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
     assert "grade: 3\n" in text and "my careful words" not in text
@@ -275,7 +276,7 @@ def test_register_filters_as_evidence_list_does(site, folder):
 
     expected = [e["id"] for e in json.loads(cli.out)["evidence"]]
     page = site.get("/evidence?qi=2.1&source=views").text
-    shown = re.findall(r'<td><a href="/evidence/(E-\w+)">', page)
+    shown = re.findall(r'<td class="id"><a href="/evidence/(E-\w+)">', page)
     assert shown == expected and expected
     assert f"{len(expected)} of 41 items" in page
 

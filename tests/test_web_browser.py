@@ -91,7 +91,10 @@ def shot(tmp_path):
     folder.mkdir()
     copy_to = os.environ.get("QIFRAME_SCREENSHOTS")
 
-    def take(tab, name: str, full_page: bool = False) -> Path:
+    def take(tab, name: str, full_page: bool = False, top: bool = True) -> Path:
+        """A screenshot of what the window shows (from the top of the page unless told otherwise)."""
+        if top:
+            tab.evaluate("window.scrollTo(0, 0)")
         path = folder / f"{name}.png"
         tab.screenshot(path=str(path), full_page=full_page)
         if copy_to:
@@ -227,13 +230,13 @@ def test_a_cli_grade_while_the_page_is_open_is_kept_and_the_page_is_told(page, s
     cli = run_cli("grade", "2.1", "3", "-e", str(folder))
     assert cli.code == 0, cli.err
     page.get_by_role("button", name="Save the grade").click()
-    message = page.get_by_role("alert").inner_text()
+    message = page.get_by_role("region", name="Record the grade").get_by_role("alert").inner_text()
     assert "indicators/2.1.yaml was changed by someone else after this page was opened" in message
     assert "your change was not saved" in message
     assert page.get_by_label("Rationale").input_value() == ("Typed in the page while someone else used the "
                                                             "command line.")
     assert page.locator(".lead .grade").first.inner_text() == "3 Adequate"  # the newer file is shown
-    shot(page, "indicator-stale")
+    shot(page, "indicator-stale", top=False)
     text = (folder / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
     assert "\ngrade: 3\n" in text and "Typed in the page" not in text
 

@@ -590,7 +590,7 @@ def require_versions(root: str | os.PathLike, expected: dict[str, str]) -> None:
         if version(root, relpath) != token:
             raise Stale(f"{relpath} was changed by someone else after this page was opened, so your change "
                         "was not saved. The page now shows the newer version, with what you typed kept in the "
-                        "form: check it and save again")
+                        "form: check it and save again.")
 
 
 def relink_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[str],

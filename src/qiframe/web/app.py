@@ -81,9 +81,10 @@ class Site:
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(indicator_href=pages.indicator_href, evidence_href=pages.evidence_href,
-                                section_href=pages.section_href, version=__version__,
+                                section_href=pages.section_href, qiframe_version=__version__,
                                 grade_class=pages.grade_class)
         self.env.filters["cited_unknown"] = pages.cited_unknown
+        self.env.filters["cites"] = pages.linked_citations
         routes = [
             Route("/", self.overview),
             Route("/indicators/{ident}", self.indicator),

@@ -172,6 +172,22 @@ def cited_unknown(text: str, known: list[str]) -> list[str]:
     return [i for i in _cited(text or "") if i not in set(known)]
 
 
+def linked_citations(text: str):
+    """Text with each cited evidence id linked to its page, the rest escaped; ids never break across lines."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    from qiframe import citations
+
+    def link(match: re.Match) -> str:
+        ids = citations.ids_in(match)
+        inner = ", ".join(f'<a class="cite" href="{evidence_href(i)}">{i}</a>' for i in ids)
+        return f'<span class="cite">[{inner}]</span>'
+
+    return Markup(citations.CITATION.sub(link, str(escape(text or ""))))
+
+
 def grade_class(scale: model.Scale, value: int | None) -> str:
     """A CSS class for a grade by its place on the scale (best "g0" … worst "g4"), whatever the scale."""
     if value is None or scale.level(value) is None:
