@@ -427,3 +427,30 @@ def test_serve_refuses_a_port_in_use(folder):
         busy.close()
     assert result.code == 2
     assert "cannot listen on 127.0.0.1:" in result.err and "--port" in result.err
+
+
+def test_every_field_of_every_page_has_a_label(site, folder):
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.controls, self.labels = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "label" and a.get("for"):
+                self.labels.add(a["for"])
+            if tag in ("select", "textarea") or (tag == "input" and a.get("type") not in ("hidden", "submit")):
+                self.controls.append(a.get("id"))
+
+    pages = ["/", "/indicators/2.1", "/evidence", "/evidence/E-pnj2q4", "/statement", "/statement/S1",
+             "/actions", "/downloads"]
+    counted = 0
+    for path in pages:
+        parser = Fields()
+        parser.feed(site.get(path).text)
+        unlabelled = [c for c in parser.controls if c is None or c not in parser.labels]
+        assert not unlabelled, (path, unlabelled)
+        counted += len(parser.controls)
+    assert counted > 40
