@@ -454,3 +454,22 @@ def test_every_field_of_every_page_has_a_label(site, folder):
         assert not unlabelled, (path, unlabelled)
         counted += len(parser.controls)
     assert counted > 40
+
+
+def test_a_four_level_framework_with_named_indicators_is_graded_by_its_own_scale(tmp_path):
+    from qiframe import store
+    from tests.conftest import DATA
+
+    (tmp_path / "frameworks").mkdir()
+    shutil.copy(DATA / "frameworks" / "valid" / "four-level.yaml", tmp_path / "frameworks" / "test-four-level.yaml")
+    root = store.init(tmp_path / "ev", "test-four-level")
+    ident = next(iter(store.load(root).assessments))
+    c = client(root)
+    page = c.get(f"/indicators/{ident}").text
+    options = re.findall(r'<option value="(\d+)"[^>]*>(\d+ \w+)</option>', page[page.index('id="grade-level"'):])
+    assert [label for _, label in options][:4] == ["4 Strong", "3 Sound", "2 Developing", "1 Weak"]
+    assert post(c, f"/indicators/{ident}", "grade", level="Developing").status_code == 303
+    assert store.load(root).assessments[ident].grade == 2
+    r = post(c, f"/indicators/{ident}", "grade", level="5")
+    assert r.status_code == 400 and "4 (Strong), 3 (Sound), 2 (Developing), 1" in field_errors(r.text)[0]
+    assert c.get("/").status_code == 200 and c.get("/evidence").status_code == 200
