@@ -473,3 +473,15 @@ def test_a_four_level_framework_with_named_indicators_is_graded_by_its_own_scale
     r = post(c, f"/indicators/{ident}", "grade", level="5")
     assert r.status_code == 400 and "4 (Strong), 3 (Sound), 2 (Developing), 1" in field_errors(r.text)[0]
     assert c.get("/").status_code == 200 and c.get("/evidence").status_code == 200
+
+
+def test_proposals_show_each_evaluators_reasons(site, folder):
+    path = folder / "indicators" / "2.1.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    date: 2026-03-05\n", "    date: 2026-03-05\n    rationale: Pair A saw <b>steady</b> gains [E-pnj2q4].\n"
+        "    strengths:\n      - Trusted adults for most children\n", 1)
+    path.write_text(text, encoding="utf-8")
+    page = site.get("/indicators/2.1").text
+    assert "Pair A saw &lt;b&gt;steady&lt;/b&gt; gains" in page
+    assert '<a class="cite" href="/evidence/E-pnj2q4">E-pnj2q4</a>' in page
+    assert "Trusted adults for most children" in page

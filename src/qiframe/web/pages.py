@@ -197,11 +197,9 @@ def grade_class(scale: model.Scale, value: int | None) -> str:
 
 
 def action_rows(evaluation: model.Evaluation) -> dict:
-    import datetime as dt
+    from qiframe import actions, clock
 
-    from qiframe import actions
-
-    today = dt.date.today().isoformat()
+    today = clock.today_iso()
     rows = [(a, actions.measure_brief(a.measure), actions.is_overdue(a, today), evaluation.title_of(a.indicator),
              store.version(evaluation.root, a.path))
             for a in actions.listing(evaluation)]
