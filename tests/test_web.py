@@ -485,3 +485,24 @@ def test_proposals_show_each_evaluators_reasons(site, folder):
     assert "Pair A saw &lt;b&gt;steady&lt;/b&gt; gains" in page
     assert '<a class="cite" href="/evidence/E-pnj2q4">E-pnj2q4</a>' in page
     assert "Trusted adults for most children" in page
+
+
+def test_pages_load_in_worker_threads_without_crashing_the_server(tmp_path):
+    """The read path's YAML parser must be first imported on the main thread (a fresh process shows it)."""
+    code = f"""
+import shutil, warnings
+warnings.simplefilter("ignore")
+from starlette.testclient import TestClient
+from qiframe.web.app import create_app
+for k in range(12):
+    target = {str(tmp_path)!r} + f"/ex{{k}}"
+    shutil.copytree({str(EXAMPLE)!r}, target, ignore=shutil.ignore_patterns(".qiframe"))
+    c = TestClient(create_app(target, "s", 8000), base_url="http://127.0.0.1:8000")
+    c.get("/?token=s")
+    for path in ("/indicators/2.1", "/indicators/2.1", "/", "/evidence"):
+        assert c.get(path).status_code == 200
+print("served")
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "served"

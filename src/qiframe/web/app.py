@@ -9,6 +9,7 @@ form shows them next to the field they concern and keeps what the user typed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -75,6 +76,11 @@ class Site:
 
     def __init__(self, root: str | os.PathLike, secret: str, port: int) -> None:
         self.root = Path(root)
+        # Load once here, on the calling (main) thread, before any worker thread does: the Rust YAML
+        # parser on the read path (yaml-rs 0.1.6) crashes the process when it is first imported by a
+        # thread that later exits, as the server's worker threads do.
+        with contextlib.suppress(QiframeError):
+            store.load(self.root)
         self.secret = secret
         self.csrf = guard.csrf_token(secret)
         self.env = Environment(loader=PackageLoader("qiframe.web", "templates"),
