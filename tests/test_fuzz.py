@@ -228,3 +228,23 @@ def test_the_fast_parser_is_the_one_reading_ordinary_files(monkeypatch):
     monkeypatch.setattr(yamlio, "_parse_reference", lambda *a: calls.append(a))
     assert yamlio.parse("id: E-abc234\ntitle: A\n", "f.yaml") == {"id": "E-abc234", "title": "A"}
     assert calls == []
+
+
+def test_reading_first_in_worker_threads_never_crashes(tmp_path):
+    """yaml-rs crashes a process that first imports it in a thread that exits: yamlio never lets one."""
+    import subprocess
+    import sys
+
+    code = """
+from concurrent.futures import ThreadPoolExecutor
+from qiframe import yamlio
+def read(i):
+    return yamlio.parse(f"id: E-abc23{i % 10}\\ntitle: Item {i}\\n", "t.yaml")["title"]
+for round in range(20):
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(read, range(8))) == [f"Item {i}" for i in range(8)]
+print("read")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "read"

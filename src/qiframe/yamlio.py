@@ -14,7 +14,9 @@ import io
 import json
 import os
 import re
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,6 +199,11 @@ def _fast():
     """
     global _FAST
     if _FAST is None:
+        # yaml-rs 0.1.6 crashes the process (a segmentation fault) when it is first imported by a thread
+        # that later exits, as a thread pool's workers do; imported by the main thread it is safe in any
+        # thread. So only the main thread imports it, and other threads use ruamel until it has.
+        if "yaml_rs" not in sys.modules and threading.current_thread() is not threading.main_thread():
+            return False
         try:
             import yaml_rs
         except ImportError:
