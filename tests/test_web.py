@@ -506,3 +506,34 @@ print("served")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "served"
+
+
+def test_an_indicator_judged_on_its_own_scale_shows_labels_only(tmp_path):
+    from qiframe import store
+
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "joint-2018")
+    c = client(root)
+    page = c.get("/indicators/10.1").text
+    assert "Confidence in the capacity for improvement</h2>" in page
+    assert "Record the judgement" in page and "Record the grade" not in page
+    options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page[page.index('id="grade-level"'):])
+    assert options[0] == "Confident" and not any(o[0].isdigit() for o in options[:3])
+    assert post(c, "/indicators/10.1", "grade", level="Confident").status_code == 303
+    assert store.load(root).assessments["10.1"].grade == 3
+    assert "Agreed judgement: <span" in c.get("/indicators/10.1").text
+    overview = c.get("/").text
+    row = overview[overview.index('<a href="/indicators/10.1">'):]
+    assert re.search(r'<span class="grade g\d">Confident</span>', row[:2000])
+
+
+def test_downloads_list_the_titles_still_to_confirm(tmp_path, site):
+    from qiframe import store, wording
+
+    assert "not confirmed against an official source" not in site.get("/downloads").text  # the example checked its
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "joint-2018")
+    expected = wording.unconfirmed(store.load(root))
+    assert expected
+    page = re.sub(r"<[^>]+>", "", html.unescape(client(root).get("/downloads").text))
+    assert f"{len(expected)} titles these documents print are not confirmed" in page
+    for u in expected:
+        assert f"{u.item} {u.text}" in page

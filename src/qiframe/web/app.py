@@ -321,10 +321,11 @@ class Site:
 
     async def downloads(self, request: Request) -> Response:
         def build(ev):
-            from qiframe import checks
+            from qiframe import checks, wording
 
             personal = checks.run(ev, only=["personal-data"]).problems
-            return {"downloads": pages.downloads(ev), "personal": personal}
+            return {"downloads": pages.downloads(ev), "personal": personal, "unconfirmed": wording.unconfirmed(ev),
+                    "framework_id": ev.framework.id}
 
         return await self.page(request, "downloads.html", build)
 

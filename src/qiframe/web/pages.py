@@ -59,7 +59,7 @@ def overview(evaluation: model.Evaluation) -> dict:
                 for p in checks.run(evaluation).problems]
     return {"report": report, "groups": groups, "summary": report.to_json()["summary"], "problems": problems,
             "sources": model.SOURCES, "source_labels": model.SOURCE_LABELS, "letters": SOURCE_LETTERS,
-            "scale": evaluation.framework.scale}
+            "scale_for": evaluation.framework.scale_for}
 
 
 def problem_href(problem) -> str:
@@ -90,7 +90,7 @@ def indicator(evaluation: model.Evaluation, ident: str) -> dict:
     assessment = evaluation.assessments.get(ident) or model.Assessment(ident)
     relpath = assessment.path or f"{store.FOLDERS['indicator']}/{ident}.yaml"
     grading_unit = programme.grading_unit(ident) if programme else None
-    scale = framework.scale
+    scale = framework.scale_for(ident)
     proposals = [(p, scale.level(p.grade)) for p in assessment.proposed]
     return {
         "ident": ident, "title": evaluation.title_of(ident), "suite": suite,
