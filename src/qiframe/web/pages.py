@@ -189,11 +189,11 @@ def linked_citations(text: str):
 
 
 def grade_class(scale: model.Scale, value: int | None) -> str:
-    """A CSS class for a grade by its place on the scale (best "g0" … worst "g4"), whatever the scale."""
+    """A CSS class for a grade by its place on the scale (best "g0" … worst "g5"), whatever the scale."""
     if value is None or scale.level(value) is None:
         return "g-none"
     ordered = sorted(scale.values, reverse=True)
-    return f"g{round(ordered.index(value) / max(1, len(ordered) - 1) * 4)}"
+    return f"g{round(ordered.index(value) / max(1, len(ordered) - 1) * 5)}"
 
 
 def action_rows(evaluation: model.Evaluation) -> dict:
