@@ -537,3 +537,27 @@ def test_downloads_list_the_titles_still_to_confirm(tmp_path, site):
     assert f"{len(expected)} titles these documents print are not confirmed" in page
     for u in expected:
         assert f"{u.item} {u.text}" in page
+
+
+@pytest.mark.slow
+def test_serve_opens_the_browser_on_its_address_unless_told_not_to(folder, tmp_path):
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n', encoding="utf-8")
+    browser.chmod(0o755)
+    qiframe = str(Path(sys.executable).with_name("qiframe"))
+    env = {**__import__("os").environ, "BROWSER": str(browser)}
+    for flags in ([], ["--no-browser"]):
+        proc = subprocess.Popen([qiframe, "serve", "-e", str(folder), "--port", "0", *flags], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        address = re.search(r"(http://\S+)", proc.stdout.readline()).group(1)
+        deadline = time.monotonic() + 10
+        while not flags and not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0 if flags else 0)  # long enough for a browser to have been opened
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+        assert proc.returncode == 0
+        if not flags:
+            assert opened.read_text(encoding="utf-8").split() == [address]
+    assert len(opened.read_text(encoding="utf-8").split()) == 1  # --no-browser opened nothing
