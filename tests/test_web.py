@@ -488,7 +488,7 @@ def test_proposals_show_each_evaluators_reasons(site, folder):
 
 
 def test_pages_load_in_worker_threads_without_crashing_the_server(tmp_path):
-    """The read path's YAML parser must be first imported on the main thread (a fresh process shows it)."""
+    """Pages are loaded in worker threads that come and go; none may crash the process (a fresh one)."""
     code = f"""
 import shutil, warnings
 warnings.simplefilter("ignore")

@@ -76,9 +76,9 @@ class Site:
 
     def __init__(self, root: str | os.PathLike, secret: str, port: int) -> None:
         self.root = Path(root)
-        # Load once here, on the calling (main) thread, before any worker thread does: the Rust YAML
-        # parser on the read path (yaml-rs 0.1.6) crashes the process when it is first imported by a
-        # thread that later exits, as the server's worker threads do.
+        # Load once here, on the calling (main) thread: yamlio sets up its fast YAML reader only on the main
+        # thread (yaml-rs crashes a process that first imports it in a thread that exits), and the pages,
+        # loaded in worker threads, then use it instead of the slower reader.
         with contextlib.suppress(QiframeError):
             store.load(self.root)
         self.secret = secret
