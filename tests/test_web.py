@@ -561,3 +561,20 @@ def test_serve_opens_the_browser_on_its_address_unless_told_not_to(folder, tmp_p
         if not flags:
             assert opened.read_text(encoding="utf-8").split() == [address]
     assert len(opened.read_text(encoding="utf-8").split()) == 1  # --no-browser opened nothing
+
+
+def test_a_form_naming_a_path_outside_the_evaluation_is_refused(site, folder):
+    before = snapshot(folder)
+    page = site.get("/indicators/2.1").text
+    for path in ("/indicators/..%2F..%2Fsecret", "/evidence/..%2F..%2Fsecret", "/statement/..%2F..%2Fsecret"):
+        r = site.post(path, data={"csrf": hidden(page, "csrf"), "form": "grade", "level": "4", "version": "x"})
+        assert r.status_code in (400, 404), path
+    assert snapshot(folder) == before
+    from qiframe import store
+    from qiframe.errors import InputError
+
+    (folder.parent / "secret.yaml").write_text("x", encoding="utf-8")
+    for relpath in ("indicators/../../secret.yaml", "../secret.yaml", str(folder.parent / "secret.yaml")):
+        with pytest.raises(InputError):
+            store.version(folder, relpath)
+    assert store.version(folder, "indicators/2.1.yaml") != "absent"

@@ -572,6 +572,9 @@ def version(root: str | os.PathLike, relpath: str) -> str:
     """A short digest of a file's bytes ("absent" when there is none): what a form was rendered from."""
     import hashlib
 
+    parts = Path(relpath).parts
+    if Path(relpath).is_absolute() or ".." in parts or len(parts) > 2:
+        raise InputError(f"not a file of the evaluation: {relpath!r}")
     try:
         data = (Path(root) / relpath).read_bytes()
     except FileNotFoundError:
