@@ -410,7 +410,11 @@ def test_serve_prints_the_address_serves_the_page_and_stops_on_ctrl_c(folder):
     finally:
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        try:
+            out, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a server running
+            raise
     assert proc.returncode == 0, err
     assert "Stopped." in out and "Traceback" not in err
 

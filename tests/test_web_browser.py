@@ -71,7 +71,11 @@ def served(folder):
         raise AssertionError(f"no address printed: {line!r} {proc.stderr.read()}")
     yield match.group(0)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=20)
+    try:
+        out, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # never leave a server running
+        raise
     assert proc.returncode == 0 and "Stopped." in out, err
 
 
