@@ -407,6 +407,15 @@ def test_serve_prints_the_address_serves_the_page_and_stops_on_ctrl_c(folder):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(bare, timeout=10)
         assert refused.value.code == 403
+        # DNS rebinding: the right secret, but a page of another name that now points here.
+        import http.client
+
+        host, port = re.search(r"http://([\d.]+):(\d+)/", address).groups()
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/" + address.split("/", 3)[3], headers={"Host": "evil.example"})
+        rebound = conn.getresponse()
+        assert rebound.status == 403 and "Glenmuir" not in rebound.read().decode()
+        conn.close()
     finally:
         time.sleep(0.2)
         proc.send_signal(signal.SIGINT)
