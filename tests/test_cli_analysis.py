@@ -75,7 +75,9 @@ def test_describe_with_a_workspace_framework(cli, tmp_path):
 def test_records_text(cli, tmp_path):
     result = cli("records", "summarise", audit(tmp_path))
     assert result.code == 0, result.err
-    assert "In the majority of the records read (25 of 40), chronology was evaluated as good or better." in result.out
+    assert ("In the majority of the records read (25 of 40 that answered this item; 1 unreadable, left out), "
+            "chronology was evaluated as good or better.") in result.out
+    assert "Chronology (scale: 40 of 41 counted answers read as the scale 'ci-six-point'" in result.out
     assert "6 Excellent 3 · 5 Very good 10 · 4 Good 12 · 3 Adequate 8 · 2 Weak 5 · 1 Unsatisfactory 2" in result.out
     assert "row 42, column B (Chronology): '7' is not a level" in result.err
     assert "warning" not in result.out
@@ -90,7 +92,7 @@ def test_records_json_carries_problems_and_warnings(cli, tmp_path):
     assert (chronology["n"], chronology["positive"]) == (40, 13)
     assert chronology["description"]["term"] == "less than half"
     assert [c["count"] for c in chronology["distribution"]] == [3, 10, 12, 8, 5, 2]
-    assert seen["kind"] == "yes/no" and seen["n"] == 41
+    assert seen["kind"] == "yes-no" and seen["n"] == 41
     assert data["problems"] == [{"row": 42, "column": "Chronology", "letter": "B", "value": "7",
                                  "message": data["problems"][0]["message"]}]
     assert data["warnings"] == [] and result.err == ""
@@ -101,7 +103,8 @@ def test_records_markdown(cli, tmp_path):
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert lines[0] == "# Record reading: audit.csv"
-    assert "| Chronology | graded | 40 | 3 | 10 | 12 | 8 | 5 | 2 | 25 | 62.5% | the majority |" in lines
+    assert ("| Chronology | scale | 40 | 1 | 3 | 10 | 12 | 8 | 5 | 2 | 25 | good or better | 62.5% | the majority |"
+            in lines)
     assert any(line.startswith("- Row 42, column B (Chronology)") for line in lines)
 
 
@@ -182,7 +185,9 @@ def test_add_evidence_to_an_evaluation(cli, tmp_path):
     added = json.loads(result.out)["evidence"]
     text = (tmp_path / "eval" / "evidence" / f"{added}.yaml").read_text(encoding="utf-8")
     assert "kind: case-file-audit" in text and "source: data" in text and "location: audit.csv" in text
-    assert "In all of the records read (5 of 5)" in " ".join(text.split())
+    # 5 records is below the minimum sample (10): counts, not "all".
+    assert ("In 5 of the 5 records read that answered this item, plan was evaluated as good or better."
+            in " ".join(text.split()))
 
 
 # --- surveys -----------------------------------------------------------------------------------------
@@ -197,8 +202,8 @@ def survey(tmp_path: Path) -> Path:
 def test_survey_text(cli, tmp_path):
     result = cli("survey", "summarise", survey(tmp_path), "--respondents", "staff")
     assert result.code == 0, result.err
-    assert ("Most of the staff who responded (78 of 96) agreed that: I know how to raise a concern."
-            in result.out)
+    assert ("Most of the staff who responded (78 of 96 who answered this question; 4 did not know or preferred "
+            "not to say) agreed that: I know how to raise a concern." in result.out)
     assert "column B (Agency) is not a question" in result.err
 
 
@@ -217,7 +222,7 @@ def test_survey_json_by_group_and_custom_agree(cli, tmp_path):
 def test_survey_markdown(cli, tmp_path):
     result = cli("survey", "summarise", survey(tmp_path), "-f", "md")
     assert result.code == 0, result.err
-    assert "| I know how to raise a concern. | 96 | 78 | 81.3% | most | 4 |" in result.out
+    assert "| I know how to raise a concern. | agree | 96 | 4 | 78 | agreed | 81.3% | most |" in result.out
 
 
 def test_survey_add_evidence_is_views(cli, tmp_path):

@@ -24,7 +24,8 @@ from tests.conftest import DATA, EXAMPLE, snapshot
 PAYLOAD = '=HYPERLINK("http://x","y")'
 SOFFICE = shutil.which("soffice")
 NOW = datetime(2026, 1, 15, 9, 30)
-EVIDENCE_HEADERS = ["ID", "Title", "What it shows", "Kind", "Source", "Date", "Date to", "Agency", "Owner",
+EVIDENCE_HEADERS = ["ID", "Title", "What it shows", "Kind", "Source", "Date", "Date to", "Agency", "Voice",
+                    "Ages", "Owner",
                     "Location", "Indicators", "Themes", "Units", "Submission", "Personal data"]
 SHEETS = ["Summary", "Evidence", "Matrix", "Triangulation", "Actions", "Lists"]
 
@@ -129,10 +130,11 @@ def expected_row(e: model.Evidence) -> list:
         return value or None
 
     def day(value: str):
-        return datetime.fromisoformat(value) if value else None
+        # A whole day is an Excel date; a month or a year stays text at its precision.
+        return (datetime.fromisoformat(value) if len(value) == 10 else value) if value else None
 
     return [e.id, text(e.title), text(e.summary), e.kind, e.source, day(e.date), day(e.date_to), text(e.agency),
-            text(e.owner), text(e.location), text("; ".join(e.indicators)), text("; ".join(e.themes)),
+            text("; ".join(e.voice)), text("; ".join(e.ages)), text(e.owner), text(e.location), text("; ".join(e.indicators)), text("; ".join(e.themes)),
             text("; ".join(e.units)), "yes" if e.submission else "no", "yes" if e.personal_data else "no"]
 
 
@@ -341,13 +343,13 @@ def test_only_web_locations_are_live_links(rich, tmp_path):
     ws = wb["Evidence"]
     links = {}
     for row in ws.iter_rows(min_row=2):
-        location = row[9]
+        location = row[11]
         links[row[0].value] = location.hyperlink.target if location.hyperlink else None
     assert links["E-aaaaa1"] == "https://example.org/report?a=1&b=2"
     assert links["E-aaaaa2"] is None  # file:
     assert links["E-aaaaa3"] is None  # javascript:
     assert links["E-aaaaa5"] is None  # a path
-    assert ws["J1"].value == "Location"
+    assert ws["L1"].value == "Location"
 
 
 def test_layout_validation_and_properties(rich, tmp_path):
@@ -355,7 +357,7 @@ def test_layout_validation_and_properties(rich, tmp_path):
     wb = export(rich, tmp_path / "m.xlsx")
     evidence = wb["Evidence"]
     assert evidence.freeze_panes == "C2"
-    assert evidence.auto_filter.ref == f"A1:O{evidence.max_row}"
+    assert evidence.auto_filter.ref == f"A1:Q{evidence.max_row}"
     assert evidence.column_dimensions["B"].width >= 20
     assert evidence["B2"].alignment.wrap_text
     dated = next(r for r in evidence.iter_rows(min_row=2) if r[0].value == "E-aaaaa1")

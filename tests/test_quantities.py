@@ -107,7 +107,7 @@ def test_counts_at_band_edges_are_exact():
     for n in range(1, 201):
         for edge, term in edges.items():
             if not (edge * n) % 100:
-                assert quantities.describe_count(edge * n // 100, n, CI).term == term, (edge, n)
+                assert quantities.describe_count(edge * n // 100, n, CI, minimum=1).term == term, (edge, n)
 
 
 def test_decimal_bounds_are_read_as_written():
@@ -120,11 +120,11 @@ def test_decimal_bounds_are_read_as_written():
 
 
 def test_count_of_thirds():
-    found = quantities.describe_count(1, 3, CI)
+    found = quantities.describe_count(1, 3, CI, minimum=1)
     assert found.term == "less than half"
     assert math.isclose(found.percent, 100 / 3)
     assert (found.count, found.total) == (1, 3)
-    assert quantities.describe_count(2, 3, CI).term == "the majority"
+    assert quantities.describe_count(2, 3, CI, minimum=1).term == "the majority"
 
 
 @pytest.mark.parametrize("percent", [-0.1, 100.01, float("nan"), float("inf"), "50", True])
@@ -148,7 +148,7 @@ def test_uncovered_percent_is_an_input_error():
 def test_other_scales_of_terms_work():
     terms = QuantityTerms((QuantityBand("some", 0, 50), QuantityBand("many", 50, 100),
                            QuantityBand("every one", 100, 100, True, True)))
-    assert [quantities.describe_count(k, 4, terms).term for k in range(5)] == \
+    assert [quantities.describe_count(k, 4, terms, minimum=1).term for k in range(5)] == \
         ["some", "some", "many", "many", "every one"]
 
 
@@ -176,7 +176,7 @@ percents = st.one_of(st.floats(min_value=0, max_value=100, allow_nan=False),
 @given(percents, st.sampled_from([CI, ES, CI_ROUNDED]))
 def test_every_percent_is_in_exactly_one_band(percent, terms):
     exact = Fraction(repr(percent))
-    holding = [b for b in terms.bands if quantities._contains(b, exact)]
+    holding = [b for b in terms.bands if b.contains(exact)]
     assert len(holding) == 1
     found = quantities.describe(percent, terms)
     if terms.rounding == "none":
@@ -187,6 +187,31 @@ def test_every_percent_is_in_exactly_one_band(percent, terms):
        st.sampled_from([CI, ES]))
 def test_count_agrees_with_the_exact_fraction(kn, terms):
     k, n = kn
-    found = quantities.describe_count(k, n, terms)
+    found = quantities.describe_count(k, n, terms, minimum=1)
     assert [found.term] == _oracle(k, n, terms.bands)
     assert found.term == quantities.describe(Fraction(100 * k, n), terms).term
+
+
+def test_below_the_minimum_sample_only_counts_are_given():
+    found = quantities.describe_count(1, 2, CI)
+    assert (found.term, found.interval, found.fraction, found.counts_only) == ("", "", "", True)
+    assert found.minimum == quantities.MINIMUM_SAMPLE
+    assert "minimum sample of 10" in found.rule
+    assert quantities.describe_count(1, 2, CI, minimum=2).term == "the majority"
+    framework_min = QuantityTerms(CI.bands, minimum_sample=30)
+    assert quantities.describe_count(20, 29, framework_min).counts_only
+    assert quantities.describe_count(20, 30, framework_min).term == "the majority"
+    with pytest.raises(InputError, match="minimum sample"):
+        quantities.describe_count(1, 2, CI, minimum=0)
+
+
+@pytest.mark.parametrize(("k", "n", "words"), [
+    (20, 60, "a third"), (30, 60, "half"), (31, 60, "just over half"), (29, 60, "just under half"),
+    (40, 60, "two thirds"), (39, 60, "just under two thirds"), (15, 60, "a quarter"), (45, 60, "three quarters"),
+    (35, 60, ""), (6, 60, ""), (0, 60, ""), (60, 60, ""), (52, 100, "just over half"), (53, 100, "just over half"),
+    (54, 100, ""),
+])
+def test_plain_fractions_exactly_or_nearly(k, n, words):
+    # Expected values worked by hand: 31/60 = 51.7% is 1.7 points over half; 35/60 = 58.3% is 8.3 points
+    # over half and 8.3 under two thirds, too far from both; 53/100 is 3 points over (NEAR), 54 is 4.
+    assert quantities.describe_count(k, n, CI).fraction == words

@@ -73,14 +73,14 @@ def test_forty_records_summarise_to_the_majority(tmp_path):
     chronology = next(i for i in summary.items if i.column == "Chronology")
     written = Counter(values)
     assert summary.records == 40 and summary.id_column == "Record"
-    assert chronology.kind == "graded"
+    assert chronology.kind == "scale"
     assert chronology.n == 40
     assert chronology.positive == sum(c for v, c in written.items() if v >= 4) == 25
     assert chronology.description.term == "the majority"
     assert [(c.value, c.label, c.count) for c in chronology.distribution] == \
         [(lv["value"], lv["label"], written[lv["value"]]) for lv in SIX["levels"]]
-    assert chronology.sentence == ("In the majority of the records read (25 of 40), chronology was evaluated "
-                                   "as good or better.")
+    assert chronology.sentence == ("In the majority of the records read (25 of 40 that answered this item), "
+                                   "chronology was evaluated as good or better.")
     assert not chronology.small_n
     assert summary.phrase == "good or better"
     assert summary.skipped == ("Agency",)
@@ -90,9 +90,9 @@ def test_yes_no_share_leaves_out_not_applicable(tmp_path):
     path, _ = forty_records(tmp_path)
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     plan = next(i for i in summary.items if i.column == "Plan in place")
-    assert (plan.kind, plan.n, plan.positive, plan.not_applicable) == ("yes/no", 36, 30, 4)
+    assert (plan.kind, plan.n, plan.positive, plan.not_applicable) == ("yes-no", 36, 30, 4)
     assert plan.description.term == "most"  # 30 of 36 = 83.3%
-    assert plan.distribution == ()
+    assert [(c.label, c.count) for c in plan.distribution] == [("Yes", 30), ("No", 6)]
     assert '"Plan in place" was yes' in plan.sentence
 
 
@@ -156,7 +156,7 @@ def test_four_level_scale_is_data(tmp_path):
     fw = frameworks.load_file(DATA / "frameworks" / "valid" / "four-level.yaml")
     path = write_csv(tmp_path / "f.csv", ["ID", "Safety"],
                      [["1", "Strong"], ["2", "3"], ["3", "sound"], ["4", "2"], ["5", "Weak"], ["6", "6"]])
-    summary = records.summarise_records(read_table(path), fw.scale, fw.quantity_terms)
+    summary = records.summarise_records(read_table(path), fw.scale, fw.quantity_terms, minimum=5)
     item = summary.items[0]
     assert [(c.value, c.count) for c in item.distribution] == [(4, 1), (3, 2), (2, 1), (1, 1)]
     assert summary.phrase == "sound or better"
@@ -169,11 +169,12 @@ def test_id_column_detection_and_override(tmp_path):
     path = write_csv(tmp_path / "i.csv", ["Reader", "Record_ID", "Plan"], [["Ann", "R1", "4"], ["Bo", "R1", "5"]])
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     assert summary.id_column == "Record_ID"
-    assert summary.skipped == ("Reader",)
+    assert summary.reader == "Reader" and summary.skipped == ()  # a reader column is not an item
     assert any("record 'R1' appears in rows 2, 3" in w for w in summary.warnings)
     given = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms, id_column="Reader")
     assert given.id_column == "Reader"
     assert [i.column for i in given.items] == ["Plan"]  # Record_ID is text, so skipped
+    assert given.skipped == ("Record_ID",)
     with pytest.raises(InputError, match="no column 'Nope'"):
         records.summarise_records(read_table(path), FW.scale, FW.quantity_terms, id_column="Nope")
 
@@ -198,5 +199,5 @@ def test_yes_no_answers_ignore_case_and_abbreviation(tmp_path):
     path = write_csv(tmp_path / "y.csv", ["Record", "IRD held"], rows)
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     item = summary.items[0]
-    assert (item.kind, item.positive, item.n, item.not_applicable, item.problems) == ("yes/no", 2, 4, 3, 0)
+    assert (item.kind, item.positive, item.n, item.not_applicable, item.problems) == ("yes-no", 2, 4, 3, 0)
     assert summary.problems == ()

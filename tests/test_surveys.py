@@ -53,7 +53,8 @@ def test_staff_survey_sentence_and_counts(tmp_path):
     assert first.column == QUESTION
     assert (first.n, first.agreed, first.dont_know, first.not_answered) == (96, 78, 4, 2)
     assert first.description.term == "most"
-    assert first.sentence == ("Most of the staff who responded (78 of 96) agreed that: I am confident in "
+    assert first.sentence == ("Most of the staff who responded (78 of 96 who answered this question; 2 did not "
+                              "answer; 4 did not know or preferred not to say) agreed that: I am confident in "
                               "identifying when a child may be at risk of harm.")
     answers = {a.answer: a.count for a in first.answers}
     assert answers["Agree"] == 48 and answers["Strongly agree"] == 30
@@ -92,25 +93,34 @@ def test_groups(tmp_path):
 def test_custom_agree_answers_and_all_negative_question(tmp_path):
     rows = [["1", "Always", "Never"], ["2", "Mostly", "Never"], ["3", "Never", "Never"], ["4", "Sometimes", ""]]
     path = write_csv(tmp_path / "c.csv", ["ID", "I am listened to", "I am bored"], rows)
-    summary = surveys.summarise_survey(read_table(path), TERMS, agree=("always", "MOSTLY"))
+    summary = surveys.summarise_survey(read_table(path), TERMS, minimum=1,
+                                       positive={"I am listened to": ("always", "MOSTLY")})
     listened, bored = summary.questions
+    assert listened.kind == bored.kind == "frequency"
     assert (listened.n, listened.agreed, listened.description.term) == (4, 2, "the majority")
     assert (bored.n, bored.agreed, bored.description.term) == (3, 0, "none")
-    assert bored.sentence.startswith("None of the people who responded (0 of 3) agreed that: I am bored.")
+    assert bored.sentence == ("None of the people who responded (0 of 3 who answered this question; 1 did not "
+                              'answer) answered always or usually to "I am bored".')
+    small = surveys.summarise_survey(read_table(path), TERMS).questions[1]
+    assert small.sentence == ('0 of the 3 people who answered this question (1 did not answer) answered always '
+                              'or usually to "I am bored".')
 
 
 def test_small_numbers_and_unused_agree_answer(tmp_path):
     path = write_csv(tmp_path / "s.csv", ["Id", "Q1"], [["1", "Agree"], ["2", "Disagree"]])
-    summary = surveys.summarise_survey(read_table(path), TERMS)
+    summary = surveys.summarise_survey(read_table(path), TERMS, minimum=2)
     assert summary.questions[0].small_n
     assert any("fewer than 20 answers" in w for w in summary.warnings)
+    below = surveys.summarise_survey(read_table(path), TERMS)
+    assert below.questions[0].description.counts_only
+    assert any("minimum sample of 10" in w for w in below.warnings)
     assert any("no respondent answered 'Strongly agree'" in w for w in summary.warnings)
 
 
 def test_only_dont_know_gives_no_term(tmp_path):
     path = write_csv(tmp_path / "d.csv", ["Id", "Q1", "Q2"], [["1", "Agree", "Not sure"], ["2", "Agree", "N/A"]])
     q2 = surveys.summarise_survey(read_table(path), TERMS).questions[1]
-    assert (q2.n, q2.dont_know, q2.description) == (0, 2, None)
+    assert (q2.n, q2.dont_know, q2.not_applicable, q2.description) == (0, 1, 1, None)
     assert "gave a view" in q2.sentence
 
 

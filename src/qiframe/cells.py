@@ -31,7 +31,8 @@ def from_csv(text: str) -> str:
 
 HEADERS = {
     "id": "ID", "title": "Title", "summary": "What it shows", "kind": "Kind", "source": "Source",
-    "date": "Date", "date_to": "Date to", "agency": "Agency", "owner": "Owner", "location": "Location",
+    "date": "Date", "date_to": "Date to", "agency": "Agency", "voice": "Voice", "ages": "Ages", "owner": "Owner",
+    "location": "Location",
     "indicators": "Indicators", "themes": "Themes", "units": "Units", "submission": "Submission",
     "personal_data": "Personal data",
 }

@@ -203,6 +203,12 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
         if alias in indicator_ids:
             out.append((where, f"alias {alias!r} is also an indicator id"))
 
+    voices = data.get("voices", {})
+    unique(voices.get("groups", []), "id", ("voices", "groups"), "voice group id")
+    for n, ref in enumerate(voices.get("indicators", [])):
+        if ref not in indicator_ids:
+            out.append((("voices", "indicators", n), f"unknown indicator {ref!r}"))
+
     programmes = data.get("programmes", [])
     unique(programmes, "id", ("programmes",), "programme id")
     for p, prog in enumerate(programmes):
@@ -220,6 +226,9 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
             for n, ref in enumerate(unit["indicators"]):
                 if ref not in indicator_ids:
                     out.append(((*where, "units", u, "indicators", n), f"unknown indicator {ref!r}"))
+        for n, ref in enumerate(prog.get("voice_indicators", [])):
+            if ref not in indicator_ids:
+                out.append(((*where, "voice_indicators", n), f"unknown indicator {ref!r}"))
         for n, ref in enumerate(prog.get("scope", [])):
             if ref not in indicator_ids:
                 out.append(((*where, "scope", n), f"unknown indicator {ref!r}"))
@@ -290,6 +299,15 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
         ),
         rounding=qt.get("rounding", "none"),
         provenance=_prov(qt.get("provenance")),
+        minimum_sample=qt.get("minimum_sample"),
+    )
+    voices_data = data.get("voices", {})
+    defaults = model.Voices()
+    voices = model.Voices(
+        groups=tuple(model.VoiceGroup(g["id"], g["label"], g["speaks_for"]) for g in voices_data["groups"])
+        if "groups" in voices_data else defaults.groups,
+        age_bands=tuple(voices_data.get("age_bands", defaults.age_bands)),
+        indicators=tuple(voices_data.get("indicators", ())),
     )
     indicators: dict[str, model.Indicator] = {}
     key_questions = []
@@ -323,12 +341,13 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
             word_limit=statement.get("word_limit"),
             page_limit=statement.get("page_limit"),
             scope=tuple(prog.get("scope", ())),
+            voice_indicators=tuple(prog["voice_indicators"]) if "voice_indicators" in prog else None,
         ))
     return model.Framework(
         id=data["id"], title=data["title"], publisher=data["publisher"], edition=data["edition"],
         published=str(data["published"]), source=data["source"], reuse=data["reuse"], scale=scale,
         quantity_terms=terms, key_questions=tuple(key_questions), indicators=indicators,
-        programmes=tuple(programmes), origin=origin, path=os.fspath(path),
+        programmes=tuple(programmes), voices=voices, origin=origin, path=os.fspath(path),
         areas=tuple(model.Area(a["id"], a["title"], _prov(a["provenance"])) for a in data.get("areas", [])),
         scales=tuple(_scale(sc, "judgement") for sc in data.get("scales", [])),
     )

@@ -7,22 +7,27 @@ exports, analysis) works on these types alone and can be tested without files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from fractions import Fraction
 
 # The fixed vocabularies live in a light module so the CLI can build its options without this one.
+from qiframe.periods import parse_date  # noqa: E402,F401 - re-exported: the one date parser
 from qiframe.vocabulary import (  # noqa: E402,F401 - re-exported
     ACTION_STATUSES,
+    AGE_BANDS,
     ASSESSMENT_STATUSES,
     EVIDENCE_KINDS,
     PROVENANCE_STATUSES,
     SOURCE_LABELS,
     SOURCES,
+    TRIANGULATING,
+    TRIANGULATION_THRESHOLD,
+    VOICE_GROUPS,
 )
 
 EVALUATION_FILE = "evaluation.yaml"
 """The file that makes a folder an evaluation: its metadata, at the folder's root."""
-EVIDENCE_FIELDS = ("id", "title", "summary", "kind", "source", "date", "date_to", "agency", "owner", "location",
-                   "indicators", "themes", "units", "submission", "personal_data")
+EVIDENCE_FIELDS = ("id", "title", "summary", "kind", "source", "date", "date_to", "agency", "voice", "ages",
+                   "owner", "location", "indicators", "themes", "units", "submission", "personal_data")
 """The fields of an evidence item, in the order its file, listings and the Evidence sheet show them."""
 
 
@@ -160,9 +165,16 @@ class QuantityBand:
     note: str = ""
     """Anything the user should know about this band (e.g. an ambiguity in the published table)."""
 
-    def contains(self, percent: float) -> bool:
-        above = percent > self.lower or (self.lower_inclusive and percent == self.lower)
-        below = percent < self.upper or (self.upper_inclusive and percent == self.upper)
+    def contains(self, percent: float | Fraction) -> bool:
+        """Whether the band holds a percentage, compared exactly (the one place band edges are applied).
+
+        A float is read as the decimal it prints as (49.9 is exactly 499/10), and so are the bounds, so
+        49.9 compares with a bound of 50 the way a person reading it expects; a Fraction (k of n as a
+        percentage) is compared as it is, so 1 of 3 never drifts across an edge through rounding.
+        """
+        value, lower, upper = exact(percent), exact(self.lower), exact(self.upper)
+        above = value > lower or (self.lower_inclusive and value == lower)
+        below = value < upper or (self.upper_inclusive and value == upper)
         return above and below
 
     def describe(self) -> str:
@@ -175,6 +187,13 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+def exact(number: float | int | Fraction) -> Fraction:
+    """A number as the decimal it prints as: 49.9 means 499/10, not the float just below it."""
+    if isinstance(number, Fraction):
+        return number
+    return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
+
+
 @dataclass(frozen=True, slots=True)
 class QuantityTerms:
     """A framework's table of quantity terms."""
@@ -185,6 +204,8 @@ class QuantityTerms:
     """How a proportion is rounded before banding: "none" (exact) or "integer" (half up to whole percent)."""
     provenance: Provenance = field(default_factory=lambda: Provenance("unconfirmed"))
     """Where the table came from."""
+    minimum_sample: int | None = None
+    """Below this many answers a proportion is given as counts, not a term; None: qiframe's default."""
 
     def band(self, percent: float) -> QuantityBand:
         for band in self.bands:
@@ -319,6 +340,43 @@ class Suite:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceGroup:
+    """A group whose views evidence can hold, e.g. parents and carers."""
+
+    id: str
+    """Identifier stored in evidence files, e.g. "parents-and-carers"."""
+    label: str
+    """The group in words, e.g. "parents and carers"."""
+    speaks_for: str
+    """Whom it speaks for: "children", "families", "staff", "partners" or "other"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Voices:
+    """Whose views evidence can hold, and the indicators that need children's or families' own views."""
+
+    groups: tuple[VoiceGroup, ...] = tuple(VoiceGroup(*g) for g in VOICE_GROUPS)
+    """The groups, in order."""
+    age_bands: tuple[str, ...] = AGE_BANDS
+    """Age bands recorded for children and young people."""
+    indicators: tuple[str, ...] = ()
+    """Indicators about children or families (the `no-children-voice` rule)."""
+
+    def group(self, id: str) -> VoiceGroup | None:
+        return next((g for g in self.groups if g.id == id), None)
+
+    def find(self, text: str) -> VoiceGroup | None:
+        """The group named by id or label, ignoring case, spaces, hyphens and a leading "the"."""
+        key = _fold(text)
+        return next((g for g in self.groups if key in (_fold(g.id), _fold(g.label))), None)
+
+
+def _fold(text: str) -> str:
+    words = str(text).casefold().replace("-", " ").replace("_", " ").replace("’", "'").split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     """An inspection programme or other lens on a framework."""
 
@@ -342,6 +400,8 @@ class Programme:
     """Page limit of the whole position statement."""
     scope: tuple[str, ...] = ()
     """Indicators in scope; empty means the whole framework."""
+    voice_indicators: tuple[str, ...] | None = None
+    """Indicators about children or families in this programme; None: the framework's list."""
 
     def suite(self, id: str) -> Suite | None:
         return next((s for s in self.suites if s.id == id), None)
@@ -392,6 +452,8 @@ class Framework:
     """Indicators by id, in framework order."""
     programmes: tuple[Programme, ...] = ()
     """Programmes defined on this framework."""
+    voices: Voices = field(default_factory=Voices)
+    """Whose views evidence can hold (framework `voices:`, else qiframe's groups)."""
     origin: str = "bundled"
     """Where it was found: "bundled" or "workspace"."""
     path: str = ""
@@ -526,11 +588,15 @@ class Evidence:
     source: str = "documentation"
     """Triangulation source: one of SOURCES."""
     date: str = ""
-    """ISO date (or start of the period)."""
+    """A day, month or year in ISO form ("2025-03-14", "2025-03", "2025"), or the start of a period."""
     date_to: str = ""
-    """ISO end of the period, if it covers one."""
+    """The end of the period, if it covers one, at the same kinds of precision."""
     agency: str = ""
     """The agency it comes from."""
+    voice: tuple[str, ...] = ()
+    """Whose views it holds: ids of the framework's voice groups (children-and-young-people, staff, ...)."""
+    ages: tuple[str, ...] = ()
+    """Age bands of the children and young people whose views it holds, e.g. "8-11"."""
     owner: str = ""
     """Who holds it."""
     location: str = ""
@@ -655,6 +721,8 @@ class Metadata:
     """ISO date of the evaluation (used for evidence age); defaults to period_to."""
     team: tuple[str, ...] = ()
     """Members of the team."""
+    agencies: tuple[str, ...] = ()
+    """The partner agencies in the team (evaluation.yaml `agencies`)."""
     checks: dict = field(default_factory=dict)
     """Check settings by rule id (raw mapping from the file)."""
     suppress: tuple[dict, ...] = ()
@@ -694,6 +762,22 @@ class Evaluation:
     def programme(self) -> Programme | None:
         return self.framework.programme(self.metadata.programme) if self.metadata.programme else None
 
+    @property
+    def voice_indicators(self) -> tuple[str, ...]:
+        """Indicators about children or families: the programme's list, else the framework's."""
+        prog = self.programme
+        if prog is not None and prog.voice_indicators is not None:
+            return prog.voice_indicators
+        return self.framework.voices.indicators
+
+    @property
+    def triangulation_threshold(self) -> int:
+        """How many of the TRIANGULATING sources an indicator needs: `weak-triangulation: {threshold: N}` in
+        evaluation.yaml, else TRIANGULATION_THRESHOLD. The rule and the matrix export both ask here."""
+        raw = self.metadata.checks.get("weak-triangulation")
+        value = raw.get("threshold") if isinstance(raw, dict) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else TRIANGULATION_THRESHOLD
+
     def evidence_for(self, indicator: str) -> list[Evidence]:
         return [e for e in self.evidence.values() if indicator in e.indicators]
 
@@ -714,24 +798,11 @@ class Evaluation:
         return suite.title if suite else ""
 
 
-def parse_date(text: str) -> date | None:
-    """An ISO date, or None when empty or not a date."""
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 def parse_period(text: str) -> tuple[str, str]:
-    """(start, end) of an ISO date "2025-03-01" or a period "FROM:TO"; end is "" for a single day.
+    """(start, end) of a date or a period "FROM:TO" as stored, through the one date parser (`periods`).
 
     Raises InputError with the message every form of qiframe shows for a bad date.
     """
-    from qiframe.errors import InputError
+    from qiframe.periods import span
 
-    if not text:
-        return "", ""
-    start, _, end = text.partition(":")
-    if not parse_date(start) or (end and not parse_date(end)) or (end and end < start):
-        raise InputError("expected an ISO date (2025-03-01) or a period FROM:TO")
-    return start, (end if end != start else "")
+    return span(text, "date")

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from qiframe import clock, frameworks, model, schemas, yamlio
+from qiframe import clock, frameworks, model, periods, schemas, vocabulary, yamlio
 from qiframe.errors import InputError, NotFound
 
 EVALUATION_FILE = model.EVALUATION_FILE
@@ -35,7 +35,8 @@ ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids are read a
 ID_PREFIX = {"evidence": "E-", "action": "A-"}
 DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
 EVIDENCE_FIELDS = model.EVIDENCE_FIELDS
-METADATA_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team", "checks",
+METADATA_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team", "agencies",
+                   "checks",
                    "suppress", "external", "wording")
 ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
                      "strengths", "improvements", "next_steps")
@@ -170,7 +171,8 @@ def build_metadata(d: dict) -> model.Metadata:
     return model.Metadata(
         title=d["title"], framework=d["framework"], programme=d.get("programme", ""),
         organisation=d.get("organisation", ""), period_from=period.get("from", ""), period_to=period.get("to", ""),
-        date=d.get("date", ""), team=tuple(d.get("team", ())), checks=dict(d.get("checks", {})),
+        date=d.get("date", ""), team=tuple(d.get("team", ())), agencies=tuple(d.get("agencies", ())),
+        checks=dict(d.get("checks", {})),
         suppress=tuple(d.get("suppress", ())),
         external=tuple(model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
                        for x in d.get("external", ())),
@@ -196,8 +198,9 @@ def build_proposal(p: dict) -> model.Proposal:
 def build_evidence(d: dict, path: str = "") -> model.Evidence:
     return model.Evidence(
         id=d["id"], title=d["title"], summary=(d.get("summary") or "").strip(), kind=d.get("kind", "other"),
-        source=d.get("source", "documentation"), date=d.get("date", ""), date_to=d.get("date_to", ""),
-        agency=d.get("agency", ""), owner=d.get("owner", ""), location=d.get("location", ""),
+        source=d.get("source") or vocabulary.default_source(d.get("kind", "other")), date=d.get("date", ""),
+        date_to=d.get("date_to", ""), agency=d.get("agency", ""), voice=tuple(d.get("voice", ())),
+        ages=tuple(d.get("ages", ())), owner=d.get("owner", ""), location=d.get("location", ""),
         indicators=tuple(d.get("indicators", ())), themes=tuple(d.get("themes", ())),
         units=tuple(d.get("units", ())), submission=d.get("submission", False),
         personal_data=d.get("personal_data", False), path=path,
@@ -277,8 +280,8 @@ def _dated(value: Any, key: str | None = None) -> Any:
     if isinstance(value, list):
         return [_dated(v) for v in value]
     if key in DATE_FIELDS and isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return dt.date.fromisoformat(value)
+        # Only a whole day becomes a YAML date; a month or a year ("2025-03", "2025") stays text.
+        return periods.parse_date(value) or value
     return value
 
 
@@ -399,6 +402,9 @@ def add_evidence(root: str | os.PathLike, **fields: Any) -> model.Evidence:
     _known_indicators(evaluation, fields.get("indicators", ()))
     if fields.get("indicators"):
         fields["indicators"] = [evaluation.framework.canonical(i) for i in fields["indicators"]]
+    fields["voice"] = voices(evaluation.framework, fields.get("voice", ()))
+    if not fields.get("source"):
+        fields["source"] = vocabulary.default_source(fields.get("kind", "other"))
     with writing(root):
         taken = {p.stem for p in (root / "evidence").glob("*.yaml")}
         fields["id"] = new_id("evidence", taken)
@@ -407,6 +413,18 @@ def add_evidence(root: str | os.PathLike, **fields: Any) -> model.Evidence:
         path = root / "evidence" / f"{item.id}.yaml"
         write_new(path, "evidence", record)
     return build_evidence(record, f"evidence/{item.id}.yaml")
+
+
+def voices(framework: model.Framework, given) -> tuple[str, ...]:
+    """Voice groups named by id or label, as ids; an InputError lists the framework's groups."""
+    out = []
+    for text in given or ():
+        group = framework.voices.find(text)
+        if group is None:
+            known = ", ".join(g.id for g in framework.voices.groups)
+            raise InputError(f"{text!r} is not a voice group of framework {framework.id!r} (groups: {known})")
+        out.append(group.id)
+    return tuple(dict.fromkeys(out))
 
 
 def update_evidence(root: str | os.PathLike, evidence_id: str, changes: dict[str, Any]) -> model.Evidence:

@@ -10,6 +10,16 @@ this module applies it exactly:
 - With `rounding: integer` the percentage is rounded half up to a whole percent before banding, except
   that rounding never turns "some" into none or "fewer than all" into all: 0.4% stays above 0% and 99.6%
   stays below 100%, because "none" and "all" are claims about every single record.
+
+Two more rules, for counts (k of n):
+
+- **Minimum sample.** Below `minimum_sample` answers (the framework's `quantity_terms.minimum_sample`,
+  else MINIMUM_SAMPLE = 10) one answer moves the share so far that a term misleads: "the majority" for
+  1 of 2. Such a proportion is given as its counts only: the description has no term.
+- **Plain fractions.** Beside the term, the fraction inspectors also say when it fits: FRACTIONS (a
+  quarter, a third, half, two thirds, three quarters) exactly ("a third" for 20 of 60), or within NEAR
+  percentage points of one ("just over half" for 31 of 60, "just under two thirds" for 39 of 60). The
+  nearest fraction is used; nothing is said when none is that close, or for none and all.
 """
 
 from __future__ import annotations
@@ -19,9 +29,17 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from qiframe.errors import InputError
-from qiframe.model import QuantityBand, QuantityTerms
+from qiframe.model import QuantityBand, QuantityTerms, exact
 
 ROUNDINGS = ("none", "integer")
+
+MINIMUM_SAMPLE = 10
+"""Fewest answers for a quantity term when the framework sets no `minimum_sample`; below it, counts only."""
+FRACTIONS = ((Fraction(1, 4), "a quarter"), (Fraction(1, 3), "a third"), (Fraction(1, 2), "half"),
+             (Fraction(2, 3), "two thirds"), (Fraction(3, 4), "three quarters"))
+"""Plain fractions said beside the term, as shares of 1."""
+NEAR = Fraction(3)
+"""How many percentage points from a fraction still count as "just over" or "just under" it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +62,15 @@ class Description:
     """k, when the proportion was given as k of n."""
     total: int | None = None
     """n, when the proportion was given as k of n."""
+    fraction: str = ""
+    """The plain fraction it is or nearly is ("a third", "just over half"), or "" when none fits."""
+    minimum: int | None = None
+    """For k of n: the minimum sample applied."""
+
+    @property
+    def counts_only(self) -> bool:
+        """Whether n is below the minimum sample, so the counts are given instead of a term."""
+        return not self.term and self.total is not None
 
 
 def describe(percent: float, terms: QuantityTerms) -> Description:
@@ -54,8 +81,20 @@ def describe(percent: float, terms: QuantityTerms) -> Description:
     return _describe(exact, terms)
 
 
-def describe_count(k: int, n: int, terms: QuantityTerms) -> Description:
-    """The quantity term for k of n (for example 25 records of 40 read)."""
+def minimum_sample(terms: QuantityTerms, minimum: int | None = None) -> int:
+    """The minimum sample in force: the one given, else the framework's, else MINIMUM_SAMPLE."""
+    chosen = minimum if minimum is not None else terms.minimum_sample or MINIMUM_SAMPLE
+    if isinstance(chosen, bool) or not isinstance(chosen, int) or chosen < 1:
+        raise InputError(f"the minimum sample must be a whole number of at least 1, not {chosen!r}")
+    return chosen
+
+
+def describe_count(k: int, n: int, terms: QuantityTerms, minimum: int | None = None) -> Description:
+    """The quantity term for k of n (for example 25 records of 40 read), with its plain fraction.
+
+    Below the minimum sample (`minimum`, else the framework's, else MINIMUM_SAMPLE) the description has no
+    term, interval or fraction: only the counts are to be given.
+    """
     for name, value in (("count", k), ("total", n)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(f"the {name} must be a whole number, not {value!r}")
@@ -63,14 +102,33 @@ def describe_count(k: int, n: int, terms: QuantityTerms) -> Description:
         raise InputError(f"the total must be at least 1, not {n}")
     if not 0 <= k <= n:
         raise InputError(f"the count must be between 0 and the total ({n}), not {k}")
-    return replace(_describe(Fraction(100 * k, n), terms), count=k, total=n)
+    least = minimum_sample(terms, minimum)
+    exact = Fraction(100 * k, n)
+    if n < least:
+        return Description(percent=float(exact), rounded=float(exact), term="", interval="",
+                           rule=f"{k} of {n}: fewer than the minimum sample of {least} answers, so the counts are "
+                           "given instead of a quantity term.", count=k, total=n, minimum=least)
+    return replace(_describe(exact, terms), count=k, total=n, minimum=least)
+
+
+def fraction_phrase(percent: Fraction) -> str:
+    """ "a third", "just over half", "just under two thirds", or "" when no plain fraction is near."""
+    if percent in (0, 100):
+        return ""
+    share, words = min(FRACTIONS, key=lambda f: abs(percent - 100 * f[0]))
+    gap = percent - 100 * share
+    if gap == 0:
+        return words
+    if abs(gap) > NEAR:
+        return ""
+    return f"just over {words}" if gap > 0 else f"just under {words}"
 
 
 def _describe(exact: Fraction, terms: QuantityTerms) -> Description:
     used = _rounded(exact, terms.rounding)
     band = _band(used, terms)
     return Description(percent=float(exact), rounded=float(used), term=band.term, interval=band.describe(),
-                       rule=rule_text(band, terms), note=band.note)
+                       rule=rule_text(band, terms), note=band.note, fraction=fraction_phrase(exact))
 
 
 def _rounded(exact: Fraction, rounding: str) -> Fraction:
@@ -87,17 +145,10 @@ def _rounded(exact: Fraction, rounding: str) -> Fraction:
 
 def _band(value: Fraction, terms: QuantityTerms) -> QuantityBand:
     for band in terms.bands:
-        if _contains(band, value):
+        if band.contains(value):
             return band
     raise InputError(f"{_show(float(value))}% is in none of the quantity bands; check the framework's "
                      "quantity_terms")
-
-
-def _contains(band: QuantityBand, value: Fraction) -> bool:
-    lower, upper = _decimal(band.lower), _decimal(band.upper)
-    above = value > lower or (band.lower_inclusive and value == lower)
-    below = value < upper or (band.upper_inclusive and value == upper)
-    return above and below
 
 
 def _decimal(number: float | int | Fraction) -> Fraction:
@@ -108,7 +159,7 @@ def _decimal(number: float | int | Fraction) -> Fraction:
         raise InputError(f"a percentage must be a number, not {number!r}")
     if isinstance(number, float) and not math.isfinite(number):
         raise InputError(f"a percentage must be between 0 and 100, not {number}")
-    return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
+    return exact(number)
 
 
 def rule_text(band: QuantityBand, terms: QuantityTerms) -> str:

@@ -1,80 +1,52 @@
-"""Summarising survey results (agree/disagree questions) in the framework's quantity terms.
+"""Summarising survey results in the framework's quantity terms, question by question.
 
-The input is a table with one row per respondent and one column per question. For each question:
+The input is a table with one row per respondent and one column per question. Each question's type
+(agree/disagree, yes/no, frequency, effectiveness, present/absent, the framework's scale, numbers) is
+detected per column, or set per column, as `qiframe.analysis.items` documents, and each question counts
+its own positive answers: agreeing for an agree/disagree question, yes for a yes/no question, always or
+usually for a frequency question. So a staff survey that mixes agree/disagree and Yes/No questions is
+summarised correctly: one list of agree answers is never applied to a Yes/No question.
 
-- n counts the respondents who gave an answer, except "don't know"-style answers (DONT_KNOW: don't know,
-  not sure, not applicable, prefer not to say, ...), which are counted separately and left out of n:
-  a person who does not know has expressed no view, and reports quote "% of those who expressed a view";
-- a respondent *agrees* when the answer is one of `agree` (by default "Strongly agree" and "Agree"),
-  ignoring case and spacing; every other answer (disagree, neither, ...) counts in n but not as agreeing.
-
-Which columns are questions: the record id, the grouping column (`by`) and free-text columns are not.
-A column is a question when most of its answers are answers to a question: the agree answers, common
-response words (RESPONSES) and any answer used in such a column. Columns that are not are skipped with a
-warning, so a "Comments" or "Role" column does not become a question that nobody agreed with.
+For each question n is the respondents who gave an answer; blank, "not applicable" and "don't know"-style
+answers (don't know, not sure, prefer not to say, ...) are counted apart and left out of n, and every
+sentence says how many there were. Free-text columns (comments, role) are not questions: they are
+skipped with a warning. When the number invited is given, the response rate is reported.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
+from qiframe.analysis import items as _items
 from qiframe.analysis import quantities
-from qiframe.analysis.quantities import Description
-from qiframe.analysis.records import SMALL_N, find_id_column, small_n_warnings, term_phrase
+from qiframe.analysis.items import SMALL_N, AnswerCount, ItemSummary, term_phrase  # noqa: F401 - re-exported
+from qiframe.analysis.records import find_id_column
 from qiframe.errors import InputError
-from qiframe.imports.tables import Table, column_letter
-from qiframe.model import QuantityTerms
+from qiframe.imports.tables import Table
+from qiframe.model import QuantityTerms, Scale
 
 DEFAULT_AGREE = ("Strongly agree", "Agree")
-DONT_KNOW = frozenset(("don't know", "dont know", "do not know", "not sure", "unsure", "can't say", "cannot say",
-                       "not applicable", "n/a", "na", "prefer not to say"))
-RESPONSES = frozenset(("strongly agree", "agree", "tend to agree", "somewhat agree", "neither agree nor disagree",
-                       "neither", "neutral", "tend to disagree", "somewhat disagree", "disagree",
-                       "strongly disagree", "yes", "no", "always", "mostly", "usually", "often", "sometimes",
-                       "rarely", "seldom", "never"))
+DONT_KNOW = _items.DONT_KNOW | _items.NOT_APPLICABLE
 ID_HEADERS = ("respondent", "respondent id", "response", "response id", "id")
 
-
-@dataclass(frozen=True, slots=True)
-class AnswerCount:
-    """How many respondents gave one answer."""
-
-    answer: str
-    """The answer as first written in the file."""
-    count: int
-    """How many gave it (ignoring case and spacing)."""
+QuestionSummary = ItemSummary
 
 
 @dataclass(frozen=True, slots=True)
-class QuestionSummary:
-    """One question summarised over a set of respondents."""
+class ResponseRate:
+    """How many of those invited responded."""
 
-    column: str
-    """The question, as its column header."""
-    letter: str
-    """The column's letter."""
-    n: int
-    """Respondents who answered, leaving out empty and "don't know"-style answers."""
-    agreed: int
-    """Respondents whose answer is one of the agree answers."""
-    description: Description | None
-    """`agreed` of `n` in quantity terms; None when n is 0."""
-    sentence: str
-    """A drafted sentence for a report."""
-    answers: tuple[AnswerCount, ...] = ()
-    """Every answer given and its count, most frequent first (don't-know answers included)."""
-    dont_know: int = 0
-    """"Don't know"-style answers, left out of n."""
-    not_answered: int = 0
-    """Respondents who left it empty."""
-    small_n: bool = False
-    """Whether n is below SMALL_N (and above 0): the term should be quoted with its numbers."""
+    group: str
+    """The respondent group ("" for the whole survey)."""
+    responded: int
+    """Respondents (data rows)."""
+    invited: int
+    """The number invited."""
 
     @property
-    def share(self) -> float | None:
-        """`agreed` as a percentage of `n`, or None when n is 0."""
-        return self.description.percent if self.description else None
+    def percent(self) -> float:
+        return float(Fraction(100 * self.responded, self.invited))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +57,7 @@ class GroupSummary:
     """The group ("" for respondents with none)."""
     respondents: int
     """Respondents in the group."""
-    questions: tuple[QuestionSummary, ...]
+    questions: tuple[ItemSummary, ...]
     """The questions, in column order."""
 
 
@@ -98,10 +70,10 @@ class SurveySummary:
     sheet: str | None
     """The worksheet, for xlsx."""
     respondents: int
-    """Respondents (data rows)."""
+    """Respondents (data rows; a type row is not one)."""
     agree: tuple[str, ...]
-    """The answers counted as agreeing."""
-    questions: tuple[QuestionSummary, ...]
+    """The answers counted as agreeing in agree/disagree questions."""
+    questions: tuple[ItemSummary, ...]
     """Every question over all respondents, in column order."""
     id_column: str | None = None
     """The respondent-id column, if any."""
@@ -113,132 +85,153 @@ class SurveySummary:
     """Things the reader should know: skipped columns, small numbers, agree answers never used."""
     skipped: tuple[str, ...] = ()
     """Columns that are not questions."""
+    problems: tuple[_items.Problem, ...] = ()
+    """Unreadable answers, left out, in row order."""
+    response_rates: tuple[ResponseRate, ...] = field(default_factory=tuple)
+    """The whole survey's response rate first (when the number invited is given), then the groups'."""
+    minimum: int = quantities.MINIMUM_SAMPLE
+    """The minimum sample: below it, counts instead of a term."""
+    type_row: int | None = None
+    """The row number of the type row, if the file had one."""
 
 
 def summarise_survey(table: Table, terms: QuantityTerms, agree: tuple[str, ...] | list[str] = DEFAULT_AGREE,
-                     by: str | None = None, id_column: str | None = None,
-                     respondents: str = "people") -> SurveySummary:
+                     by: str | None = None, id_column: str | None = None, respondents: str = "people",
+                     types: dict[str, str] | None = None, positive: dict[str, tuple[str, ...]] | None = None,
+                     minimum: int | None = None, invited: dict[str, int] | None = None,
+                     scale: Scale | None = None) -> SurveySummary:
     """Summarise every question of a survey table, overall and per `by` group.
 
-    `respondents` names who answered in the drafted sentences ("staff", "parents and carers").
+    `respondents` names who answered in the drafted sentences ("staff", "parents and carers"); `agree` is
+    what counts as agreeing in agree/disagree questions; `types` and `positive` set a column's type and
+    positive answers; `invited` gives the number invited ("" for the whole survey, else per group).
     """
-    agree_keys = frozenset(_key(a) for a in agree if _key(a))
-    if not agree_keys:
+    agree = tuple(a.strip() for a in agree if a.strip())
+    if not agree:
         raise InputError("give at least one answer that counts as agreeing")
+    least = quantities.minimum_sample(terms, minimum)
     id_index = find_id_column(table, id_column, ID_HEADERS)
     by_index = table.require(by) if by else None
-    columns = [i for i in range(len(table.headers)) if i not in (id_index, by_index)]
-    folded: dict[str, str] = {}  # a column of thousands of answers holds a handful of distinct texts
-    keys = {i: [folded[c] if c in folded else folded.setdefault(c, _key(c)) for c in table.column(i)]
-            for i in columns}
-    questions = _questions(keys, agree_keys)
-    spelled = {i: _spellings(table.column(i), keys[i]) for i in questions}
-    skipped = [i for i in columns if i not in questions]
-    if not questions:
-        raise InputError("no question columns: no column's answers look like agree/disagree answers "
-                         f"(agree answers: {', '.join(agree)})", table.path)
-    everyone = range(len(table.rows))
-    ask = _Asker(table, keys, spelled, agree_keys, terms, respondents)
-    overall = tuple(ask(i, everyone) for i in questions)
-    groups = _groups(table, by_index, questions, ask)
+    skip = {i for i in (id_index, by_index) if i is not None}
+    available = _items.types(scale)
+    read = _items.read_table_items(table, available, skip, types, _agreeing(table, available, agree, skip,
+                                                                             types, positive))
+    question_columns = [c for c in read.columns if c.item is not None]
+    skipped = [c for c in read.columns if c.item is None and c.detection.type == _items.TEXT]
+    if not question_columns:
+        raise InputError("no question columns: no column's answers are answers of a question type "
+                         f"({', '.join(_items.ORDER)})", table.path)
+    texts = {c.index: [table.rows[r][c.index] for r in read.rows] for c in question_columns}
+
+    def sentence(column, item):
+        return _sentence(column, item, respondents)
+
+    def ask(column, rows):
+        return _items.summarise_column(column, rows, texts[column.index], terms, least, sentence)
+
+    overall = tuple(ask(c, range(len(read.rows))) for c in question_columns)
+    groups: tuple[GroupSummary, ...] = ()
+    if by_index is not None:
+        members: dict[str, list[int]] = {}
+        for p, r in enumerate(read.rows):
+            members.setdefault(table.rows[r][by_index], []).append(p)
+        groups = tuple(GroupSummary(value, len(rows), tuple(ask(c, rows) for c in question_columns))
+                       for value, rows in members.items())
+    rates = _rates(invited or {}, len(read.rows), groups, table.path)
+    warnings = [f"column {c.letter} ({c.header}) is not a question: {c.detection.rule}; it was skipped"
+                for c in skipped if not c.detection.named]
+    used = {_items.fold(a.label) for q in overall if q.kind == "agree" for a in q.answers}
+    if any(q.kind == "agree" for q in overall):
+        warnings += [f"no respondent answered {a!r}: check the agree answers" for a in agree
+                     if _items.fold(a) not in used]
+    warnings += _items.small_n_warnings([("", overall)] + [(g.value or "(blank)", g.questions) for g in groups],
+                                        least)
     return SurveySummary(
-        path=table.path, sheet=table.sheet, respondents=len(table.rows), agree=tuple(agree), questions=overall,
+        path=table.path, sheet=table.sheet, respondents=len(read.rows), agree=agree, questions=overall,
         id_column=table.headers[id_index] if id_index is not None else None,
-        by=table.headers[by_index] if by_index is not None else None, groups=groups,
-        warnings=tuple(_warnings(table, skipped, overall, groups, agree, keys, questions)),
-        skipped=tuple(table.headers[i] for i in skipped))
+        by=table.headers[by_index] if by_index is not None else None, groups=groups, warnings=tuple(warnings),
+        skipped=tuple(c.header for c in skipped), problems=read.problems, response_rates=rates, minimum=least,
+        type_row=read.type_row)
 
 
-def _key(text: str) -> str:
-    # Curly apostrophes come from Word and from phones; "don’t know" must match "don't know".
-    return " ".join(str(text).replace("\u2019", "'").split()).casefold()
+def _agreeing(table, available, agree, skip, types, positive) -> dict[str, tuple[str, ...]]:
+    """Per-column positive answers: those given, and `agree` for agree/disagree columns not given one."""
+    out = dict(positive or {})
+    if tuple(_items.fold(a) for a in agree) == tuple(_items.fold(a) for a in DEFAULT_AGREE):
+        return out
+    given = {table.require(h) for h in out}
+    typed = {table.require(h): t for h, t in (types or {}).items()}
+    row_types = _items.type_row(table, skip) or {}
+    start = 1 if row_types else 0
+    for i, header in enumerate(table.headers):
+        if i in skip or i in given:
+            continue
+        kind = typed.get(i) or row_types.get(i)
+        if kind is None:
+            from collections import Counter
 
-
-def _questions(keys: dict[int, list[str]], agree: frozenset[str]) -> list[int]:
-    """Columns most of whose answers are question answers; see the module docstring."""
-    known = agree | RESPONSES
-    seeds = [i for i, cells in keys.items() if _mostly(cells, known)]
-    vocabulary = known | {c for i in seeds for c in keys[i]}
-    return [i for i, cells in keys.items() if _mostly(cells, vocabulary)]
-
-
-def _mostly(cells: list[str], words: set[str] | frozenset[str]) -> bool:
-    answers = Counter(c for c in cells if c)
-    views = {answer: count for answer, count in answers.items() if answer not in DONT_KNOW}
-    if not views:  # only "don't know" answers: still a question, one nobody had a view on
-        return bool(answers)
-    inside = sum(count for answer, count in views.items() if answer in words)
-    return inside * 2 > sum(views.values())
-
-
-def _spellings(cells: list[str], keys: list[str]) -> dict[str, str]:
-    """Each answer's first spelling in the file, to show "Strongly agree" rather than its folded key."""
-    spelled: dict[str, str] = {}
-    for cell, key in zip(cells, keys, strict=True):
-        spelled.setdefault(key, cell)
-    return spelled
-
-
-@dataclass(frozen=True, slots=True)
-class _Asker:
-    """Summarises one question over a set of rows; holds what every call shares."""
-
-    table: Table
-    """The table, for headers."""
-    keys: dict[int, list[str]]
-    """Each question column's answers, folded for comparison."""
-    spelled: dict[int, dict[str, str]]
-    """Each question column's answers as first written, by folded key."""
-    agree: frozenset[str]
-    """The folded answers that count as agreeing."""
-    terms: QuantityTerms
-    """The quantity terms."""
-    respondents: str
-    """Who responded, for the sentences."""
-
-    def __call__(self, i: int, rows) -> QuestionSummary:
-        keys = self.keys[i]
-        tally = Counter(keys[r] for r in rows)
-        not_answered = tally.pop("", 0)
-        dont_know = sum(c for k, c in tally.items() if k in DONT_KNOW)
-        n = sum(tally.values()) - dont_know
-        agreed = sum(c for k, c in tally.items() if k in self.agree)
-        description = quantities.describe_count(agreed, n, self.terms) if n else None
-        header = self.table.headers[i]
-        answers = tuple(AnswerCount(self.spelled[i][k], c) for k, c in sorted(tally.items(), key=_most_first))
-        return QuestionSummary(
-            column=header, letter=column_letter(i), n=n, agreed=agreed, description=description,
-            sentence=_sentence(header, description, self.respondents), answers=answers,
-            dont_know=dont_know, not_answered=not_answered, small_n=0 < n < SMALL_N)
-
-
-def _most_first(item: tuple[str, int]) -> tuple[int, str]:
-    return -item[1], item[0]
-
-
-def _sentence(question: str, description: Description | None, respondents: str) -> str:
-    statement = question.strip().rstrip(".")
-    if description is None:
-        return f'None of the {respondents} gave a view on "{statement}".'
-    who = term_phrase(description.term)
-    return (f"{who[:1].upper()}{who[1:]} of the {respondents} who responded ({description.count} of "
-            f"{description.total}) agreed that: {statement}.")
-
-
-def _groups(table: Table, by_index: int | None, questions: list[int], ask: _Asker) -> tuple[GroupSummary, ...]:
-    if by_index is None:
-        return ()
-    members: dict[str, list[int]] = {}
-    for r, row in enumerate(table.rows):
-        members.setdefault(row[by_index], []).append(r)
-    return tuple(GroupSummary(value, len(rows), tuple(ask(i, rows) for i in questions))
-                 for value, rows in members.items())
-
-
-def _warnings(table, skipped, overall, groups, agree, keys, questions) -> list[str]:
-    out = [f"column {column_letter(i)} ({table.headers[i]}) is not a question: most of its answers are not "
-           "agree/disagree answers, so it was skipped" for i in skipped]
-    used = {k for i in questions for k in keys[i]}
-    out += [f"no respondent answered {a!r}: check the agree answers" for a in agree if _key(a) not in used]
-    out += small_n_warnings([("", overall)] + [(g.value or "(blank)", g.questions) for g in groups])
+            kind = _items.detect(Counter(_items.fold(r[i]) for r in table.rows[start:]), available).type
+        if kind == "agree":
+            out[header] = agree
     return out
+
+
+def _rates(invited: dict[str, int], respondents: int, groups, path: str) -> tuple[ResponseRate, ...]:
+    out = []
+    sizes = {g.value: g.respondents for g in groups}
+    for group, number in invited.items():
+        if group and group not in sizes:
+            raise InputError(f"invited {group}={number}: no respondent group {group!r} (groups: "
+                             f"{', '.join(sizes) or 'none'})", path)
+        responded = sizes[group] if group else respondents
+        if number < 1 or responded > number:
+            raise InputError(f"{number} invited{f' in {group}' if group else ''} but {responded} responded: "
+                             "the number invited must be at least the number who responded", path)
+        out.append(ResponseRate(group, responded, number))
+    out.sort(key=lambda r: r.group != "")
+    return tuple(out)
+
+
+def parse_invited(values: list[str] | tuple[str, ...]) -> dict[str, int]:
+    """`N` (the whole survey) or `GROUP=N` options as group -> number invited."""
+    out: dict[str, int] = {}
+    for value in values:
+        group, _, number = value.rpartition("=")
+        try:
+            count = int(number.strip())
+        except ValueError:
+            raise InputError(f"--invited {value!r}: expected a whole number, or GROUP=N") from None
+        out[group.strip()] = count
+    return out
+
+
+_VERBS = {"yes-no": "answered yes to", "present-absent": "answered present to"}
+
+
+def _sentence(column, item: ItemSummary, respondents: str) -> str:
+    statement = column.header.strip().rstrip(".")
+    left = _items.not_counted_text(item, "did not answer")
+    if item.kind == "number":
+        if not item.n:
+            return f'None of the {respondents} gave a number for "{statement}".'
+        return f'"{statement}": {item.n} of the {respondents} gave a number ({_items.number_text(item.numbers)}).'
+    if item.description is None:
+        return f'None of the {respondents} gave a view on "{statement}"' + (f" ({left})." if left else ".")
+    kind = column.item.id
+    default = column.phrase == column.item.phrase
+    if kind == "agree" and column.phrase in ("agreed", "strongly agree or agree"):
+        verb = f"agreed that: {statement}"
+    elif kind in ("yes-no", "present-absent") and default:
+        verb = f'{_VERBS[kind]} "{statement}"'
+    elif kind in ("scale", "effectiveness"):
+        verb = f'rated "{statement}" {column.phrase}'
+    else:
+        verb = f'answered {column.phrase} to "{statement}"'
+    d = item.description
+    if d.counts_only:
+        detail = f" ({left})" if left else ""
+        return f"{d.count} of the {d.total} {respondents} who answered this question{detail} {verb}."
+    who = term_phrase(d.term)
+    fraction = f"{d.fraction}: " if d.fraction else ""
+    counted = f"{d.count} of {d.total} who answered this question" + (f"; {left}" if left else "")
+    return f"{who[:1].upper()}{who[1:]} of the {respondents} who responded ({fraction}{counted}) {verb}."

@@ -12,8 +12,8 @@ import datetime as dt
 
 from qiframe import clock, model
 
-TRIANGULATING = ("data", "views", "observation")
-"""Sources that count towards triangulation; documentation on its own does not."""
+TRIANGULATING = model.TRIANGULATING
+"""Sources that count towards triangulation (defined once, in the vocabulary)."""
 
 
 def graded_ids(evaluation: model.Evaluation) -> tuple[str, ...]:

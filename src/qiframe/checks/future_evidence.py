@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qiframe import model
+from qiframe import periods
 from qiframe.checks import Context, Finding, _scope, rule
 
 
@@ -12,7 +12,8 @@ from qiframe.checks import Context, Finding, _scope, rule
 def future_evidence(ctx: Context) -> Iterator[Finding]:
     """An evidence item is dated after the evaluation date.
 
-    Usually a typing slip in the year; otherwise the evaluation date needs moving. The evaluation date is
+    Usually a typing slip in the year; otherwise the evaluation date needs moving. An item dated by month
+    or year counts from the first day of it. The evaluation date is
     `date` in evaluation.yaml, else the end of its period, else today.
 
     Passes:
@@ -36,7 +37,7 @@ def future_evidence(ctx: Context) -> Iterator[Finding]:
     ev = ctx.evaluation
     on = _scope.evaluation_date(ev, ctx.today)
     for item in ev.evidence.values():
-        start = model.parse_date(item.date)
+        start = periods.start(item.date)
         if start is None or start <= on:
             continue
         yield Finding(f"evidence {item.id} ({item.title}) is dated {item.date}, after the evaluation date "

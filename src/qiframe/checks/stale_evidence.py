@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qiframe import model
+from qiframe import periods
 from qiframe.checks import Context, Finding, _scope, positive_int, rule
 
 
@@ -13,7 +13,8 @@ def stale_evidence(ctx: Context) -> Iterator[Finding]:
     """An evidence item is dated more than 24 months before the evaluation date.
 
     Old evidence says how things were, not how they are. An item covering a period counts by the end of
-    the period (`date_to`). The evaluation date is `date` in evaluation.yaml, else the end of its period,
+    the period (`date_to`); an item dated by month or year counts by the last day of it (March 2023 is
+    stale from 1 April 2025). The evaluation date is `date` in evaluation.yaml, else the end of its period,
     else today. Setting: `months` (default 24).
 
     Passes:
@@ -39,7 +40,7 @@ def stale_evidence(ctx: Context) -> Iterator[Finding]:
     on = _scope.evaluation_date(ev, ctx.today)
     cutoff = _scope.months_before(on, months)
     for item in ev.evidence.values():
-        end = model.parse_date(item.end_date)
+        end = periods.end(item.end_date)
         if end is None or end >= cutoff:
             continue
         yield Finding(f"evidence {item.id} ({item.title}) is dated {item.end_date}, more than {months} months "

@@ -40,7 +40,7 @@ def weak_triangulation(ctx: Context) -> Iterator[Finding]:
         {id: E-7bq2df, title: Child protection procedures, source: documentation, indicators: ["2.1"]}
     """
     ev = ctx.evaluation
-    needed = ctx.setting("threshold", 2)
+    needed = ev.triangulation_threshold
     graded = set(_scope.graded_ids(ev))
     index = ctx.linked()
     for subject in _scope.subjects(ev):

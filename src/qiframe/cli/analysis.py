@@ -35,6 +35,15 @@ BY_OPTION = typer.Option(None, "--by", metavar="COLUMN", help="Also summarise pe
 ID_OPTION = typer.Option(None, "--id", metavar="COLUMN",
                          help="The id column; default: a column headed like record, id, case or respondent.")
 ADD_OPTION = typer.Option(False, "--add-evidence", help="Also add the summary to the evidence register.")
+TYPE_OPTION = typer.Option(None, "--type", metavar="COLUMN=TYPE",
+                           help="Set a column's item type instead of detecting it (repeatable): scale, "
+                           "effectiveness, yes-no, present-absent, agree, frequency, number or text.")
+POSITIVE_OPTION = typer.Option(None, "--positive", metavar="COLUMN=ANSWER;ANSWER",
+                               help="The answers counted positive in one column (repeatable), e.g. "
+                               "'Child seen=Yes'; default: by the column's type.")
+MIN_SAMPLE_OPTION = typer.Option(None, "--min-sample", metavar="N", min=1,
+                                 help="Fewest answers for a quantity term; below it, counts are given. "
+                                 "Default: the framework's, else 10.")
 QI_OPTION = typer.Option(None, "--qi", metavar="QI", help="Indicator the evidence supports (repeatable; with --add-evidence).")
 
 
@@ -43,21 +52,32 @@ def describe(
     count: int = typer.Option(None, "--count", "-k", metavar="K", help="How many (use with --of)."),
     of: int = typer.Option(None, "--of", "-n", metavar="N", help="Out of how many."),
     framework: str = FRAMEWORK_OPTION,
+    min_sample: int = MIN_SAMPLE_OPTION,
     fmt: Format = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
-    """The quantity term for a percentage or for K of N, with the band and the rule used at its edges."""
+    """The quantity term for a percentage or for K of N, with the band and the rule used at its edges.
+
+    For K of N below the minimum sample the counts are given instead of a term.
+    """
     from qiframe.analysis import quantities
 
     fw = _framework(framework, evaluation)
     framework = fw.id
     terms = fw.quantity_terms
-    found = _proportion(percent, count, of, terms)
+    found = _proportion(percent, count, of, terms, min_sample)
     if fmt is Format.json:
-        emit_json({"framework": framework, **asdict(found)})
+        emit_json({"framework": framework, **asdict(found), "counts_only": found.counts_only})
         return
     amount = f"{found.count} of {found.total} = " if found.count is not None else ""
+    if found.counts_only:
+        typer.echo(f"{amount}{quantities.percent_text(found.percent, terms)}: {found.count} of {found.total} "
+                   "(no quantity term)")
+        typer.echo(f"  rule       {found.rule}")
+        return
     typer.echo(f"{amount}{quantities.percent_text(found.percent, terms)}: {found.term}")
+    if found.fraction:
+        typer.echo(f"  fraction   {found.fraction}")
     if found.rounded != found.percent:
         typer.echo(f"  banded as  {quantities.percent_text(found.rounded)}")
     typer.echo(f"  band       {found.interval}")
@@ -66,7 +86,7 @@ def describe(
         typer.echo(f"  note       {found.note}")
 
 
-def _proportion(percent: str | None, count: int | None, of: int | None, terms):
+def _proportion(percent: str | None, count: int | None, of: int | None, terms, minimum: int | None = None):
     from qiframe.analysis import quantities
 
     if percent is not None and (count is not None or of is not None):
@@ -75,7 +95,7 @@ def _proportion(percent: str | None, count: int | None, of: int | None, terms):
         return quantities.describe(_percent(percent), terms)
     if count is None or of is None:
         raise InputError("give a PERCENT, or both --count K and --of N")
-    return quantities.describe_count(count, of, terms)
+    return quantities.describe_count(count, of, terms, minimum)
 
 
 def _percent(text: str) -> float:
@@ -95,6 +115,11 @@ def records_summarise(
                                   help="Lowest level counted (value or label); default: the scale's."),
     by: str = BY_OPTION,
     id_column: str = ID_OPTION,
+    reader: str = typer.Option(None, "--reader", metavar="COLUMN",
+                               help="The reader column (not an item); default: one headed Reader or Reviewer."),
+    types: list[str] = TYPE_OPTION,
+    positive: list[str] = POSITIVE_OPTION,
+    min_sample: int = MIN_SAMPLE_OPTION,
     fmt: ReportFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
@@ -102,14 +127,21 @@ def records_summarise(
     qi: list[str] = QI_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
-    """Summarise a record-reading table (one row per record) item by item, in quantity terms."""
-    from qiframe.analysis import records
+    """Summarise a record-reading table (one row per record) item by item, in quantity terms.
+
+    Each column's item type is detected (the framework's scale, effectiveness, yes/no, present/absent,
+    agree/disagree, frequency, numbers) or set with --type or a type row; n/a, don't know and blank cells
+    are not counted. docs/quantities.md lists exactly which cell values count as what.
+    """
+    from qiframe.analysis import items, records
     from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
-    summary = records.summarise_records(table, fw.scale, fw.quantity_terms, threshold, by, id_column)
+    summary = records.summarise_records(table, fw.scale, fw.quantity_terms, threshold, by, id_column,
+                                        items.parse_types(types or []), items.parse_positive(positive or []),
+                                        min_sample, reader)
     added = _add_evidence(evaluation, file, "case-file-audit", "data", f"Record reading: {file.name}",
                           summary.items, qi) if add_evidence else None
     _report(fmt, summary, fw, added, _records_text, _records_md)
@@ -117,18 +149,34 @@ def records_summarise(
 
 def _records_text(summary, fw) -> None:
     threshold = summary.threshold
-    typer.echo(f"{summary.path}: {summary.records} records read; {summary.phrase} means level "
-               f"{threshold.value} ({threshold.label}) or above; framework {fw.id}")
-    for title, items in _sets(summary, "records"):
+    typer.echo(f"{summary.path}: {summary.records} records read; for scale items {summary.phrase} means level "
+               f"{threshold.value} ({threshold.label}) or above; framework {fw.id}; quantity terms from "
+               f"{summary.minimum} answers")
+    _items_text(summary, fw, "records")
+
+
+def _items_text(summary, fw, noun: str) -> None:
+    for title, items in _sets(summary, noun):
         typer.echo(f"\n{title}" if title else "")
         for item in items:
-            typer.echo(f"{item.letter:>3}  {item.column} ({item.kind})")
-            positive = summary.phrase if item.kind == "graded" else "yes"
-            typer.echo(f"     n {item.n} · {positive} {item.positive}{_share(item, fw)} · not applicable "
-                       f"{item.not_applicable} · blank {item.not_answered} · left out {item.problems}")
-            if item.distribution:
-                typer.echo("     " + " · ".join(f"{c.value} {c.label} {c.count}" for c in item.distribution))
+            typer.echo(f"{item.letter:>3}  {item.column} ({item.kind}: {item.rule})")
+            if item.kind == "number" and item.numbers:
+                from qiframe.analysis.items import number_text
+
+                typer.echo(f"     n {item.n} · {number_text(item.numbers)} · {_left(item)}")
+            else:
+                typer.echo(f"     {item.phrase or 'positive'} {item.positive} of n {item.n}{_share(item, fw)} · "
+                           f"{_left(item)}")
+            if item.distribution and item.n:
+                scale = item.kind == "scale"
+                typer.echo("     " + " · ".join(f"{c.value} {c.label} {c.count}" if scale else f"{c.label} {c.count}"
+                                                for c in item.distribution))
             typer.echo(f"     {item.sentence}")
+
+
+def _left(item) -> str:
+    return (f"not counted: blank {item.not_answered}, not applicable {item.not_applicable}, don't know "
+            f"{item.dont_know}, unreadable {item.problems}")
 
 
 def _share(item, fw) -> str:
@@ -136,7 +184,11 @@ def _share(item, fw) -> str:
 
     if item.description is None:
         return ""
-    return f" = {quantities.percent_text(item.share, fw.quantity_terms)}: {item.description.term}"
+    d = item.description
+    if d.counts_only:
+        return f" = {quantities.percent_text(item.share, fw.quantity_terms)} (below the minimum sample: counts, no term)"
+    fraction = f", {d.fraction}" if d.fraction else ""
+    return f" = {quantities.percent_text(item.share, fw.quantity_terms)}: {d.term}{fraction}"
 
 
 def _records_md(summary, fw) -> str:
@@ -150,12 +202,83 @@ def _records_md(summary, fw) -> str:
     for title, items in _sets(summary, "records"):
         if title:
             lines += [f"## {title}", ""]
-        header = ["Item", "Kind", "n", *(f"{lv.value} {lv.label}" for lv in levels), summary.phrase, "%", "Term"]
-        rows = [[i.column, i.kind, i.n, *([c.count for c in i.distribution] or [""] * len(levels)), i.positive,
-                 quantities.percent_text(i.share, fw.quantity_terms) if i.description else "",
-                 i.description.term if i.description else ""] for i in items]
+        header = ["Item", "Type", "n", "Not counted", *(f"{lv.value} {lv.label}" for lv in levels), "Positive",
+                  "Counted as positive", "%", "Term"]
+        rows = [[i.column, i.kind, i.n, i.not_counted,
+                 *([c.count for c in i.distribution] if i.kind == "scale" else [""] * len(levels)), i.positive,
+                 i.phrase, quantities.percent_text(i.share, fw.quantity_terms) if i.description else "",
+                 _term(i)] for i in items]
         lines += _md_table(header, rows) + [""] + [f"- {i.sentence}" for i in items] + [""]
     return "\n".join(lines + _md_notes(summary))
+
+
+@records_app.command("agreement")
+def records_agreement(
+    file: Path = FILE_ARG,
+    id_column: str = ID_OPTION,
+    reader: str = typer.Option(None, "--reader", metavar="COLUMN",
+                               help="The reader column; default: one headed Reader or Reviewer."),
+    types: list[str] = TYPE_OPTION,
+    fmt: ReportFormat = REPORT_FORMAT,
+    framework: str = FRAMEWORK_OPTION,
+    sheet: str = SHEET_OPTION,
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Pair agreement for records read twice: exact and within-one-level agreement, item by item.
+
+    Each record has two rows (one per reader) with the same record id. The records on which the readers
+    differ by more than one level are listed, to show where moderation is needed.
+    """
+    from qiframe.analysis import agreement, items
+    from qiframe.imports import tables
+
+    fw = _framework(framework, evaluation)
+    table = tables.read_table(file, sheet=sheet)
+    summary = agreement.pair_agreement(table, fw.scale, id_column, reader, items.parse_types(types or []))
+    if fmt is ReportFormat.json:
+        data = asdict(summary)
+        for item, row in zip(summary.items, data["items"], strict=True):
+            row["exact_percent"], row["within_one_percent"] = item.exact_percent, item.within_one_percent
+        emit_json({"framework": fw.id, **data})
+        return
+    if fmt is ReportFormat.md:
+        typer.echo(_agreement_md(summary))
+    else:
+        _agreement_text(summary)
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def _agreement_cells(item) -> tuple[str, str]:
+    from qiframe.analysis import quantities
+
+    if not item.pairs:
+        return "no pair", "no pair"
+    exact = f"{item.exact} of {item.pairs} ({quantities.percent_text(item.exact_percent)})"
+    if item.within_one is None:
+        return exact, "(two answers only)"
+    return exact, f"{item.within_one} of {item.pairs} ({quantities.percent_text(item.within_one_percent)})"
+
+
+def _agreement_text(summary) -> None:
+    typer.echo(f"{summary.path}: {summary.records} records read by two readers (record id {summary.id_column}"
+               + (f", reader {summary.reader})" if summary.reader else ")"))
+    for item in summary.items:
+        exact, within = _agreement_cells(item)
+        typer.echo(f"{item.letter:>3}  {item.column} ({item.kind})")
+        typer.echo(f"     exact {exact} · within one level {within} · not compared {item.left_out}")
+        if item.apart:
+            typer.echo(f"     to moderate: {', '.join(item.apart)}")
+
+
+def _agreement_md(summary) -> str:
+    lines = [f"# Pair agreement: {Path(summary.path).name}", "",
+             f"{summary.records} records read by two readers. Exact: the same answer; within one level: at most "
+             "one level apart on the item's own scale.", ""]
+    rows = [[i.column, i.kind, i.pairs, *_agreement_cells(i), i.left_out, ", ".join(i.apart)] for i in summary.items]
+    lines += _md_table(["Item", "Type", "Pairs", "Exact", "Within one level", "Not compared", "To moderate"], rows)
+    notes = [f"- {w[:1].upper()}{w[1:]}" for w in summary.warnings]
+    return "\n".join(lines + ([""] + ["## Notes", "", *notes] if notes else []) + [""])
 
 
 # --- surveys -----------------------------------------------------------------------------------------
@@ -165,11 +288,18 @@ def _records_md(summary, fw) -> str:
 def survey_summarise(
     file: Path = FILE_ARG,
     agree: str = typer.Option("Strongly agree,Agree", "--agree",
-                              help="Comma-separated answers that count as agreeing."),
+                              help="Comma-separated answers that count as agreeing in agree/disagree questions "
+                              "only; other questions count by their type (yes, always or usually, ...)."),
     respondents: str = typer.Option("people", "--respondents",
                                     help='Who responded, for the sentences, e.g. "staff".'),
     by: str = BY_OPTION,
     id_column: str = ID_OPTION,
+    types: list[str] = TYPE_OPTION,
+    positive: list[str] = POSITIVE_OPTION,
+    invited: list[str] = typer.Option(None, "--invited", metavar="N|GROUP=N",
+                                      help="How many were invited, for the response rate; GROUP=N per --by "
+                                      "group (repeatable)."),
+    min_sample: int = MIN_SAMPLE_OPTION,
     fmt: ReportFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
@@ -179,43 +309,54 @@ def survey_summarise(
 ) -> None:
     """Summarise a survey table (one row per respondent) question by question, in quantity terms.
 
-    "Don't know", "not sure", "not applicable" and "prefer not to say" answers are counted apart and left
-    out of n; every other answer counts in n, and agrees when it is one of --agree.
+    Each question's type is detected (agree/disagree, yes/no, frequency, ...) or set with --type or a type
+    row, and each counts its own positive answers. Blank, "not applicable" and "don't know"-style answers
+    are counted apart and left out of n; every sentence says how many.
     """
-    from qiframe.analysis import surveys
+    from qiframe.analysis import items, surveys
     from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
     answers = tuple(a.strip() for a in agree.split(",") if a.strip())
-    summary = surveys.summarise_survey(table, fw.quantity_terms, answers, by, id_column, respondents)
+    summary = surveys.summarise_survey(table, fw.quantity_terms, answers, by, id_column, respondents,
+                                       items.parse_types(types or []), items.parse_positive(positive or []),
+                                       min_sample, surveys.parse_invited(invited or []), fw.scale)
     added = _add_evidence(evaluation, file, "survey", "views", f"Survey: {file.name}", summary.questions,
                           qi) if add_evidence else None
     _report(fmt, summary, fw, added, _survey_text, _survey_md)
 
 
 def _survey_text(summary, fw) -> None:
-    typer.echo(f"{summary.path}: {summary.respondents} respondents; agreeing means "
-               f"{' or '.join(summary.agree)}; framework {fw.id}")
-    for title, questions in _sets(summary, "respondents"):
-        typer.echo(f"\n{title}" if title else "")
-        for q in questions:
-            typer.echo(f"{q.letter:>3}  {q.column}")
-            typer.echo(f"     n {q.n} · agreed {q.agreed}{_share(q, fw)} · don't know {q.dont_know} · "
-                       f"blank {q.not_answered}")
-            typer.echo(f"     {q.sentence}")
+    typer.echo(f"{summary.path}: {summary.respondents} respondents; in agree/disagree questions agreeing means "
+               f"{' or '.join(summary.agree)}; framework {fw.id}; quantity terms from {summary.minimum} answers")
+    for rate in summary.response_rates:
+        typer.echo(_rate_text(rate))
+    _items_text(summary, fw, "respondents")
+
+
+def _rate_text(rate) -> str:
+    from qiframe.analysis import quantities
+
+    where = f" ({rate.group})" if rate.group else ""
+    return (f"response rate{where}: {rate.responded} of {rate.invited} invited = "
+            f"{quantities.percent_text(rate.percent)}")
 
 
 def _survey_md(summary, fw) -> str:
     lines = [f"# Survey: {Path(summary.path).name}", "",
-             f"{summary.respondents} respondents. Agreeing means {' or '.join(summary.agree)}; \"don't know\" "
-             f"answers are left out of n. Quantity terms: {fw.title} ({fw.id}).", ""]
+             f"{summary.respondents} respondents. In agree/disagree questions agreeing means "
+             f"{' or '.join(summary.agree)}; blank, \"not applicable\" and \"don't know\" answers are left out "
+             f"of n. Quantity terms: {fw.title} ({fw.id}), from {summary.minimum} answers.", ""]
+    lines += [f"- {_rate_text(rate)[:1].upper()}{_rate_text(rate)[1:]}" for rate in summary.response_rates]
+    lines += [""] if summary.response_rates else []
     for title, questions in _sets(summary, "respondents"):
         if title:
             lines += [f"## {title}", ""]
-        rows = [[q.column, q.n, q.agreed, *_share_term(q, fw), q.dont_know] for q in questions]
-        lines += _md_table(["Question", "n", "Agreed", "%", "Term", "Don't know"], rows) + [""]
+        rows = [[q.column, q.kind, q.n, q.not_counted, q.agreed, q.phrase, *_share_term(q, fw)] for q in questions]
+        lines += _md_table(["Question", "Type", "n", "Not counted", "Positive", "Counted as positive", "%",
+                            "Term"], rows) + [""]
         lines += [f"- {q.sentence}" for q in questions] + [""]
     return "\n".join(lines + _md_notes(summary))
 
@@ -225,7 +366,16 @@ def _share_term(question, fw) -> list[str]:
 
     if question.description is None:
         return ["", ""]
-    return [quantities.percent_text(question.share, fw.quantity_terms), question.description.term]
+    return [quantities.percent_text(question.share, fw.quantity_terms), _term(question)]
+
+
+def _term(item) -> str:
+    d = item.description
+    if d is None:
+        return ""
+    if d.counts_only:
+        return f"{d.count} of {d.total} (too few for a term)"
+    return f"{d.term} ({d.fraction})" if d.fraction else d.term
 
 
 # --- shared ------------------------------------------------------------------------------------------
@@ -234,7 +384,10 @@ def _share_term(question, fw) -> list[str]:
 def _report(fmt: ReportFormat, summary, fw, added, text, md) -> None:
     """Render a summary; warnings and problems go to stderr except in JSON, which carries them."""
     if fmt is ReportFormat.json:
-        emit_json({"framework": fw.id, **asdict(summary), "evidence": added})
+        data = asdict(summary)
+        for question in [*data.get("questions", ()), *(q for g in data.get("groups", ()) for q in g.get("questions", ()))]:
+            question["agreed"] = question["positive"]  # a survey's positive answers, by their usual name
+        emit_json({"framework": fw.id, **data, "evidence": added})
         return
     if fmt is ReportFormat.md:
         typer.echo(md(summary, fw))

@@ -41,12 +41,12 @@ def init(
 
 
 def _period(text: str) -> tuple[str, str]:
-    from qiframe.model import parse_date
+    from qiframe import periods
 
-    start, sep, end = text.partition(":")
-    if not sep or not parse_date(start) or not parse_date(end) or start > end:
+    if ":" not in text:
         raise typer.BadParameter("expected FROM:TO as ISO dates, FROM not after TO", param_hint="--period")
-    return start, end
+    start, end = periods.span(text, "--period", ("day",))
+    return start, end or start
 
 
 def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) -> None:

@@ -33,12 +33,20 @@ QI_OPTION = typer.Option(None, "--qi", help="Indicator the item supports (repeat
 def add(
     title: str = typer.Option(..., "--title", "-t", help="Title of the evidence item."),
     qi: list[str] = QI_OPTION,
-    source: Source = typer.Option(Source.documentation, "--source",
-                                  help="Triangulation source: data, views, observation or documentation."),
+    source: Source = typer.Option(None, "--source",
+                                  help="Triangulation source: data, views, observation or documentation; default: "
+                                  "by the kind (survey, focus group, interview: views; observation: observation; "
+                                  "case-file audit, performance data: data; otherwise documentation)."),
     kind: Kind = typer.Option(Kind.other, "--kind", help="Kind of evidence."),
     summary: str = typer.Option("", "--summary", help="What it shows."),
-    date: str = typer.Option("", "--date", help="ISO date, or FROM:TO for a period."),
+    date: str = typer.Option("", "--date", help="A day, month or year (2025-03-31, March 2025, 2025-03, 2025), "
+                             "or FROM:TO for a period."),
     agency: str = typer.Option("", "--agency", help="The agency it comes from."),
+    voice: list[str] = typer.Option(None, "--voice", metavar="GROUP",
+                                    help="Whose views it holds (repeatable): a voice group of the framework, "
+                                    "e.g. children-and-young-people, parents-and-carers, staff."),
+    ages: list[str] = typer.Option(None, "--ages", metavar="BAND",
+                                   help="Age band of the children and young people heard (repeatable), e.g. 8-11."),
     owner: str = typer.Option("", "--owner", help="Who holds it."),
     location: str = typer.Option("", "--location", help="URL or path (never opened by qiframe)."),
     theme: list[str] = typer.Option(None, "--theme", help='Theme it supports, as "QI: theme" (repeatable).'),
@@ -50,25 +58,16 @@ def add(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Add an evidence item and print its id."""
-    from qiframe import store
+    from qiframe import periods, store
 
-    start, end = _dates(date)
+    start, end = periods.span(date)
     item = store.add_evidence(
-        store.find_root(evaluation), title=title, summary=summary, kind=kind.value, source=source.value,
-        date=start, date_to=end, agency=agency, owner=owner, location=location, indicators=list(qi or []),
+        store.find_root(evaluation), title=title, summary=summary, kind=kind.value,
+        source=source.value if source else "", date=start, date_to=end, agency=agency, voice=list(voice or []),
+        ages=list(ages or []), owner=owner, location=location, indicators=list(qi or []),
         themes=list(theme or []), units=list(unit or []), submission=submission, personal_data=personal_data,
     )
     typer.echo(item.id)
-
-
-def _dates(text: str) -> tuple[str, str]:
-    from qiframe.errors import InputError
-    from qiframe.model import parse_period
-
-    try:
-        return parse_period(text)
-    except InputError as exc:
-        raise typer.BadParameter(exc.message, param_hint="--date") from None
 
 
 @app.command("list")
@@ -97,9 +96,12 @@ def list_(
     else:
         from rich.table import Table
 
-        table = Table("id", "title", "source", "kind", "date", "agency", "QIs", box=None)
+        from qiframe import periods
+
+        table = Table("id", "title", "source", "kind", "date", "agency", "voice", "QIs", box=None)
         for e in items:
-            table.add_row(e.id, e.title, e.source, e.kind, e.date, e.agency, ", ".join(e.indicators))
+            when = periods.show(e.date) + (f" to {periods.show(e.date_to)}" if e.date_to else "")
+            table.add_row(e.id, e.title, e.source, e.kind, when, e.agency, ", ".join(e.voice), ", ".join(e.indicators))
         console().print(table)
         console().print(f"{len(items)} of {len(ev.evidence)} items")
 

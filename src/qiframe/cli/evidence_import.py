@@ -23,6 +23,12 @@ def import_evidence(
                               "else the first."),
     mapping: list[str] = typer.Option(None, "--map", metavar="COLUMN=field",
                                       help="Read COLUMN as a field (repeatable); COLUMN= leaves it out."),
+    values: list[str] = typer.Option(None, "--value", metavar="[FIELD:]WORD=VALUE",
+                                     help="Read a local word as a kind, source or voice (repeatable), e.g. "
+                                     "--value Audit=case-file-audit."),
+    values_file: Path = typer.Option(None, "--values", metavar="FILE",
+                                     help="A YAML file of value mappings: kind: {Audit: case-file-audit}, "
+                                     "source: {...}, voice: {...}."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid",
                                       help="Import the valid rows even when some are rejected."),
@@ -33,13 +39,16 @@ def import_evidence(
 
     Each row is reported as new, changed, unchanged or rejected; if any row is rejected nothing is
     written, unless --skip-invalid. Formulas are never evaluated: a cell holding one rejects its row.
+    Kinds and sources are read by id or label; dates as a day, a month or a year. Every value read by
+    label, by mapping or as a date written another way is reported.
     """
     from qiframe import store
     from qiframe.imports import evidence as importer
 
     root = store.find_root(evaluation)
     columns = importer.parse_map(mapping or [])
-    plan = importer.plan_import(store.load(root), importer.read(file, sheet), columns)
+    words = importer.parse_values(values or [], values_file)
+    plan = importer.plan_import(store.load(root), importer.read(file, sheet), columns, words)
     blocked = bool(plan.rejected) and not skip_invalid
     applied = None
     if not dry_run and not blocked:
@@ -67,6 +76,11 @@ def _render(plan, applied) -> None:
         out.print(f"{where}: columns {', '.join(f'{h} → {f}' for h, f in plan.columns.items())}", markup=False)
     if plan.ignored:
         out.print(f"ignored columns: {', '.join(plan.ignored)}", markup=False)
+    for m in plan.mapped:
+        rows = ", ".join(map(str, m.rows[:5])) + (f" and {len(m.rows) - 5} more" if len(m.rows) > 5 else "")
+        text = f"{m.text!r} → " if m.text else ""
+        out.print(f"{m.field}: {text}{m.value} ({m.how}; row{'s' if len(m.rows) > 1 else ''} {rows})",
+                  markup=False, highlight=False)
     for row in plan.rows:
         if row.action == "unchanged":
             continue

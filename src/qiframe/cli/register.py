@@ -19,6 +19,7 @@ MODULES = (
     "workbooks",
     "portfolio",
     "serve",
+    "templates",
 )
 
 

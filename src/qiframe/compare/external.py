@@ -13,7 +13,7 @@ from qiframe import model, store
 from qiframe.errors import InputError
 
 EVALUATION_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team",
-                     "checks", "suppress", "external")
+                     "agencies", "checks", "suppress", "external")
 EXTERNAL_FIELDS = ("indicator", "grade", "source", "date")
 
 

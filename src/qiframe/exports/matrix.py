@@ -37,10 +37,6 @@ from qiframe.errors import InputError
 
 MARK = "x"
 """What a Matrix cell holds where an evidence item supports an indicator."""
-TRIANGULATING = ("data", "views", "observation")
-"""The sources that count towards triangulation (documentation alone does not)."""
-DEFAULT_TRIANGULATION = 2
-"""Sources needed to call an indicator triangulated, unless weak-triangulation's threshold says otherwise."""
 SPARE_ROWS = 1000
 """Rows below the register that keep the drop-downs, so rows added in Excel are validated too."""
 DATE_FORMAT = "yyyy-mm-dd"
@@ -152,9 +148,7 @@ def level_colours(scale: model.Scale) -> dict[int, str]:
 
 def triangulation_threshold(evaluation: model.Evaluation) -> int:
     """The number of sources the weak-triangulation rule asks for in this evaluation."""
-    raw = evaluation.metadata.checks.get("weak-triangulation")
-    value = raw.get("threshold") if isinstance(raw, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_TRIANGULATION
+    return evaluation.triangulation_threshold
 
 
 def is_web_link(location: str) -> bool:
@@ -427,7 +421,7 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         kq = fw.key_question(row.key_question) if row.key_question else None
         # A judgement (e.g. confidence in the capacity for improvement) is printed as its label, not a grade.
         level_style = f"level{row.grade}" if row.grade in colours and not row.judgement else None
-        triangulated = sum(s in row.sources for s in TRIANGULATING) >= threshold
+        triangulated = sum(s in row.sources for s in model.TRIANGULATING) >= threshold
         line = [
             cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "wrap"),
             cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "top"),
@@ -458,7 +452,8 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
 
 
 _WIDTHS = {"id": (10, 14), "title": (20, 50), "summary": (20, 70), "kind": (8, 18), "source": (8, 15),
-           "date": (11, 11), "date_to": (11, 11), "agency": (8, 25), "owner": (8, 25), "location": (12, 50),
+           "date": (11, 11), "date_to": (11, 11), "agency": (8, 25), "voice": (8, 30),
+           "ages": (6, 14), "owner": (8, 25), "location": (12, 50),
            "indicators": (10, 25), "themes": (12, 50), "units": (6, 15), "submission": (11, 11),
            "personal_data": (13, 13)}
 _WRAPPED = {"title", "summary", "themes", "agency", "owner", "indicators", "units"}

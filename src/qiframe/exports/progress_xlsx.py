@@ -80,7 +80,6 @@ def _date(text: str) -> dt.date | str | None:
     """A real date for Excel, or the text as written when it is not a valid one."""
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return text
+    from qiframe import periods
+
+    return periods.parse_date(text) or text

@@ -9,6 +9,12 @@ A row that carries an id updates that item. A row without one matches an existin
 so that importing the same file twice changes nothing; otherwise it is new. An id the register does not
 hold is rejected rather than taken as new, so a mistyped or deleted id never forks an item.
 
+Values are read the way registers write them: a kind or a source by its id or its label, ignoring case
+and punctuation ("Case file audit", "People's views"); local words through a value mapping
+(`Audit=case-file-audit`, or a mapping file); dates as a day, a month or a year ("31/03/2025",
+"March 2025", "2025"), stored at that precision. A row with a kind and no source takes the kind's source
+(a survey holds people's views). Every value read through a label or a mapping is reported.
+
 Nothing in the sheet is ever evaluated: a cell holding a formula is rejected for its row (unless it is
 exactly the text already stored, as the export writes such text back out).
 """
@@ -18,11 +24,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qiframe import model, schemas, store
+from qiframe import model, periods, schemas, store, vocabulary
 from qiframe.cells import HEADERS, HEADERS_SHEET, display, from_csv
 from qiframe.errors import InputError
 from qiframe.imports.tables import Table, read_table
@@ -36,6 +41,8 @@ ALIASES = {
     "date": ("datefrom", "from", "startdate", "start"),
     "date_to": ("to", "enddate", "end", "until"),
     "agency": ("organisation", "organization", "service", "partner"),
+    "voice": ("whoseviews", "whosevoice", "voices", "viewsof", "respondents", "respondentgroup"),
+    "ages": ("age", "agebands", "ageband", "agegroup", "agegroups"),
     "owner": ("heldby", "contact", "responsible"),
     "location": ("link", "url", "path", "hyperlink", "filelocation", "where"),
     "indicators": ("qi", "qis", "indicator", "qualityindicator", "qualityindicators"),
@@ -48,7 +55,9 @@ ALIASES = {
 
 IGNORE = ("", "-", "ignore")
 """What `--map COLUMN=…` accepts to leave a column out."""
-LIST_FIELDS = {"indicators", "themes", "units"}
+LIST_FIELDS = {"indicators", "themes", "units", "voice", "ages"}
+MAPPED_FIELDS = ("kind", "source", "voice")
+"""The fields whose local words a value mapping can translate."""
 BOOL_FIELDS = {"submission", "personal_data"}
 DATE_FIELDS = {"date", "date_to"}
 YES = {"yes", "y", "true", "1"}
@@ -56,8 +65,27 @@ NO = {"no", "n", "false", "0", ""}
 ACTIONS = ("new", "changed", "unchanged", "rejected")
 
 # Themes are titles that may hold commas, so only ";" (or a line break) separates them.
-_SPLIT = {"indicators": re.compile(r"[;,\n]"), "units": re.compile(r"[;,\n]"), "themes": re.compile(r"[;\n]")}
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SPLIT = {"indicators": re.compile(r"[;,\n]"), "units": re.compile(r"[;,\n]"), "themes": re.compile(r"[;\n]"),
+          "voice": re.compile(r"[;,\n]"), "ages": re.compile(r"[;,\n]")}
+
+
+@dataclass(frozen=True)
+class MappedValue:
+    """A cell value read as a field's value other than by its exact id: by label, by mapping, or as a date."""
+
+    field: str
+    """The field, e.g. "kind"."""
+    text: str
+    """What the sheet says, e.g. "Audit"."""
+    value: str
+    """What is stored, e.g. "case-file-audit"."""
+    how: str
+    """"label", "mapping", "date" (a date written otherwise than YYYY-MM-DD) or "from kind" (a source)."""
+    rows: tuple[int, ...]
+    """The rows where it was read so."""
+
+    def to_json(self) -> dict:
+        return {"field": self.field, "text": self.text, "value": self.value, "how": self.how, "rows": list(self.rows)}
 
 
 @dataclass(frozen=True)
@@ -99,6 +127,8 @@ class ImportPlan:
     """Headers of the columns left out."""
     rows: tuple[RowPlan, ...]
     """One plan per data row, in sheet order."""
+    mapped: tuple[MappedValue, ...] = ()
+    """Every value read by label, by mapping or as a date written another way, once per distinct text."""
 
     def count(self, action: str) -> int:
         return sum(r.action == action for r in self.rows)
@@ -112,7 +142,8 @@ class ImportPlan:
 
     def to_json(self) -> dict:
         return {"path": self.path, "sheet": self.sheet, "columns": self.columns, "ignored": list(self.ignored),
-                "rows": [r.to_json() for r in self.rows], "summary": self.summary()}
+                "rows": [r.to_json() for r in self.rows], "summary": self.summary(),
+                "mapped": [m.to_json() for m in self.mapped]}
 
 
 @dataclass(frozen=True)
@@ -161,6 +192,44 @@ def parse_map(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def parse_values(pairs: list[str] | tuple[str, ...], path: str | Path | None = None) -> dict[str, dict[str, str]]:
+    """Value mappings, field -> {local word -> value}, from `[FIELD:]WORD=VALUE` options and a mapping file.
+
+    The file is YAML: `kind: {Audit: case-file-audit}`, `source: {...}`, `voice: {...}`. Without a FIELD,
+    an option applies to the field whose vocabulary holds VALUE (kind or source; "observation", which is
+    both, needs one).
+    """
+    from qiframe import yamlio
+
+    out: dict[str, dict[str, str]] = {f: {} for f in MAPPED_FIELDS}
+    if path is not None:
+        data = yamlio.load(path)
+        if not isinstance(data, dict) or any(k not in MAPPED_FIELDS or not isinstance(v, dict) for k, v in data.items()):
+            raise InputError(f"a value mapping file holds mappings under {', '.join(MAPPED_FIELDS)}, e.g. "
+                             "kind: {Audit: case-file-audit}", path)
+        for name, words in data.items():
+            for word, value in words.items():
+                out[name][header_key(str(word))] = str(value)
+    for pair in pairs:
+        left, sep, value = pair.rpartition("=")
+        name, colon, word = left.partition(":")
+        if not colon:
+            name, word = "", left
+        name, word, value = name.strip().casefold(), word.strip(), value.strip()
+        if not sep or not word or not value or (name and name not in MAPPED_FIELDS):
+            raise InputError(f"--value {pair!r}: expected [FIELD:]WORD=VALUE with FIELD one of "
+                             f"{', '.join(MAPPED_FIELDS)}, e.g. --value Audit=case-file-audit")
+        if not name:
+            fits = [f for f, known in (("kind", model.EVIDENCE_KINDS), ("source", model.SOURCES)) if value in known]
+            if len(fits) != 1:
+                raise InputError(f"--value {pair!r}: say which field it maps, e.g. --value 'kind:{word}={value}'"
+                                 if fits else f"--value {pair!r}: {value!r} is not a kind ({', '.join(model.EVIDENCE_KINDS)}) "
+                                 f"or a source ({', '.join(model.SOURCES)})")
+            name = fits[0]
+        out[name][header_key(word)] = value
+    return {f: m for f, m in out.items() if m}
+
+
 def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], list[str]]:
     """Column index -> field, and the headers left out. Explicit mappings win over aliases."""
     by_key = {header_key(f): f for f in store.EVIDENCE_FIELDS}
@@ -203,9 +272,14 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
 # --- planning ----------------------------------------------------------------------------------------
 
 
-def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, str] | None = None) -> ImportPlan:
-    """Compare every row of the sheet with the register; nothing is written."""
+def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, str] | None = None,
+                values: dict[str, dict[str, str]] | None = None) -> ImportPlan:
+    """Compare every row of the sheet with the register; nothing is written.
+
+    `values` maps local words to field values (see `parse_values`).
+    """
     columns, ignored = map_columns(table, mapping or {})
+    reader = _Values(evaluation, values or {})
     by_title: dict[str, list[model.Evidence]] = {}
     for item in evaluation.evidence.values():
         by_title.setdefault(_title_key(item.title), []).append(item)
@@ -215,7 +289,7 @@ def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, s
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
         raw = {f: cells[i] for i, f in columns.items()}
         try:
-            plan = _plan_row(evaluation, table, columns, number, raw, by_title, folded)
+            plan = _plan_row(evaluation, table, columns, number, raw, by_title, folded, reader)
             if plan.id and plan.id in claimed and plan.action != "unchanged":
                 raise _Reject(f"{plan.id} is also on row {claimed[plan.id]}")
             if plan.id:
@@ -224,10 +298,10 @@ def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, s
             plan = RowPlan(number, "rejected", raw.get("id", ""), str(exc))
         rows.append(plan)
     return ImportPlan(table.path, table.sheet, {table.headers[i]: f for i, f in sorted(columns.items())},
-                      tuple(ignored), tuple(rows))
+                      tuple(ignored), tuple(rows), reader.report(rows))
 
 
-def _plan_row(evaluation, table, columns, number, raw, by_title, folded) -> RowPlan:
+def _plan_row(evaluation, table, columns, number, raw, by_title, folded, reader) -> RowPlan:
     headers = {f: table.headers[i] for i, f in columns.items()}
     ident = raw.get("id", "")
     item = None
@@ -239,7 +313,8 @@ def _plan_row(evaluation, table, columns, number, raw, by_title, folded) -> RowP
             raise _Reject(f"no evidence item {ident!r} in the register; to add the row as a new item, clear "
                           f"its {headers['id']} cell (or leave the column out with --map '{headers['id']}=')")
         item = evaluation.evidence[key]
-    values = {f: _value(evaluation, f, text, headers[f], item) for f, text in raw.items() if f != "id"}
+    reader.row = number
+    values = {f: _value(evaluation, f, text, headers[f], item, reader) for f, text in raw.items() if f != "id"}
     if "title" in values and not values["title"]:
         raise _Reject("the title is empty")
     if item is None:
@@ -247,9 +322,15 @@ def _plan_row(evaluation, table, columns, number, raw, by_title, folded) -> RowP
     if item is None:
         if "title" not in values:
             raise _Reject("no title: a new item needs one")
+        if not values.get("source"):
+            values["source"] = vocabulary.default_source(values.get("kind", "other"))
+            if "kind" in values and values["kind"] != "other":
+                reader.note("source", "", values["source"], "from kind")
         new = model.Evidence(id="", **values)
         _validate(new, number)
         return RowPlan(number, "new", item=new)
+    if "source" in values and not values["source"]:
+        del values["source"]  # an empty source cell leaves the stored source as it is
     changes = {f: (getattr(item, f), v) for f, v in values.items() if _differs(getattr(item, f), v)}
     if not changes:
         return RowPlan(number, "unchanged", item.id, path=item.path)
@@ -294,14 +375,15 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None) -> Any:
+def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None,
+           reader: _Values) -> Any:
     """One cell parsed into a field's value, or a _Reject saying what is wrong with it."""
     text = from_csv(text)  # a CSV written by `evidence list --format csv` guards risky text this way
     # The export writes stored text that starts with "=" as a text cell; reading it back unchanged is fine.
     if text.startswith("=") and (item is None or _text(display(name, getattr(item, name))) != _text(text)):
         raise _Reject(f"formula in column {header!r}; type the value instead")
     if name in DATE_FIELDS:
-        return _date(text, header)
+        return reader.date(name, text, header)
     if name in BOOL_FIELDS:
         key = text.casefold()
         if key in YES:
@@ -310,42 +392,79 @@ def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item
             return False
         raise _Reject(f"{header} {text!r} is not yes or no")
     if name == "kind":
-        return _choice(text, {k: k for k in model.EVIDENCE_KINDS}, "other", header)
+        return reader.choice("kind", text, "other", header)
     if name == "source":
-        labels = {**{s: s for s in model.SOURCES}, **{label: s for s, label in model.SOURCE_LABELS.items()},
-                  "observation": "observation", "views": "views", "documents": "documentation",
-                  "document": "documentation", "data": "data"}
-        return _choice(text, labels, "documentation", header)
+        return reader.choice("source", text, "", header)
+    if name == "voice":
+        return tuple(dict.fromkeys(reader.choice("voice", v.strip(), "", header)
+                                   for v in _SPLIT["voice"].split(_text(text)) if v.strip()))
+    if name == "ages":
+        return tuple(dict.fromkeys(v.strip() for v in _SPLIT["ages"].split(_text(text)) if v.strip()))
     if name in LIST_FIELDS:
         return _list(evaluation, name, text, header, item)
     return _text(text)
 
 
-def _date(text: str, header: str) -> str:
-    if not text:
-        return ""
-    candidate = text[:10] if len(text) > 10 and text[10] == "T" else text
-    parsed = model.parse_date(candidate) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate) else None
-    uk = _UK_DATE.fullmatch(text)
-    if parsed is None and uk:
-        try:
-            parsed = date(int(uk[3]), int(uk[2]), int(uk[1]))
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        raise _Reject(f"{header} {text!r} is not a date; write it as 2025-03-31 or 31/03/2025")
-    return parsed.isoformat()
+class _Values:
+    """Reads kinds, sources, voices and dates for one import, and records each value not read as written."""
 
+    def __init__(self, evaluation: model.Evaluation, mapping: dict[str, dict[str, str]]) -> None:
+        groups = evaluation.framework.voices.groups
+        self.ids = {"kind": {header_key(k): k for k in model.EVIDENCE_KINDS},
+                    "source": {header_key(s): s for s in model.SOURCES},
+                    "voice": {header_key(g.id): g.id for g in groups}}
+        self.labels = {"kind": {header_key(label): k for k, label in vocabulary.KIND_LABELS.items()},
+                       "source": {**{header_key(label): s for s, label in model.SOURCE_LABELS.items()},
+                                  "documents": "documentation", "document": "documentation", "views": "views"},
+                       "voice": {header_key(g.label): g.id for g in groups}}
+        known = {"kind": model.EVIDENCE_KINDS, "source": model.SOURCES, "voice": tuple(g.id for g in groups)}
+        for name, words in mapping.items():
+            for word, value in words.items():
+                if value not in known[name]:
+                    raise InputError(f"value mapping {word}={value}: {value!r} is not a {name} "
+                                     f"({', '.join(known[name])})")
+        self.mapping = mapping
+        self.known = known
+        self.row = 0
+        self.seen: dict[tuple[str, str, str, str], list[int]] = {}
 
-def _choice(text: str, choices: dict[str, str], default: str, header: str) -> str:
-    if not text:
-        return default
-    keys = {header_key(k): v for k, v in choices.items()}
-    found = keys.get(header_key(text))
-    if found is None:
-        known = ", ".join(dict.fromkeys(choices.values()))
-        raise _Reject(f"{header} {text!r} is not one of: {known}")
-    return found
+    def note(self, name: str, text: str, value: str, how: str) -> None:
+        self.seen.setdefault((name, text, value, how), []).append(self.row)
+
+    def choice(self, name: str, text: str, default: str, header: str) -> str:
+        if not text:
+            return default
+        key = header_key(text)
+        if key in self.ids[name]:
+            value = self.ids[name][key]
+            if text != value:
+                self.note(name, text, value, "label")
+            return value
+        for how, table in (("mapping", self.mapping.get(name, {})), ("label", self.labels[name])):
+            if key in table:
+                self.note(name, text, table[key], how)
+                return table[key]
+        raise _Reject(f"{header} {text!r} is not one of: {', '.join(self.known[name])}; map a local word with "
+                      f"a value mapping, e.g. {text}={self.known[name][0]}")
+
+    def date(self, name: str, text: str, header: str) -> str:
+        if not text:
+            return ""
+        found = periods.parse(text)
+        if found is None:
+            raise _Reject(f"{header} {text!r} is not a date; {periods.HINT}")
+        if found.text != text and not (len(text) > 10 and text[:10] == found.text):
+            self.note(name, text, found.text, "date")
+        return found.text
+
+    def report(self, rows) -> tuple[MappedValue, ...]:
+        rejected = {r.row for r in rows if r.action == "rejected"}
+        out = []
+        for (name, text, value, how), numbers in self.seen.items():
+            kept = tuple(n for n in numbers if n not in rejected)
+            if kept:
+                out.append(MappedValue(name, text, value, how, kept))
+        return tuple(out)
 
 
 def _list(evaluation: model.Evaluation, name: str, text: str, header: str,

@@ -27,10 +27,26 @@ def schema(name: str) -> dict:
 
 @functools.cache
 def _validator(name: str):
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, FormatChecker
 
-    # The format checker makes "format": "date" reject impossible dates such as 2025-02-30.
-    return Draft202012Validator(schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # The format checker makes "format": "date" reject impossible dates such as 2025-02-30, and "period"
+    # accept a day, a month or a year; both through qiframe's one date parser.
+    checker = FormatChecker(())
+    checker.checks("date")(_is_date)
+    checker.checks("period")(_is_period)
+    return Draft202012Validator(schema(name), format_checker=checker)
+
+
+def _is_date(value: Any) -> bool:
+    from qiframe import periods
+
+    return not isinstance(value, str) or periods.stored(value, ("day",)) is not None
+
+
+def _is_period(value: Any) -> bool:
+    from qiframe import periods
+
+    return not isinstance(value, str) or periods.stored(value) is not None
 
 
 def problems(data: Any, name: str, path: str | os.PathLike) -> list[InputError]:
@@ -58,16 +74,7 @@ def _fast(name: str):
         import fastjsonschema
     except ImportError:
         return None
-    from datetime import date
-
-    def is_date(text: str) -> bool:
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            return False
-        return len(text) == 10
-
-    formats = {"date": is_date}
+    formats = {"date": _is_date, "period": _is_period}
     check = functools.partial(_compiled(name, formats), custom_formats=formats)
 
     def is_valid(data: Any) -> bool:
