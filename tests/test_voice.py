@@ -59,7 +59,7 @@ def test_year_and_period_dates(cli, tmp_path):
     backwards = cli("evidence", "add", "--title", "Audit", "--date", "2025-03:2025-01", "-e", folder)
     assert backwards.code == 2 and "ends before it starts" in backwards.err
     nonsense = cli("evidence", "add", "--title", "Audit", "--date", "Marchember 2025", "-e", folder)
-    assert nonsense.code == 2 and "--date 'Marchember 2025'" in nonsense.err
+    assert nonsense.code == 2 and "Invalid value for --date" in nonsense.err and "March 2025" in nonsense.err
 
 
 def test_periods_parse_each_precision():

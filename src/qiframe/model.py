@@ -805,4 +805,4 @@ def parse_period(text: str) -> tuple[str, str]:
     """
     from qiframe.periods import span
 
-    return span(text, "date")
+    return span(text, "")

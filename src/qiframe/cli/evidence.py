@@ -58,9 +58,9 @@ def add(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Add an evidence item and print its id."""
-    from qiframe import periods, store
+    from qiframe import store
 
-    start, end = periods.span(date)
+    start, end = _dates(date)
     item = store.add_evidence(
         store.find_root(evaluation), title=title, summary=summary, kind=kind.value,
         source=source.value if source else "", date=start, date_to=end, agency=agency, voice=list(voice or []),
@@ -68,6 +68,16 @@ def add(
         themes=list(theme or []), units=list(unit or []), submission=submission, personal_data=personal_data,
     )
     typer.echo(item.id)
+
+
+def _dates(text: str) -> tuple[str, str]:
+    from qiframe.errors import InputError
+    from qiframe.model import parse_period
+
+    try:
+        return parse_period(text)
+    except InputError as exc:
+        raise typer.BadParameter(exc.message, param_hint="--date") from None
 
 
 @app.command("list")

@@ -379,7 +379,7 @@ def evidence_fields(form: Form) -> dict[str, Any]:
         start, end = "", ""
     return {
         "title": " ".join(form.text("title").split()), "summary": form.text("summary").strip(),
-        "kind": form.text("kind") or "other", "source": form.text("source") or "documentation",
+        "kind": form.text("kind") or "other", "source": form.text("source"),  # blank: the store takes it from the kind
         "date": start, "date_to": end, "agency": form.text("agency").strip(), "owner": form.text("owner").strip(),
         "location": form.text("location").strip(), "indicators": form.texts("indicators"),
         "submission": form.text("submission") == "yes", "personal_data": form.text("personal_data") == "yes",
