@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -220,23 +221,31 @@ def test_must_show_progress_docx_has_one_row_per_action(cli, plan, tmp_path):
     out = tmp_path / "progress.docx"
     _ok(cli("export", "progress", "-o", out, cwd=root))
     doc = Document(out)
-    assert len(doc.tables) == 1
-    table = doc.tables[0]
-    assert len(table.rows) == len(ids) + 1
-    assert [c.text for c in table.rows[0].cells][:2] == ["Indicator", "What we said we would do"]
-    header_flags = table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
-    assert header_flags, "the header row must repeat on every page"
+    # One table per indicator, under its heading, in the statement's house style.
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert [h.split()[0] for h in headings] == ["2.1", "leadership"]
+    assert [len(t.rows) - 1 for t in doc.tables] == [2, 1]
+    for table in doc.tables:
+        assert [c.text for c in table.rows[0].cells][:4] == ["What we said we would do", "Owner", "Due", "RAG"]
+        assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader"), "the header row must repeat on every page"
     section = doc.sections[0]
     assert {round(section.page_width / Mm(1)), round(section.page_height / Mm(1))} == {210, 297}
-    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    assert [r[0].split()[0] for r in rows] == ["2.1", "2.1", "leadership"]
+    assert [f.get(qn_w("instr")).strip() for f in section.footer._element.iter(qn_w("fldSimple"))] == \
+        ["PAGE", "NUMPAGES"]
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows[1:]]
     first = rows[1]  # within an indicator, the earliest due date comes first
-    assert first[1].startswith("Audit chronologies every quarter")
-    assert "Answers: Chronologies are not consistently up to date" in first[1]
+    assert first[0].startswith("Audit chronologies every quarter")
+    assert "Answers: Chronologies are not consistently up to date" in first[0]
     assert first[5] == "Chronologies rated good or better: 48% → 63% (as of 2026-09-30), target 80%"
-    assert first[6].splitlines() == ["2026-07-15: First quarterly audit of 40 records",
-                                     "2026-10-14: Second audit; feedback to teams"]
+    assert first[6].splitlines() == ["15/07/2026: First quarterly audit of 40 records",
+                                     "14/10/2026: Second audit; feedback to teams"]
     assert rows[0][4] == "Not started (overdue)" and rows[2][4] == "Done"
+    assert rows[0][3] == "Red" and rows[2][3] == "Green"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", first[2])
+
+
+def qn_w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
 
 
 def test_progress_xlsx_reads_back_with_text_as_text(cli, plan, tmp_path):
@@ -247,8 +256,13 @@ def test_progress_xlsx_reads_back_with_text_as_text(cli, plan, tmp_path):
     _ok(cli("export", "progress", "-o", out, cwd=root))
     ws = load_workbook(out).active
     header = [c.value for c in ws[1]]
-    rows = [{h: c for h, c in zip(header, r, strict=True)} for r in ws.iter_rows(min_row=2)]
+    rows = []
+    for r in ws.iter_rows(min_row=2):
+        if all(c.value is None for c in r):
+            break
+        rows.append({h: c for h, c in zip(header, r, strict=True)})
     assert len(rows) == len(ids)
+    assert ws.cell(len(ids) + 3, 1).value.startswith("RAG status. Red: past its due date")
     assert [r["Action id"].value for r in rows] == [ids[1], ids[0], ids[2]]  # by indicator, then due date
     formula_like = rows[0]["What we said we would do"]
     assert formula_like.value.startswith("=HYPERLINK") and formula_like.data_type == "s"

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 
 from qiframe import model, store
+from qiframe.exports import matrix
 from qiframe.exports.matrix import level_colours, write_matrix
 from tests.conftest import DATA, EXAMPLE, snapshot
 
@@ -158,14 +159,17 @@ def assert_workbook_matches(wb: openpyxl.Workbook, ev: model.Evaluation, include
     indicators = list(header[2:-1])
     linked = {i for e in items for i in e.indicators}
     assert linked <= set(indicators)
-    body, totals = grid[2:-1], grid[-1]
+    titles = grid[2]
+    assert titles[1] == "Indicator"
+    assert list(titles[2:-1]) == [ev.title_of(i) or None for i in indicators]
+    body, totals = grid[3:-1], grid[-1]
     assert [row[0] for row in body] == sorted((e.id for e in items), key=lambda i: (ev.evidence[i].date, i))
     for row in body:
         e = ev.evidence[row[0]]
         assert row[1] == (e.title or None)
-        marks = {ind for ind, cell in zip(indicators, row[2:-1], strict=True) if cell == "x"}
+        marks = {ind for ind, cell in zip(indicators, row[2:-1], strict=True) if cell == matrix.MARK}
         assert marks == set(e.indicators), e.id
-        assert all(cell in ("x", None) for cell in row[2:-1])
+        assert all(cell in (matrix.MARK, None) for cell in row[2:-1])
         assert row[-1] == len(set(e.indicators))
     for ind, total in zip(indicators, totals[2:-1], strict=True):
         assert total == sum(ind in e.indicators for e in items), ind
@@ -189,14 +193,16 @@ def assert_workbook_matches(wb: openpyxl.Workbook, ev: model.Evaluation, include
         col += len(shown)
 
     # Triangulation: per indicator, items per source.
-    for row in table(wb["Triangulation"]):
+    assert wb["Triangulation"]["A1"].value.startswith("Highlighted: fewer than 2 of the triangulation sources")
+    for row in table(wb["Triangulation"], 2):
         ind = row["ID"]
         mine = [e for e in items if ind in e.indicators]
         for source in model.SOURCES:
             assert row[model.SOURCE_LABELS[source]] == sum(e.source == source for e in mine), (ind, source)
         assert row["Items"] == len(mine)
         assert row["Sources"] == len({e.source for e in mine})
-    assert [r["ID"] for r in table(wb["Triangulation"])] == indicators
+        assert row["Triangulating sources"] == len({e.source for e in mine} - {"documentation"})
+    assert [r["ID"] for r in table(wb["Triangulation"], 2)] == indicators
 
     # Summary: per indicator lead, grade, label, evidence count.
     summary = {r["ID"]: r for r in summary_rows(wb["Summary"])}
@@ -388,8 +394,8 @@ def test_layout_validation_and_properties(rich, tmp_path):
     assert validations["Source"].showErrorMessage and not validations["Indicators"].showErrorMessage
 
     matrix = wb["Matrix"]
-    assert matrix.freeze_panes == "C3"
-    assert matrix.print_title_rows == "$1:$2"
+    assert matrix.freeze_panes == "C4"
+    assert matrix.print_title_rows == "$1:$3"
     assert matrix.page_setup.orientation == "landscape"
     assert matrix.page_setup.fitToWidth == 1 and matrix.page_setup.fitToHeight == 0
     assert matrix.sheet_properties.pageSetUpPr.fitToPage
@@ -417,7 +423,7 @@ def test_cli_writes_the_workbook(cli, example, tmp_path):
 
 @pytest.mark.parametrize("name, message", [
     ("missing/matrix.xlsx", "does not exist"),
-    ("matrix.docx", "ending in .xlsx"),
+    ("matrix.docx", "name the evidence matrix (an Excel workbook) .xlsx"),
 ])
 def test_cli_refuses_bad_outputs_and_writes_nothing(cli, rich, tmp_path, name, message):
     before = snapshot(tmp_path)
@@ -447,7 +453,7 @@ def test_a_failed_write_keeps_the_previous_workbook(rich, tmp_path, monkeypatch)
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refused)
-    with pytest.raises(InputError, match="cannot write the workbook: Permission denied"):
+    with pytest.raises(InputError, match="cannot write the file: Permission denied"):
         write_matrix(store.load(rich), out, include_personal=True)
     monkeypatch.undo()
     assert out.read_bytes() == before
@@ -505,7 +511,7 @@ def test_libreoffice_reads_formula_like_text_as_text(rich, tmp_path):
     assert rows["E-aaaaa5"][1] == "#N/A"
     assert rows["E-aaaaa2"][1] == "+plus"
     assert rows["E-aaaaa1"][5] == "2025-05-01"
-    matrix_titles = {row[0]: row[1] for row in read_csv(converted / "m-Matrix.csv")[2:]}
+    matrix_titles = {row[0]: row[1] for row in read_csv(converted / "m-Matrix.csv")[3:]}
     assert matrix_titles["E-aaaaa1"] == PAYLOAD
     actions = {row[0]: row for row in read_csv(converted / "m-Actions.csv")[1:]}
     assert actions["A-aaaaa1"][1] == PAYLOAD

@@ -91,7 +91,8 @@ def test_suites_are_moderated_too(cli, joint):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--by", "Aisha", "-r", "because"), "--rationale goes with the agreed grade"),
+    (("-s", "a strength"), "give --by NAME"),
+    (("--by", "Aisha", "-i", " "), "cannot be empty"),
     (("--agreed",), "needs a rationale"),
     (("--by", "  "), "--by needs a name"),
     (("--by", "Aisha", "--agreed"), "give one of them"),

@@ -99,7 +99,7 @@ def test_words_of_an_answer_file_equal_words_of_the_rendered_text(text):
 
     evidence = {"E-aaaaaa": model.Evidence("E-aaaaaa", "A"), "E-bbbbbb": model.Evidence("E-bbbbbb", "B"),
                 "E-cccccc": model.Evidence("E-cccccc", "C", personal_data=True)}
-    citer = statement._Citer(type("Ev", (), {"evidence": evidence})())
+    citer = statement._Citer(type("Ev", (), {"evidence": evidence, "metadata": model.Metadata("T", "f")})())
     blocks = citer.blocks(text, "here")
     assert sum(b.words for b in blocks) == count_words(text)
 
@@ -253,10 +253,10 @@ def test_citations_are_numbered_in_order_of_first_citation(tmp_path):
     write_section(root, "S2", {"now": f"Again [{ids['audit']}] and [E-zzzzzz] and [{ids['private']}].",
                                "know": "x", "next": "y"})
     doc = statement.build_statement(store.load(root))
-    assert [(e.label, e.evidence.id) for e in doc.appendix] == [("E1", ids["group"]), ("E2", ids["audit"])]
+    assert [(e.label, e.evidence.id) for e in doc.appendix] == [("E01", ids["group"]), ("E02", ids["audit"])]
     s1, s2 = doc.sections[:2]
-    assert s1.parts[1].blocks[0].text == "See [E2, E1]."
-    assert s2.parts[0].blocks[0].text == "Again [E2] and [E-zzzzzz?] and [withheld]."
+    assert s1.parts[1].blocks[0].text == "See [E02, E01]."
+    assert s2.parts[0].blocks[0].text == "Again [E02] and [E-zzzzzz?] and [withheld]."
     assert any("E-zzzzzz, which is not in the evidence register" in w for w in doc.warnings)
     assert any(ids["private"] in w and "personal data" in w for w in doc.warnings)
     assert ids["private"] not in {e.evidence.id for e in doc.appendix}
@@ -292,8 +292,8 @@ def test_grades_and_indicator_view_use_the_frameworks_own_scale_and_ids(four_lev
     assert [p.heading for p in safe.parts] == ["Self-evaluated grade", "Strengths", "Areas for improvement",
                                                "Next steps", "Evidence"]
     assert safe.parts[0].blocks[0].text == "Strong (4)"
-    assert safe.parts[-1].blocks[0].text == "Observation of handovers [E1]"
-    assert doc.sections[2].parts[1].blocks[0].text == "Leaders know their services [E1]."
+    assert safe.parts[-1].blocks[0].text == "Observation of handovers [E01]"
+    assert doc.sections[2].parts[1].blocks[0].text == "Leaders know their services [E01]."
     assert doc.sections[1].parts[0].missing  # voice: nothing assessed
     assert doc.sections[0].anchor == "section-safe-care"
 

@@ -15,7 +15,9 @@ from tests.conftest import EXAMPLE, snapshot
 from tests.test_statement import answered, care_evaluation, write_section
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-FIXED_HEADINGS = ["Self-evaluated grades", "Word count", "Evidence"]
+BEFORE = ["Self-evaluated grades"]
+AFTER = ["Word count", "Evidence"]
+FIXED_HEADINGS = ["Introduction and context", *BEFORE, *AFTER, "Sign-off"]
 NOT_BODY = ("heading", "title", "subtitle", "toc", "word count", "missing answer")
 
 
@@ -71,11 +73,14 @@ def body_by_section(document) -> dict[str, list[str]]:
 
 
 def expected_order(root: Path) -> list[str]:
-    """Evidence ids in order of first citation, read straight from the section files."""
+    """Evidence ids in order of first citation, read straight from the files: the sections, then the front
+    matter (the context and the rationale of each graded indicator)."""
     ev = store.load(root)
     prog = ev.programme
-    text = "\n".join(ev.sections[u.id].answers.get(q.id, "") for u in prog.units if u.id in ev.sections
-                     for q in prog.questions)
+    front = [ev.metadata.statement.context] + [ev.assessments[g].rationale for g in prog.graded
+                                               if g in ev.assessments]
+    text = "\n".join([ev.sections[u.id].answers.get(q.id, "") for u in prog.units if u.id in ev.sections
+                      for q in prog.questions] + front)
     return [i for i in citations.cited_ids(text) if i in ev.evidence and not ev.evidence[i].personal_data]
 
 
@@ -90,7 +95,8 @@ def test_example_statement_in_word(example, cli):
     ev = store.load(example)
     units = ev.programme.units
     h1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert h1 == [f"{u.id} – {u.title.rstrip('.')}" for u in units] + FIXED_HEADINGS
+    assert h1 == ["Introduction and context", *BEFORE, *[f"{u.id} – {u.title.rstrip('.')}" for u in units],
+                  "Word count", "Sign-off", "Evidence"]
     h2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert h2 == [q.text for _ in units for q in ev.programme.questions]
 
@@ -105,11 +111,11 @@ def test_example_statement_in_word(example, cli):
     rows = [[[p.text for p in c.paragraphs] for c in row.cells] for row in appendix.rows]
     assert rows[0] == [["Ref"], ["Evidence and location"], ["Kind and source"], ["Date"], ["Agency"]]
     order = expected_order(example)
-    assert [r[0] for r in rows[1:]] == [[f"E{n}"] for n in range(1, len(order) + 1)]
+    assert [r[0] for r in rows[1:]] == [[f"E{n:02d}"] for n in range(1, len(order) + 1)]
     items = [ev.evidence[i] for i in order]
     assert [r[1] for r in rows[1:]] == [[e.title, e.location] if e.location else [e.title] for e in items]
     assert [r[4] for r in rows[1:]] == [[e.agency] for e in items]
-    assert [lbl for _, lbl in links][:1] == ["E1"]
+    assert {lbl for _, lbl in links} == {r[0][0] for r in rows[1:]}  # every listed item is cited
 
     # The word count printed is the count of the body text read back.
     sections, total = printed_counts(result.out)
@@ -136,11 +142,11 @@ def test_word_document_structure(built, cli):
     footer = section.footer._element
     assert [f.get(f"{W}instr").strip() for f in footer.iter(f"{W}fldSimple")] == ["PAGE", "NUMPAGES"]
     settings = document.settings.element
-    assert settings.find(f"{W}updateFields").get(f"{W}val") == "true"
+    assert settings.find(f"{W}updateFields") is None  # Word asks nothing on opening
     instructions = [t.text for t in document.element.body.iter(f"{W}instrText")]
-    assert instructions == [' TOC \\o "1-3" \\h \\z \\u ']
-    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"][0] == \
-        "S1 – Risks to children are spotted early and acted on well, so children are safer"
+    assert instructions == [' TOC \\o "1-2" \\h \\z \\u ']
+    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"][:2] == \
+        ["Self-evaluated grades", "S1 – Risks to children are spotted early and acted on well, so children are safer"]
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "Position statement" and document.paragraphs[0].style.name == "Title"
     assert "Test Partnership" in paragraphs[1]
@@ -149,14 +155,15 @@ def test_word_document_structure(built, cli):
         assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
         assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in table.rows)
     grades = [[c.text for c in row.cells] for row in document.tables[0].rows]
-    assert grades == [["Indicator", "Title", "Grade"], ["2.1", "Impact on children and young people", "Good (4)"]]
+    assert grades[0] == ["QI", "Title", "Grade", "Rationale"]
+    assert grades[1][:3] == ["2.1", "Impact on children and young people", "Good (4)"]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Families say <script>alert('x')</script> & more" in bullets  # text stays text in Word
     # S2 cites group then audit then plan; S1 (earlier) cites the audit first.
     appendix = [[row.cells[0].text, row.cells[1].paragraphs[0].text] for row in document.tables[-1].rows[1:]]
-    assert appendix == [["E1", "Case file audit, spring"], ["E2", "Young people's focus group"],
-                        ["E3", "Parenting strategy"]]
-    assert "Views [E2; E1]" not in paragraphs and "Views [E2, E1] and a plan [E3]." in paragraphs
+    assert appendix == [["E01", "Case file audit, spring"], ["E02", "Young people's focus group"],
+                        ["E03", "Parenting strategy"]]
+    assert "Views [E02; E01]" not in paragraphs and "Views [E02, E01] and a plan [E03]." in paragraphs
 
 
 def test_word_template_keeps_styles_headers_and_footers(built, cli, tmp_path):
@@ -191,8 +198,8 @@ def test_word_template_keeps_styles_headers_and_footers(built, cli, tmp_path):
     assert abstract.find(f".//{W}numFmt").get(f"{W}val") == "bullet"
     toc = [st for st in document.styles if st.name.casefold() == "toc 1"]
     assert len(toc) == 1 and toc[0].font.italic
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:1] == [
-        "S1 – Risks to children are spotted early and acted on well, so children are safer"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == [
+        "Self-evaluated grades", "S1 – Risks to children are spotted early and acted on well, so children are safer"]
 
 
 def test_by_indicators_in_word(built, cli):
@@ -239,7 +246,7 @@ def test_markdown_links_every_citation_and_escapes_user_text(built, cli):
     text = out.read_text(encoding="utf-8")
     links = set(re.findall(r"\]\(#(ref-E\d+)\)", text))
     anchors = set(re.findall(r'<a id="(ref-E\d+)"></a>', text))
-    assert links == anchors == {"ref-E1", "ref-E2", "ref-E3"}
+    assert links == anchors == {"ref-E01", "ref-E02", "ref-E03"}
     assert "<script>" not in text and "\\<script\\>" in text
     assert "\\[links\\](http://example.invalid)" in text and "\\*all\\*" in text and "\\| pipes \\|" in text
     assert len(re.findall(r"^## S\d – ", text, re.M)) == 4
@@ -257,7 +264,7 @@ def test_html_is_self_contained_escaped_and_linked(built, cli):
     assert "@media print" in html and "@page" in html
     hrefs = set(re.findall(r'href="#(ref-E\d+)"', html))
     ids = set(re.findall(r'<tr id="(ref-E\d+)"', html))
-    assert hrefs == ids == {"ref-E1", "ref-E2", "ref-E3"}
+    assert hrefs == ids == {"ref-E01", "ref-E02", "ref-E03"}
     assert html.count('<section class="unit"') == 4
     sections, total = printed_counts(result.out)
     assert f"The body of the statement has {total:,} words" in html
@@ -272,7 +279,7 @@ def test_html_is_self_contained_escaped_and_linked(built, cli):
     (("-o", "{dir}/s.pdf"), "cannot tell the format from 's.pdf'"),
     (("-o", "{dir}/s.md", "--template", "{dir}/t.docx"), "--template applies to Word"),
     (("-o", "{dir}/s.docx", "--template", "{dir}/missing.docx"), "template not found"),
-    (("-o", "{dir}/s.docx", "--template", "{dir}/t.docx"), "not a Word .docx document"),
+    (("-o", "{dir}/s.docx", "--template", "{dir}/t.docx"), "not a Word document or template"),
     (("-o", "{dir}/s.docx", "--by", "themes"), "'themes' is not one of"),
     (("-o", "{dir}/nowhere/s.docx",), "does not exist; create it first"),
     (("-o", "{dir}",), "cannot tell the format"),

@@ -9,8 +9,9 @@ from qiframe.errors import InputError
 
 
 def grade(root: Path, indicator: str, level_text: str, rationale: str | None = None, by: str | None = None,
-          agreed: bool = False) -> str:
-    """Record the agreed grade (or, with `by`, one evaluator's proposal). Returns a confirmation line."""
+          agreed: bool = False, strengths: tuple[str, ...] = (), improvements: tuple[str, ...] = ()) -> str:
+    """Record the agreed grade (or, with `by`, one evaluator's proposal with its own rationale, strengths and
+    areas for improvement, for the moderation pack). Returns a confirmation line."""
     evaluation = store.load(root)
     ident = store.assessment_id(evaluation, indicator)
     scale = evaluation.framework.scale_for(ident)
@@ -21,9 +22,12 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
             raise InputError("--by needs a name")
     if by and agreed:
         raise InputError("--by records a proposal and --agreed the agreed grade: give one of them")
-    if by and rationale is not None:
-        # The rationale belongs to the agreed grade; one evaluator's proposal must not overwrite it.
-        raise InputError("--rationale goes with the agreed grade (--agreed), not with a proposal (--by)")
+    if (strengths or improvements) and not by:
+        raise InputError("--strength and --improvement with grade record one evaluator's reasons: give --by NAME "
+                         "(use `qiframe note` for the assessment's own)")
+    for text in (*strengths, *improvements):
+        if not text.strip():
+            raise InputError("a strength or area for improvement cannot be empty")
     if agreed and not (rationale or "").strip() and not (evaluation.assessments.get(ident)
                                                           and evaluation.assessments[ident].rationale):
         raise InputError(f"an agreed grade needs a rationale: add -r/--rationale saying why {ident} is "
@@ -32,9 +36,18 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
 
     def mutate(doc):
         if by:
+            # One evaluator's reasons stay with their proposal; the agreed rationale is not touched.
             proposals = [p for p in doc.get("proposed", []) or [] if p.get("by") != by]
-            proposals.append({"by": by, "grade": level.value, "date": today})
+            proposal = {"by": by, "grade": level.value, "date": today}
+            if rationale:
+                proposal["rationale"] = rationale
+            if strengths:
+                proposal["strengths"] = [" ".join(t.split()) for t in strengths]
+            if improvements:
+                proposal["improvements"] = [" ".join(t.split()) for t in improvements]
+            proposals.append(proposal)
             store.set_field(doc, "proposed", proposals, store.ASSESSMENT_FIELDS)
+            return
         else:
             store.set_field(doc, "grade", level.value, store.ASSESSMENT_FIELDS)
             if agreed:

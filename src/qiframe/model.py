@@ -702,6 +702,35 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class SignOff:
+    """One person signing the statement off for submission."""
+
+    name: str
+    """Who signs."""
+    role: str = ""
+    """Their role ("Chair, Chief Officers Group")."""
+    date: str = ""
+    """ISO date of the sign-off."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatementSettings:
+    """The statement's front matter and the evidence numbers fixed by a final export (evaluation.yaml,
+    `statement:`)."""
+
+    context: str = ""
+    """Introduction and the partnership's context, as answer text (paragraphs, bullets, citations)."""
+    version: str = ""
+    """Version of the submitted document ("1.0")."""
+    marking: str = ""
+    """Protective marking printed at the top of every page ("OFFICIAL-SENSITIVE")."""
+    sign_off: tuple[SignOff, ...] = ()
+    """Who signed the statement off."""
+    evidence_numbers: dict[str, int] = field(default_factory=dict)
+    """Evidence id → number, recorded by `export statement --final`; those items keep their numbers."""
+
+
+@dataclass(frozen=True, slots=True)
 class Metadata:
     """The evaluation's metadata and settings (evaluation.yaml)."""
 
@@ -731,6 +760,8 @@ class Metadata:
     """Grades given by an inspection."""
     wording: dict = field(default_factory=dict)
     """The partnership's record of framework titles by item: confirmed or replaced, with the source."""
+    statement: StatementSettings = field(default_factory=StatementSettings)
+    """The position statement's front matter and fixed evidence numbers."""
 
     @property
     def evaluation_date(self) -> str:

@@ -37,7 +37,7 @@ DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
 EVIDENCE_FIELDS = model.EVIDENCE_FIELDS
 METADATA_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team", "agencies",
                    "checks",
-                   "suppress", "external", "wording")
+                   "suppress", "external", "wording", "statement")
 ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
                      "strengths", "improvements", "next_steps")
 
@@ -177,7 +177,40 @@ def build_metadata(d: dict) -> model.Metadata:
         external=tuple(model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
                        for x in d.get("external", ())),
         wording={k: dict(v) for k, v in d.get("wording", {}).items()},
+        statement=_statement_settings(d.get("statement") or {}),
     )
+
+
+def _statement_settings(d: dict) -> model.StatementSettings:
+    return model.StatementSettings(
+        context=d.get("context", ""), version=str(d.get("version", "")), marking=d.get("marking", ""),
+        sign_off=tuple(model.SignOff(s["name"], s.get("role", ""), s.get("date", "")) for s in d.get("sign_off", ())),
+        evidence_numbers=dict(d.get("evidence_numbers", {})))
+
+
+def record_evidence_numbers(root: str | os.PathLike, numbers: dict[str, int]) -> dict[str, int]:
+    """Fix the statement's evidence numbers in evaluation.yaml (`statement.evidence_numbers`), keeping the
+    numbers already recorded; returns what is recorded now."""
+    recorded: dict[str, int] = {}
+
+    def mutate(doc):
+        section = doc.get("statement")
+        if section is None:
+            set_field(doc, "statement", {}, METADATA_FIELDS)
+            section = doc["statement"]
+        current = dict(section.get("evidence_numbers") or {})
+        taken = set(current.values())
+        for ident, number in sorted(numbers.items(), key=lambda x: x[1]):
+            if ident not in current and number not in taken:
+                current[ident] = number
+                taken.add(number)
+        recorded.update(current)
+        ordered = dict(sorted(current.items(), key=lambda x: x[1]))
+        if dict(section.get("evidence_numbers") or {}) != ordered:
+            section["evidence_numbers"] = yamlio.to_commented(ordered)
+
+    edit(Path(root), EVALUATION_FILE, "evaluation", mutate)
+    return recorded
 
 
 def build_assessment(d: dict, path: str = "") -> model.Assessment:

@@ -420,8 +420,10 @@ def _warn(summary) -> None:
 
 
 def _md_table(header: list[str], rows: list[list]) -> list[str]:
+    from qiframe.text import md_escape
+
     def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return md_escape(value).strip()
 
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]

@@ -110,16 +110,22 @@ def _print_status(report, framework) -> None:
 def grade(
     indicator: str = typer.Argument(..., metavar="QI", help="Indicator or suite id, e.g. 2.1 or leadership."),
     level: str = typer.Argument(..., metavar="LEVEL", help="A value or label of the scale: 4 or good."),
-    rationale: str = typer.Option(None, "--rationale", "-r", help="Why this grade."),
+    rationale: str = typer.Option(None, "--rationale", "-r", help="Why this grade (with --by: that evaluator's "
+                                  "reasons, kept with the proposal)."),
     by: str = typer.Option(None, "--by", metavar="NAME", help="Record NAME's proposed grade (moderation)."),
+    strength: list[str] = typer.Option(None, "--strength", "-s", help="With --by: a strength that evaluator "
+                                       "found (repeatable)."),
+    improvement: list[str] = typer.Option(None, "--improvement", "-i", help="With --by: an area for "
+                                          "improvement that evaluator found (repeatable)."),
     agreed: bool = typer.Option(False, "--agreed", help="Mark the grade as agreed after moderation."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
-    """Record the grade of an indicator, or one evaluator's proposed grade with --by."""
+    """Record the grade of an indicator, or one evaluator's proposed grade and reasons with --by."""
     from qiframe import assessments, store
 
     root = store.find_root(evaluation)
-    result = assessments.grade(root, indicator, level, rationale=rationale, by=by, agreed=agreed)
+    result = assessments.grade(root, indicator, level, rationale=rationale, by=by, agreed=agreed,
+                               strengths=tuple(strength or ()), improvements=tuple(improvement or ()))
     done(result)
 
 

@@ -37,3 +37,21 @@ def matrix(
     left_out = f"; {result.left_out} with personal data left out" if result.left_out else ""
     done(f"Wrote {output}: {result.evidence} evidence items, {result.indicators} indicators, "
          f"{result.links} links, {result.actions} actions{left_out}.")
+
+
+@app.command()
+def moderation(
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE.docx|FILE.html", help="The pack to write."),
+    qi: list[str] = typer.Option(None, "--qi", metavar="QI", help="Only this indicator or suite (repeatable)."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Write the moderation pack: per graded indicator, the proposals side by side with each evaluator's
+    reasons, the evidence by source, the triangulation, the scale and a decision box."""
+    from qiframe import store
+    from qiframe.exports import moderation as pack
+
+    ev = store.load(store.find_root(evaluation))
+    warn_personal_data(ev)
+    result = pack.export(ev, output, tuple(qi or ()))
+    plural = "s" if result.indicators != 1 else ""
+    done(f"Wrote {output}: {result.indicators} indicator{plural}, {result.proposals} proposals.")

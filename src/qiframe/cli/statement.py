@@ -149,8 +149,18 @@ def export_statement(
     by: By = typer.Option(By.units, "--by", help="units: the programme's inspection statements (the "
                           "position statement); indicators: grade, strengths, areas, rationale and evidence."),
     grades: bool = typer.Option(True, "--grades/--no-grades", help="Include the table of self-evaluated grades."),
-    template: Path = typer.Option(None, "--template", metavar="FILE.docx",
-                                  help="A Word document whose styles, headers and footers to use."),
+    template: Path = typer.Option(None, "--template", metavar="FILE.docx|FILE.dotx",
+                                  help="A Word document or template whose styles, headers and footers to use."),
+    final: bool = typer.Option(False, "--final", help="The submission: the evaluation's date, no word-count "
+                               "aids; refuses drafts, unanswered questions and DRAFT text; fixes the evidence "
+                               "numbers in evaluation.yaml."),
+    allow: list[str] = typer.Option(None, "--allow", metavar="KIND",
+                                    help="With --final, export despite problems of this kind: draft, "
+                                    "machine-text, unanswered or wording (repeatable)."),
+    evidence_pack: bool = typer.Option(False, "--evidence-pack", help="List the appendix as the evidence "
+                                       "pack's file names (E07 – Title.pdf), without internal locations."),
+    internal_locations: bool = typer.Option(False, "--internal-locations", help="Keep locations only the "
+                                            "partnership can open (intranet, shares) in a final or pack export."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write the position statement to Word, Markdown or HTML, with an evidence appendix and word counts."""
@@ -160,8 +170,10 @@ def export_statement(
 
     ev = store.load(store.find_root(evaluation))
     warn_personal_data(ev)
-    doc = exports.write_statement(ev, output, by.value, grades, template)
-    print_word_counts(doc)
+    doc = exports.write_statement(ev, output, by.value, grades, template, final=final, allow=tuple(allow or ()),
+                                  pack=evidence_pack, internal_locations=internal_locations)
+    if not doc.final:
+        print_word_counts(doc)
     warn = err_console()
     for message in doc.warnings:
         warn.print(f"warning: {message}", markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qiframe.compare import ExternalComparison, ExternalRow, YearComparison, YearRow
+from qiframe.text import md_escape
 
 
 def difference_words(row: ExternalRow) -> str:
@@ -154,5 +155,5 @@ def _columns(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+    """Text safe inside a Markdown table cell (the one Markdown escaper of every export)."""
+    return md_escape(text).strip()

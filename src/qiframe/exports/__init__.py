@@ -22,40 +22,51 @@ if TYPE_CHECKING:
 
 # --- the position statement -----------------------------------------------------------------------------
 
-STATEMENT_FORMATS = {".md": "statement_md", ".markdown": "statement_md", ".html": "statement_html",
-                     ".htm": "statement_html", ".docx": "statement_docx"}
+STATEMENT_FORMATS = {".docx": "statement_docx", ".md": "statement_md", ".markdown": "statement_md",
+                     ".html": "statement_html", ".htm": "statement_html"}
 
 
 def write_statement(evaluation: model.Evaluation, output: str | os.PathLike, by: str = "units",
                     grades: bool = True, template: str | os.PathLike | None = None,
-                    today: dt.date | None = None) -> Statement:
-    """Build the statement and write it to `output` in the format its suffix names; returns the model."""
-    from qiframe import yamlio
+                    today: dt.date | None = None, final: bool = False, allow: tuple[str, ...] = (),
+                    pack: bool = False, internal_locations: bool = False) -> Statement:
+    """Build the statement and write it to `output` in the format its suffix names; returns the model.
+
+    A final export first refuses what `statement.final_problems` finds (except the kinds in `allow`), and
+    afterwards records the evidence numbers in evaluation.yaml, through the store, so that later exports
+    keep them.
+    """
+    from qiframe import store
     from qiframe.exports import statement_docx, statement_html, statement_md
-    from qiframe.statement import build_statement
+    from qiframe.exports.files import check_output, write_output
+    from qiframe.statement import FINAL_CHECKS, build_statement, final_problems
 
     output = Path(output)
-    module = STATEMENT_FORMATS.get(output.suffix.lower())
-    if module is None:
-        raise InputError(f"cannot tell the format from {output.name!r}: name the file .docx, .md or .html")
+    module = check_output(output, STATEMENT_FORMATS, "the statement")
     if template is not None and module != "statement_docx":
         raise InputError("--template applies to Word (.docx) output only")
     if template is not None and not Path(template).is_file():
         raise InputError("template not found", template)
-    if output.is_dir():
-        raise InputError("is a folder; give a file name ending in .docx, .md or .html", output)
-    if not output.parent.is_dir():
-        raise InputError(f"folder {str(output.parent)!r} does not exist; create it first", output)
-    statement = build_statement(evaluation, by=by, grades=grades, today=today)
+    unknown = sorted(set(allow) - set(FINAL_CHECKS))
+    if unknown:
+        raise InputError(f"--allow takes {', '.join(FINAL_CHECKS)}, not {', '.join(unknown)}")
+    if final:
+        blocking = [p for p in final_problems(evaluation, by, grades) if p.kind not in allow]
+        if blocking:
+            kinds = sorted({p.kind for p in blocking}, key=list(FINAL_CHECKS).index)
+            raise InputError(f"the statement is not ready to submit ({len(blocking)} problem"
+                             f"{'s' if len(blocking) != 1 else ''}): " + "; ".join(p.message for p in blocking)
+                             + f". Fix them, or export anyway with {' '.join('--allow ' + k for k in kinds)}")
+    statement = build_statement(evaluation, by=by, grades=grades, today=today, final=final, pack=pack,
+                                internal_locations=internal_locations)
     if module == "statement_docx":
         data = statement_docx.render(statement, template=template)
     else:
         renderer = statement_md if module == "statement_md" else statement_html
         data = renderer.render(statement).encode("utf-8")
-    try:
-        yamlio.atomic_write_bytes(output, data)
-    except OSError as exc:
-        raise InputError(f"cannot write the file: {exc.strerror or exc}", output) from None
+    write_output(output, data)
+    if final and statement.numbers:
+        store.record_evidence_numbers(evaluation.root, dict(statement.numbers))
     return statement
 
 
@@ -66,16 +77,11 @@ PROGRESS_SUFFIXES = (".docx", ".xlsx", ".md")
 
 def write_progress(evaluation: model.Evaluation, output: str | os.PathLike, today: str = "") -> Written:
     """Write the progress report to a .docx, .xlsx or .md file (atomically)."""
+    from qiframe.exports.files import check_output
     from qiframe.exports.progress import Written, build
 
     path = Path(output)
-    suffix = path.suffix.lower()
-    if suffix not in PROGRESS_SUFFIXES:
-        raise InputError(f"cannot tell the format from {path.name!r}: name the file .docx, .xlsx or .md", path)
-    if path.is_dir():
-        raise InputError("is a folder; give a file name", path)
-    if not path.parent.is_dir():
-        raise InputError("the folder for the report does not exist", path.parent)
+    suffix = "." + check_output(path, PROGRESS_SUFFIXES, "the progress report")
     report = build(evaluation, today)
     if suffix == ".docx":
         from qiframe.exports import progress_docx as renderer

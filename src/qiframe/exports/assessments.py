@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from qiframe import assessment_forms as forms
 from qiframe import model, yamlio
 from qiframe.cells import RISKY_START
 from qiframe.errors import InputError
+from qiframe.text import xml_text
 
 FONT = "Arial"
 ACCENT = "1F4E79"
@@ -29,7 +29,6 @@ HEADER_FILL = "DCE6F1"
 LABEL_WIDTH = 26
 TEXT_WIDTH = 74
 INPUT_HEIGHTS = {"grade": 28, "rationale": 150, "strengths": 105, "improvements": 105, "next_steps": 90}
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wan
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL.sub("", text)[:32767]
+    return xml_text(text)[:32767]
 
 
 def _put(ws, ref: str, value, *, bold: bool = False, size: float = 10, colour: str | None = None,

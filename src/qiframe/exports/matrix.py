@@ -23,19 +23,22 @@ from urllib.parse import urlsplit
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from qiframe import __version__, model, yamlio
+from qiframe import __version__, model
 from qiframe import status as status_report
 from qiframe.cells import HEADERS, RISKY_START, display
-from qiframe.errors import InputError
+from qiframe.exports import sheets
+from qiframe.exports.files import check_output as _check_output
+from qiframe.exports.files import write_output
+from qiframe.text import xml_text
 
-MARK = "x"
+MARK = "●"
 """What a Matrix cell holds where an evidence item supports an indicator."""
 SPARE_ROWS = 1000
 """Rows below the register that keep the drop-downs, so rows added in Excel are validated too."""
@@ -43,7 +46,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 # Excel's own three-colour scale: green for the best level, amber in the middle, red for the worst.
 _BEST, _MIDDLE, _WORST = (0x63, 0xBE, 0x7B), (0xFF, 0xEB, 0x84), (0xF8, 0x69, 0x6B)
-_LINK_FONT = Font(color="0563C1", underline="single")
+_LINK_FONT = sheets.font(color="0563C1", underline="single")
+_WEAK_FILL = PatternFill("solid", fgColor="F8CBAD")
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -84,31 +88,24 @@ def write_matrix(evaluation: model.Evaluation, path: str | os.PathLike, include_
     wb = Workbook(write_only=True)
     _properties(wb, evaluation, now)
     lists = _ListRanges(evaluation.framework)
+    title = evaluation.metadata.title
     _summary(wb, shown, len(evaluation.evidence) - len(kept), problems, version, now)
-    _evidence(wb, kept, lists)
-    links = _matrix(wb, kept, columns)
-    _triangulation(wb, evaluation.framework, kept, columns)
-    _actions(wb, evaluation.actions.values())
+    _evidence(wb, kept, lists, title)
+    links = _matrix(wb, kept, columns, shown)
+    _triangulation(wb, evaluation.framework, kept, columns, triangulation_threshold(evaluation), title)
+    _actions(wb, evaluation.actions.values(), title)
     _lists(wb, lists)
 
     buffer = io.BytesIO()
     wb.save(buffer)
-    try:
-        yamlio.atomic_write_bytes(path, buffer.getvalue())
-    except OSError as exc:
-        raise InputError(f"cannot write the workbook: {exc.strerror or exc}", path) from None
+    write_output(path, sheets.ignore_number_as_text(buffer.getvalue()))
     return MatrixResult(str(path), len(kept), len(evaluation.evidence) - len(kept),
                         sum(len(ids) for _, ids in columns), links, len(evaluation.actions))
 
 
 def check_output(path: Path) -> None:
     """Refuse an output the export must not write: wrong type, a folder, or a missing parent folder."""
-    if path.suffix.casefold() != ".xlsx":
-        raise InputError("the evidence matrix is an Excel workbook: give a file name ending in .xlsx", path)
-    if path.is_dir():
-        raise InputError("is a folder; give a file name ending in .xlsx", path)
-    if not path.parent.is_dir():
-        raise InputError(f"folder {str(path.parent)!r} does not exist; create it first", path)
+    _check_output(path, (".xlsx",), "the evidence matrix (an Excel workbook)")
 
 
 # --- shared helpers ----------------------------------------------------------------------------------
@@ -164,9 +161,7 @@ def is_web_link(location: str) -> bool:
 
 def clean_text(value: str) -> str:
     """Text a worksheet can hold: without the control characters XML forbids, within Excel's cell limit."""
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value[:32767]
+    return xml_text(value)[:32767]
 
 
 # --- streaming cells ---------------------------------------------------------------------------------
@@ -294,12 +289,16 @@ def _sheet(wb: Workbook, title: str) -> tuple[_Sheet, _Cells]:
     ws = _Sheet(parent=wb, title=title)
     wb._add_sheet(ws)
     cells = _Cells(ws)
-    cells.style("header", font=Font(bold=True), fill=_HEAD_FILL,
+    cells.style("header", font=sheets.font(bold=True), fill=_HEAD_FILL,
                 alignment=Alignment(vertical="top", wrap_text=True))
-    cells.style("bold", font=Font(bold=True), alignment=Alignment(vertical="top"))
-    cells.style("wrap", alignment=Alignment(vertical="top", wrap_text=True))
-    cells.style("top", alignment=Alignment(vertical="top"))
-    cells.style("link", font=_LINK_FONT, alignment=Alignment(vertical="top", wrap_text=True))
+    cells.style("bold", font=sheets.font(bold=True), alignment=Alignment(vertical="top"))
+    cells.style("wrap", font=sheets.font(), alignment=Alignment(vertical="top", wrap_text=True))
+    cells.style("top", font=sheets.font(), alignment=Alignment(vertical="top"))
+    cells.style("num", font=sheets.font(), alignment=Alignment(vertical="top"))
+    cells.style("left", font=sheets.font(), alignment=Alignment(horizontal="left", vertical="top"))
+    cells.style("shrink", font=sheets.font(), alignment=Alignment(vertical="top", shrink_to_fit=True))
+    # An address has no spaces to wrap at: it is shrunk to its cell rather than printed over the next one.
+    cells.style("link", font=_LINK_FONT, alignment=Alignment(vertical="top", shrink_to_fit=True))
     return ws, cells
 
 
@@ -358,22 +357,20 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     meta = evaluation.metadata
     colours = level_colours(fw.scale)
     for value, colour in colours.items():
-        cells.style(f"level{value}", fill=PatternFill("solid", fgColor=colour), alignment=Alignment(horizontal="left", vertical="top"))
+        cells.style(f"level{value}", font=sheets.font(), fill=PatternFill("solid", fgColor=colour),
+                    alignment=Alignment(horizontal="left", vertical="top"))
     headers = SUMMARY_HEADERS + (("Open problems",) if problems is not None else ())
-    _widths(ws, (30, 12, 50, 20, 8, 16, 10, 40, 13, 13, 14))
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _widths(ws, (30, 8, 44, 26, 8, 14, 10, 34, 13, 13, 14))
+    sheets.print_ready(ws, meta.title, None, landscape=True)
 
     rows = [0]
 
     def add(row: list, wrapped: Iterable[tuple[str, float]] = ()) -> None:
         # Spreadsheets do not grow a row for wrapped text on opening, so give it the height it needs.
         rows[0] += 1
-        lines = max((_line_count(text, width) for text, width in wrapped if text), default=1)
-        if lines > 1:
-            ws.row_dimensions[rows[0]].height = 15 * lines
+        height = sheets.height([(t, w) for t, w in wrapped if t])
+        if height:
+            ws.row_dimensions[rows[0]].height = height
         ws.append(row)
 
     add([cells.text(meta.title or "Self-evaluation", "bold")])
@@ -392,11 +389,11 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     ]
     for label, value in facts:
         if label == "Evaluation date":
-            shown = cells.date(value)
+            shown = cells.date(value, "left")
         elif isinstance(value, datetime):
-            shown = cells.moment(value)
+            shown = cells.moment(value, "left")
         else:
-            shown = cells.value(value, "wrap" if isinstance(value, str) else None)
+            shown = cells.value(value, "wrap" if isinstance(value, str) else "left")
         # Values go in the wide column C, wrapped, so a long team list does not spill across the page.
         add([cells.text(label, "bold"), None, shown], [(value, 50)] if isinstance(value, str) else ())
     from qiframe import wording
@@ -424,7 +421,7 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         triangulated = sum(s in row.sources for s in model.TRIANGULATING) >= threshold
         line = [
             cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "wrap"),
-            cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "top"),
+            cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "wrap"),
             cells.value(None if row.judgement else row.grade, level_style),
             cells.text(row.grade_label, level_style),
             cells.value(row.evidence, "top"),
@@ -433,14 +430,15 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         ]
         if problems is not None:
             line.append(cells.value(open_counts.get(row.id, 0), "top"))
-        add(line, [(f"{kq.id} {kq.title}" if kq else "", 30), (row.title, 50),
-                   (", ".join(model.SOURCE_LABELS[s] for s in row.sources), 40)])
+        add(line, [(f"{kq.id} {kq.title}" if kq else "", 30), (row.title, 44), (row.lead, 26),
+                   (", ".join(model.SOURCE_LABELS[s] for s in row.sources), 34)])
 
     add([])
     add([cells.text("Grade legend", "bold")])
     for level in fw.scale.levels:
         style = f"level{level.value}"
-        add([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor)])
+        add([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor, "wrap")],
+            [(level.descriptor, 44)])
     for extra in fw.scales:
         add([cells.text(f"{extra.title or extra.id}: judged, not graded; the Grade label column shows the "
                         f"judgement ({', '.join(lv.label for lv in extra.levels)}).")])
@@ -451,10 +449,10 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
 # --- Evidence ----------------------------------------------------------------------------------------
 
 
-_WIDTHS = {"id": (10, 14), "title": (20, 50), "summary": (20, 70), "kind": (8, 18), "source": (8, 15),
-           "date": (11, 11), "date_to": (11, 11), "agency": (8, 25), "voice": (8, 30),
-           "ages": (6, 14), "owner": (8, 25), "location": (12, 50),
-           "indicators": (10, 25), "themes": (12, 50), "units": (6, 15), "submission": (11, 11),
+_WIDTHS = {"id": (10, 11), "title": (20, 40), "summary": (20, 50), "kind": (8, 16), "source": (8, 12),
+           "date": (11, 11), "date_to": (11, 11), "agency": (8, 22), "voice": (8, 24),
+           "ages": (6, 12), "owner": (8, 22), "location": (12, 40),
+           "indicators": (10, 16), "themes": (12, 30), "units": (6, 10), "submission": (11, 11),
            "personal_data": (13, 13)}
 _WRAPPED = {"title", "summary", "themes", "agency", "owner", "indicators", "units"}
 
@@ -477,21 +475,28 @@ class _ListRanges:
         return f"Lists!${column}$2:${column}${count + 1}"
 
 
-def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges) -> None:
+def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges, title: str) -> None:
     ws, cells = _sheet(wb, "Evidence")
+    sheets.print_ready(ws, title, "1:1", landscape=True)
     fields = model.EVIDENCE_FIELDS
     table = [_evidence_strings(e) for e in items]
     widths = [_fit((row[i] for row in table[:500]), HEADERS[f], *_WIDTHS[f]) for i, f in enumerate(fields)]
     _widths(ws, widths)
     ws.freeze_panes = "C2"
     ws.append(cells.header(HEADERS[f] for f in fields))
-    for strings in table:
+    for number, strings in enumerate(table, start=2):
+        height = sheets.height([(t, w) for f, t, w in zip(fields, strings, widths, strict=True)
+                                if f in _WRAPPED])
+        if height:
+            ws.row_dimensions[number].height = height
         row = []
         for field, text in zip(fields, strings, strict=True):
             if field in ("date", "date_to"):
                 row.append(cells.date(text, "top"))
             elif field == "location" and is_web_link(text):
                 row.append(cells.link(text, "link"))
+            elif field == "location":
+                row.append(cells.text(text, "shrink"))
             else:
                 row.append(cells.text(text, "wrap" if field in _WRAPPED else "top") if text else None)
         ws.append(row)
@@ -543,24 +548,27 @@ def _lists(wb: Workbook, lists: _ListRanges) -> None:
 # --- Matrix ------------------------------------------------------------------------------------------
 
 
-def _matrix(wb: Workbook, items: list[model.Evidence], columns) -> int:
+def _matrix(wb: Workbook, items: list[model.Evidence], columns, evaluation: model.Evaluation) -> int:
     ws, cells = _sheet(wb, "Matrix")
-    cells.style("group", font=Font(bold=True), fill=_HEAD_FILL,
+    cells.style("group", font=sheets.font(bold=True), fill=_HEAD_FILL,
                 alignment=Alignment(horizontal="center", vertical="top", wrap_text=True))
-    cells.style("mark", alignment=Alignment(horizontal="center"))
-    cells.style("total", font=Font(bold=True), alignment=Alignment(horizontal="center"))
+    cells.style("mark", font=sheets.font(bold=True, color="1F4E79"), fill=PatternFill("solid", fgColor="DDEBF7"),
+                alignment=Alignment(horizontal="center", vertical="center"))
+    cells.style("total", font=sheets.font(bold=True), alignment=Alignment(horizontal="center"))
+    cells.style("titles", font=sheets.font(size=8), fill=_HEAD_FILL,
+                alignment=Alignment(text_rotation=90, vertical="bottom", horizontal="center", wrap_text=True))
     ids = [i for _, group in columns for i in group]
     position = {ind: i for i, ind in enumerate(ids)}
     width = len(ids)
-    _widths(ws, [12, 50] + [max(6, min(20, len(i) + 2)) for i in ids] + [8])
-    ws.freeze_panes = "C3"
-    ws.row_dimensions[1].height = 60
-    ws.print_title_rows = "1:2"
-    ws.print_title_cols = "A:B"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    widths = [12, 50] + [max(7, min(20, len(i) + 2)) for i in ids] + [8]
+    group_heights = [sheets.height([(f"{kq.id} {kq.title}" if kq else "Not in the framework",
+                                     sum(widths[2 + ids.index(g[0]) + k] for k in range(len(g))))]) or 15
+                     for kq, g in columns]
+    ws.row_dimensions[1].height = max([15, *group_heights])
+    _widths(ws, widths)
+    ws.freeze_panes = "C4"
+    ws.row_dimensions[3].height = 150
+    sheets.print_ready(ws, evaluation.metadata.title, "1:3", landscape=True, title_cols="A:B", gridlines=True)
 
     top: list = [cells.text("Evidence", "group"), None]
     col = 3
@@ -575,10 +583,13 @@ def _matrix(wb: Workbook, items: list[model.Evidence], columns) -> int:
     ws.merged_cells.add("A1:B1")
     ws.append(top)
     ws.append(cells.header(["ID", "Title", *ids, "Total"]))
+    # The indicators' titles under their ids, turned upright so the grid stays narrow.
+    ws.append([None, cells.text("Indicator", "header"),
+               *(cells.text(evaluation.title_of(i) or "", "titles") for i in ids), None])
 
     totals = [0] * width
     links = 0
-    for e in items:
+    for number, e in enumerate(items, start=4):
         marks: list = [None] * width
         count = 0
         for ind in dict.fromkeys(e.indicators):
@@ -587,6 +598,9 @@ def _matrix(wb: Workbook, items: list[model.Evidence], columns) -> int:
             totals[i] += 1
             count += 1
         links += count
+        height = sheets.height([(e.title, 50)])
+        if height:
+            ws.row_dimensions[number].height = height
         ws.append([cells.text(e.id, "top"), cells.text(e.title, "wrap"), *marks, cells.value(count, "total")])
     ws.append([None, cells.text("Total", "bold"), *(cells.value(t, "total") for t in totals),
                cells.value(links, "total")])
@@ -596,24 +610,47 @@ def _matrix(wb: Workbook, items: list[model.Evidence], columns) -> int:
 # --- Triangulation -----------------------------------------------------------------------------------
 
 
-def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.Evidence], columns) -> None:
+def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.Evidence], columns,
+                   threshold: int, title: str) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+
     ws, cells = _sheet(wb, "Triangulation")
-    _widths(ws, (22, 12, 50) + (14,) * len(model.SOURCES) + (10, 10))
-    ws.freeze_panes = "D2"
+    cells.style("weak", font=sheets.font(bold=True), fill=_WEAK_FILL, alignment=Alignment(vertical="top"))
+    _widths(ws, (26, 8, 44) + (13,) * len(model.SOURCES) + (9, 9, 14))
+    ws.freeze_panes = "D3"
+    sheets.print_ready(ws, title, "1:2", landscape=True)
     labels = [model.SOURCE_LABELS[s] for s in model.SOURCES]
-    ws.append(cells.header(["Key question", "ID", "Title", *labels, "Items", "Sources"]))
+    rule = (f"Highlighted: fewer than {threshold} of the triangulation sources (quantitative data, people's "
+            "views, direct observation); documentation does not count.")
+    ws.append([cells.text(rule, "bold")])
+    ws.append(cells.header(["Key question", "ID", "Title", *labels, "Items", "Sources",
+                            "Triangulating sources"]))
+    ws.row_dimensions[2].height = sheets.height([(h, 13) for h in labels] + [("Triangulating sources", 14)])
     counts: dict[str, dict[str, int]] = {}
     for e in items:
         for ind in dict.fromkeys(e.indicators):
             counts.setdefault(ind, dict.fromkeys(model.SOURCES, 0))[e.source] += 1
+    row = 2
     for kq, group in columns:
         for ind in group:
             per = counts.get(ind, dict.fromkeys(model.SOURCES, 0))
             known = framework.indicators.get(ind)
-            ws.append([cells.text(f"{kq.id} {kq.title}" if kq else "Not in the framework", "top"),
-                       cells.text(ind, "top"), cells.text(known.title if known else "", "wrap"),
-                       *(per[s] for s in model.SOURCES), sum(per.values()),
-                       sum(1 for s in model.SOURCES if per[s])])
+            group_title = f"{kq.id} {kq.title}" if kq else "Not in the framework"
+            ind_title = known.title if known else ""
+            height = sheets.height([(group_title, 26), (ind_title, 44)])
+            row += 1
+            if height:
+                ws.row_dimensions[row].height = height
+            strong = sum(1 for s in TRIANGULATING if per[s])
+            ws.append([cells.text(group_title, "wrap"), cells.text(ind, "top"), cells.text(ind_title, "wrap"),
+                       *(cells.value(per[s], "num") for s in model.SOURCES), cells.value(sum(per.values()), "num"),
+                       cells.value(sum(1 for s in model.SOURCES if per[s]), "num"),
+                       cells.value(strong, "weak" if strong < threshold else "num")])
+    last_column = get_column_letter(3 + len(model.SOURCES) + 3)
+    if row > 2:
+        # The fill follows the count when someone edits the sheet: a conditional format states the rule.
+        ws.conditional_formatting.add(f"A3:{last_column}{row}", FormulaRule(
+            formula=[f"${last_column}3<{threshold}"], fill=_WEAK_FILL))
 
 
 # --- Actions -----------------------------------------------------------------------------------------
@@ -623,18 +660,25 @@ ACTION_HEADERS = ("ID", "Title", "Indicator", "Area for improvement", "Owner", "
                   "Unit", "Baseline", "Target", "Current", "As of", "Latest progress date", "Latest progress")
 
 
-def _actions(wb: Workbook, actions: Iterable[model.Action]) -> None:
+def _actions(wb: Workbook, actions: Iterable[model.Action], title: str) -> None:
     ws, cells = _sheet(wb, "Actions")
-    _widths(ws, (10, 45, 10, 45, 20, 11, 12, 30, 8, 10, 10, 10, 11, 12, 60))
+    widths = (10, 40, 9, 40, 22, 11, 12, 28, 8, 9, 9, 9, 11, 12, 50)
+    _widths(ws, widths)
     ws.freeze_panes = "C2"
+    sheets.print_ready(ws, title, "1:1", landscape=True)
     ws.append(cells.header(ACTION_HEADERS))
+    ws.row_dimensions[1].height = sheets.height(list(zip(ACTION_HEADERS, widths, strict=True)))
     rows = sorted(actions, key=lambda a: (a.due or "9999", a.id))
-    for a in rows:
+    for number, a in enumerate(rows, start=2):
+        latest_text = max(a.progress, key=lambda p: p.date).text if a.progress else ""
+        height = sheets.height([(a.title, 40), (a.improvement, 40), (a.owner, 22), (latest_text, 50)])
+        if height:
+            ws.row_dimensions[number].height = height
         m = a.measure or model.Measure()
         latest = max(a.progress, key=lambda p: p.date, default=None)
         ws.append([
             cells.text(a.id, "top"), cells.text(a.title, "wrap"), cells.text(a.indicator, "top"),
-            cells.text(a.improvement, "wrap"), cells.text(a.owner, "top"), cells.date(a.due, "top"),
+            cells.text(a.improvement, "wrap"), cells.text(a.owner, "wrap"), cells.date(a.due, "top"),
             cells.text(a.status, "top"), cells.text(m.name, "wrap"), cells.text(m.unit, "top"),
             m.baseline, m.target, m.current, cells.date(m.as_of, "top"),
             cells.date(latest.date, "top") if latest else None,

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 from qiframe import actions, clock, model
 
+RAG_RULE = ("Red: past its due date and not done. Amber: due within 28 days and not done, or no due date. "
+            "Green: done, or on track for a due date more than 28 days away. Dropped actions have no status.")
+RAG_FILLS = {"Red": "F4B6B0", "Amber": "FFE08A", "Green": "B7DDB0"}
+AMBER_DAYS = 28
 STATUS_WORDS = {"not-started": "Not started", "in-progress": "In progress", "done": "Done", "dropped": "Dropped"}
 
 
@@ -30,7 +34,10 @@ class Row:
     measure: str
     """The measure in one line (baseline → current, target), or ""."""
     done: tuple[str, ...]
-    """What we have done: the progress notes, dated, oldest first."""
+    """What we have done: the progress notes, dated (UK dates), oldest first, evidence cited by its
+    statement number."""
+    rag: str = ""
+    """Red, Amber or Green from the status and due date (see RAG_RULE); "" for a dropped action."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,9 @@ class Report:
     """The partnership, or ""."""
     as_of: str
     """ISO date the report describes (overdue is judged against it)."""
-    groups: tuple[Group, ...]
+    as_of_text: str = ""
+    """The same date as a British reader writes it ("1 December 2026")."""
+    groups: tuple[Group, ...] = ()
     """Actions grouped by indicator, in framework order."""
     wording_note: str = ""
     """A line saying which printed indicator titles nobody has confirmed; "" when all are."""
@@ -94,14 +103,17 @@ class Written:
 
 def build(evaluation: model.Evaluation, today: str = "") -> Report:
     """The report's content, independent of the file format."""
+    from qiframe import statement
+
     today = today or clock.today_iso()
+    numbers = _evidence_numbers(evaluation)
     by_indicator: dict[str, list[model.Action]] = {}
     for action in actions.listing(evaluation, today=today):
         by_indicator.setdefault(action.indicator, []).append(action)
     groups = []
     for ident, group in by_indicator.items():
         title = evaluation.title_of(ident) if ident else "Not linked to an indicator"
-        groups.append(Group(ident, title, tuple(_row(a, today) for a in group)))
+        groups.append(Group(ident, title, tuple(_row(a, today, numbers) for a in group)))
     # listing() sorts unknown and empty indicators last already; keep the unlinked group at the very end.
     groups.sort(key=lambda g: g.indicator == "")
     meta = evaluation.metadata
@@ -109,18 +121,40 @@ def build(evaluation: model.Evaluation, today: str = "") -> Report:
 
     printed = {g.indicator for g in groups if g.indicator}
     note = wording.note(evaluation, only=printed) if printed else ""
-    return Report("Improvement plan: progress", meta.title, meta.organisation, today, tuple(groups), note)
+    return Report("Improvement plan: progress", meta.title, meta.organisation, today, statement.long_date(today),
+                  tuple(groups), note)
 
 
-def _row(action: model.Action, today: str) -> Row:
+def _evidence_numbers(evaluation: model.Evaluation) -> dict[str, int]:
+    """The position statement's evidence numbers (fixed ones first), so both documents cite alike."""
+    from qiframe import statement
+
+    if evaluation.programme and evaluation.programme.units:
+        return dict(statement.build_statement(evaluation).numbers)
+    return dict(evaluation.metadata.statement.evidence_numbers)
+
+
+def rag(action: model.Action, today: str) -> str:
+    """Red, Amber or Green by RAG_RULE; "" for a dropped action."""
+    if action.status == "dropped":
+        return ""
+    if action.status == "done":
+        return "Green"
+    if actions.is_overdue(action, today):
+        return "Red"
+    due, now = model.parse_date(action.due), model.parse_date(today)
+    if due is None or now is None or (due - now).days <= AMBER_DAYS:
+        return "Amber"
+    return "Green"
+
+
+def _row(action: model.Action, today: str, numbers: dict[str, int]) -> Row:
+    from qiframe import statement
+    from qiframe.exports.moderation import numbered
+
     overdue = actions.is_overdue(action, today)
     status = STATUS_WORDS.get(action.status, action.status) + (" (overdue)" if overdue else "")
-    notes = tuple(f"{p.date}: {p.text}" for p in sorted(action.progress, key=lambda p: p.date))
-    return Row(action, action.title, action.improvement, status, overdue, actions.measure_text(action.measure),
-               notes)
-
-
-def clean(text: str) -> str:
-    """Text without the control characters that Word and Excel files cannot hold (tabs and newlines stay)."""
-    return "".join(ch for ch in text if ch in "\t\n" or not (ord(ch) < 32 or 0xFFFE <= ord(ch) <= 0xFFFF
-                                                                or 0xD800 <= ord(ch) <= 0xDFFF))
+    notes = tuple(f"{statement.uk_date(p.date)}: {numbered(p.text, numbers)}"
+                  for p in sorted(action.progress, key=lambda p: p.date))
+    return Row(action, numbered(action.title, numbers), numbered(action.improvement, numbers), status, overdue,
+               actions.measure_text(action.measure), notes, rag(action, today))

@@ -1,7 +1,10 @@
-"""The progress report as an Excel sheet: one row per action, ready to filter.
+"""The progress report as an Excel sheet: one row per action, ready to filter and to print.
 
 Every piece of user text is written as a text cell, so a title starting with "=" stays words and never
-becomes a formula; measure values are numbers and dates are dates, so they sort and filter properly.
+becomes a formula; measure values are numbers and dates are dates (shown as UK dates), so they sort and
+filter properly. The sheet prints on A4 landscape, one page wide, with its header row on every page, a
+footer naming the sheet, the evaluation and the page, and rows tall enough for their wrapped text. The
+RAG column is coloured by the rule stated under the table.
 """
 
 from __future__ import annotations
@@ -10,41 +13,48 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from qiframe import yamlio
-from qiframe.exports.progress import Report, clean
+from qiframe.exports.files import write_output
+from qiframe.exports.progress import RAG_FILLS, RAG_RULE, Report
+from qiframe.text import xml_text
 
 COLUMNS = (  # header, width in characters
-    ("Indicator", 10), ("Indicator title", 30), ("Area for improvement", 40), ("What we said we would do", 45),
-    ("Action id", 11), ("Owner", 20), ("Due", 11), ("Status", 20), ("Measure", 30), ("Unit", 7),
-    ("Baseline", 9), ("Target", 9), ("Current", 9), ("As of", 11), ("What we have done", 70),
+    ("Indicator", 10), ("Indicator title", 28), ("Area for improvement", 36), ("What we said we would do", 40),
+    ("Action id", 11), ("Owner", 22), ("Due", 11), ("RAG", 8), ("Status", 14), ("Measure", 28), ("Unit", 7),
+    ("Baseline", 9), ("Target", 9), ("Current", 9), ("As of", 11), ("What we have done", 60),
 )
 MAX_CELL = 32_767
 """Most characters Excel holds in one cell; longer text makes it offer to repair the file."""
+DATE_FORMAT = "dd/mm/yyyy"
 
 
 def write(report: Report, path: Path) -> None:
-    yamlio.atomic_write_bytes(path, render(report))
+    write_output(path, render(report))
 
 
 def render(report: Report) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from qiframe.exports import sheets
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Progress"
-    for col, (header, width) in enumerate(COLUMNS, 1):
-        _text(ws.cell(1, col), header).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
+    body = sheets.font()
+    for col, (header, width) in enumerate(COLUMNS, 1):
+        cell = _text(ws.cell(1, col), header)
+        cell.font, cell.fill, cell.alignment = sheets.font(bold=True), header_fill, wrap
+        ws.column_dimensions[get_column_letter(col)].width = width
     r = 1
     for group in report.groups:
         for row in group.rows:
             r += 1
             a, m = row.action, row.action.measure
             values = (group.indicator, group.title, row.improvement, row.said, a.id, a.owner, _date(a.due),
-                      row.status, m.name if m else "", m.unit if m else "", m.baseline if m else None,
+                      row.rag, row.status, m.name if m else "", m.unit if m else "", m.baseline if m else None,
                       m.target if m else None, m.current if m else None, _date(m.as_of) if m else None,
                       "\n".join(row.done))
             for col, value in enumerate(values, 1):
@@ -55,20 +65,34 @@ def render(report: Report) -> bytes:
                 elif value is not None:
                     cell.value = value
                     if isinstance(value, dt.date):
-                        cell.number_format = "yyyy-mm-dd"
+                        cell.number_format = DATE_FORMAT
                 cell.alignment = wrap
-    if report.wording_note:
-        _text(ws.cell(r + 2, 1), f"Note on wording: {report.wording_note}").font = Font(italic=True)
+                cell.font = body
+            if row.rag:
+                ws.cell(r, 8).fill = PatternFill("solid", fgColor=RAG_FILLS[row.rag])
+                ws.cell(r, 8).font = sheets.font(bold=True)
+            wrapped = [(v, COLUMNS[i][1]) for i, v in enumerate(values) if isinstance(v, str)]
+            height = sheets.height(wrapped)
+            if height:
+                ws.row_dimensions[r].height = height
+    header_height = sheets.height([(h, w) for h, w in COLUMNS])
+    if header_height:
+        ws.row_dimensions[1].height = header_height
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(r, 1)}"
+    note = ws.cell(r + 2, 1)
+    _text(note, f"RAG status. {RAG_RULE}").font = sheets.font(italic=True)
+    if report.wording_note:
+        _text(ws.cell(r + 3, 1), f"Note on wording: {report.wording_note}").font = sheets.font(italic=True)
+    sheets.print_ready(ws, report.evaluation, "1:1", landscape=True)
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return sheets.ignore_number_as_text(buf.getvalue())
 
 
 def _text(cell, value: str):
     """A text cell whatever the text looks like (never a formula, never a number)."""
-    value = clean(value)
+    value = xml_text(value)
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - 1] + "…"
     cell.value = value

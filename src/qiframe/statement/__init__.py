@@ -59,6 +59,11 @@ class Ref:
         return f"ref-{self.label}" if self.number is not None else ""
 
 
+def evidence_label(number: int) -> str:
+    """How an evidence number is printed: E01, E02 … (two digits, so a folder of the files sorts in order)."""
+    return f"E{number:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A citation in running text: one or more references inside square brackets."""
@@ -145,6 +150,8 @@ class GradeRow:
     """The scale's label for the level, or "" when not graded."""
     judgement: bool = False
     """Whether the indicator is judged on a scale of its own (e.g. confidence), so no grade is printed."""
+    rationale: tuple[Block, ...] = ()
+    """Why: the assessment's rationale, with its citations numbered."""
 
     @property
     def text(self) -> str:
@@ -158,13 +165,17 @@ class AppendixEntry:
     """One cited evidence item in the appendix."""
 
     number: int
-    """Its number: E1 is the first item cited."""
+    """Its number: E01 is the first item cited (or the number a final export fixed)."""
     evidence: model.Evidence
     """The item."""
+    location: str = ""
+    """Where to find it, as printed: "" when left out (not reachable outside the partnership)."""
+    file_name: str = ""
+    """In an evidence pack, the name of its file in the pack ("E07 – Survey of children.pdf"); else ""."""
 
     @property
     def label(self) -> str:
-        return f"E{self.number}"
+        return evidence_label(self.number)
 
     @property
     def anchor(self) -> str:
@@ -181,7 +192,21 @@ class AppendixEntry:
     @property
     def date(self) -> str:
         e = self.evidence
-        return f"{e.date} to {e.date_to}" if e.date_to and e.date_to != e.date else e.date
+        return f"{uk_date(e.date)} to {uk_date(e.date_to)}" if e.date_to and e.date_to != e.date else uk_date(e.date)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """What the partnership writes in evaluation.yaml for the front of the statement."""
+
+    context: tuple[Block, ...] = ()
+    """Introduction and context."""
+    version: str = ""
+    """Version of the document."""
+    marking: str = ""
+    """Protective marking for every page."""
+    sign_off: tuple[model.SignOff, ...] = ()
+    """Who signs it off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +241,15 @@ class Statement:
     """Problems the reader of the export should know about: unknown citations, withheld items, gaps."""
     wording_note: str = ""
     """A line for the front matter when the document prints framework titles nobody has confirmed."""
+
+    front: FrontMatter = FrontMatter()
+    """Context, version, marking and sign-off."""
+    final: bool = False
+    """A submission: no word-count aids, the evaluation's date, checked by `final_problems`."""
+    pack: bool = False
+    """The appendix lists the evidence pack's file names."""
+    numbers: tuple[tuple[str, int], ...] = ()
+    """Every cited item's id and number (what a final export records)."""
 
     @property
     def grades_heading(self) -> str:
@@ -272,10 +306,16 @@ def split_blocks(text: str) -> list[tuple[str, str]]:
 
 
 class _Citer:
-    """Numbers evidence in order of first citation and collects what cannot be listed."""
+    """Numbers evidence in order of first citation and collects what cannot be listed.
+
+    Items a final export has numbered keep their numbers; other items get the numbers after the highest
+    recorded one, in order of first citation.
+    """
 
     def __init__(self, evaluation: model.Evaluation) -> None:
         self.evidence = evaluation.evidence
+        self.fixed = {i: n for i, n in evaluation.metadata.statement.evidence_numbers.items()}
+        self.next = max(self.fixed.values(), default=0) + 1
         self.numbers: dict[str, int] = {}
         self.warnings: list[str] = []
 
@@ -300,22 +340,80 @@ class _Citer:
             self.warnings.append(f"{where} cites {ident}, which may contain personal data; it is shown as "
                                  "'withheld' and left out of the appendix")
             return Ref("withheld")
-        number = self.numbers.setdefault(ident, len(self.numbers) + 1)
-        return Ref(f"E{number}", number)
+        number = self.numbers.get(ident)
+        if number is None:
+            number = self.fixed.get(ident)
+            if number is None:
+                number, self.next = self.next, self.next + 1
+            self.numbers[ident] = number
+        return Ref(evidence_label(number), number)
 
     def blocks(self, text: str, where: str) -> tuple[Block, ...]:
         return tuple(Block(kind, self.parts(body, where)) for kind, body in split_blocks(text))
 
-    def appendix(self) -> tuple[AppendixEntry, ...]:
-        return tuple(AppendixEntry(n, self.evidence[i]) for i, n in sorted(self.numbers.items(), key=lambda x: x[1]))
+    def appendix(self, pack: bool, internal: bool) -> tuple[AppendixEntry, ...]:
+        out = []
+        for ident, number in sorted(self.numbers.items(), key=lambda x: x[1]):
+            e = self.evidence[ident]
+            location = e.location if internal or is_reachable(e.location) else ""
+            out.append(AppendixEntry(number, e, location, pack_file_name(number, e) if pack else ""))
+        return tuple(out)
+
+
+# Host names that only a partnership's own network (or its sign-in) reaches.
+_INTERNAL_HOST = re.compile(r"(^|\.)(intranet|internal|sharepoint|local|localhost|lan|corp|home|localdomain)(\.|$)"
+                            r"|^[^.]+$", re.IGNORECASE)
+
+
+def is_reachable(location: str) -> bool:
+    """Whether someone outside the partnership could open a location: a public http(s) address, not a file
+    path, a share, an intranet or SharePoint address or a private network address."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if not location or any(c.isspace() for c in location.strip()):
+        return False
+    try:
+        parts = urlsplit(location.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme.casefold() not in ("http", "https") or not host:
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return not _INTERNAL_HOST.search(host)
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def pack_file_name(number: int, e: model.Evidence) -> str:
+    """The item's file name in an evidence pack: "E07 – Survey of children.pdf" (the extension taken from
+    its location when that names a file), without characters Windows refuses in file names."""
+    from urllib.parse import unquote, urlsplit
+
+    title = _UNSAFE_NAME.sub(" ", e.title)
+    title = " ".join(title.split()).rstrip(". ")[:120] or e.id
+    path = unquote(urlsplit(e.location).path if "://" in e.location else e.location)
+    suffix = Path(path.replace("\\", "/")).suffix
+    ext = suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix) and not title.endswith(suffix) else ""
+    return f"{evidence_label(number)} – {title}{ext}"
 
 
 MISSING = Block("missing", ("No answer yet.",))
 
 
 def build_statement(evaluation: model.Evaluation, by: str = "units", grades: bool = True,
-                    today: dt.date | None = None) -> Statement:
-    """The position statement of an evaluation, organised by the programme's units or by indicator."""
+                    today: dt.date | None = None, final: bool = False, pack: bool = False,
+                    internal_locations: bool = False) -> Statement:
+    """The position statement of an evaluation, organised by the programme's units or by indicator.
+
+    `final` makes the submission: the evaluation's date, no word-count aids, and (in the appendix) no
+    locations that only the partnership can open unless `internal_locations`. `pack` lists the appendix
+    as the evidence pack's file names, and also leaves out internal locations unless asked.
+    """
     if by not in ("units", "indicators"):
         raise InputError(f"--by must be units or indicators, not {by!r}")
     programme = evaluation.programme
@@ -325,17 +423,83 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
         sections = _unit_sections(evaluation, require_units(evaluation), citer, warnings)
     else:
         sections = _indicator_sections(evaluation, citer)
+    # The front matter is numbered after the body, so the body's numbers are the same with or without
+    # the grades table (and a statement read back from Word finds the numbers it was exported with).
+    settings = evaluation.metadata.statement
+    front = FrontMatter(citer.blocks(settings.context, "the context in evaluation.yaml"), settings.version,
+                        settings.marking, settings.sign_off)
+    grade_rows = _grades(evaluation, citer) if grades else ()
     meta = evaluation.metadata
     period = f"{long_date(meta.period_from)} to {long_date(meta.period_to)}" if meta.period_from else ""
     limit = programme.word_limit if programme else None
     warnings += citer.warnings + _limit_warnings(sections, limit)
+    day = meta.evaluation_date if final and meta.evaluation_date else (today or clock.today()).isoformat()
     return Statement(
         title="Position statement", organisation=meta.organisation, framework=evaluation.framework.title,
         programme=programme.title if programme else "", period=period,
-        date=long_date((today or clock.today()).isoformat()), by=by, sections=tuple(sections),
+        date=long_date(day), by=by, sections=tuple(sections),
         word_limit=limit, page_limit=programme.page_limit if programme else None,
-        grades=_grades(evaluation) if grades else (), appendix=citer.appendix(),
-        warnings=tuple(dict.fromkeys(warnings)), wording_note=wording.note(evaluation, only=wording.statement_items(evaluation, by, grades)))
+        grades=grade_rows, appendix=citer.appendix(pack, internal_locations or not (final or pack)),
+        warnings=tuple(dict.fromkeys(warnings)), front=front, final=final, pack=pack,
+        numbers=tuple(sorted(citer.numbers.items(), key=lambda x: x[1])),
+        wording_note=wording.note(evaluation, only=wording.statement_items(evaluation, by, grades)))
+
+
+# Kinds of problem that keep a statement from being final, each one overridable with --allow KIND.
+FINAL_CHECKS = {
+    "draft": "sections still flagged as machine drafts (draft: true)",
+    "machine-text": "answers that still hold qiframe's drafted text (the DRAFT line)",
+    "unanswered": "questions without an answer",
+    "wording": "titles whose wording is not confirmed against the published framework",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FinalProblem:
+    """One reason the statement is not ready to submit."""
+
+    kind: str
+    """One of FINAL_CHECKS."""
+    where: str
+    """The section (and question) or title concerned."""
+    message: str
+    """What is wrong, naming the file to change."""
+
+
+def final_problems(evaluation: model.Evaluation, by: str = "units", grades: bool = True) -> list[FinalProblem]:
+    """Everything that keeps the statement from being submitted as it is."""
+    out: list[FinalProblem] = []
+    if by == "units":
+        programme = require_units(evaluation)
+        for unit in programme.units:
+            section = evaluation.sections.get(unit.id)
+            if section is None:
+                out.append(FinalProblem("unanswered", unit.id, f"{unit.id} has no section yet "
+                                                               f"(statement/{unit.id}.yaml)"))
+                continue
+            if section.draft:
+                out.append(FinalProblem("draft", unit.id, f"{unit.id} is flagged as a machine draft "
+                                                          f"(draft: true in {section.path})"))
+            for q in programme.questions:
+                text = section.answers.get(q.id, "")
+                where = f"{unit.id} ({q.text})"
+                if DRAFT_MARKER in (text or "") or "DRAFT" in (text or "").split():
+                    out.append(FinalProblem("machine-text", where, f"{where} still holds DRAFT text "
+                                                                   f"({section.path}, answer {q.id!r})"))
+                if is_unanswered(text):
+                    out.append(FinalProblem("unanswered", where, f"{where} has no answer ({section.path})"))
+    out += _wording_problems(evaluation, by, grades)
+    return out
+
+
+def _wording_problems(evaluation: model.Evaluation, by: str, grades: bool) -> list[FinalProblem]:
+    """The titles the statement prints that nobody has confirmed against the published framework."""
+    out = []
+    for item in wording.unconfirmed(evaluation, only=wording.statement_items(evaluation, by, grades)):
+        out.append(FinalProblem("wording", item.item, f"the title of {item.label} ({item.text!r}) is not "
+                                "confirmed against the published framework (`qiframe frameworks confirm`, or "
+                                "replace it in evaluation.yaml)"))
+    return out
 
 
 def require_units(evaluation: model.Evaluation) -> model.Programme:
@@ -441,7 +605,7 @@ def indicator_title(evaluation: model.Evaluation, ident: str) -> str:
     return evaluation.title_of(ident) or ident
 
 
-def _grades(evaluation: model.Evaluation) -> tuple[GradeRow, ...]:
+def _grades(evaluation: model.Evaluation, citer: _Citer) -> tuple[GradeRow, ...]:
     programme = evaluation.programme
     if programme is None:
         return ()
@@ -450,8 +614,9 @@ def _grades(evaluation: model.Evaluation) -> tuple[GradeRow, ...]:
         scale = evaluation.framework.scale_for(gid)
         a = evaluation.assessments.get(gid)
         level = scale.level(a.grade) if a and a.grade is not None else None
+        rationale = citer.blocks(a.rationale, indicator_label(evaluation, gid)) if a and a.rationale else ()
         rows.append(GradeRow(gid, indicator_title(evaluation, gid), level.value if level else None,
-                             level.label if level else "", scale.judgement))
+                             level.label if level else "", scale.judgement, rationale))
     return tuple(rows)
 
 
@@ -464,6 +629,12 @@ def _limit_warnings(sections: list[StatementSection], limit: int | None) -> list
         if s.share is not None and s.words > s.share:
             out.append(f"{s.id} has {s.words:,} words, over its share of {s.share:,.0f}")
     return out
+
+
+def uk_date(iso: str) -> str:
+    """An ISO date as 31/03/2026 (the short form British readers expect); other text unchanged."""
+    day = model.parse_date(iso)
+    return f"{day:%d/%m/%Y}" if day else iso
 
 
 def long_date(iso: str) -> str:
