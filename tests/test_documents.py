@@ -249,19 +249,26 @@ def test_final_refuses_draft_text_naming_the_section(small, cli, tmp_path):
     assert result.code == 2
     assert "S3 (How do we know?) still holds DRAFT text" in result.err
     assert "S4 is flagged as a machine draft" in result.err
-    assert "S1" not in result.err and "S2" not in result.err
+    assert "S1 (How" not in result.err and "S2 (How" not in result.err and "S1 is" not in result.err
     assert "--allow machine-text" in result.err and "--allow draft" in result.err
+    # The wording guard: the test programme's unit titles are qiframe's own wording, not confirmed.
+    assert "the title of S1 (" in result.err and "--allow wording" in result.err
     assert not out.exists() and snapshot(root) == before
     # Overridden, it exports; the draft mode never refuses.
-    run(cli, "export", "statement", "-o", out, "--final", "--allow", "draft", "--allow", "machine-text", "-e", root)
+    result = cli("export", "statement", "-o", str(out), "--final", "--allow", "draft", "--allow", "machine-text",
+                 "-e", str(root))
+    assert result.code == 2 and "machine-text" not in result.err and "the title of S1 (" in result.err
+    run(cli, "export", "statement", "-o", out, "--final", "--allow", "draft", "--allow", "machine-text",
+        "--allow", "wording", "-e", root)
     run(cli, "export", "statement", "-o", tmp_path / "draft.docx", "-e", root)
 
 
 def test_final_refuses_unanswered_questions(small, cli, tmp_path):
     root, ids = small
     write_section(root, "S2", {"now": "Something.", "know": "", "next": "Later."})
-    result = cli("export", "statement", "-o", str(tmp_path / "f.md"), "--final", "-e", str(root))
+    result = cli("export", "statement", "-o", str(tmp_path / "f.md"), "--final", "--allow", "wording", "-e", str(root))
     assert result.code == 2 and "S2 (How do we know?) has no answer" in result.err
+    assert "the title of" not in result.err
 
 
 def test_final_succeeds_on_the_example_with_front_matter_and_no_word_counts(example, cli, tmp_path):
