@@ -222,18 +222,18 @@ def test_citations_follow_the_numbers_the_document_was_exported_with(example, cl
     out = export(cli, example)
     document = docx.Document(out)
     numbers = appendix(document)
-    # After the export, the item numbered E1 is flagged as personal data: today's export would number
+    # After the export, the item numbered E01 is flagged as personal data: today's export would number
     # everything after it differently, but the document keeps its own numbers.
-    first = id_titled(example, numbers["E1"])
+    first = id_titled(example, numbers["E01"])
     store.update_evidence(example, first, {"personal_data": True})
     assert store.load(example).evidence[first].personal_data
-    under(document, "S3", "What do we plan to do next?")[0].add_run(" [E5]")
+    under(document, "S3", "What do we plan to do next?")[0].add_run(" [E5]")  # typed without the leading zero
     document.save(out)
     report = run_import(cli, example, out)
     changed = [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"]
     assert changed == [("S3", "next")]
     text = yamlio.load(example / "statement" / "S3.yaml")["answers"]["next"]
-    assert text.split("\n", 1)[0].endswith(f"[{id_titled(example, numbers['E5'])}]")
+    assert text.split("\n", 1)[0].endswith(f"[{id_titled(example, numbers['E05'])}]")
 
 
 def test_an_edited_draft_loses_its_draft_flag(example, cli):
