@@ -491,9 +491,11 @@ def test_a_four_level_framework_with_named_indicators_is_graded_by_its_own_scale
 
 def test_proposals_show_each_evaluators_reasons(site, folder):
     path = folder / "indicators" / "2.1.yaml"
+    # The example's pair A already gives reasons: put hostile text and a citation in front of them.
     text = path.read_text(encoding="utf-8").replace(
-        "    date: 2026-03-05\n", "    date: 2026-03-05\n    rationale: Pair A saw <b>steady</b> gains [E-pnj2q4].\n"
-        "    strengths:\n      - Trusted adults for most children\n", 1)
+        "    rationale: Record reading", "    rationale: Pair A saw <b>steady</b> gains [E-pnj2q4]. Record reading", 1
+    ).replace("      - Most records read showed", "      - Trusted adults for most children\n      - Most records read showed", 1)
+    assert "Pair A saw" in text and "Trusted adults" in text
     path.write_text(text, encoding="utf-8")
     page = site.get("/indicators/2.1").text
     assert "Pair A saw &lt;b&gt;steady&lt;/b&gt; gains" in page
