@@ -454,7 +454,7 @@ _WIDTHS = {"id": (10, 11), "title": (20, 40), "summary": (20, 50), "kind": (8, 1
            "ages": (6, 12), "owner": (8, 22), "location": (12, 40),
            "indicators": (10, 16), "themes": (12, 30), "units": (6, 10), "submission": (11, 11),
            "personal_data": (13, 13)}
-_WRAPPED = {"title", "summary", "themes", "agency", "owner", "indicators", "units"}
+_WRAPPED = {"title", "summary", "themes", "agency", "voice", "owner", "indicators", "units"}
 
 
 class _ListRanges:
@@ -641,7 +641,7 @@ def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.E
             row += 1
             if height:
                 ws.row_dimensions[row].height = height
-            strong = sum(1 for s in TRIANGULATING if per[s])
+            strong = sum(1 for s in model.TRIANGULATING if per[s])
             ws.append([cells.text(group_title, "wrap"), cells.text(ind, "top"), cells.text(ind_title, "wrap"),
                        *(cells.value(per[s], "num") for s in model.SOURCES), cells.value(sum(per.values()), "num"),
                        cells.value(sum(1 for s in model.SOURCES if per[s]), "num"),

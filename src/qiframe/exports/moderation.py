@@ -97,7 +97,6 @@ def build(evaluation: model.Evaluation, only: tuple[str, ...] = (), today: str =
     import datetime as dt
 
     from qiframe import statement, store
-    from qiframe.exports.matrix import TRIANGULATING, triangulation_threshold
 
     wanted = [store.assessment_id(evaluation, q) for q in only]
     programme = evaluation.programme
@@ -106,7 +105,7 @@ def build(evaluation: model.Evaluation, only: tuple[str, ...] = (), today: str =
     numbers = dict(statement.build_statement(evaluation, grades=True).numbers) \
         if evaluation.programme and evaluation.programme.units else {}
     scale = evaluation.framework.scale
-    threshold = triangulation_threshold(evaluation)
+    threshold = evaluation.triangulation_threshold
     packs = []
     for ident in subjects:
         a = evaluation.assessments.get(ident) or model.Assessment(ident)
@@ -120,10 +119,10 @@ def build(evaluation: model.Evaluation, only: tuple[str, ...] = (), today: str =
                                        e.title, e.kind.replace("-", " "),
                                        statement.uk_date(e.date), e.agency)
                           for e in sorted(items, key=lambda e: (e.date, e.title)) if e.source == source)
-            groups.append(SourceGroup(model.SOURCE_LABELS[source], source in TRIANGULATING, lines))
+            groups.append(SourceGroup(model.SOURCE_LABELS[source], source in model.TRIANGULATING, lines))
         present = [g.source for g in groups if g.counts and g.items]
         triangulated = len(present) >= threshold
-        rule = (f"Rule: at least {threshold} of the {len(TRIANGULATING)} sources quantitative data, "
+        rule = (f"Rule: at least {threshold} of the {len(model.TRIANGULATING)} sources quantitative data, "
                 "people's views and direct observation (documentation does not count).")
         said = (f"{'Triangulated' if triangulated else 'Not triangulated'}: evidence from "
                 f"{len(present)} source{'s' if len(present) != 1 else ''}"
