@@ -231,7 +231,8 @@ def test_a_page_showing_an_older_copy_cannot_overwrite_the_clis_change(site, fol
 
 def test_evidence_added_edited_linked_and_unlinked(site, folder):
     r = post(site, "/evidence", "add", page_path="/evidence", title="Audit of  chronologies", source="data",
-             kind="case-file-audit", date="2025-10-01:2025-12-31", agency="Social work", indicators=["5.2", "2.1"])
+             kind="case-file-audit", date="2025-10-01:2025-12-31", agency="Social work", indicators=["5.2", "2.1"],
+             voice=["children-and-young-people", "staff"], ages=["8-11"])
     assert r.status_code == 303
     ident = re.search(r"/evidence/(E-\w+)", r.headers["location"]).group(1)
     path = folder / "evidence" / f"{ident}.yaml"
@@ -244,13 +245,15 @@ def test_evidence_added_edited_linked_and_unlinked(site, folder):
     assert post(site, here, "link", qi="6.4").status_code == 303
     assert post(site, here, "unlink", qi="5.2").status_code == 303
     r = post(site, here, "edit", title="Audit of chronologies, autumn", source="data", kind="case-file-audit",
-             date="2025-10-01:2025-12-31", agency="Social work", submission="yes")
+             date="2025-10-01:2025-12-31", agency="Social work", submission="yes", voice=["staff"])
     assert r.status_code == 303
     from qiframe import store
 
     item = store.load(folder).evidence[ident]
     assert item.indicators == ("2.1", "6.4")
     assert item.title == "Audit of chronologies, autumn" and item.submission and item.date_to == "2025-12-31"
+    assert item.voice == ("staff",) and item.ages == ()  # the edit form sent no ages: none are kept
+    assert "Whose views</dt><dd>staff" in site.get(here).text
     text = path.read_text(encoding="utf-8")
     assert "# checked by the QA manager\ntitle:" in text and "agency: Social work  # children's" in text
     assert text.endswith("# the 2026 audit follows in spring\n")

@@ -162,6 +162,7 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     add.get_by_label("Kind").select_option("focus-group")
     add.get_by_label("Date").fill("2026-02-10")
     add.get_by_label("Indicators it supports").select_option(["2.1"])
+    add.get_by_label("Whose views it holds").select_option(["parents-and-carers"])
     add.get_by_role("button", name="Add the item").click()
     expect(page.get_by_role("heading", name=re.compile("Focus group with young carers"), level=1)).to_be_visible()
     new_id = re.search(r"/evidence/(E-\w+)", page.url).group(1)
@@ -220,7 +221,7 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     added = evaluation.evidence[new_id]
     assert (added.title, added.source, added.kind, added.date) == (
         "Focus group with young carers", "views", "focus-group", "2026-02-10")
-    assert added.indicators == ("2.1", "5.1")
+    assert added.indicators == ("2.1", "5.1") and added.voice == ("parents-and-carers",)
     assert "6.3" in evaluation.evidence["E-kttg8t"].indicators
     assert "# owned by the workforce development team\ntitle:" in linked_path.read_text(encoding="utf-8")
     assert evaluation.sections["S1"].answers["now"] == text

@@ -63,7 +63,8 @@ FIELD_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "propose": (("level of the scale", "level"), ("--by", "by")),
     "notes": (("note", "notes"),),
     "assign": (("status", "status"),),
-    "evidence": (("indicator", "indicators"), ("date", "date"), ("title", "title"), ("theme", "themes")),
+    "add": (("indicator", "indicators"), ("date", "date"), ("title", "title"), ("voice", "voice")),
+    "edit": (("date", "date"), ("title", "title"), ("voice", "voice")),
     "link": (("indicator", "qi"),),
     "unlink": (("linked", "qi"),),
     "section": (("question", "form"),),
@@ -260,7 +261,8 @@ class Site:
 
             def update():
                 current = store.resolve(self.evaluation().evidence, ident, "evidence item")
-                changes = {k: v for k, v in fields.items() if k != "indicators" and v != getattr(current, k)}
+                changes = {k: v for k, v in fields.items() if k != "indicators" and not (k == "source" and not v)
+                           and (tuple(v) if isinstance(v, list) else v) != getattr(current, k)}
                 return store.update_evidence(self.root, current.id, changes) if changes else current
 
             item = None if form.errors else await self.save(form, versions, update)
@@ -382,6 +384,7 @@ def evidence_fields(form: Form) -> dict[str, Any]:
         "kind": form.text("kind") or "other", "source": form.text("source"),  # blank: the store takes it from the kind
         "date": start, "date_to": end, "agency": form.text("agency").strip(), "owner": form.text("owner").strip(),
         "location": form.text("location").strip(), "indicators": form.texts("indicators"),
+        "voice": form.texts("voice"), "ages": form.texts("ages"),
         "submission": form.text("submission") == "yes", "personal_data": form.text("personal_data") == "yes",
     }
 

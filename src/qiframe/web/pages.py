@@ -123,7 +123,10 @@ def choices(evaluation: model.Evaluation) -> dict:
     """The options of the evidence forms: indicators in framework order, sources, kinds, agencies."""
     return {"indicators": [(i, ind.title) for i, ind in evaluation.framework.indicators.items()],
             "sources": model.SOURCES, "source_labels": model.SOURCE_LABELS, "kinds": model.EVIDENCE_KINDS,
-            "agencies": sorted({e.agency for e in evaluation.evidence.values() if e.agency}, key=str.casefold)}
+            "agencies": sorted({e.agency for e in evaluation.evidence.values() if e.agency}, key=str.casefold),
+            "voices": evaluation.framework.voices.groups, "age_bands": evaluation.framework.voices.age_bands,
+            "voice_label": lambda ident: (evaluation.framework.voices.group(ident).label
+                                          if evaluation.framework.voices.group(ident) else ident)}
 
 
 def evidence_item(evaluation: model.Evaluation, ident: str) -> dict:
