@@ -325,7 +325,8 @@ def test_every_download_opens_in_its_reader(site, folder):
     page = site.get("/downloads").text
     names = re.findall(r'href="/downloads/([^"]+)"', page)
     assert {"position-statement.docx", "position-statement.md", "position-statement.html",
-            "evidence-matrix.xlsx", "improvement-progress.docx", "improvement-progress.xlsx"} <= set(names)
+            "evidence-matrix.xlsx", "improvement-progress.docx", "improvement-progress.xlsx",
+            "moderation-pack.docx", "moderation-pack.html"} <= set(names)
     for name in names:
         r = site.get(f"/downloads/{name}")
         assert r.status_code == 200, name

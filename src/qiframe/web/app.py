@@ -363,6 +363,10 @@ def export(evaluation, download: pages.Download) -> bytes:
 
             problems = [p for p in checks.run(evaluation).problems if p.severity != "info"]
             write_matrix(evaluation, target, problems=problems)
+        elif download.kind == "moderation":
+            from qiframe.exports import moderation
+
+            moderation.export(evaluation, target, ())
         else:
             from qiframe.exports import write_progress
 

@@ -218,7 +218,7 @@ class Download:
     title: str
     """What it is."""
     kind: str
-    """statement, matrix or progress."""
+    """statement, matrix, moderation or progress."""
     by: str = "units"
     """For the statement: by units or by indicators."""
 
@@ -232,6 +232,8 @@ def downloads(evaluation: model.Evaluation) -> list[Download]:
     out += [Download(f"statement-by-indicator{suffix}", f"Assessments by indicator ({label})", "statement",
                      "indicators") for suffix, label in ((".docx", "Word"), (".md", "Markdown"))]
     out.append(Download("evidence-matrix.xlsx", "Evidence matrix (Excel workbook)", "matrix"))
+    out += [Download(f"moderation-pack{suffix}", f"Moderation pack ({label})", "moderation")
+            for suffix, label in ((".docx", "Word"), (".html", "web page"))]
     out += [Download(f"improvement-progress{suffix}", f"Improvement plan progress ({label})", "progress")
             for suffix, label in ((".docx", "Word"), (".xlsx", "Excel"), (".md", "Markdown"))]
     return out
