@@ -355,6 +355,11 @@ def test_edit_refuses_an_invalid_edit(evaluation, cli, monkeypatch, tmp_path, ol
     result = cli("edit", "5.2", "-e", evaluation)
     assert_refused(result, evaluation, before, path="indicators/5.2.yaml")
     assert "not saved" in result.err
+    # The user's typing is kept, out of git's way, and the message says where.
+    kept = re.search(r"your text is kept in (\S+)\)", result.err)
+    assert kept, result.err
+    kept_path = evaluation / ".qiframe" / "unsaved" / Path(kept[1]).name
+    assert new in kept_path.read_text(encoding="utf-8")
 
 
 def test_edit_without_change_writes_nothing(evaluation, cli, monkeypatch, tmp_path):

@@ -2,8 +2,8 @@
 
 An action records what the partnership said it would do (title, the indicator and area for improvement it
 answers, owner, due date, a measure with baseline and target) and, over time, what it has done (status,
-the measure's current value, dated progress notes). Edits go through `store.edit`, so a person's comments
-in an action file survive qiframe's changes.
+the measure's current value, dated progress notes). Each change is one store transaction (read and
+written inside the lock), and edits are round-trip, so a person's comments in an action file survive.
 """
 
 from __future__ import annotations
@@ -48,8 +48,13 @@ def add(root: str | Path, title: str, indicator: str = "", improvement: str = ""
         due: str = "", status: str = "not-started", measure: MeasureInput | None = None,
         today: str = "") -> model.Action:
     """Add an action; the indicator must exist, and `improvement` may be the number of one of its areas."""
-    root = Path(root)
-    evaluation = store.load(root)
+    with store.transaction(root) as tx:
+        return _add(tx, title, indicator, improvement, owner, due, status, measure, today)
+
+
+def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, owner: str, due: str, status: str,
+         measure: MeasureInput | None, today: str) -> model.Action:
+    evaluation = tx.evaluation
     today = today or clock.today_iso()
     title = _text(title, "--title", required=True)
     ident = store.assessment_id(evaluation, indicator) if indicator else ""
@@ -60,22 +65,25 @@ def add(root: str | Path, title: str, indicator: str = "", improvement: str = ""
                               "owner": " ".join(owner.split()), "due": due, "status": status}
     if measure is not None and measure.given():
         record["measure"] = _measure_record(measure, today)
-    with store.writing(root):
-        taken = {p.stem for p in (root / store.FOLDERS["action"]).glob("*.yaml")}
-        record = {"id": store.new_id("action", taken), **record}
-        record = {k: v for k, v in record.items() if v not in ("", None, {}, [])}
-        path = root / store.FOLDERS["action"] / f"{record['id']}.yaml"
-        store.write_new(path, "action", record)
-    return store.build_action(record, f"{store.FOLDERS['action']}/{record['id']}.yaml")
+    record = {"id": tx.new_id("action"), **record}
+    record = {k: v for k, v in record.items() if v not in ("", None, {}, [])}
+    relpath = f"{store.FOLDERS['action']}/{record['id']}.yaml"
+    tx.create(relpath, "action", record)
+    return store.build_action(record, relpath)
 
 
 def update(root: str | Path, action_id: str, status: str | None = None, owner: str | None = None,
            due: str | None = None, title: str | None = None, measure: MeasureInput | None = None,
            progress: str | None = None, date: str | None = None, today: str = "") -> model.Action:
     """Change an action's status, owner, due date or measure, and append a progress note."""
-    root = Path(root)
-    evaluation = store.load(root)
-    action = store.resolve(evaluation.actions, action_id, "action")
+    with store.transaction(root) as tx:
+        return _update(tx, action_id, status, owner, due, title, measure, progress, date, today)
+
+
+def _update(tx: store.Transaction, action_id: str, status: str | None, owner: str | None, due: str | None,
+            title: str | None, measure: MeasureInput | None, progress: str | None, date: str | None,
+            today: str) -> model.Action:
+    action = store.resolve(tx.evaluation.actions, action_id, "action")
     today = today or clock.today_iso()
     if status is not None:
         _status(status)
@@ -113,7 +121,7 @@ def update(root: str | Path, action_id: str, status: str | None = None, owner: s
             else:
                 store.set_field(doc, "progress", [{"date": when, "text": progress}], ACTION_FIELDS)
 
-    data = store.edit(root, action.path, "action", mutate)
+    data = tx.edit(action.path, "action", mutate)
     return store.build_action(data, action.path)
 
 

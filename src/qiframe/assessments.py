@@ -1,4 +1,8 @@
-"""Recording grades, notes and roles on an indicator's assessment."""
+"""Recording grades, notes and roles on an indicator's assessment.
+
+Each is one store transaction: what a change depends on (the indicator's id, its current rationale) is
+read inside the evaluation's lock, so two people grading or noting at once never lose each other's work.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,13 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
           agreed: bool = False, strengths: tuple[str, ...] = (), improvements: tuple[str, ...] = ()) -> str:
     """Record the agreed grade (or, with `by`, one evaluator's proposal with its own rationale, strengths and
     areas for improvement, for the moderation pack). Returns a confirmation line."""
-    evaluation = store.load(root)
+    with store.transaction(root) as tx:
+        return _grade(tx, indicator, level_text, rationale, by, agreed, strengths, improvements)
+
+
+def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: str | None, by: str | None,
+           agreed: bool, strengths: tuple[str, ...], improvements: tuple[str, ...]) -> str:
+    evaluation = tx.evaluation
     ident = store.assessment_id(evaluation, indicator)
     scale = evaluation.framework.scale_for(ident)
     level = store.level(scale, level_text)
@@ -55,7 +65,7 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
         if rationale is not None:
             store.set_field(doc, "rationale", rationale, store.ASSESSMENT_FIELDS)
 
-    store.edit_assessment(root, ident, mutate)
+    store.stage_assessment_edit(tx, ident, mutate)
     if scale.judgement:
         if by:
             return f"{ident}: {by} proposes the judgement {level.label}"
@@ -68,8 +78,6 @@ def grade(root: Path, indicator: str, level_text: str, rationale: str | None = N
 def add_notes(root: Path, indicator: str, strengths: list[str], improvements: list[str],
               next_steps: list[str]) -> str:
     """Append strengths, areas for improvement and next steps; a note already present is not repeated."""
-    evaluation = store.load(root)
-    ident = store.assessment_id(evaluation, indicator)
     for text in (*strengths, *improvements, *next_steps):
         if not text.strip():
             raise InputError("a note cannot be empty")
@@ -85,7 +93,8 @@ def add_notes(root: Path, indicator: str, strengths: list[str], improvements: li
             if fresh:
                 store.append_items(doc, key, fresh, store.ASSESSMENT_FIELDS)
 
-    store.edit_assessment(root, ident, mutate)
+    a = store.edit_assessment(root, indicator, mutate)
+    ident = a.indicator
     return f"{ident}: {added[0]} note{'s' if added[0] != 1 else ''} added"
 
 
@@ -93,8 +102,6 @@ def assign(root: Path, indicator: str, lead: str | None, contributors: list[str]
     """Set the lead, add contributors, or change the status."""
     from qiframe.model import ASSESSMENT_STATUSES
 
-    evaluation = store.load(root)
-    ident = store.assessment_id(evaluation, indicator)
     if state is not None and state not in ASSESSMENT_STATUSES:
         raise InputError(f"status {state!r} is not one of: {', '.join(ASSESSMENT_STATUSES)}")
 
@@ -108,5 +115,6 @@ def assign(root: Path, indicator: str, lead: str | None, contributors: list[str]
         if state is not None:
             store.set_field(doc, "status", state, store.ASSESSMENT_FIELDS)
 
-    a = store.edit_assessment(root, ident, mutate)
+    a = store.edit_assessment(root, indicator, mutate)
+    ident = a.indicator
     return f"{ident}: lead {a.lead or '—'}, {len(a.contributors)} contributors, status {a.status}"

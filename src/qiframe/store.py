@@ -7,9 +7,15 @@
     statement/<unit>.yaml    one position statement section per programme unit
     .qiframe/                local copies of the schemas, the parse cache and the lock (not shared)
 
-One file per item means two people adding different items on separate branches never conflict. Every
-write takes the evaluation's lock, edits one file round-trip (keeping comments) and replaces it
-atomically; a write that fails validation leaves every file as it was.
+One file per item means two people adding different items on separate branches never conflict.
+
+Every write is a transaction (`with store.transaction(root) as tx:`): it takes the evaluation's lock,
+loads what it changes inside the lock (`tx.evaluation`, `tx.read`), stages new, edited (round-trip,
+keeping comments) and removed files, validating each, and when the block ends without an exception
+commits them all-or-nothing through a journal under `.qiframe/` (see `qiframe.journal`). An exception
+writes nothing; so does a write that fails validation or that the operating system refuses (disk full,
+read-only folder), which is reported as a clear error naming the file. The public functions below
+(`add_evidence`, `edit_assessment`, `edit`, …) are each one transaction.
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qiframe import clock, frameworks, model, periods, schemas, vocabulary, yamlio
+from qiframe import clock, frameworks, journal, model, notices, periods, schemas, vocabulary, yamlio
 from qiframe.errors import InputError, NotFound
 
 EVALUATION_FILE = model.EVALUATION_FILE
@@ -66,6 +73,9 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
 def load(root: str | os.PathLike) -> model.Evaluation:
     """The whole evaluation, validated. Unchanged files come from the parse cache."""
     root = Path(root)
+    if journal.pending(root) and not _holds_lock(root):
+        with writing(root):  # finishes (or undoes) an interrupted write before anything is read
+            pass
     cache = yamlio.ParseCache(root / PRIVATE / "cache.json")
     meta_path = root / EVALUATION_FILE
     meta_stat = meta_path.stat()
@@ -263,13 +273,21 @@ def evidence_record(e: model.Evidence) -> dict:
 
 _HELD = threading.local()
 
+PRIVATE_IGNORED = ("cache.json", "lock", "lock.held", "tx/", "unsaved/", "*.tmp")
+"""What `.qiframe/.gitignore` keeps out of git: per-machine files and everything temporary."""
+
+
+def _holds_lock(root: Path) -> bool:
+    return os.path.realpath(root) in _HELD.__dict__.get("roots", set())
+
 
 @contextlib.contextmanager
-def writing(root: str | os.PathLike) -> Iterator[None]:
-    """Hold the evaluation's lock; every write of qiframe's happens inside one.
+def writing(root: str | os.PathLike, _undo_creations: bool = False) -> Iterator[None]:
+    """Hold the evaluation's lock; every write of qiframe's happens inside one (through `transaction`).
 
-    Re-entrant within a thread: a batch (an import) holds the lock once around many `edit`s, which take it
-    again; a second flock from the same process would otherwise wait on itself.
+    Taking the lock first finishes or undoes a write that was interrupted (see `qiframe.journal`), and
+    says so once. Re-entrant within a thread: a second flock from the same process would otherwise wait on
+    itself.
     """
     root = Path(root)
     held = _HELD.__dict__.setdefault("roots", set())
@@ -280,15 +298,36 @@ def writing(root: str | os.PathLike) -> Iterator[None]:
     with yamlio.locked(root / PRIVATE / "lock"):
         held.add(key)
         try:
-            _ensure_private(root)
+            _recover(root, _undo_creations)
+            try:
+                _ensure_private(root)
+            except OSError as exc:
+                raise journal.WriteFailed(f"could not write: {journal.os_reason(exc)}; nothing was changed",
+                                          exc.filename or root / PRIVATE) from None
             yield
         finally:
             held.discard(key)
 
 
+def _recover(root: Path, undo_creations: bool = False) -> None:
+    for r in journal.recover(root, undo_creations):
+        if r.completed:
+            notices.notify(f"completed an interrupted write of {r.files} file{'s' if r.files != 1 else ''} "
+                           f"(a qiframe command was stopped before it finished)")
+        else:
+            notices.notify(f"undid an unfinished write of {r.files} file{'s' if r.files != 1 else ''} "
+                           f"(a qiframe command was stopped before it finished; nothing of it was kept)")
+
+
 def _ensure_private(root: Path) -> None:
     """Local copies of the schemas (for editors, offline) and a .gitignore for the private files."""
     private = root / PRIVATE
+    ignore = private / ".gitignore"  # first, so that a kill while writing the rest leaves nothing for git
+    current = ignore.read_text(encoding="utf-8") if ignore.is_file() else None
+    missing = [p for p in PRIVATE_IGNORED if p not in (current or "").splitlines()]
+    if missing:
+        text = current if current is not None else "# qiframe's cache, lock and temporary files are per machine\n"
+        yamlio.atomic_write(ignore, text + ("" if text.endswith("\n") else "\n") + "\n".join(missing) + "\n")
     for name in schemas.NAMES:
         if name == "framework":
             continue
@@ -296,9 +335,200 @@ def _ensure_private(root: Path) -> None:
         text = (schemas.SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8")
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             yamlio.atomic_write(target, text)
-    ignore = private / ".gitignore"
-    if not ignore.is_file():
-        yamlio.atomic_write(ignore, "# qiframe's cache and lock are per machine\ncache.json\nlock\n")
+
+
+# --- transactions ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Staged:
+    kind: str
+    text: str | None
+    """The new text; None removes the file."""
+    existed: bool
+    """Whether the file was on disk when the transaction began to change it."""
+
+
+class Transaction:
+    """Changes to an evaluation's files, staged under its lock and committed together.
+
+    `evaluation` is the evaluation as loaded inside the lock (before this transaction's changes); `read`
+    and `exists` see the staged changes. Paths are relative to the evaluation folder: `evaluation.yaml`
+    or `<folder>/<name>.yaml` with one of the item folders.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._staged: dict[str, _Staged] = {}
+        self._folders: list[str] = []
+        self._evaluation: model.Evaluation | None = None
+        self._taken: dict[str, set[str]] = {}
+
+    @property
+    def evaluation(self) -> model.Evaluation:
+        """The evaluation, loaded fresh inside the lock (once per transaction)."""
+        if self._evaluation is None:
+            self._evaluation = load(self.root)
+        return self._evaluation
+
+    @property
+    def staged(self) -> tuple[str, ...]:
+        """The files this transaction will write or remove, in order."""
+        return tuple(self._staged)
+
+    def path(self, relpath: str) -> Path:
+        return self.root / _checked_relpath(relpath)
+
+    def text(self, relpath: str) -> str | None:
+        """The file's text as this transaction sees it (staged, else on disk); None if there is none."""
+        relpath = _checked_relpath(relpath)
+        if relpath in self._staged:
+            return self._staged[relpath].text
+        path = self.root / relpath
+        if not path.exists():
+            return None
+        return yamlio.read_text(path)
+
+    def exists(self, relpath: str) -> bool:
+        return self.text(relpath) is not None
+
+    def read(self, relpath: str) -> Any:
+        """The file's plain data as this transaction sees it; None if there is no such file."""
+        text = self.text(relpath)
+        return None if text is None else yamlio.parse(text, self.path(relpath))
+
+    def create(self, relpath: str, kind: str, data: dict) -> dict:
+        """Stage a new file from plain data; refuses a file that exists. Returns the data."""
+        relpath = _checked_relpath(relpath)
+        path = self.root / relpath
+        if self.exists(relpath):
+            raise InputError("already exists; nothing was written", path)
+        _validate(data, kind, path)
+        self._stage(relpath, kind, yamlio.dump_roundtrip(yamlio.to_commented(_dated(data)), header(kind)))
+        return data
+
+    def edit(self, relpath: str, kind: str, mutate: Callable[[Any], None]) -> dict:
+        """Stage a round-trip edit of a file (comments kept): `mutate` changes the document in place."""
+        relpath = _checked_relpath(relpath)
+        path = self.root / relpath
+        original = self.text(relpath)
+        if original is None:
+            raise InputError("file not found", path)
+        yamlio.parse(original, path)  # same checks and messages as the fast path
+        doc = yamlio.parse_roundtrip(original, path)
+        mutate(doc)
+        data = yamlio.plain(doc, path)
+        _validate(data, kind, path)
+        text = yamlio.dump_roundtrip(doc, header(kind))
+        if text != original:
+            self._stage(relpath, kind, text)
+        return data
+
+    def write_text(self, relpath: str, kind: str, text: str, validate: bool = True) -> dict | None:
+        """Stage a file's text exactly as given (what a person typed in an editor), validated first."""
+        relpath = _checked_relpath(relpath)
+        path = self.root / relpath
+        data = None
+        if validate:
+            data = yamlio.parse(text, path)
+            if not isinstance(data, dict):
+                raise InputError("expected a mapping of fields", path, 1, 1)
+            _validate(data, kind, path)
+        if text != self.text(relpath):
+            self._stage(relpath, kind, text)
+        return data
+
+    def remove(self, relpath: str) -> None:
+        """Stage the removal of a file."""
+        relpath = _checked_relpath(relpath)
+        if not self.exists(relpath):
+            raise InputError("file not found", self.root / relpath)
+        self._stage(relpath, "", None)
+
+    def make_folder(self, relfolder: str) -> None:
+        """Create an (empty) item folder with the commit."""
+        if relfolder not in FOLDERS.values():
+            raise InputError(f"not an item folder: {relfolder!r}")
+        if not (self.root / relfolder).is_dir() and relfolder not in self._folders:
+            self._folders.append(relfolder)
+
+    def new_id(self, kind: str) -> str:
+        """A fresh id for a new item: unused on disk and in this transaction (the one id allocator)."""
+        taken = self._taken.get(kind)
+        if taken is None:
+            folder = self.root / FOLDERS[kind]
+            taken = {name.split(".", 1)[0] for name in (os.listdir(folder) if folder.is_dir() else ())}
+            self._taken[kind] = taken
+        ident = new_id(kind, taken | {Path(r).stem for r in self._staged if r.startswith(FOLDERS[kind] + "/")})
+        taken.add(ident)
+        return ident
+
+    def _stage(self, relpath: str, kind: str, text: str | None) -> None:
+        previous = self._staged.get(relpath)
+        existed = previous.existed if previous else (self.root / relpath).exists()
+        self._staged[relpath] = _Staged(kind, text, existed)
+
+    def _changes(self) -> list[journal.Change]:
+        # evaluation.yaml goes last: in a new evaluation it is what makes the folder an evaluation.
+        order = sorted(self._staged, key=lambda r: r == EVALUATION_FILE)
+        out = []
+        for rel in order:
+            st = self._staged[rel]
+            if st.text is None and not st.existed:
+                continue  # created and removed again within the transaction
+            out.append(journal.Change(rel, None if st.text is None else st.text.encode("utf-8"), st.existed))
+        return out
+
+    def commit(self) -> None:
+        """Write the staged changes all-or-nothing (called when the `transaction` block ends cleanly)."""
+        journal.commit(self.root, self._changes(), tuple(self._folders))
+        self._staged.clear()
+        self._folders.clear()
+
+
+_ACTIVE = threading.local()
+
+
+@contextlib.contextmanager
+def transaction(root: str | os.PathLike, _undo_creations: bool = False) -> Iterator[Transaction]:
+    """Take the lock, yield a `Transaction`, and commit its staged files when the block ends cleanly.
+
+    An exception in the block writes nothing. Within a transaction on the same evaluation (same thread),
+    a nested `transaction` joins it: its changes are committed with the outer block's.
+    """
+    root = Path(root)
+    active = _ACTIVE.__dict__.setdefault("tx", {})
+    key = os.path.realpath(root)
+    if key in active:
+        yield active[key]
+        return
+    with writing(root, _undo_creations):
+        tx = Transaction(root)
+        active[key] = tx
+        try:
+            yield tx
+            tx.commit()
+        finally:
+            del active[key]
+
+
+def _checked_relpath(relpath: str | os.PathLike) -> str:
+    """A path inside the evaluation that a transaction may write: evaluation.yaml or an item file."""
+    text = os.fspath(relpath).replace("\\", "/")
+    if text == EVALUATION_FILE:
+        return text
+    folder, sep, name = text.partition("/")
+    if not sep or folder not in FOLDERS.values() or "/" in name or not name.endswith(".yaml") \
+            or name.startswith(".") or name in (".yaml",):
+        raise InputError(f"not a file of an evaluation that qiframe writes: {text!r}")
+    return text
+
+
+def _validate(data: Any, kind: str, path: Path) -> None:
+    schemas.validate(data, kind, path)
+    field_name = ID_FIELDS.get(kind)
+    if field_name and isinstance(data, dict) and data.get(field_name) != path.stem:
+        raise InputError(f"{field_name} {data.get(field_name)!r} does not match the file name {path.name!r}", path)
 
 
 def header(kind: str) -> str:
@@ -319,23 +549,19 @@ def _dated(value: Any, key: str | None = None) -> Any:
 
 
 def write_new(path: Path, kind: str, data: dict) -> None:
-    """Validate and write a new file (the caller holds the lock)."""
+    """Validate and write one file atomically, outside any evaluation's transactions.
+
+    For files that are not part of an evaluation (and tests that build one by hand); qiframe's own
+    writes to an evaluation go through `transaction`.
+    """
     schemas.validate(data, kind, path.name)
     yamlio.atomic_write(path, yamlio.dump_roundtrip(yamlio.to_commented(_dated(data)), header(kind)))
 
 
 def edit(root: Path, relpath: str, kind: str, mutate: Callable[[Any], None]) -> dict:
-    """Edit one file round-trip under the lock; validate before replacing it. Returns the new data."""
-    path = root / relpath
-    with writing(root):
-        doc = yamlio.load_roundtrip(path)
-        mutate(doc)
-        data = yamlio.plain(doc, path)
-        schemas.validate(data, kind, path)
-        text = yamlio.dump_roundtrip(doc, header(kind))
-        if text != path.read_text(encoding="utf-8-sig"):
-            yamlio.atomic_write(path, text)
-    return data
+    """Edit one file round-trip in a transaction; validated before it replaces the file. Returns the new data."""
+    with transaction(root) as tx:
+        return tx.edit(relpath, kind, mutate)
 
 
 def set_field(doc: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
@@ -398,8 +624,14 @@ def new_id(kind: str, taken: set[str]) -> str:
 
 def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None = None, title: str = "",
          organisation: str = "", period: tuple[str, str] | None = None) -> Path:
-    """Create an evaluation folder with one assessment file per indicator in scope."""
+    """Create an evaluation folder with one assessment file per indicator in scope, all-or-nothing.
+
+    A killed `init` leaves at most the private `.qiframe/` folder, which the next `init` here clears.
+    """
     root = Path(folder)
+    if (root / PRIVATE).is_dir() and journal.pending(root) and not (root / EVALUATION_FILE).exists():
+        with writing(root, _undo_creations=True):  # the leftovers of a killed init
+            pass
     if (root / EVALUATION_FILE).exists():
         raise InputError("an evaluation already exists here", root / EVALUATION_FILE)
     if root.exists() and any(p for p in root.iterdir() if p.name != PRIVATE):
@@ -418,34 +650,41 @@ def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None 
     schemas.validate(meta, "evaluation", root / EVALUATION_FILE)
     scope = programme.scope if programme and programme.scope else tuple(framework.indicators)
     assessment_ids = list(scope) + [s.id for s in (programme.suites if programme else ())]
-    root.mkdir(parents=True, exist_ok=True)
-    with writing(root):
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise journal.WriteFailed(f"could not create the folder: {journal.os_reason(exc)}", root) from None
+    with transaction(root) as tx:
         for ind in assessment_ids:
-            write_new(root / "indicators" / f"{ind}.yaml", "indicator", {"indicator": ind, "status": "not-started"})
+            tx.create(f"{FOLDERS['indicator']}/{ind}.yaml", "indicator", {"indicator": ind, "status": "not-started"})
         for kind in ("evidence", "action"):
-            (root / FOLDERS[kind]).mkdir(exist_ok=True)
-        write_new(root / EVALUATION_FILE, "evaluation", meta)
+            tx.make_folder(FOLDERS[kind])
+        tx.create(EVALUATION_FILE, "evaluation", meta)
     return root
 
 
 def add_evidence(root: str | os.PathLike, **fields: Any) -> model.Evidence:
     """Add an evidence item; indicators must exist in the framework."""
-    root = Path(root)
-    evaluation = load(root)
+    with transaction(root) as tx:
+        item = stage_new_evidence(tx, **fields)
+    return item
+
+
+def stage_new_evidence(tx: Transaction, **fields: Any) -> model.Evidence:
+    """Stage a new evidence item in a transaction (a fresh id, indicators checked); returns it."""
+    evaluation = tx.evaluation
     _known_indicators(evaluation, fields.get("indicators", ()))
     if fields.get("indicators"):
         fields["indicators"] = [evaluation.framework.canonical(i) for i in fields["indicators"]]
     fields["voice"] = voices(evaluation.framework, fields.get("voice", ()))
     if not fields.get("source"):
         fields["source"] = vocabulary.default_source(fields.get("kind", "other"))
-    with writing(root):
-        taken = {p.stem for p in (root / "evidence").glob("*.yaml")}
-        fields["id"] = new_id("evidence", taken)
-        item = model.Evidence(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
-        record = evidence_record(item)
-        path = root / "evidence" / f"{item.id}.yaml"
-        write_new(path, "evidence", record)
-    return build_evidence(record, f"evidence/{item.id}.yaml")
+    fields["id"] = tx.new_id("evidence")
+    item = model.Evidence(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+    record = evidence_record(item)
+    relpath = f"{FOLDERS['evidence']}/{item.id}.yaml"
+    tx.create(relpath, "evidence", record)
+    return build_evidence(record, relpath)
 
 
 def voices(framework: model.Framework, given) -> tuple[str, ...]:
@@ -462,40 +701,69 @@ def voices(framework: model.Framework, given) -> tuple[str, ...]:
 
 def update_evidence(root: str | os.PathLike, evidence_id: str, changes: dict[str, Any]) -> model.Evidence:
     """Change fields of an evidence item, keeping the file's comments."""
-    root = Path(root)
-    evaluation = load(root)
-    item = resolve(evaluation.evidence, evidence_id, "evidence item")
-    if "indicators" in changes:
-        _known_indicators(evaluation, changes["indicators"])
+    with transaction(root) as tx:
+        item = resolve(tx.evaluation.evidence, evidence_id, "evidence item")
+        if "indicators" in changes:
+            _known_indicators(tx.evaluation, changes["indicators"])
 
-    def mutate(doc):
-        for key, value in changes.items():
-            set_field(doc, key, value, EVIDENCE_FIELDS)
+        def mutate(doc):
+            for key, value in changes.items():
+                set_field(doc, key, value, EVIDENCE_FIELDS)
 
-    data = edit(root, item.path, "evidence", mutate)
+        data = tx.edit(item.path, "evidence", mutate)
+    return build_evidence(data, item.path)
+
+
+def link_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[str],
+                  unlink: bool = False) -> model.Evidence:
+    """Link an evidence item to more indicators (or, with `unlink`, remove links), in one transaction.
+
+    The new list is built from the item as it is inside the lock, so concurrent links never lose each other.
+    """
+    with transaction(root) as tx:
+        item = resolve(tx.evaluation.evidence, evidence_id, "evidence item")
+        if unlink:
+            missing = [q for q in indicators if q not in item.indicators]
+            if missing:
+                raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
+        else:
+            _known_indicators(tx.evaluation, indicators)
+
+        def mutate(doc):
+            current = [str(q) for q in doc.get("indicators") or []]
+            if unlink:
+                new = [q for q in current if q not in indicators]
+            else:
+                new = current + [q for q in dict.fromkeys(indicators) if q not in current]
+            set_field(doc, "indicators", new, EVIDENCE_FIELDS)
+
+        data = tx.edit(item.path, "evidence", mutate)
     return build_evidence(data, item.path)
 
 
 def remove_evidence(root: str | os.PathLike, evidence_id: str) -> model.Evidence:
-    root = Path(root)
-    item = resolve(load(root).evidence, evidence_id, "evidence item")
-    with writing(root):
-        yamlio.remove(root / item.path)
+    with transaction(root) as tx:
+        item = resolve(tx.evaluation.evidence, evidence_id, "evidence item")
+        tx.remove(item.path)
     return item
 
 
 def edit_assessment(root: str | os.PathLike, indicator: str, mutate: Callable[[Any], None]) -> model.Assessment:
-    """Edit the assessment of an indicator (or suite) round-trip."""
-    root = Path(root)
-    evaluation = load(root)
+    """Edit the assessment of an indicator (or suite) round-trip, creating its file if it is missing."""
+    with transaction(root) as tx:
+        return stage_assessment_edit(tx, indicator, mutate)
+
+
+def stage_assessment_edit(tx: Transaction, indicator: str, mutate: Callable[[Any], None]) -> model.Assessment:
+    """`edit_assessment` within a transaction: the file is created inside the lock if it is missing."""
+    evaluation = tx.evaluation
     indicator = assessment_id(evaluation, indicator)
     existing = evaluation.assessments.get(indicator)
     # A file written under an earlier id (an alias) stays where it is.
-    relpath = existing.path if existing and existing.path else f"indicators/{indicator}.yaml"
-    if not (root / relpath).exists():
-        with writing(root):
-            write_new(root / relpath, "indicator", {"indicator": indicator, "status": "not-started"})
-    data = edit(root, relpath, "indicator", mutate)
+    relpath = existing.path if existing and existing.path else f"{FOLDERS['indicator']}/{indicator}.yaml"
+    if not tx.exists(relpath):
+        tx.create(relpath, "indicator", {"indicator": indicator, "status": "not-started"})
+    data = tx.edit(relpath, "indicator", mutate)
     return build_assessment(data, relpath)
 
 
@@ -581,10 +849,17 @@ def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, s
                    title: str | None = None, today: dt.date | None = None) -> WordingRecord:
     """Record under `wording:` in evaluation.yaml that the partnership checked a framework title against its
     own copy (or, with `title`, replaced it with that copy's wording)."""
+    root = Path(root)
+    with transaction(root) as tx:
+        return _record_wording(tx, framework_id, item_text, source, title, today)
+
+
+def _record_wording(tx: Transaction, framework_id: str, item_text: str, source: str, title: str | None,
+                    today: dt.date | None) -> WordingRecord:
     from qiframe import wording
 
-    root = Path(root)
-    evaluation = load(root)
+    root = tx.root
+    evaluation = tx.evaluation
     if framework_id != evaluation.framework.id:
         raise InputError(f"this evaluation uses framework {evaluation.framework.id!r}, not {framework_id!r}")
     if not source.strip():
@@ -611,7 +886,7 @@ def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, s
         else:
             records[item] = yamlio.to_commented(_dated(entry, "wording"))
 
-    edit(root, EVALUATION_FILE, "evaluation", mutate)
+    tx.edit(EVALUATION_FILE, "evaluation", mutate)
     return WordingRecord(item, "replaced" if title is not None else "confirmed", entry.get("title") or entry["confirmed"],
                          entry["source"])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -532,29 +533,139 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+LOCK_NOTICE_AFTER = 1.0
+"""Seconds of waiting for the lock before the user is told who holds it."""
+
+
 @contextlib.contextmanager
 def locked(lock_path: str | os.PathLike, timeout: float = 30.0) -> Iterator[None]:
-    """Hold an exclusive lock on a file for the duration, waiting up to `timeout` seconds."""
+    """Hold an exclusive lock on a file for the duration, waiting up to `timeout` seconds.
+
+    The lock file records its holder (process, host, command, since when), so a command that has to wait
+    can say whom it waits for. The operating system releases the lock when its holder dies, so a lock
+    left by a killed command is taken over at once. Where the file system cannot lock files (some
+    network shares), a lock file created exclusively stands in, and one left by a dead process on the
+    same host is taken over at once.
+    """
+    from qiframe import notices
+
     lock_path = Path(lock_path)
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
-    deadline = time.monotonic() + timeout
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise InputError(f"cannot take the evaluation's lock: {_os_reason(exc)}; nothing was written",
+                         lock_path) from None
+    start = time.monotonic()
+    told = False
+    fallback: Path | None = None
     try:
         while True:
             try:
-                _lock(handle)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise LockTimeout(
-                        f"another qiframe command has held the lock for {timeout:g} s; try again", lock_path
-                    ) from None
-                time.sleep(0.02)
+                if fallback is None:
+                    _lock(handle)
+                    break
+                if _lock_by_file(fallback):
+                    break
+            except OSError as exc:
+                if fallback is None and exc.errno not in _BUSY:
+                    fallback = lock_path.with_name(lock_path.name + ".held")  # no file locking here
+                    continue
+            waited = time.monotonic() - start
+            holder = describe_holder(fallback or lock_path)
+            if waited > timeout:
+                raise LockTimeout(f"another qiframe command has held the lock for {timeout:g} s"
+                                  f"{' (' + holder + ')' if holder else ''}; try again", lock_path) from None
+            if not told and waited > LOCK_NOTICE_AFTER:
+                told = True
+                notices.notify(f"waiting for the evaluation's lock, held by {holder or 'another qiframe command'}")
+            time.sleep(0.02)
+        _record_holder(handle)
         yield
     finally:
         with contextlib.suppress(OSError):
+            handle.truncate(0)
+        if fallback is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(fallback)
+        with contextlib.suppress(OSError):
             _unlock(handle)
         handle.close()
+
+
+_BUSY = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK}
+
+
+def _os_reason(exc: OSError) -> str:
+    from qiframe.journal import os_reason
+
+    return os_reason(exc)
+
+
+def holder_record() -> dict:
+    """Who this process is, as the lock records it."""
+    import socket
+    import sys
+
+    command = " ".join(["qiframe", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("qiframe") else \
+        " ".join(sys.argv) or "python"
+    return {"pid": os.getpid(), "host": socket.gethostname(), "command": command[:200],
+            "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+
+
+def _record_holder(handle) -> None:
+    with contextlib.suppress(OSError):
+        handle.truncate(0)
+        handle.write(json.dumps(holder_record()).encode("utf-8"))
+        handle.flush()
+
+
+def read_holder(path: str | os.PathLike) -> dict | None:
+    """The holder recorded in a lock file, or None."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8") or "null")
+    except (OSError, ValueError):
+        return None
+    return raw if isinstance(raw, dict) and isinstance(raw.get("pid"), int) else None
+
+
+def describe_holder(path: str | os.PathLike) -> str:
+    """"`qiframe evidence import x.csv` (process 4242 on LAPTOP, since 2026-03-01T09:00:00+00:00)", or ""."""
+    holder = read_holder(path)
+    if holder is None:
+        return ""
+    command = "".join(ch for ch in str(holder.get("command", "")) if ch.isprintable())[:120]
+    return f"`{command}` (process {holder['pid']} on {holder.get('host', '?')}, since {holder.get('since', '?')})"
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # pragma: no cover - cannot tell cheaply; wait for it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _lock_by_file(path: Path) -> bool:
+    """Take a lock file created exclusively; take over one left by a dead process on this host."""
+    import socket
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        holder = read_holder(path)
+        if holder and holder.get("host") == socket.gethostname() and not _alive(holder["pid"]):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            return _lock_by_file(path)
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(holder_record()))
+    return True
 
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only

@@ -169,7 +169,4 @@ def edit(
     """Open an indicator's assessment in $EDITOR; the result is validated before it is saved."""
     from qiframe import editor, store
 
-    root = store.find_root(evaluation)
-    ev = store.load(root)
-    ident = store.assessment_id(ev, indicator)
-    done(editor.edit_file(root, f"indicators/{ident}.yaml", "indicator"))
+    done(editor.edit_assessment(store.find_root(evaluation), indicator))

@@ -177,18 +177,8 @@ def unlink(
 
 def _relink(evidence_id: str, qi: list[str], evaluation: Path | None, add: bool) -> None:
     from qiframe import store
-    from qiframe.errors import InputError
 
-    root = store.find_root(evaluation)
-    item = store.resolve(store.load(root).evidence, evidence_id, "evidence item")
-    if add:
-        indicators = list(item.indicators) + [q for q in qi if q not in item.indicators]
-    else:
-        missing = [q for q in qi if q not in item.indicators]
-        if missing:
-            raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
-        indicators = [q for q in item.indicators if q not in qi]
-    updated = store.update_evidence(root, item.id, {"indicators": indicators})
+    updated = store.link_evidence(store.find_root(evaluation), evidence_id, list(qi), unlink=not add)
     done(f"{updated.id}: linked to {', '.join(updated.indicators) or 'no indicator'}")
 
 

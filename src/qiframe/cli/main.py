@@ -41,9 +41,18 @@ def main(
 
 def run(argv: list[str] | None = None) -> None:
     """Entry point of the console script: the error boundary around the typer app."""
+    from qiframe import notices
+
+    notices.set_handler(_warn)
+    try:
+        _run(sys.argv[1:] if argv is None else argv)
+    finally:
+        notices.set_handler(None)
+
+
+def _run(args: list[str]) -> None:
     from qiframe.errors import QiframeError
 
-    args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     command = typer.main.get_command(app)
     try:
@@ -83,6 +92,10 @@ def _is_usage_error(exc: Exception) -> bool:
 
 def _error(message: str) -> None:
     typer.echo(f"qiframe: error: {message}", err=True)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"qiframe: warning: {message}", err=True)
 
 
 def _register() -> None:

@@ -20,8 +20,13 @@ EXTERNAL_FIELDS = ("indicator", "grade", "source", "date")
 def add(root: str | Path, indicator: str, level_text: str, source: str = "", date: str = "") -> tuple[
         model.ExternalGrade, bool]:
     """Record (or replace) the inspection's grade of an indicator or suite. Returns it and whether it replaced one."""
-    root = Path(root)
-    evaluation = store.load(root)
+    with store.transaction(root) as tx:
+        return _add(tx, indicator, level_text, source, date)
+
+
+def _add(tx: store.Transaction, indicator: str, level_text: str, source: str, date: str) -> tuple[
+        model.ExternalGrade, bool]:
+    evaluation = tx.evaluation
     ident = store.assessment_id(evaluation, indicator)
     level = store.level(evaluation.framework.scale_for(ident), level_text)
     source = " ".join(source.split())
@@ -46,7 +51,7 @@ def add(root: str | Path, indicator: str, level_text: str, source: str = "", dat
         new = {k: v for k, v in record.items() if v not in ("", None)}
         entries.append(_commented(new))
 
-    store.edit(root, store.EVALUATION_FILE, "evaluation", mutate)
+    tx.edit(store.EVALUATION_FILE, "evaluation", mutate)
     return model.ExternalGrade(ident, level.value, source, date), replaced[0]
 
 

@@ -2,7 +2,7 @@
 
 The readers in this package (assessment workbooks, grids, statements edited in Word) first plan: they
 compare what they read with the evaluation and return, per file, what would change. Nothing is written
-until `apply` hands the whole plan to the store at once; `verify` runs inside the lock on a fresh load, so
+until `apply` hands the whole plan to one store transaction (all files or none); `verify` runs inside the lock on a fresh load, so
 an edit made between planning and writing makes the import stop instead of being overwritten.
 """
 
@@ -32,16 +32,15 @@ class FileChange:
 
 def apply(root: str | Path, changes: list[FileChange],
           verify: Callable[[model.Evaluation], None] | None = None) -> tuple[str, ...]:
-    """Write every change under one lock, after `verify` has passed on a fresh load; returns the files."""
-    root = Path(root)
+    """Write every change in one store transaction (all or nothing), after `verify` has passed on the
+    evaluation loaded inside the lock; returns the files."""
     if not changes:
         return ()
-    with store.writing(root):
+    with store.transaction(root) as tx:
         if verify is not None:
-            verify(store.load(root))
+            verify(tx.evaluation)
         for change in changes:
-            path = root / change.relpath
-            if not path.exists():
-                store.write_new(path, change.kind, change.create or {})
-            store.edit(root, change.relpath, change.kind, change.mutate)
+            if not tx.exists(change.relpath):
+                tx.create(change.relpath, change.kind, change.create or {})
+            tx.edit(change.relpath, change.kind, change.mutate)
     return tuple(c.relpath for c in changes)

@@ -503,35 +503,32 @@ def _jsonable(value: Any) -> Any:
 
 
 def apply_import(root: str | Path, plan: ImportPlan, skip_invalid: bool = False) -> Applied:
-    """Write a plan's new and changed items under one lock; rejected rows stop everything unless skipped."""
+    """Write a plan's new and changed items in one transaction: all of them, or (failed, killed) none."""
     if plan.rejected and not skip_invalid:
         raise rejection(plan)
-    root = Path(root)
     changed: list[str] = []
     created: list[tuple[int, str]] = []
-    with store.writing(root):
-        _still_current(root, plan)
-        taken = {p.stem for p in (root / store.FOLDERS["evidence"]).glob("*.yaml")}
+    with store.transaction(root) as tx:
+        _still_current(tx.evaluation, plan)
         for row in plan.rows:
             if row.action == "changed":
-                store.edit(root, row.path, "evidence", _mutation(row.changes))
+                tx.edit(row.path, "evidence", _mutation(row.changes))
                 changed.append(row.id)
             elif row.action == "new" and row.item is not None:
-                ident = store.new_id("evidence", taken)
-                taken.add(ident)
+                ident = tx.new_id("evidence")
                 record = store.evidence_record(dataclasses.replace(row.item, id=ident))
-                store.write_new(root / store.FOLDERS["evidence"] / f"{ident}.yaml", "evidence", record)
+                tx.create(f"{store.FOLDERS['evidence']}/{ident}.yaml", "evidence", record)
                 created.append((row.row, ident))
     return Applied(tuple(changed), tuple(created))
 
 
-def _still_current(root: Path, plan: ImportPlan) -> None:
+def _still_current(evaluation: model.Evaluation, plan: ImportPlan) -> None:
     """Under the lock, check that no item the plan changes was edited or removed since it was planned.
 
     Without this, an edit made between planning and writing could be overwritten, or a removed item could
     make the import fail half-way; instead nothing is written and the user runs the import again.
     """
-    current = store.load(root).evidence
+    current = evaluation.evidence
     for row in plan.rows:
         if row.action != "changed":
             continue

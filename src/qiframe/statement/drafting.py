@@ -47,13 +47,23 @@ class Drafted:
     """Whether the file was written."""
 
 
-def draft_sections(evaluation: model.Evaluation, unit: str | None = None) -> list[Drafted]:
-    """Write first drafts into the empty answers of the programme's sections (all, or one unit)."""
+def draft_sections(evaluation: model.Evaluation | str | Path, unit: str | None = None) -> list[Drafted]:
+    """Write first drafts into the empty answers of the programme's sections (all, or one unit).
+
+    One transaction: the evaluation (given, or its folder) is loaded again inside the lock and every
+    section is written together, so concurrent drafting and editing never lose each other's text.
+    """
+    root = Path(evaluation if isinstance(evaluation, (str, Path)) else evaluation.root)
+    with store.transaction(root) as tx:
+        return _draft(tx, unit)
+
+
+def _draft(tx: store.Transaction, unit: str | None) -> list[Drafted]:
+    evaluation = tx.evaluation
     programme = require_units(evaluation)
     if not programme.questions:
         raise InputError(f"programme {programme.id} defines no statement questions to answer")
     units = [find_unit(programme, unit)] if unit else list(programme.units)
-    root = Path(evaluation.root)
     results = []
     for u in units:
         section = evaluation.sections.get(u.id)
@@ -64,19 +74,16 @@ def draft_sections(evaluation: model.Evaluation, unit: str | None = None) -> lis
         relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
         changed = any(answers.get(qid) != text for qid, text in new.items())
         if section is None:
-            with store.writing(root):
-                order = {q.id: new[q.id] for q in programme.questions}
-                store.write_new(root / relpath, "section", {"unit": u.id, "draft": True, "answers": order})
+            order = {q.id: new[q.id] for q in programme.questions}
+            tx.create(relpath, "section", {"unit": u.id, "draft": True, "answers": order})
         elif changed:
-            _fill(root, relpath, programme, new, flag=not kept)
+            tx.edit(relpath, "section", _fill(programme, new, flag=not kept))
         results.append(Drafted(u.id, relpath, section is None, tuple(new), kept, nothing,
                                changed or section is None))
     return results
 
 
-
-
-def _fill(root: Path, relpath: str, programme: model.Programme, new: dict[str, str], flag: bool) -> None:
+def _fill(programme: model.Programme, new: dict[str, str], flag: bool):
     def mutate(doc):
         answers = doc.get("answers")
         if answers is None:
@@ -93,7 +100,7 @@ def _fill(root: Path, relpath: str, programme: model.Programme, new: dict[str, s
         if flag:
             store.set_field(doc, "draft", True, ("unit", "draft", "answers"))
 
-    store.edit(root, relpath, "section", mutate)
+    return mutate
 
 
 def _roles(programme: model.Programme) -> dict[str, str]:

@@ -10,11 +10,12 @@ from qiframe.statement import DRAFT_MARKER, find_unit, require_units
 
 
 def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
-    """Open a unit's section in $EDITOR (creating an empty one first), validated before it is saved.
+    """Open a unit's section in $EDITOR (starting from an empty one), validated before it is saved.
 
-    Returns lines to show: the outcome, then any citation of an id the register lacks. A section created
-    here and left unchanged is removed again, so opening and closing the editor leaves no trace. When the
-    saved text no longer holds the draft marker, the `draft` flag is cleared: a person has taken it over.
+    Returns lines to show: the outcome, then any citation of an id the register lacks. A new section is
+    written only if the user writes something, so opening and closing the editor leaves no trace. When the
+    saved text no longer holds the draft marker, the `draft` flag is cleared in the same write: a person
+    has taken it over. An invalid edit is never thrown away (see `qiframe.editor`).
     """
     from qiframe import editor
 
@@ -23,9 +24,6 @@ def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
     root = Path(evaluation.root)
     section = evaluation.sections.get(u.id)
     relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
-    if section is None:
-        with store.writing(root):
-            yamlio.atomic_write(root / relpath, _skeleton(programme, u))
     questions = {q.id for q in programme.questions}
 
     def known_questions(data: dict, path) -> None:
@@ -35,30 +33,26 @@ def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
                 raise InputError(f"{key!r} is not a question of programme {programme.id} "
                                  f"(questions: {', '.join(q.id for q in programme.questions)})", path, line, column)
 
-    try:
-        outcome = editor.edit_file(root, relpath, "section", known_questions)
-    except BaseException:
-        if section is None:
-            _remove(root / relpath)
-        raise
+    cleared = [False]
+
+    def clear_draft_flag(tx: store.Transaction, data: dict) -> None:
+        answers = data.get("answers") or {}
+        if data.get("draft") and not any(DRAFT_MARKER in (text or "") for text in answers.values()):
+            tx.edit(relpath, "section", lambda doc: store.set_field(doc, "draft", None, ()))
+            cleared[0] = True
+
+    outcome = editor.edit_file(root, relpath, "section", known_questions,
+                               start=_skeleton(programme, u), finish=clear_draft_flag)
     if section is None and outcome.endswith("unchanged"):
-        _remove(root / relpath)
         return [f"{relpath}: unchanged; nothing saved"]
-    data = yamlio.load(root / relpath)
-    answers = data.get("answers") or {}
-    if data.get("draft") and not any(DRAFT_MARKER in (text or "") for text in answers.values()):
-        store.edit(root, relpath, "section", lambda doc: store.set_field(doc, "draft", None, ()))
+    if cleared[0]:
         outcome += " (draft flag cleared: the draft marker is gone)"
+    data = yamlio.load(root / relpath) if (root / relpath).exists() else {}
     lines = [outcome]
-    for qid, text in answers.items():
+    for qid, text in (data.get("answers") or {}).items():
         lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
                   for i in citations.cited_ids(text or "") if i not in evaluation.evidence]
     return lines
-
-
-def _remove(path: Path) -> None:
-    if path.exists():
-        yamlio.remove(path)
 
 
 def _skeleton(programme: model.Programme, unit: model.Unit) -> str:
