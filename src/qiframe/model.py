@@ -788,6 +788,9 @@ class Evaluation:
     """Position statement sections by unit id."""
     renamed: tuple[tuple[str, str, str], ...] = ()
     """(file, earlier id, current id) wherever a file names an indicator by an earlier id (an alias)."""
+    conflict_copies: tuple = ()
+    """Sync-conflict copies and merge leftovers found beside the real files and left unread
+    (`qiframe.conflicts.ConflictCopy`)."""
 
     @property
     def programme(self) -> Programme | None:

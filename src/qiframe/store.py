@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qiframe import clock, frameworks, journal, model, notices, periods, schemas, vocabulary, yamlio
+from qiframe import clock, conflicts, frameworks, journal, model, notices, periods, schemas, vocabulary, yamlio
 from qiframe.errors import InputError, NotFound
 
 EVALUATION_FILE = model.EVALUATION_FILE
@@ -100,21 +100,33 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             return aliases[ident]
         return ident
     seen: set[str] = set()
+    copies: list[conflicts.ConflictCopy] = []
+    known = frozenset(framework.indicators) | frozenset(
+        s.id for p in framework.programmes for s in p.suites) | frozenset(aliases)
 
     def items(kind: str) -> Iterator[tuple[str, dict]]:
         folder = root / FOLDERS[kind]
         if not folder.is_dir():
             return
         with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
-        for name in names:
+            every = {e.name for e in entries if not e.name.startswith(".")}
+        for name in sorted(every):
+            if conflicts.is_candidate(name):
+                copy = conflicts.copy_of(name, every, FOLDERS[kind], known if kind == "indicator" else frozenset())
+                if copy is not None:
+                    copies.append(copy)
+                    continue
+            if not name.endswith(".yaml"):
+                continue
             path = folder / name
             key = f"{FOLDERS[kind]}/{name}"
             seen.add(key)
             stat = path.stat()
             data = cache.get(key, stat)
             if data is None:
-                data = _read(path, kind)
+                data = _read(path, kind, copies)
+                if data is None:
+                    continue
                 _check_name(path, kind, data)
                 cache.put(key, stat, data)
             yield key, data
@@ -149,8 +161,11 @@ def load(root: str | os.PathLike) -> model.Evaluation:
                 for key, d in items("section")}
     cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
     cache.save()
+    copies += _root_copies(root)
+    if copies:
+        notices.notify(_copies_notice(copies))
     return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections,
-                            tuple(renamed))
+                            tuple(renamed), tuple(copies))
 
 
 def _renamed_theme(theme: str, aliases: dict[str, str], current) -> str:
@@ -159,8 +174,35 @@ def _renamed_theme(theme: str, aliases: dict[str, str], current) -> str:
     return f"{current(ident.strip())}{sep}{rest}" if sep and ident.strip() in aliases else theme
 
 
-def _read(path: Path, schema_name: str) -> dict:
-    data = yamlio.load(path)
+def _root_copies(root: Path) -> list[conflicts.ConflictCopy]:
+    """Copies of evaluation.yaml beside it (the only file qiframe reads in the evaluation folder itself)."""
+    with os.scandir(root) as entries:
+        names = {e.name for e in entries if e.name.startswith("evaluation") and e.name != EVALUATION_FILE}
+    found = [conflicts.copy_of(name, names | {EVALUATION_FILE}, "") for name in sorted(names)]
+    return [c for c in found if c is not None]
+
+
+def _copies_notice(copies: list[conflicts.ConflictCopy]) -> str:
+    first = copies[0]
+    what = f"{first.path} (copies {first.original})" if first.original and first.cause != conflicts.MARKERS \
+        else first.path
+    more = f" and {len(copies) - 1} more" if len(copies) > 1 else ""
+    return (f"skipped {len(copies)} conflict cop{'ies' if len(copies) != 1 else 'y'} or file{'s' if len(copies) != 1 else ''} "
+            f"with merge conflicts: {what}{more}; `qiframe check` lists each and how to resolve it")
+
+
+def _read(path: Path, schema_name: str, copies: list | None = None) -> dict | None:
+    text = yamlio.read_text(path)
+    line = conflicts.marker_line(text)
+    if line is not None:
+        if copies is None:
+            raise InputError("holds unresolved merge conflict markers (<<<<<<<, =======, >>>>>>>); keep the "
+                             "right lines, delete the markers and save", path, line, 1)
+        copies.append(conflicts.ConflictCopy(path.relative_to(path.parents[1]).as_posix(),
+                                             path.relative_to(path.parents[1]).as_posix(), conflicts.MARKERS,
+                                             "git", line))
+        return None
+    data = yamlio.parse(text, path)
     if data is None:
         raise InputError("the file is empty", path, 1, 1)
     if not isinstance(data, dict):
