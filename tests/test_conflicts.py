@@ -88,7 +88,7 @@ def test_check_reports_one_conflict_copy_problem_per_copy(shared, cli):
     assert set(by_path) == {"indicators/2.1-LAPTOP-7K2.yaml", f"evidence/{item.id}-SP-HOST01.yaml",
                             f"evidence/{item.id} (1).yaml", f"evidence/{item.id} (Ann's conflicted copy 2026-03-01).yaml",
                             f"evidence/{item.id}.yaml.orig", f"evidence/{other.id}.yaml"}
-    assert f"conflict copy of indicators/2.1.yaml made by OneDrive or SharePoint" in by_path["indicators/2.1-LAPTOP-7K2.yaml"]
+    assert "conflict copy of indicators/2.1.yaml made by OneDrive or SharePoint" in by_path["indicators/2.1-LAPTOP-7K2.yaml"]
     assert "compare the two files" in by_path[f"evidence/{item.id} (1).yaml"] and "delete the copy" in \
         by_path[f"evidence/{item.id} (1).yaml"]
     assert "Dropbox" in by_path[f"evidence/{item.id} (Ann's conflicted copy 2026-03-01).yaml"]
