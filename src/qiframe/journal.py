@@ -86,6 +86,7 @@ def commit(root: Path, changes: list[Change], mkdirs: tuple[str, ...] = ()) -> N
     journal = tx_dir / f"{ident}.json"
     current = changes[0].relpath if changes else ""
     moves: list[list[str]] = []
+    batch = len(changes) > BATCH and _can_sync_fs()
     try:
         staging.mkdir(parents=True, exist_ok=True)
         for n, change in enumerate(changes):
@@ -93,8 +94,11 @@ def commit(root: Path, changes: list[Change], mkdirs: tuple[str, ...] = ()) -> N
             if change.data is None:
                 continue
             staged = staging / f"{n:05d}"
-            _write_synced(staged, change.data, _mode_of(root / change.relpath))
+            _write_synced(staged, change.data, _mode_of(root / change.relpath), sync=not batch)
             moves.append([staged.relative_to(root).as_posix(), change.relpath])
+        if batch:
+            current = staging.relative_to(root).as_posix()
+            _sync_fs(staging)  # one flush for all the staged files instead of one per file
         single = len(changes) == 1 and not mkdirs
         if not single:
             current = journal.relative_to(root).as_posix()
@@ -215,7 +219,7 @@ def _discard(tx_dir: Path, ident: str) -> None:
         tx_dir.rmdir()
 
 
-def _write_synced(path: Path, data: bytes, mode: int | None) -> None:
+def _write_synced(path: Path, data: bytes, mode: int | None, sync: bool = True) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
     try:
         if mode is not None and os.name == "posix":
@@ -224,7 +228,40 @@ def _write_synced(path: Path, data: bytes, mode: int | None) -> None:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+BATCH = 16
+"""Above this many files a commit flushes its staged files to disk with one call (Linux's syncfs)."""
+
+
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _can_sync_fs() -> bool:
+    if not hasattr(os, "uname") or os.uname().sysname != "Linux":
+        return False
+    try:
+        return hasattr(_libc(), "syncfs")
+    except OSError:
+        return False
+
+
+def _sync_fs(folder: Path) -> None:
+    """Flush everything written to the file system holding `folder` (errors such as a full disk surface)."""
+    import ctypes
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if _libc().syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code))
     finally:
         os.close(fd)
 

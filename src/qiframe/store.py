@@ -501,11 +501,15 @@ class Transaction:
             folder = self.root / FOLDERS[kind]
             taken = {name.split(".", 1)[0] for name in (os.listdir(folder) if folder.is_dir() else ())}
             self._taken[kind] = taken
-        ident = new_id(kind, taken | {Path(r).stem for r in self._staged if r.startswith(FOLDERS[kind] + "/")})
+            taken.update(Path(r).stem for r in self._staged if r.startswith(FOLDERS[kind] + "/"))
+        ident = new_id(kind, taken)
         taken.add(ident)
         return ident
 
     def _stage(self, relpath: str, kind: str, text: str | None) -> None:
+        for item_kind, taken in self._taken.items():  # ids staged by name stay taken
+            if relpath.startswith(FOLDERS[item_kind] + "/"):
+                taken.add(Path(relpath).stem)
         previous = self._staged.get(relpath)
         existed = previous.existed if previous else (self.root / relpath).exists()
         self._staged[relpath] = _Staged(kind, text, existed)
