@@ -269,3 +269,64 @@ def test_a_lock_file_left_by_a_dead_process_is_taken_over_at_once(tmp_path):
     assert time.monotonic() - start < 1
     assert yamlio.read_holder(held)["pid"] == os.getpid()
     assert not yamlio._lock_by_file(held)  # held by a live process: not taken
+
+
+# --- an editor session that fails validation keeps the user's text -----------------------------------------
+
+EDITOR_TWICE = """\
+import pathlib, sys
+path = pathlib.Path(sys.argv[-1])
+text = path.read_text(encoding="utf-8")
+count = pathlib.Path({count!r})
+n = int(count.read_text()) if count.exists() else 0
+count.write_text(str(n + 1))
+pathlib.Path({seen!r} + str(n)).write_text(text, encoding="utf-8")
+if n == 0:
+    path.write_text(text.replace("status: not-started", "status: finished  # my typing"), encoding="utf-8")
+else:
+    path.write_text(text.replace("status: finished  # my typing", "status: draft  # my typing"), encoding="utf-8")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a terminal")
+def test_an_invalid_edit_reopens_the_editor_on_the_typed_text_with_the_error_on_top(evaluation, tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR_TWICE.format(count=str(tmp_path / "count"), seen=str(tmp_path / "seen")),
+                      encoding="utf-8")
+    master, slave = os.openpty()  # a terminal on stdin, so qiframe may ask "Edit again?"
+    os.write(master, b"y\n")
+    env = {**os.environ, "EDITOR": f"{sys.executable} {script}"}
+    result = subprocess.run([sys.executable, "-c", "from qiframe.cli.main import run; run()", "edit", "2.1",
+                             "-e", str(evaluation)], stdin=slave, capture_output=True, text=True, env=env,
+                            timeout=120)
+    os.close(slave)
+    os.close(master)
+    assert result.returncode == 0, result.stderr
+    assert "is not one of" in result.stderr and "Edit again?" in result.stderr
+    second = (tmp_path / "seen1").read_text(encoding="utf-8")
+    assert second.startswith("# qiframe: this text was not saved: ")  # the error, at the top ...
+    assert "status: finished  # my typing" in second  # ... above what the user typed, not the original
+    saved = (evaluation / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
+    assert "status: draft  # my typing" in saved and "qiframe: this text was not saved" not in saved
+
+
+def test_statement_edit_that_fails_keeps_the_text_beside_the_evaluation(tmp_path, cli, monkeypatch):
+    import shlex
+    import sys
+
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
+    script = tmp_path / "editor.py"
+    script.write_text("import pathlib, sys\np = pathlib.Path(sys.argv[-1])\n"
+                      "p.write_text(p.read_text() + '  mine: My long answer, typed with care.\\n')\n", encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    before = _files(root)
+    result = cli("statement", "edit", "S1", "-e", root)
+    assert result.code == 2 and "'mine' is not a question" in result.err
+    kept = list((root / ".qiframe" / "unsaved").glob("statement-S1-*.yaml"))
+    assert len(kept) == 1 and "My long answer, typed with care." in kept[0].read_text(encoding="utf-8")
+    assert kept[0].name in result.err
+    assert _files(root) == before  # no section file was created

@@ -760,33 +760,6 @@ def update_evidence(root: str | os.PathLike, evidence_id: str, changes: dict[str
     return build_evidence(data, item.path)
 
 
-def link_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[str],
-                  unlink: bool = False) -> model.Evidence:
-    """Link an evidence item to more indicators (or, with `unlink`, remove links), in one transaction.
-
-    The new list is built from the item as it is inside the lock, so concurrent links never lose each other.
-    """
-    with transaction(root) as tx:
-        item = resolve(tx.evaluation.evidence, evidence_id, "evidence item")
-        if unlink:
-            missing = [q for q in indicators if q not in item.indicators]
-            if missing:
-                raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
-        else:
-            _known_indicators(tx.evaluation, indicators)
-
-        def mutate(doc):
-            current = [str(q) for q in doc.get("indicators") or []]
-            if unlink:
-                new = [q for q in current if q not in indicators]
-            else:
-                new = current + [q for q in dict.fromkeys(indicators) if q not in current]
-            set_field(doc, "indicators", new, EVIDENCE_FIELDS)
-
-        data = tx.edit(item.path, "evidence", mutate)
-    return build_evidence(data, item.path)
-
-
 def remove_evidence(root: str | os.PathLike, evidence_id: str) -> model.Evidence:
     with transaction(root) as tx:
         item = resolve(tx.evaluation.evidence, evidence_id, "evidence item")
@@ -970,23 +943,27 @@ def require_versions(root: str | os.PathLike, expected: dict[str, str]) -> None:
 
 def relink_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[str],
                     add: bool) -> model.Evidence:
-    """Link an evidence item to indicators (or unlink it), built on the list read inside the lock."""
-    root = Path(root)
-    evaluation = load(root)
-    item = resolve(evaluation.evidence, evidence_id, "evidence item")
-    if add:
-        _known_indicators(evaluation, indicators)
+    """Link an evidence item to indicators (or unlink it), in one transaction.
 
-    def mutate(doc):
-        current = [str(i) for i in doc.get("indicators") or []]
+    The item and its list of indicators are read inside the lock, so concurrent links and unlinks never
+    lose each other; the list is edited in place, so comments on it stay.
+    """
+    with transaction(root) as tx:
+        evaluation = tx.evaluation
+        item = resolve(evaluation.evidence, evidence_id, "evidence item")
         if add:
-            append_items(doc, "indicators", [q for q in dict.fromkeys(indicators) if q not in current],
-                         EVIDENCE_FIELDS)
-            return
-        missing = [q for q in indicators if q not in current]
-        if missing:
-            raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
-        remove_items(doc, "indicators", [i for i, q in enumerate(current) if q in indicators])
+            _known_indicators(evaluation, indicators)
 
-    data = edit(root, item.path, "evidence", mutate)
+        def mutate(doc):
+            current = [str(i) for i in doc.get("indicators") or []]
+            if add:
+                append_items(doc, "indicators", [q for q in dict.fromkeys(indicators) if q not in current],
+                             EVIDENCE_FIELDS)
+                return
+            missing = [q for q in indicators if q not in current]
+            if missing:
+                raise InputError(f"{item.id} is not linked to {', '.join(missing)}")
+            remove_items(doc, "indicators", [i for i, q in enumerate(current) if q in indicators])
+
+        data = tx.edit(item.path, "evidence", mutate)
     return build_evidence(data, item.path)

@@ -178,7 +178,7 @@ def unlink(
 def _relink(evidence_id: str, qi: list[str], evaluation: Path | None, add: bool) -> None:
     from qiframe import store
 
-    updated = store.link_evidence(store.find_root(evaluation), evidence_id, list(qi), unlink=not add)
+    updated = store.relink_evidence(store.find_root(evaluation), evidence_id, list(qi), add=add)
     done(f"{updated.id}: linked to {', '.join(updated.indicators) or 'no indicator'}")
 
 
