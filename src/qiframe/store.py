@@ -31,7 +31,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qiframe import clock, conflicts, frameworks, journal, model, notices, periods, schemas, vocabulary, yamlio
+from qiframe import (
+    clock,
+    conflicts,
+    frameworks,
+    journal,
+    model,
+    notices,
+    periods,
+    schemas,
+    vocabulary,
+    yamlio,
+)
 from qiframe.errors import InputError, NotFound
 
 EVALUATION_FILE = model.EVALUATION_FILE

@@ -75,8 +75,12 @@ def save_answers(root: str | Path, unit: str, answers: dict[str, str]) -> list[s
     there is none. When no answer holds the draft marker any more, the `draft` flag is cleared. The lines
     are the outcome, then a warning for each citation of an id the register lacks.
     """
-    root = Path(root)
-    evaluation = store.load(root)
+    with store.transaction(root) as tx:
+        return _save_answers(tx, unit, answers)
+
+
+def _save_answers(tx: store.Transaction, unit: str, answers: dict[str, str]) -> list[str]:
+    evaluation = tx.evaluation  # read inside the lock: what the page saves is merged into the file as it is now
     programme = require_units(evaluation)
     u = find_unit(programme, unit)
     questions = [q.id for q in programme.questions]
@@ -101,12 +105,11 @@ def save_answers(root: str | Path, unit: str, answers: dict[str, str]) -> list[s
         if doc.get("draft") and not any(DRAFT_MARKER in t for t in texts):
             store.set_field(doc, "draft", None, ())
 
-    with store.writing(root):
-        if not (root / relpath).exists():
-            yamlio.atomic_write(root / relpath, _skeleton(programme, u))
-        before = store.version(root, relpath)
-        store.edit(root, relpath, "section", mutate)
-        changed = store.version(root, relpath) != before
+    before = tx.text(relpath)
+    if before is None:  # a new section starts from the skeleton; both are written together, or neither
+        tx.write_text(relpath, "section", _skeleton(programme, u), validate=False)
+    tx.edit(relpath, "section", mutate)
+    changed = tx.text(relpath) != before
     lines = [f"{relpath}: {'saved' if changed else 'unchanged'}"]
     for qid, text in cleaned.items():
         lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
