@@ -276,3 +276,22 @@ def test_a_withheld_citation_in_an_edited_paragraph_keeps_its_item(example, cli)
     document.save(out)
     result = cli("statement", "import", out, "-e", example)
     assert result.code == 2 and "withheld" in result.err
+
+
+def test_a_final_statement_with_an_evidence_pack_list_imports(example, cli):
+    out = example.parent / "final.docx"
+    result = cli("export", "statement", "-o", out, "-e", example, "--final", "--evidence-pack", "--allow", "wording")
+    assert result.code == 0, result.err
+    document = docx.Document(out)
+    numbers = appendix(document)  # labels -> file names made from the titles
+    label = sorted(numbers)[3]
+    under(document, "S1", "What do we plan to do next?")[0].add_run(f" [{label}]")
+    document.save(out)
+    report = run_import(cli, example, out)
+    assert not [line for line in report["ignored"] if line.startswith("evidence list")]
+    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [("S1", "next")]
+    text = yamlio.load(example / "statement" / "S1.yaml")["answers"]["next"]
+    cited = re.findall(r"\[(E-[a-z0-9]+)\]", text.split("\n", 1)[0])[-1]
+    title = yamlio.load(example / "evidence" / f"{cited}.yaml")["title"]
+    assert "".join(c for c in title.casefold() if c.isalnum()) in "".join(
+        c for c in numbers[label].casefold() if c.isalnum())

@@ -203,7 +203,7 @@ def _numbering(evaluation: model.Evaluation, appendix_rows: list[tuple[str, str]
         return now, "the numbering the evaluation gives now (the document has no evidence list)"
     by_title: dict[str, list[str]] = {}
     for item in evaluation.evidence.values():
-        by_title.setdefault(_key(item.title), []).append(item.id)
+        by_title.setdefault(_loose(item.title), []).append(item.id)
     numbers: dict[int, str] = {}
     for label, title in appendix_rows:
         match = re.fullmatch(r"E0*(\d+)", label.strip())
@@ -212,10 +212,10 @@ def _numbering(evaluation: model.Evaluation, appendix_rows: list[tuple[str, str]
         number = int(match[1])
         current = now.get(number)
         # The list may show the title, or a file name made from it ("E07 – Survey of children.pdf").
-        if current and _key(evaluation.evidence[current].title) in _key(title):
+        if current and _loose(evaluation.evidence[current].title) in _loose(title):
             numbers[number] = current
             continue
-        titled = by_title.get(_key(title), [])
+        titled = by_title.get(_loose(re.sub(r"^E\d+\s*[–—:.-]\s*|\.[A-Za-z0-9]{2,4}$", "", title)), [])
         if len(titled) == 1:
             numbers[number] = titled[0]
         elif current:
@@ -225,6 +225,11 @@ def _numbering(evaluation: model.Evaluation, appendix_rows: list[tuple[str, str]
         else:
             ignored.append(f"evidence list: E{number} ({title!r}) matches no item of the register")
     return numbers, "the document's evidence list"
+
+
+def _loose(text: str) -> str:
+    """Letters and digits only: a title and the file name made from it ("E07 – Survey.pdf") compare equal."""
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _appendix_rows(table) -> list[tuple[str, str]]:
