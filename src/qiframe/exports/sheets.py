@@ -81,7 +81,9 @@ def lines(text: str, width: float) -> int:
 
 def height(cells: list[tuple[str, float]], size: float = SIZE) -> float | None:
     """The row height in points that shows every wrapped cell whole, or None when one line is enough."""
-    most = max((lines(text, width) for text, width in cells if text), default=1)
+    # Most cells fit on one line: only text longer than its column (or holding a break) is measured.
+    most = max((lines(text, width) for text, width in cells
+                if text and ("\n" in text or len(text) >= int(width * 1.15) - 1)), default=1)
     if most <= 1:
         return None
     return round(most * LINE_HEIGHT * size / SIZE + 3, 2)
