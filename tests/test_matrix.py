@@ -423,7 +423,7 @@ def test_cli_writes_the_workbook(cli, example, tmp_path):
 
 @pytest.mark.parametrize("name, message", [
     ("missing/matrix.xlsx", "does not exist"),
-    ("matrix.docx", "name the evidence matrix (an Excel workbook) .xlsx"),
+    ("matrix.docx", "give the evidence matrix (an Excel workbook) a name ending in .xlsx"),
 ])
 def test_cli_refuses_bad_outputs_and_writes_nothing(cli, rich, tmp_path, name, message):
     before = snapshot(tmp_path)

@@ -10,25 +10,27 @@ rows repeated and a footer. User text is written as text, never as a formula.
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from qiframe import yamlio
-from qiframe.errors import InputError
-from qiframe.exports.matrix import clean_text, level_colours
+from qiframe.exports import sheets
+from qiframe.exports.files import check_output as _check_output
+from qiframe.exports.files import write_output
+from qiframe.exports.matrix import level_colours
 from qiframe.portfolio.aggregate import Aggregate, Group
 from qiframe.portfolio.render import median_text, range_text
+from qiframe.text import xml_text
 
-FONT = "Calibri"
-_HEAD = Font(name=FONT, size=10, bold=True)
-_BODY = Font(name=FONT, size=10)
-_TITLE = Font(name=FONT, size=14, bold=True)
+TITLE = "Aggregate of self-evaluations"
+_HEAD = sheets.font(bold=True)
+_BODY = sheets.font()
+_SMALL = sheets.font(size=8)
+_TITLE = sheets.font(size=14, bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="BFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -39,12 +41,7 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def check_output(path: Path) -> None:
-    if path.suffix.casefold() != ".xlsx":
-        raise InputError("the aggregate workbook is an Excel file: give a name ending in .xlsx", path)
-    if path.is_dir():
-        raise InputError("is a folder; give a file name ending in .xlsx", path)
-    if not path.parent.is_dir():
-        raise InputError(f"folder {str(path.parent)!r} does not exist; create it first", path)
+    _check_output(path, (".xlsx",), "the aggregate workbook (an Excel workbook)")
 
 
 def write(result: Aggregate, path: str | os.PathLike) -> None:
@@ -64,14 +61,11 @@ def write(result: Aggregate, path: str | os.PathLike) -> None:
         _coverage(wb, g, _name(prefix + "Coverage", used))
     for ws in wb.worksheets:
         _fit_rows(ws, skip={3} if ws.title.endswith("Grid") else set())
-    wb.properties.title = "Aggregate of self-evaluations"
+    wb.properties.title = TITLE
     wb.properties.creator = "qiframe"
     buffer = io.BytesIO()
     wb.save(buffer)
-    try:
-        yamlio.atomic_write_bytes(path, buffer.getvalue())
-    except OSError as exc:
-        raise InputError(f"cannot write the workbook: {exc.strerror or exc}", path) from None
+    write_output(path, sheets.ignore_number_as_text(buffer.getvalue()))
 
 
 def _fit_rows(ws, skip: set[int]) -> None:
@@ -81,13 +75,10 @@ def _fit_rows(ws, skip: set[int]) -> None:
     for row in ws.iter_rows(min_row=2):
         if row[0].row in skip:
             continue
-        lines = 1
-        for cell in row:
-            if isinstance(cell.value, str) and cell.alignment.wrap_text:
-                width = max(1.0, widths.get(cell.column_letter, 8.43) * 1.15 - 1)
-                lines = max(lines, sum(math.ceil(max(1, len(part)) / width) for part in cell.value.split("\n")))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = 13.5 * lines
+        needed = sheets.height([(c.value, widths.get(c.column_letter, 8.43)) for c in row
+                                if isinstance(c.value, str) and c.alignment.wrap_text])
+        if needed:
+            ws.row_dimensions[row[0].row].height = needed
 
 
 def _name(wanted: str, used: set[str]) -> str:
@@ -102,7 +93,7 @@ def _name(wanted: str, used: set[str]) -> str:
 
 def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: list[float], landscape: bool):
     ws = wb.create_sheet(name)
-    ws.append([clean_text(title)])
+    ws.append([xml_text(title)])
     ws["A1"].font = _TITLE
     ws.append(headers)
     for cell in ws[2]:
@@ -110,21 +101,14 @@ def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: list
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "B3"
-    ws.print_title_rows = "2:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.center.text = "Page &P of &N"
-    ws.oddFooter.right.text = "Aggregate of self-evaluations"
+    sheets.print_ready(ws, TITLE, "2:2", landscape)
     return ws
 
 
 def _text(ws, row: int, column: int, value, wrap: bool = False):
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = clean_text(value)
+        cell.value = xml_text(value)[:32767]
         cell.data_type = "s"  # never a formula, whatever the text starts with
     else:
         cell.value = value
@@ -146,7 +130,7 @@ def _grid(wb: Workbook, g: Group, name: str) -> None:
     for i, ident in enumerate(g.indicators, 2):
         cell = _text(ws, 3, i, g.titles.get(ident, ""))
         cell.alignment = Alignment(text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center")
-        cell.font = Font(name=FONT, size=8)
+        cell.font = _SMALL
     ws.row_dimensions[3].height = 150
     ws.print_title_rows = "2:3"
     ws.freeze_panes = "B4"

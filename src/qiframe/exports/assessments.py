@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qiframe import assessment_forms as forms
-from qiframe import model, yamlio
+from qiframe import model
 from qiframe.cells import RISKY_START
 from qiframe.errors import InputError
+from qiframe.exports import files
 from qiframe.text import xml_text
 
 FONT = "Arial"
@@ -50,12 +51,7 @@ class WorkbookResult:
 
 
 def check_output(path: Path) -> None:
-    if path.suffix.casefold() != ".xlsx":
-        raise InputError("an assessment workbook is an Excel workbook: give a file name ending in .xlsx", path)
-    if path.is_dir():
-        raise InputError("is a folder; give a file name ending in .xlsx", path)
-    if not path.parent.is_dir():
-        raise InputError(f"folder {str(path.parent)!r} does not exist; create it first", path)
+    files.check_output(path, (".xlsx",), "the assessment workbook (an Excel workbook)")
 
 
 def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wanted: tuple[str, ...] = (),
@@ -94,10 +90,7 @@ def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wan
     props.created = props.modified = now
     buffer = io.BytesIO()
     wb.save(buffer)
-    try:
-        yamlio.atomic_write_bytes(path, buffer.getvalue())
-    except OSError as exc:
-        raise InputError(f"cannot write the workbook: {exc.strerror or exc}", path) from None
+    files.write_output(path, buffer.getvalue())
     return WorkbookResult(str(path), evaluator, tuple(ids), tuple(agreed), listed, left_out)
 
 
