@@ -233,4 +233,11 @@ def test_survey_add_evidence_is_views(cli, tmp_path):
     assert "added evidence E-" in result.err
     [item] = (tmp_path / "eval" / "evidence").glob("*.yaml")
     text = item.read_text(encoding="utf-8")
-    assert "kind: survey" in text and "source: views" in text
+    assert "kind: survey" in text and "source: views" in text and "voice" not in text
+    heard = cli("survey", "summarise", survey(tmp_path), "--add-evidence", "--qi", "2.1", "--voice", "staff",
+                "-e", tmp_path / "eval", "--format", "json")
+    assert heard.code == 0, heard.err
+    added = json.loads(heard.out)["evidence"]
+    assert "voice:\n  - staff" in (tmp_path / "eval" / "evidence" / f"{added}.yaml").read_text(encoding="utf-8")
+    alone = cli("survey", "summarise", survey(tmp_path), "--voice", "staff")
+    assert alone.code == 2 and "--voice is used with --add-evidence" in alone.err

@@ -154,3 +154,17 @@ def test_staleness_and_future_rules_read_months_and_years(cli, tmp_path):
     future = {p["evidence"] for p in report["problems"] if p["rule"] == "future-evidence"}
     assert stale == {ids["2023-02"], ids["2022"]}
     assert future == {ids["2026"], ids["April 2025"]}
+
+
+def test_the_clock_reads_today_through_the_one_date_parser(monkeypatch):
+    import pytest
+
+    from qiframe import clock
+    from qiframe.errors import InputError
+
+    monkeypatch.setenv(clock.ENV, "2025-03-31")
+    assert clock.today().isoformat() == "2025-03-31"
+    for text in ("20250331", "2025-03", "31/03/2025"):  # Python alone would take the first; a day is needed
+        monkeypatch.setenv(clock.ENV, text)
+        with pytest.raises(InputError, match="YYYY-MM-DD"):
+            clock.today()

@@ -22,10 +22,12 @@ def today() -> dt.date:
     text = os.environ.get(ENV, "").strip()
     if not text:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{ENV}={text!r} is not a date; write it as YYYY-MM-DD") from None
+    from qiframe.periods import parse_date  # the one date parser: YYYY-MM-DD only, never 20250101
+
+    day = parse_date(text)
+    if day is None:
+        raise InputError(f"{ENV}={text!r} is not a date; write it as YYYY-MM-DD")
+    return day
 
 
 def today_iso() -> str:

@@ -304,6 +304,9 @@ def survey_summarise(
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
     add_evidence: bool = ADD_OPTION,
+    voice: list[str] = typer.Option(None, "--voice", metavar="GROUP",
+                                    help="Whose views the survey holds, for --add-evidence (repeatable), e.g. staff "
+                                    "or parents-and-carers."),
     qi: list[str] = QI_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -317,6 +320,8 @@ def survey_summarise(
     from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
+    if voice and not add_evidence:
+        raise InputError("--voice is used with --add-evidence")
     fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
     answers = tuple(a.strip() for a in agree.split(",") if a.strip())
@@ -324,7 +329,7 @@ def survey_summarise(
                                        items.parse_types(types or []), items.parse_positive(positive or []),
                                        min_sample, surveys.parse_invited(invited or []), fw.scale)
     added = _add_evidence(evaluation, file, "survey", "views", f"Survey: {file.name}", summary.questions,
-                          qi) if add_evidence else None
+                          qi, voice) if add_evidence else None
     _report(fmt, summary, fw, added, _survey_text, _survey_md)
 
 
@@ -463,14 +468,14 @@ def _check_evidence_options(add_evidence: bool, qi: list[str] | None) -> None:
 
 
 def _add_evidence(evaluation: Path | None, file: Path, kind: str, source: str, title: str, items,
-                  indicators: list[str]) -> str:
+                  indicators: list[str], voice: list[str] | None = None) -> str:
     """Add the summary to the evaluation's evidence register; returns the new item's id."""
     from qiframe import store
 
     root = store.find_root(evaluation)
     summary = " ".join(item.sentence for item in items)
     item = store.add_evidence(root, title=title, summary=summary, kind=kind, source=source,
-                              location=_location(file, root), indicators=list(indicators))
+                              location=_location(file, root), indicators=list(indicators), voice=list(voice or []))
     return item.id
 
 
