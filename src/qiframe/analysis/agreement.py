@@ -113,7 +113,7 @@ def _item(column: _items.Column, pairs: dict[str, list[int]]) -> ItemAgreement:
     compared = exact = within = left = 0
     apart = []
     for rid, (first, second) in pairs.items():
-        a, b = column.cells[first], column.cells[second]
+        a, b = column.cell(first), column.cell(second)
         if a.tag != "answer" or b.tag != "answer":
             left += 1
             continue

@@ -386,13 +386,22 @@ class Tally:
     numbers: NumberStats | None
 
 
-def tally(cells: list[Cell], item: ItemType, positive: frozenset[str]) -> Tally:
-    """Counts for one item over the given cells."""
-    tags = Counter(c.tag for c in cells)
-    answers = Counter(c.answer.label for c in cells if c.tag == "answer" and item.id != "number")
-    numbers = [c.value for c in cells if c.value is not None]
-    stats = NumberStats(_clean(math.fsum(numbers)), _clean(math.fsum(numbers) / len(numbers)),
-                        _clean(min(numbers)), _clean(max(numbers))) if numbers else None
+def tally(cells: Counter, item: ItemType, positive: frozenset[str]) -> Tally:
+    """Counts for one item from how many rows gave each distinct cell."""
+    tags: Counter = Counter()
+    answers: Counter = Counter()
+    numbers: list[tuple[float, int]] = []
+    for cell, count in cells.items():
+        tags[cell.tag] += count
+        if cell.tag == "answer" and item.id != "number":
+            answers[cell.answer.label] += count
+        if cell.value is not None:
+            numbers.append((cell.value, count))
+    stats = None
+    if numbers:
+        total, many = math.fsum(v * c for v, c in numbers), sum(c for _, c in numbers)
+        stats = NumberStats(_clean(total), _clean(total / many), _clean(min(v for v, _ in numbers)),
+                            _clean(max(v for v, _ in numbers)))
     levels: tuple[AnswerCount, ...] = ()
     if item.id != "number":
         rank_of = {a.label: a.rank for a in item.answers.values()}
@@ -441,12 +450,31 @@ class Column:
     detection: Detection
     item: ItemType | None
     """None for text and unanswered columns."""
-    cells: tuple[Cell, ...]
-    """One per data row (the type row excluded)."""
+    codes: tuple[int, ...]
+    """Per data row (the type row excluded), the index of its cell's text in `keys`; empty unless the rows
+    were asked for (groups, pair agreement), as whole-column counts need only `totals`."""
+    keys: tuple[str, ...]
+    """The column's distinct folded texts."""
+    spelled: tuple[str, ...]
+    """For each of `keys`, its first spelling in the file."""
+    read: tuple[Cell, ...]
+    """For each of `keys`, the cell it reads as."""
+    totals: tuple[int, ...]
+    """For each of `keys`, how many data rows hold it."""
     positive: frozenset[str]
     """Labels of the answers counted positive."""
     phrase: str
     """How the positive answers read in a sentence."""
+
+    def cell(self, row: int) -> Cell:
+        """The cell of one data row (by position among the data rows)."""
+        return self.read[self.codes[row]]
+
+    def counts(self, rows: list[int] | range | None = None) -> Counter:
+        """How many of the given data rows (all when None) hold each distinct text, by its code."""
+        if rows is None:
+            return Counter(dict(enumerate(self.totals)))
+        return Counter(map(self.codes.__getitem__, rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,22 +492,41 @@ class Read:
 
 
 def read_table_items(table, available: dict[str, ItemType], skip: set[int], given: dict[str, str] | None = None,
-                     positive: dict[str, tuple[str, ...]] | None = None) -> Read:
-    """Every column of a table outside `skip`, typed: by option, else by type row, else detected."""
+                     positive: dict[str, tuple[str, ...]] | None = None, by_row: bool = True) -> Read:
+    """Every column of a table outside `skip`, typed: by option, else by type row, else detected.
+
+    `by_row=False` leaves out each row's code (Column.codes), which only groups and pair agreement use.
+    """
     from qiframe.imports.tables import column_letter
 
     given_index = {table.require(header): t for header, t in (given or {}).items()}
     positive_index = {table.require(header): answers for header, answers in (positive or {}).items()}
     row_types = type_row(table, skip)
     rows = tuple(range(1 if row_types else 0, len(table.rows)))
+    start = 1 if row_types else 0
+    transposed = list(zip(*table.rows, strict=True)) if table.rows else [()] * len(table.headers)
     columns, problems = [], []
     for i, header in enumerate(table.headers):
         if i in skip:
             continue
-        texts = [table.rows[r][i] for r in rows]
-        folded: dict[str, str] = {}
-        keys = [folded[t] if t in folded else folded.setdefault(t, fold(t)) for t in texts]
-        counts = Counter(keys)
+        texts = transposed[i][start:]
+        by_text = Counter(texts)
+        code_of: dict[str, int] = {}  # folded text -> code
+        distinct: list[str] = []
+        spelled: list[str] = []
+        text_code: dict[str, int] = {}
+        for text in by_text:  # in order of first appearance
+            key = fold(text)
+            if key not in code_of:
+                code_of[key] = len(distinct)
+                distinct.append(key)
+                spelled.append(text)
+            text_code[text] = code_of[key]
+        codes = tuple(map(text_code.__getitem__, texts)) if by_row else ()
+        totals = [0] * len(distinct)
+        for text, n in by_text.items():
+            totals[text_code[text]] += n
+        counts = Counter(dict(zip(distinct, totals, strict=True)))
         if i in given_index:
             detection = chosen(given_index[i], "option", counts, available)
         elif row_types and row_types.get(i) == NAMED:
@@ -494,16 +541,19 @@ def read_table_items(table, available: dict[str, ItemType], skip: set[int], give
             if i in positive_index:
                 raise InputError(f"--positive {header}=…: column {header!r} is not an item ({detection.rule})",
                                  table.path)
-            columns.append(Column(i, header, column_letter(i), detection, None, (), frozenset(), ""))
+            columns.append(Column(i, header, column_letter(i), detection, None, codes, tuple(distinct),
+                                  tuple(spelled), (), tuple(totals), frozenset(), ""))
             continue
-        cache: dict[str, Cell] = {}
-        cells = tuple(cache[k] if k in cache else cache.setdefault(k, read_cell(k, item)) for k in keys)
+        read = tuple(read_cell(k, item) for k in distinct)
         labels, phrase = positive_ranks(item, positive_index.get(i), header)
-        columns.append(Column(i, header, column_letter(i), detection, item, cells, labels, phrase))
-        for r, cell in zip(rows, cells, strict=True):
-            if cell.tag == "unreadable":
-                problems.append(Problem(table.row_numbers[r], header, column_letter(i), table.rows[r][i],
-                                        f"{table.rows[r][i]!r} is not {_expected(item)}; left out"))
+        columns.append(Column(i, header, column_letter(i), detection, item, codes, tuple(distinct), tuple(spelled),
+                              read, tuple(totals), labels, phrase))
+        bad = {c for c, cell in enumerate(read) if cell.tag == "unreadable"}
+        if bad:
+            for r, text in zip(rows, texts, strict=True):
+                if text_code[text] in bad:
+                    problems.append(Problem(table.row_numbers[r], header, column_letter(i), table.rows[r][i],
+                                            f"{table.rows[r][i]!r} is not {_expected(item)}; left out"))
     problems.sort(key=lambda p: (p.row, len(p.letter), p.letter))
     return Read(tuple(columns), rows, table.row_numbers[0] if row_types else None, tuple(problems))
 
@@ -578,26 +628,22 @@ class ItemSummary:
         return self.not_applicable + self.dont_know + self.not_answered + self.problems
 
 
-def summarise_column(column: Column, rows: list[int] | range, texts: list[str], terms, minimum: int | None,
-                     sentence) -> ItemSummary:
-    """One column over the given positions of its cells; `sentence(column, summary)` drafts the sentence."""
+def summarise_column(column: Column, rows: list[int] | None, terms, minimum: int | None, sentence) -> ItemSummary:
+    """One column over the given data rows (all when None); `sentence(column, summary)` drafts the sentence."""
     from dataclasses import replace
 
     from qiframe.analysis import quantities
 
     if column.item is None:
         raise ValueError("a text column is not an item")
-    cells = [column.cells[r] for r in rows]
+    by_code = column.counts(rows)
+    cells: Counter = Counter()
+    for code, n in by_code.items():
+        cells[column.read[code]] += n
     counts = tally(cells, column.item, column.positive)
-    spelled: dict[str, str] = {}
-    written: Counter = Counter()
-    for r in rows:
-        text = texts[r]
-        key = fold(text)
-        if key:
-            spelled.setdefault(key, text)
-            written[key] += 1
-    answers = tuple(AnswerCount(spelled[k], c) for k, c in sorted(written.items(), key=lambda kc: (-kc[1], kc[0])))
+    written = sorted(((column.keys[c], column.spelled[c], n) for c, n in by_code.items() if column.keys[c]),
+                     key=lambda kcn: (-kcn[2], kcn[0]))
+    answers = tuple(AnswerCount(spelled, n) for _, spelled, n in written)
     description = None
     if counts.n and column.item.id != "number":
         description = quantities.describe_count(counts.positive, counts.n, terms, minimum)

@@ -102,15 +102,13 @@ def summarise_records(table: Table, scale: Scale, terms: QuantityTerms, threshol
     if len(skip) == len(table.headers):
         raise InputError("no reading items: every column is the record id, the reader or the grouping column",
                          table.path)
-    read = _items.read_table_items(table, _items.types(scale, level), skip, types, positive)
+    read = _items.read_table_items(table, _items.types(scale, level), skip, types, positive, by_row=by is not None)
     item_columns = [c for c in read.columns if c.item is not None]
-    texts = {c.index: [row[c.index] for row in (table.rows[r] for r in read.rows)] for c in item_columns}
-    positions = range(len(read.rows))
 
     def make(column, rows):
-        return _items.summarise_column(column, rows, texts[column.index], terms, least, _sentence)
+        return _items.summarise_column(column, rows, terms, least, _sentence)
 
-    overall = tuple(make(c, positions) for c in item_columns)
+    overall = tuple(make(c, None) for c in item_columns)
     groups: tuple[GroupSummary, ...] = ()
     if by_index is not None:
         members: dict[str, list[int]] = {}

@@ -114,22 +114,21 @@ def summarise_survey(table: Table, terms: QuantityTerms, agree: tuple[str, ...] 
     by_index = table.require(by) if by else None
     skip = {i for i in (id_index, by_index) if i is not None}
     available = _items.types(scale)
-    read = _items.read_table_items(table, available, skip, types, _agreeing(table, available, agree, skip,
-                                                                             types, positive))
+    agreeing = _agreeing(table, available, agree, skip, types, positive)
+    read = _items.read_table_items(table, available, skip, types, agreeing, by_row=by is not None)
     question_columns = [c for c in read.columns if c.item is not None]
     skipped = [c for c in read.columns if c.item is None and c.detection.type == _items.TEXT]
     if not question_columns:
         raise InputError("no question columns: no column's answers are answers of a question type "
                          f"({', '.join(_items.ORDER)})", table.path)
-    texts = {c.index: [table.rows[r][c.index] for r in read.rows] for c in question_columns}
 
     def sentence(column, item):
         return _sentence(column, item, respondents)
 
     def ask(column, rows):
-        return _items.summarise_column(column, rows, texts[column.index], terms, least, sentence)
+        return _items.summarise_column(column, rows, terms, least, sentence)
 
-    overall = tuple(ask(c, range(len(read.rows))) for c in question_columns)
+    overall = tuple(ask(c, None) for c in question_columns)
     groups: tuple[GroupSummary, ...] = ()
     if by_index is not None:
         members: dict[str, list[int]] = {}
