@@ -27,7 +27,7 @@ from timing import ENV, PYTHON, ROOT, compile_sources, row
 
 def earlier_source(commit: str, into: Path) -> Path:
     """The `src` tree of an earlier commit, unpacked into a folder; returns the folder to put on PYTHONPATH."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src"], check=True,
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src", "frameworks"], check=True,
                              capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
@@ -68,12 +68,12 @@ def main() -> None:
     compile_sources()
     with tempfile.TemporaryDirectory(prefix="qiframe-bench-write-") as tmp:
         tmp = Path(tmp)
-        old_src = earlier_source(args.before, tmp / "before")
+        old_src = earlier_source(args.before, tmp / "code-before")
         template = generate(tmp / "template", args.items)
         envs = {"now": {**ENV, "PYTHONPATH": str(ROOT / "src")}, "before": {**ENV, "PYTHONPATH": str(old_src)}}
         folders = {}
         for name in envs:
-            folders[name] = tmp / name
+            folders[name] = tmp / f"evaluation-{name}"
             shutil.copytree(template, folders[name])
             subprocess.run([PYTHON, "-m", "qiframe", "status", "-e", str(folders[name])], env=envs[name],
                            check=True, capture_output=True)  # warm each one's parse cache
