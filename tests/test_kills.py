@@ -191,3 +191,24 @@ def test_the_subprocess_kill_path_works_too(tmp_path):
     result = run_cli("status", "--format", "json", "-e", root)
     assert result.code == 0, result.err
     assert json.loads(result.out)["summary"]["evidence"] in (0, 300)
+
+
+def test_a_lock_held_by_a_killed_command_is_taken_over_at_once(tmp_path):
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
+    ready = tmp_path / "ready"
+
+    def hold():
+        with store.writing(root):
+            ready.touch()
+            time.sleep(60)
+
+    pid = _fork(hold)
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert yamlio.read_holder(root / ".qiframe" / "lock")["pid"] == pid  # it records who holds it
+    _kill(pid)
+    start = time.monotonic()
+    store.add_evidence(root, title="After the kill", indicators=["2.1"])
+    assert time.monotonic() - start < 5  # no waiting for a timeout: the dead holder's lock is gone
+    assert [e.title for e in store.load(root).evidence.values()] == ["After the kill"]

@@ -44,7 +44,7 @@ def draft(
     from qiframe import store
     from qiframe.statement import drafting as statement_drafting
 
-    for r in statement_drafting.draft_sections(store.load(store.find_root(evaluation)), unit):
+    for r in statement_drafting.draft_sections(store.find_root(evaluation), unit):
         said = []
         if r.drafted:
             said.append(f"drafted {', '.join(r.drafted)}")
