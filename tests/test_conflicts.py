@@ -55,6 +55,7 @@ def shared(tmp_path):
     shutil.copy(ev_dir / f"{item.id}.yaml", ev_dir / f"{item.id} (1).yaml")  # Teams / OneDrive numbered copy
     shutil.copy(ev_dir / f"{item.id}.yaml", ev_dir / f"{item.id} (Ann's conflicted copy 2026-03-01).yaml")  # Dropbox
     shutil.copy(ev_dir / f"{item.id}.yaml", ev_dir / f"{item.id}.yaml.orig")  # git mergetool
+    shutil.copy(root / "evaluation.yaml", root / "evaluation (1).yaml")  # the settings file too
     text = (ev_dir / f"{other.id}.yaml").read_text(encoding="utf-8")
     (ev_dir / f"{other.id}.yaml").write_text(
         text.replace("title: Staff survey\n", "<<<<<<< HEAD\ntitle: Staff survey\n=======\ntitle: Staff survey "
@@ -62,7 +63,7 @@ def shared(tmp_path):
     return root, item, other
 
 
-COPIES = 6
+COPIES = 7
 
 
 def test_status_works_on_the_real_files_and_warns_once(shared, cli):
@@ -87,18 +88,19 @@ def test_check_reports_one_conflict_copy_problem_per_copy(shared, cli):
     by_path = {p["path"]: p["message"] for p in problems}
     assert set(by_path) == {"indicators/2.1-LAPTOP-7K2.yaml", f"evidence/{item.id}-SP-HOST01.yaml",
                             f"evidence/{item.id} (1).yaml", f"evidence/{item.id} (Ann's conflicted copy 2026-03-01).yaml",
-                            f"evidence/{item.id}.yaml.orig", f"evidence/{other.id}.yaml"}
+                            f"evidence/{item.id}.yaml.orig", f"evidence/{other.id}.yaml", "evaluation (1).yaml"}
     assert "conflict copy of indicators/2.1.yaml made by OneDrive or SharePoint" in by_path["indicators/2.1-LAPTOP-7K2.yaml"]
     assert "compare the two files" in by_path[f"evidence/{item.id} (1).yaml"] and "delete the copy" in \
         by_path[f"evidence/{item.id} (1).yaml"]
     assert "Dropbox" in by_path[f"evidence/{item.id} (Ann's conflicted copy 2026-03-01).yaml"]
     assert "merge conflict markers (line 3)" in by_path[f"evidence/{other.id}.yaml"]
+    assert "conflict copy of evaluation.yaml" in by_path["evaluation (1).yaml"]
 
 
 def test_exports_work_and_qiframe_never_touches_the_copies(shared, cli, tmp_path):
     root, item, _other = shared
     copies = {k: v for k, v in snapshot(root).items() if "LAPTOP" in k or "(" in k or "HOST01" in k or ".orig" in k}
-    assert len(copies) == 5
+    assert len(copies) == 6
     matrix, statement = tmp_path / "matrix.xlsx", tmp_path / "statement.md"
     assert cli("export", "matrix", "-o", matrix, "-e", root).code == 0
     assert cli("export", "statement", "-o", statement, "--by", "indicators", "-e", root).code in (0,)
