@@ -173,6 +173,8 @@ _MARKERS = re.compile(r"^(?:---|\.\.\.|%|[ \-]*\?(?:[ ]|$))|[{\[,][ ]*\?|(?:^|[\
 left to ruamel, which also bounds alias expansion."""
 
 
+_NUMBER_UNDERSCORE = re.compile(r"[0-9.+\-]_|_[0-9.]|(?:^|[\s:\[{,])_")
+"""Underscores in or before digits: the two parsers disagree on which of them make numbers ("_0", "1_0e1")."""
 _ASCII_FOR_REFERENCE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\\!]")
 
 
@@ -182,6 +184,8 @@ def _needs_reference(text: str) -> bool:
         if _ASCII_FOR_REFERENCE.search(text):
             return True
     elif "!" in text or _FOR_REFERENCE.search(text):
+        return True
+    if "_" in text and _NUMBER_UNDERSCORE.search(text):
         return True
     # The markers all need one of these characters; most files hold none of them.
     if "&" in text or "*" in text or "?" in text or "%" in text or "---" in text or "..." in text:
