@@ -939,7 +939,8 @@ def version(root: str | os.PathLike, relpath: str) -> str:
 
 
 def require_versions(root: str | os.PathLike, expected: dict[str, str]) -> None:
-    """Refuse (Stale) when a file is no longer the version given; call it inside `writing(root)`.
+    """Refuse (Stale) when a file is no longer the version given; call it inside a `transaction(root)`,
+    before staging anything.
 
     The caller holds the lock around this check and its write, so nothing can change in between.
     """

@@ -1,7 +1,7 @@
 """The routes of the local page: each parses its request, makes one core call, renders the result.
 
-Every write runs in a worker thread inside the evaluation's lock (`store.writing`), after checking that the
-file the form was rendered from is still the same version (`store.require_versions`): a page showing an old
+Every write runs in a worker thread inside one store transaction (the evaluation's lock), after checking
+that the file the form was rendered from is still the same version (`store.require_versions`): a page showing an old
 copy never overwrites a newer file, and a CLI command writing at the same moment waits for the lock like
 any other. The core functions raise the same `InputError`s, with the same messages, as for the CLI; a
 form shows them next to the field they concern and keeps what the user typed.
@@ -157,9 +157,13 @@ class Site:
         return Form(flat, name=flat.get("form", "") if isinstance(flat.get("form"), str) else "")
 
     async def save(self, form: Form, versions: dict[str, str], call: Callable[[], Any]) -> Any:
-        """Run one core write under the lock after the compare-and-swap; errors go into `form`."""
+        """Run one core write in one transaction after the compare-and-swap; errors go into `form`.
+
+        The core call's own writes join the transaction, so they are committed together, after the check
+        and under the same lock, or not at all.
+        """
         def work():
-            with store.writing(self.root):
+            with store.transaction(self.root):
                 store.require_versions(self.root, versions)
                 return call()
 
