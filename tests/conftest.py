@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,33 @@ def run_cli(*args: str, cwd: str | os.PathLike | None = None, stdin: str = "") -
 @pytest.fixture
 def cli():
     return run_cli
+
+
+COPY_IGNORES = shutil.ignore_patterns("cache.json")
+"""What a copy of an evaluation leaves behind: the parse cache, which is kept per folder."""
+
+
+@pytest.fixture(scope="session")
+def prebuilt(tmp_path_factory):
+    """Folders built once per test session and copied for each test that asks.
+
+    `prebuilt(build, target)` calls `build(folder)` the first time a test asks for that builder (it creates
+    `folder`, usually an evaluation made through the CLI as a user would), then copies the folder to
+    `target` for this test and returns what `build` returned, e.g. the ids it created. Tests change their
+    copy freely; the built original is never handed out.
+    """
+    made: dict[str, tuple[Path, object]] = {}
+
+    def copy(build, target: Path):
+        key = f"{build.__module__}.{build.__qualname__}"
+        if key not in made:
+            folder = tmp_path_factory.mktemp(build.__name__.strip("_")) / "built"
+            made[key] = (folder, build(folder))
+        folder, extra = made[key]
+        shutil.copytree(folder, target, ignore=COPY_IGNORES)
+        return extra
+
+    return copy
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, snapshot
+from tests.conftest import EXAMPLE, run_cli, snapshot
 
 TODAY = dt.date.today()
 YESTERDAY = (TODAY - dt.timedelta(days=1)).isoformat()
@@ -23,13 +23,16 @@ def _ok(result):
     return result
 
 
+def _joint_with_improvements(root: Path) -> None:
+    _ok(run_cli("init", root, "--framework", "ci-care-protection-2019", "--programme", "joint-2018"))
+    _ok(run_cli("note", "2.1", "-i", "Chronologies are not consistently up to date",
+                "-i", "Children's views are not always recorded in plans", cwd=root))
+
+
 @pytest.fixture
-def ev(tmp_path, cli) -> Path:
-    root = tmp_path / "ev"
-    _ok(cli("init", root, "--framework", "ci-care-protection-2019", "--programme", "joint-2018"))
-    _ok(cli("note", "2.1", "-i", "Chronologies are not consistently up to date",
-            "-i", "Children's views are not always recorded in plans", cwd=root))
-    return root
+def ev(tmp_path, prebuilt) -> Path:
+    prebuilt(_joint_with_improvements, tmp_path / "ev")
+    return tmp_path / "ev"
 
 
 def _add(cli, root: Path, *args: str) -> str:
@@ -193,9 +196,10 @@ def test_rule_is_documented_with_examples():
 # --- export progress ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def plan(cli, ev) -> tuple[Path, list[str]]:
+def _plan(ev: Path) -> list[str]:
     """Three actions on two indicators, one with a formula-like title, and one overdue."""
+    cli = run_cli
+    _joint_with_improvements(ev)
     ids = [
         _add(cli, ev, "--title", "Audit chronologies every quarter", "--qi", "2.1", "--improvement", "1",
              "--owner", "Lead officer", "--due", NEXT_YEAR, "--status", "in-progress", "--measure",
@@ -210,7 +214,13 @@ def plan(cli, ev) -> tuple[Path, list[str]]:
             "2026-07-15", cwd=ev))
     _ok(cli("action", "update", ids[0], "--progress", "Second audit; feedback to teams", "--date",
             "2026-10-14", cwd=ev))
-    return ev, ids
+    return ids
+
+
+@pytest.fixture
+def plan(tmp_path, prebuilt) -> tuple[Path, list[str]]:
+    ids = prebuilt(_plan, tmp_path / "ev")
+    return tmp_path / "ev", ids
 
 
 def test_must_show_progress_docx_has_one_row_per_action(cli, plan, tmp_path):
@@ -295,6 +305,7 @@ def test_progress_export_refuses_unknown_format(cli, plan, tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("suffix, target", [(".docx", "pdf"), (".xlsx", "csv")])
 def test_progress_opens_in_libreoffice(cli, plan, tmp_path, suffix, target):

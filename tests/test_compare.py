@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, EXAMPLE, ROOT, snapshot
+from tests.conftest import DATA, EXAMPLE, ROOT, run_cli, snapshot
 
 CI = "ci-care-protection-2019"
 SELF = {"2.1": "5", "2.2": "4", "1.1": "3", "leadership": "4"}
@@ -20,14 +20,17 @@ def _ok(result):
     return result
 
 
-@pytest.fixture
-def joint(tmp_path, cli) -> Path:
+def _joint(root: Path) -> None:
     """The joint-2018 programme with self grades 2.1=5, 2.2=4, 1.1=3 and leadership=4."""
-    root = tmp_path / "ev"
-    _ok(cli("init", root, "--framework", CI, "--programme", "joint-2018", "--title", "Partnership 2020"))
+    _ok(run_cli("init", root, "--framework", CI, "--programme", "joint-2018", "--title", "Partnership 2020"))
     for qi, level in SELF.items():
-        _ok(cli("grade", qi, level, "-r", f"Rationale for {qi}.", cwd=root))
-    return root
+        _ok(run_cli("grade", qi, level, "-r", f"Rationale for {qi}.", cwd=root))
+
+
+@pytest.fixture
+def joint(tmp_path, prebuilt) -> Path:
+    prebuilt(_joint, tmp_path / "ev")
+    return tmp_path / "ev"
 
 
 def _inspect(cli, root: Path, grades: dict[str, str]) -> None:
@@ -199,18 +202,25 @@ def test_first_external_grade_keeps_comments(cli, joint):
 # --- year on year --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def two_years(joint, cli) -> tuple[Path, Path, list[str]]:
-    """A copy of an evaluation with one grade changed and two new evidence items; returns the two and ids."""
+def _two_years(folder: Path) -> list[str]:
+    """An evaluation (ev) and a copy of it (later) with one grade changed and two new evidence items."""
+    cli, joint = run_cli, folder / "ev"
+    _joint(joint)
     for title, qi, source in (("Case file audit", "2.1", "data"), ("Staff survey", "2.2", "views")):
         _ok(cli("evidence", "add", "--title", title, "--qi", qi, "--source", source, cwd=joint))
     _ok(cli("note", "2.1", "-s", "Children say they feel  safe", "-i", "Chronologies vary", cwd=joint))
-    later = joint.parent / "later"
+    later = folder / "later"
     shutil.copytree(joint, later)
     _ok(cli("grade", "2.1", "4", cwd=later))
-    new_ids = [_ok(cli("evidence", "add", "--title", t, "--qi", "1.1", "--source", "data", cwd=later)).out.strip()
-               for t in ("Chronology audit", "Performance report")]
-    return joint, later, new_ids
+    return [_ok(cli("evidence", "add", "--title", t, "--qi", "1.1", "--source", "data", cwd=later)).out.strip()
+            for t in ("Chronology audit", "Performance report")]
+
+
+@pytest.fixture
+def two_years(tmp_path, prebuilt) -> tuple[Path, Path, list[str]]:
+    """The two evaluations of `_two_years` and the ids of the evidence added to the later one."""
+    new_ids = prebuilt(_two_years, tmp_path / "years")
+    return tmp_path / "years" / "ev", tmp_path / "years" / "later", new_ids
 
 
 def test_must_show_with_reports_exactly_the_changes(cli, two_years):

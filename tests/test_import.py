@@ -19,12 +19,13 @@ from qiframe.exports.matrix import write_matrix
 from qiframe.imports.evidence import plan_import
 from qiframe.imports.tables import read_table
 from tests.conftest import snapshot
-from tests.test_matrix import PAYLOAD, build_rich, copy_example
+from tests.test_matrix import PAYLOAD, copy_example, rich_folder
 
 
 @pytest.fixture
-def rich(tmp_path) -> Path:
-    return build_rich(tmp_path)
+def rich(tmp_path, prebuilt) -> Path:
+    prebuilt(rich_folder, tmp_path / "rich")
+    return tmp_path / "rich" / "ev"
 
 
 def export(root: Path, out: Path) -> Path:

@@ -88,9 +88,16 @@ def build_rich(tmp_path: Path) -> Path:
     return root
 
 
+def rich_folder(folder: Path) -> None:
+    """`build_rich` in a folder of its own (the evaluation and the workspace framework beside it)."""
+    folder.mkdir()
+    build_rich(folder)
+
+
 @pytest.fixture
-def rich(tmp_path) -> Path:
-    return build_rich(tmp_path)
+def rich(tmp_path, prebuilt) -> Path:
+    prebuilt(rich_folder, tmp_path / "rich")
+    return tmp_path / "rich" / "ev"
 
 
 @pytest.fixture
@@ -482,6 +489,7 @@ def read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_every_sheet_of_the_example(example, tmp_path):
     ev = store.load(example)
@@ -501,6 +509,7 @@ def test_libreoffice_opens_every_sheet_of_the_example(example, tmp_path):
     assert again["Evidence"]["B1"].value == "Title"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_reads_formula_like_text_as_text(rich, tmp_path):
     out = tmp_path / "m.xlsx"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, snapshot
+from tests.conftest import DATA, run_cli, snapshot
 
 FOUR_LEVEL = DATA / "frameworks" / "valid" / "four-level.yaml"
 
@@ -19,10 +19,14 @@ def _gaps(cli, root: Path, *extra: str) -> tuple[int, list[dict]]:
     return result.code, json.loads(result.out)["problems"]
 
 
-@pytest.fixture
-def joint(tmp_path, cli) -> Path:
-    result = cli("init", tmp_path / "ev", "--framework", "ci-care-protection-2019", "--programme", "joint-2018")
+def _joint(root: Path) -> None:
+    result = run_cli("init", root, "--framework", "ci-care-protection-2019", "--programme", "joint-2018")
     assert result.code == 0, result.err
+
+
+@pytest.fixture
+def joint(tmp_path, prebuilt) -> Path:
+    prebuilt(_joint, tmp_path / "ev")
     return tmp_path / "ev"
 
 

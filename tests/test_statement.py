@@ -43,6 +43,13 @@ def care_evaluation(folder: Path) -> dict[str, str]:
     return ids
 
 
+@pytest.fixture
+def care(tmp_path, prebuilt) -> tuple[Path, dict[str, str]]:
+    """A copy of `care_evaluation`, built once per session: (folder, evidence ids)."""
+    ids = prebuilt(care_evaluation, tmp_path / "ev")
+    return tmp_path / "ev", ids
+
+
 def write_section(folder: Path, unit: str, answers: dict[str, str], draft: bool | None = None) -> Path:
     data: dict = {"unit": unit}
     if draft is not None:
@@ -122,9 +129,8 @@ def test_is_unanswered():
 # --- drafting --------------------------------------------------------------------------------------------
 
 
-def test_draft_writes_marked_first_drafts_from_the_assessments(tmp_path):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_draft_writes_marked_first_drafts_from_the_assessments(tmp_path, care):
+    root, ids = care
     with store.writing(root):
         for ident, title, status in (("A-open22", "Audit chronologies again", "in-progress"),
                                      ("A-done22", "Write the chronology guide", "done")):
@@ -154,9 +160,8 @@ def test_draft_writes_marked_first_drafts_from_the_assessments(tmp_path):
     assert results[2].nothing == ("now", "next")
 
 
-def test_drafting_never_overwrites_a_persons_text(tmp_path):
-    root = tmp_path / "ev"
-    care_evaluation(root)
+def test_drafting_never_overwrites_a_persons_text(tmp_path, care):
+    root, _ = care
     mine = "We think we are good at this.\n\n- because of this\n"
     s1 = write_section(root, "S1", {"now": mine, "know": "", "next": "Our own plan."})
     s2 = write_section(root, "S2", {"now": "a", "know": "b", "next": "c"}, draft=True)
@@ -205,9 +210,8 @@ answers:
 """
 
 
-def test_draft_golden_and_redraft_is_idempotent(tmp_path):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_draft_golden_and_redraft_is_idempotent(tmp_path, care):
+    root, ids = care
     statement_drafting.draft_sections(store.load(root))
     first = {p.name: p.read_bytes() for p in (root / "statement").iterdir()}
     assert first["S1.yaml"].decode() == GOLDEN_S1.format(marker=DRAFT_MARKER, **ids)
@@ -216,9 +220,8 @@ def test_draft_golden_and_redraft_is_idempotent(tmp_path):
     assert {p.name: p.read_bytes() for p in (root / "statement").iterdir()} == first
 
 
-def test_marker_only_answers_are_drafted_again_once_there_is_something_to_say(tmp_path):
-    root = tmp_path / "ev"
-    care_evaluation(root)
+def test_marker_only_answers_are_drafted_again_once_there_is_something_to_say(tmp_path, care):
+    root, _ = care
     statement_drafting.draft_sections(store.load(root), "s3")  # unit ids are case-insensitive
     assert yamlio.load(root / "statement" / "S3.yaml")["answers"]["now"] == DRAFT_MARKER
     assessments.add_notes(root, "5.4", ["Families attend most meetings"], [], [])
@@ -227,11 +230,10 @@ def test_marker_only_answers_are_drafted_again_once_there_is_something_to_say(tm
     assert "- Families attend most meetings (QI 5.4)" in yamlio.load(root / "statement" / "S3.yaml")["answers"]["now"]
 
 
-def test_draft_cli_reports_and_refuses_an_unknown_unit(tmp_path, cli):
+def test_draft_cli_reports_and_refuses_an_unknown_unit(tmp_path, cli, care):
     from tests.conftest import snapshot
 
-    root = tmp_path / "ev"
-    care_evaluation(root)
+    root, _ = care
     result = cli("statement", "draft", "S1", "-e", root)
     assert result.code == 0, result.err
     assert "statement/S1.yaml: drafted now, know, next [new file]" in result.err
@@ -245,9 +247,8 @@ def test_draft_cli_reports_and_refuses_an_unknown_unit(tmp_path, cli):
 # --- the document model ----------------------------------------------------------------------------------
 
 
-def test_citations_are_numbered_in_order_of_first_citation(tmp_path):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_citations_are_numbered_in_order_of_first_citation(tmp_path, care):
+    root, ids = care
     write_section(root, "S1", {"now": f"Good [{ids['group']}].", "know": f"See [{ids['audit']}, {ids['group']}].",
                                "next": "Later."})
     write_section(root, "S2", {"now": f"Again [{ids['audit']}] and [E-zzzzzz] and [{ids['private']}].",
@@ -325,9 +326,8 @@ def test_by_units_needs_a_programme(tmp_path, cli):
 # --- show and edit ---------------------------------------------------------------------------------------
 
 
-def test_show_json_reports_words_against_shares(tmp_path, cli):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_show_json_reports_words_against_shares(tmp_path, cli, care):
+    root, ids = care
     write_section(root, "S1", answered(ids, 20))
     result = cli("statement", "show", "--format", "json", "-e", root)
     assert result.code == 0, result.err
@@ -353,9 +353,8 @@ def _editor(tmp_path, monkeypatch, content: str) -> None:
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
 
 
-def test_edit_saves_a_valid_section_and_clears_the_draft_flag(tmp_path, cli, monkeypatch):
-    root = tmp_path / "ev"
-    care_evaluation(root)
+def test_edit_saves_a_valid_section_and_clears_the_draft_flag(tmp_path, cli, monkeypatch, care):
+    root, _ = care
     statement_drafting.draft_sections(store.load(root), "S1")
     _editor(tmp_path, monkeypatch, "unit: S1\ndraft: true\nanswers:\n  now: Ours now.\n  know: See [E-nope22].\n")
     result = cli("statement", "edit", "S1", "-e", root)
@@ -366,11 +365,10 @@ def test_edit_saves_a_valid_section_and_clears_the_draft_flag(tmp_path, cli, mon
     assert data == {"unit": "S1", "answers": {"now": "Ours now.", "know": "See [E-nope22]."}}
 
 
-def test_edit_refuses_an_unknown_question_and_keeps_the_file(tmp_path, cli, monkeypatch):
+def test_edit_refuses_an_unknown_question_and_keeps_the_file(tmp_path, cli, monkeypatch, care):
     from tests.conftest import snapshot
 
-    root = tmp_path / "ev"
-    care_evaluation(root)
+    root, _ = care
     write_section(root, "S2", {"now": "Mine."})
     before = snapshot(root)
     _editor(tmp_path, monkeypatch, "unit: S2\nanswers:\n  now: Mine.\n  later: what?\n")
@@ -380,9 +378,8 @@ def test_edit_refuses_an_unknown_question_and_keeps_the_file(tmp_path, cli, monk
     assert snapshot(root) == before
 
 
-def test_edit_creates_a_skeleton_and_removes_it_when_nothing_is_written(tmp_path, cli, monkeypatch):
-    root = tmp_path / "ev"
-    care_evaluation(root)
+def test_edit_creates_a_skeleton_and_removes_it_when_nothing_is_written(tmp_path, cli, monkeypatch, care):
+    root, _ = care
     _editor(tmp_path, monkeypatch, "")
     result = cli("statement", "edit", "S4", "-e", root)
     assert result.code == 0, result.err
@@ -400,17 +397,15 @@ def _statement_problems(cli, root) -> list[dict]:
     return [p for p in json.loads(result.out)["problems"] if p["rule"] in rules]
 
 
-def test_a_fully_answered_statement_has_no_statement_problems(tmp_path, cli):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_a_fully_answered_statement_has_no_statement_problems(tmp_path, cli, care):
+    root, ids = care
     for unit in ("S1", "S2", "S3", "S4"):
         write_section(root, unit, answered(ids, 100))
     assert _statement_problems(cli, root) == []
 
 
-def test_missing_section_and_empty_answer_fail_unanswered_question(tmp_path, cli):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_missing_section_and_empty_answer_fail_unanswered_question(tmp_path, cli, care):
+    root, ids = care
     for unit in ("S1", "S2", "S3"):
         write_section(root, unit, answered(ids))
     (root / "statement" / "S2.yaml").unlink()
@@ -424,9 +419,8 @@ def test_missing_section_and_empty_answer_fail_unanswered_question(tmp_path, cli
     assert cli("check", "-e", root).code == 1
 
 
-def test_know_answer_without_a_citation_is_an_uncited_claim(tmp_path, cli):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_know_answer_without_a_citation_is_an_uncited_claim(tmp_path, cli, care):
+    root, ids = care
     for unit in ("S1", "S2", "S3", "S4"):
         write_section(root, unit, answered(ids))
     (root / "statement" / "S3.yaml").unlink()
@@ -436,9 +430,8 @@ def test_know_answer_without_a_citation_is_an_uncited_claim(tmp_path, cli):
         ("uncited-claim", "warning", "statement/S3.yaml")]
 
 
-def test_a_section_over_its_share_warns_and_the_total_over_the_limit_fails(tmp_path, cli):
-    root = tmp_path / "ev"
-    ids = care_evaluation(root)
+def test_a_section_over_its_share_warns_and_the_total_over_the_limit_fails(tmp_path, cli, care):
+    root, ids = care
     for unit in ("S1", "S2", "S3", "S4"):
         write_section(root, unit, answered(ids, 100))
     (root / "statement" / "S2.yaml").unlink()

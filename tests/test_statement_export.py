@@ -31,10 +31,8 @@ def example(tmp_path) -> Path:
     return root
 
 
-@pytest.fixture
-def built(tmp_path) -> tuple[Path, dict[str, str]]:
+def _answered_care_evaluation(root: Path) -> dict[str, str]:
     """A small risk-of-harm evaluation with all four sections answered; S2 holds hostile text."""
-    root = tmp_path / "ev"
     ids = care_evaluation(root)
     for unit in ("S1", "S3", "S4"):
         write_section(root, unit, answered(ids, 30))
@@ -42,7 +40,13 @@ def built(tmp_path) -> tuple[Path, dict[str, str]]:
         "now": "Strengths:\n- Families say <script>alert('x')</script> & more\n- Second point\n\nA closing line.",
         "know": f"Views [{ids['group']}; {ids['audit']}] and a plan [{ids['plan']}].",
         "next": "- Review *all* [links](http://example.invalid)\n- | pipes | too"})
-    return root, ids
+    return ids
+
+
+@pytest.fixture
+def built(tmp_path, prebuilt) -> tuple[Path, dict[str, str]]:
+    ids = prebuilt(_answered_care_evaluation, tmp_path / "ev")
+    return tmp_path / "ev", ids
 
 
 def export(cli, root: Path, name: str, *extra: str):
@@ -221,6 +225,7 @@ def test_by_indicators_in_word(built, cli):
     assert "Total: " in result.out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_the_word_document_to_pdf(built, example, cli, tmp_path):
     for root in (built[0], example):

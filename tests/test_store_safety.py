@@ -37,6 +37,7 @@ def evidence_records():
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record=evidence_records())
 def test_written_files_load_back_equal_and_resave_byte_identical(tmp_path, record):
@@ -83,6 +84,7 @@ def evaluation(tmp_path):
     return store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
 
 
+@pytest.mark.slow
 def test_two_processes_adding_fifty_items_each_lose_nothing(evaluation):
     procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(evaluation), tag, "50"]) for tag in ("a", "b")]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
@@ -121,6 +123,7 @@ def _version(path: Path) -> int:
     return number
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_during_200_writes(evaluation):
     """A writer is killed at random moments, again and again, while it makes 200 writes in all."""
     target = evaluation / "indicators" / "2.1.yaml"
@@ -165,6 +168,7 @@ for i in range(n):
 """
 
 
+@pytest.mark.slow
 def test_four_processes_times_a_hundred_edits_of_one_file_lose_nothing(evaluation):
     procs = [subprocess.Popen([sys.executable, "-c", NOTER, str(evaluation), tag, "100"]) for tag in "abcd"]
     assert [p.wait(timeout=600) for p in procs] == [0, 0, 0, 0]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from qiframe import store, yamlio
-from tests.conftest import DATA, snapshot
+from tests.conftest import DATA, run_cli, snapshot
 
 GOLDEN = DATA / "golden"
 FRAMEWORK = ("--framework", "ci-care-protection-2019", "--programme", "risk-of-harm-2021")
@@ -27,11 +27,15 @@ HEADER = "# yaml-language-server: $schema=../.qiframe/schemas/evidence.schema.js
 ERROR_LINE = re.compile(r"^qiframe: error: (?:(?P<path>[^:\s]+\.yaml):(?P<line>\d+):(?P<col>\d+): )?\S")
 
 
-@pytest.fixture
-def evaluation(tmp_path, cli) -> Path:
-    """A fresh, empty evaluation of the 2021 programme."""
-    result = cli("init", tmp_path / "ev", *FRAMEWORK, "--period", "2025-04-01:2026-03-31")
+def _empty(root: Path) -> None:
+    result = run_cli("init", root, *FRAMEWORK, "--period", "2025-04-01:2026-03-31")
     assert result.code == 0, result.err
+
+
+@pytest.fixture
+def evaluation(tmp_path, prebuilt) -> Path:
+    """A fresh, empty evaluation of the 2021 programme."""
+    prebuilt(_empty, tmp_path / "ev")
     return tmp_path / "ev"
 
 
