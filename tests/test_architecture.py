@@ -261,6 +261,38 @@ def test_dynamic_imports_stay_inside_their_package(graph):
     assert not wrong, "dynamic imports hide edges from this test:\n" + "\n".join(wrong)
 
 
+INTERNALS = {
+    "qiframe.yaml_loader": ("ruamel", {"cyaml", "CParser", "VersionedResolver", "implicit_resolvers"}),
+    "qiframe.exports.xlsx_stream": ("openpyxl", {"_write_only", "WriteOnlyWorksheet", "_cell_styles",
+                                                 "_add_sheet", "_values_to_row", "StyleArray"}),
+}
+"""The one module allowed each library's internals, and the names that mark them."""
+
+
+def internals_outside(graph: Graph) -> list[str]:
+    wrong = []
+    for module, path in sorted(graph.modules.items()):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: set[str] = set()
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = set(node.module.split(".")) | {a.name for a in node.names}
+                library = node.module.split(".")[0]
+            elif isinstance(node, ast.Import):
+                names = {part for a in node.names for part in a.name.split(".")}
+                library = next(iter(node.names)).name.split(".")[0]
+            elif isinstance(node, ast.Attribute):
+                names, library = {node.attr}, ""
+            for owner, (lib, marks) in INTERNALS.items():
+                if module != owner and names & marks and library in (lib, ""):
+                    wrong.append(f"{module}:{node.lineno} uses {sorted(names & marks)} of {lib} (keep it in {owner})")
+    return wrong
+
+
+def test_library_internals_stay_in_their_module(graph):
+    wrong = internals_outside(graph)
+    assert not wrong, "\n".join(wrong)
+
+
 # --- the checker itself can fail ---------------------------------------------------------------------
 
 

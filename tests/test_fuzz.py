@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from qiframe import frameworks, store, yamlio
 from qiframe.errors import InputError
+from qiframe.yaml_loader import text_dates_constructor
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # fuzzing: hundreds of examples per test
 
 FUZZ = settings(max_examples=int(__import__("os").environ.get("QIFRAME_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -87,7 +90,7 @@ def test_fast_yaml_reader_agrees_with_ruamels_safe_loader(text):
     from ruamel.yaml import YAML
 
     reference = YAML(typ="safe", pure=False)
-    reference.Constructor = yamlio._text_dates_constructor()
+    reference.Constructor = text_dates_constructor()
     try:
         expected = ("ok", reference.load(text))
     except Exception as exc:  # noqa: BLE001 - any failure must also be a failure of the fast path

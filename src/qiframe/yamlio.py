@@ -39,7 +39,9 @@ def _yaml(typ: str):
 
     yaml = YAML(typ=typ, pure=False)
     if typ == "safe":
-        yaml.Constructor = _text_dates_constructor()
+        from qiframe.yaml_loader import text_dates_constructor
+
+        yaml.Constructor = text_dates_constructor()
     if typ == "rt":
         yaml.preserve_quotes = True
         yaml.indent(mapping=2, sequence=4, offset=2)
@@ -47,86 +49,17 @@ def _yaml(typ: str):
     return yaml
 
 
-def _text_dates_constructor():
-    """The safe constructor, but dates stay text: the schemas check them, so "2025-13-45" is a located
-    problem instead of a crash, and the data is JSON-ready without conversion."""
-    from ruamel.yaml.constructor import SafeConstructor
-
-    class TextDates(SafeConstructor):
-        pass
-
-    TextDates.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-    return TextDates
-
-
-def _yaml12_resolver():
-    """ruamel's YAML 1.2 resolver with its rule table built once, not once per file.
-
-    The stock resolver rebuilds its table for every loader and looks up the YAML version for every
-    scalar; with thousands of small files that was a third of the reading time. The C parser never
-    reports a %YAML directive, so the version is always 1.2, exactly as with ruamel's own C loader.
-    """
-    from ruamel.yaml.nodes import ScalarNode
-    from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
-    from ruamel.yaml.tag import Tag
-
-    table: dict = {}
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions:
-            for ch in first or [None]:
-                table.setdefault(ch, []).append((tag, regexp))
-    anywhere = tuple(table.get(None, ()))
-    rules = {ch: tuple(found) + anywhere for ch, found in table.items() if ch is not None}
-
-    class Yaml12Resolver(VersionedResolver):
-        def resolve(self, kind, value, implicit):
-            if kind is ScalarNode and implicit[0]:
-                for tag, regexp in rules.get(value[:1], anywhere):
-                    if regexp.match(value):
-                        return Tag(suffix=tag)
-                implicit = (False, implicit[1])
-            return super().resolve(kind, value, implicit)
-
-    return Yaml12Resolver
-
-
 _SAFE = None
 _RT = None
 
 
 def _safe():
-    """A loader function for plain data: the C parser driven directly when available.
-
-    Driving ruamel's C parser without the YAML() facade halves the cost per file, which dominates
-    reading an evaluation of thousands of small files. Semantics are the same: YAML 1.2, safe tags, dates
-    as text, duplicate keys refused.
-    """
+    """A loader function for plain data: YAML 1.2, safe tags, dates as text, duplicate keys refused."""
     global _SAFE
     if _SAFE is None:
-        try:
-            from ruamel.yaml.cyaml import CParser
-        except ImportError:  # no C extension: the pure-Python loader, same results, slower
-            pure = _yaml("safe")
-            _SAFE = pure.load
-        else:
-            constructor = _text_dates_constructor()
-            resolver = _yaml12_resolver()
+        from qiframe import yaml_loader
 
-            class Loader(CParser, constructor, resolver):
-                def __init__(self, stream):
-                    CParser.__init__(self, stream)
-                    self._parser = self._composer = self
-                    constructor.__init__(self, loader=self)
-                    resolver.__init__(self, loadumper=self)
-
-            def load(text: str):
-                loader = Loader(text)
-                try:
-                    return loader.get_single_data()
-                finally:
-                    loader.dispose()
-
-            _SAFE = load
+        _SAFE = yaml_loader.fast_safe_load() or _yaml("safe").load
     return _SAFE
 
 

@@ -22,12 +22,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from qiframe import __version__, model
@@ -36,6 +32,7 @@ from qiframe.cells import HEADERS, RISKY_START, display
 from qiframe.exports import sheets
 from qiframe.exports.files import check_output as _check_output
 from qiframe.exports.files import write_output
+from qiframe.exports.xlsx_stream import StreamCell, StreamingSheet, StyledCells, streaming_sheet
 from qiframe.text import xml_text
 
 MARK = "●"
@@ -164,92 +161,13 @@ def clean_text(value: str) -> str:
     return xml_text(value)[:32767]
 
 
-# --- streaming cells ---------------------------------------------------------------------------------
-#
-# openpyxl's write-only sheet takes plain values cheaply, but a styled cell object costs it about twice as
-# much: it first tries each object as a value (formatting the object's repr for the error it then
-# swallows), hashes the cell's style to find its id, and allocates a fresh cell afterwards. Nearly every
-# cell of the matrix is styled, so cells here are made from prepared styles with their style id already
-# known, and the sheet streams them as they are. The tests read the workbook back to prove the result.
+# --- cells ---------------------------------------------------------------------------------------------
 
 
-class _Cell(Cell):
-    """A cell made by `_Cells`: its style is shared with its siblings and never changed, so its id is known."""
-
-    __slots__ = ("_sid",)
-
-    @property
-    def style_id(self) -> int:
-        return self._sid
-
-    @property
-    def has_style(self) -> bool:
-        return self._sid != 0
-
-
-class _Sheet(WriteOnlyWorksheet):
-    """openpyxl's streaming worksheet, taking ready-made `_Cell`s as they are and anything else as a value."""
-
-    def _values_to_row(self, values, row_idx):
-        plain = WriteOnlyCell(self)
-        for column, value in enumerate(values, 1):
-            if value is None:
-                continue
-            if type(value) is _Cell:
-                cell = value
-            else:
-                plain.value = value
-                cell = plain
-            cell.column = column
-            cell.row = row_idx
-            if cell._hyperlink is not None:
-                cell._hyperlink.ref = cell.coordinate
-            yield cell
-            if cell is plain and plain.has_style:
-                plain = WriteOnlyCell(self)
-
-
-class _Cells:
+class _Cells(StyledCells):
     """Makes the cells of one sheet: text that stays text, real dates, numbers, in a few named styles."""
 
-    def __init__(self, ws: _Sheet) -> None:
-        self.ws = ws
-        self.named: dict[str, dict] = {}
-        self.prepared: dict[tuple, tuple[StyleArray, int]] = {}
-
-    def style(self, name: str, **attrs) -> None:
-        """Name a style: font, fill, alignment as openpyxl objects."""
-        self.named[name] = attrs
-
-    def _prepared(self, style: str | None, number_format: str | None, quote: bool) -> tuple[StyleArray, int]:
-        key = (style, number_format, quote)
-        found = self.prepared.get(key)
-        if found is None:
-            proto = WriteOnlyCell(self.ws)
-            for attr, value in self.named.get(style, {}).items() if style else ():
-                setattr(proto, attr, value)
-            if number_format:
-                proto.number_format = number_format
-            if quote:
-                proto.quotePrefix = True
-            array = proto._style if proto._style is not None else StyleArray()
-            found = self.prepared[key] = (array, self.ws.parent._cell_styles.add(array))
-        return found
-
-    def make(self, value, data_type: str, style: str | None = None, number_format: str | None = None,
-             quote: bool = False) -> _Cell:
-        array, sid = self._prepared(style, number_format, quote)
-        cell = _Cell.__new__(_Cell)
-        cell.parent = self.ws
-        cell.row = cell.column = 1
-        cell._value = value
-        cell.data_type = data_type
-        cell._hyperlink = cell._comment = None
-        cell._style = array
-        cell._sid = sid
-        return cell
-
-    def text(self, value: str, style: str | None = None) -> _Cell | str | None:
+    def text(self, value: str, style: str | None = None) -> StreamCell | str | None:
         """A text cell, whatever the text looks like; None (no cell) for empty text."""
         if not value:
             return None
@@ -273,10 +191,10 @@ class _Cells:
             return self.text(iso, style)
         return self.make(parsed, "d", style, DATE_FORMAT)
 
-    def moment(self, when: datetime, style: str | None = None) -> _Cell:
+    def moment(self, when: datetime, style: str | None = None) -> StreamCell:
         return self.make(when, "d", style, "yyyy-mm-dd hh:mm")
 
-    def link(self, url: str, style: str) -> _Cell:
+    def link(self, url: str, style: str) -> StreamCell:
         cell = self.text(url, style)
         cell.hyperlink = url
         return cell
@@ -285,9 +203,8 @@ class _Cells:
         return [self.text(name, "header") for name in names]
 
 
-def _sheet(wb: Workbook, title: str) -> tuple[_Sheet, _Cells]:
-    ws = _Sheet(parent=wb, title=title)
-    wb._add_sheet(ws)
+def _sheet(wb: Workbook, title: str) -> tuple[StreamingSheet, _Cells]:
+    ws = streaming_sheet(wb, title)
     cells = _Cells(ws)
     cells.style("header", font=sheets.font(bold=True), fill=_HEAD_FILL,
                 alignment=Alignment(vertical="top", wrap_text=True))
