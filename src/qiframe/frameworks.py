@@ -180,7 +180,7 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
     alias_at: dict[str, tuple] = {}
     for k, kq in enumerate(data["key_questions"]):
         for i, ind in enumerate(kq["indicators"]):
-            where = ("key_questions", k, "indicators", i)
+            where: tuple = ("key_questions", k, "indicators", i)
             if ind["id"] in indicator_ids:
                 out.append(((*where, "id"), f"duplicate indicator id {ind['id']!r}"))
             indicator_ids.add(ind["id"])
@@ -249,7 +249,7 @@ def band_problems(bands: list[dict]) -> list[tuple[tuple, str]]:
     out: list[tuple[tuple, str]] = []
     at, covered = 0.0, False  # `covered`: whether the point `at` itself already belongs to a band
     for i, band in enumerate(bands):
-        where = ("quantity_terms", "bands", i)
+        where: tuple = ("quantity_terms", "bands", i)
         lo, hi = band["lower"], band["upper"]
         lo_in, hi_in = band.get("lower_inclusive", True), band.get("upper_inclusive", False)
         if lo > hi or (lo == hi and not (lo_in and hi_in)):

@@ -737,7 +737,8 @@ def stage_new_evidence(tx: Transaction, **fields: Any) -> model.Evidence:
     if not fields.get("source"):
         fields["source"] = vocabulary.default_source(fields.get("kind", "other"))
     fields["id"] = tx.new_id("evidence")
-    item = model.Evidence(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    item = model.Evidence(**values)
     record = evidence_record(item)
     relpath = f"{FOLDERS['evidence']}/{item.id}.yaml"
     tx.create(relpath, "evidence", record)

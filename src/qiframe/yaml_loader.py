@@ -38,10 +38,10 @@ def _yaml12_resolver():
     from ruamel.yaml.resolver import VersionedResolver, implicit_resolvers
     from ruamel.yaml.tag import Tag
 
-    table: dict = {}
+    table: dict[str | None, list] = {}
     for versions, tag, regexp, first in implicit_resolvers:
         if (1, 2) in versions:
-            for ch in first or [None]:
+            for ch in first or (None,):
                 table.setdefault(ch, []).append((tag, regexp))
     anywhere = tuple(table.get(None, ()))
     rules = {ch: tuple(found) + anywhere for ch, found in table.items() if ch is not None}

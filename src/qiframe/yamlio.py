@@ -297,10 +297,11 @@ def locate_in(doc: Any, where: tuple, key: bool = False) -> tuple[int | None, in
     for i, part in enumerate(where):
         last = i == len(where) - 1
         try:
+            lc: Any = getattr(node, "lc", None)  # ruamel's record of positions; None raises below
             if isinstance(node, dict) and part in node:
-                line, col = node.lc.key(part) if (key and last) else node.lc.value(part)
+                line, col = lc.key(part) if (key and last) else lc.value(part)
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-                line, col = node.lc.item(part)
+                line, col = lc.item(part)
             else:
                 break
         except (AttributeError, KeyError, TypeError):
@@ -605,7 +606,7 @@ def _lock_by_file(path: Path) -> bool:
     return True
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(handle) -> None:

@@ -12,8 +12,9 @@ from qiframe.vocabulary import ACTION_STATUSES
 app = typer.Typer(help="The improvement plan: actions answering areas for improvement, and their progress.",
                   no_args_is_help=True)
 
-Status = Enum("Status", {s: s for s in ACTION_STATUSES}, type=str)
-ListStatus = Enum("ListStatus", {s: s for s in (*ACTION_STATUSES, "open", "overdue")}, type=str)
+# Members come from the vocabulary at run time, which mypy cannot follow; hence the ignores.
+Status = Enum("Status", {s: s for s in ACTION_STATUSES}, type=str)  # type: ignore[misc]
+ListStatus = Enum("ListStatus", {s: s for s in (*ACTION_STATUSES, "open", "overdue")}, type=str)  # type: ignore[misc]
 
 
 def register(root: typer.Typer) -> None:

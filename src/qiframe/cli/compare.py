@@ -1,7 +1,9 @@
 """`qiframe external add|list` and `qiframe compare`: the inspection's grades and earlier evaluations."""
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -69,6 +71,10 @@ def compare(
     if mapping is not None and other is None:
         raise InputError("--map goes with --with OTHER_EVALUATION")
     current = store.load(store.find_root(evaluation))
+    # An ExternalComparison or a YearComparison, each rendered by its own pair of functions.
+    result: Any
+    text: Callable[[Any], str]
+    md: Callable[[Any], str]
     if external:
         result = core.compare_external(current)
         text, md = compare_render.external_text, compare_render.external_markdown

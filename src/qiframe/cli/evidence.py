@@ -12,8 +12,9 @@ from qiframe.vocabulary import EVIDENCE_KINDS, SOURCES
 app = typer.Typer(help="The evidence register: add, list, show, link, unlink, remove and import items.",
                   no_args_is_help=True)
 
-Source = Enum("Source", {s: s for s in SOURCES}, type=str)
-Kind = Enum("Kind", {k: k for k in EVIDENCE_KINDS}, type=str)
+# Members come from the vocabulary at run time, which mypy cannot follow; hence the ignores.
+Source = Enum("Source", {s: s for s in SOURCES}, type=str)  # type: ignore[misc]
+Kind = Enum("Kind", {k: k for k in EVIDENCE_KINDS}, type=str)  # type: ignore[misc]
 
 
 class ListFormat(str, Enum):
@@ -37,7 +38,7 @@ def add(
                                   help="Triangulation source: data, views, observation or documentation; default: "
                                   "by the kind (survey, focus group, interview: views; observation: observation; "
                                   "case-file audit, performance data: data; otherwise documentation)."),
-    kind: Kind = typer.Option(Kind.other, "--kind", help="Kind of evidence."),
+    kind: Kind = typer.Option(Kind("other"), "--kind", help="Kind of evidence."),
     summary: str = typer.Option("", "--summary", help="What it shows."),
     date: str = typer.Option("", "--date", help="A day, month or year (2025-03-31, March 2025, 2025-03, 2025), "
                              "or FROM:TO for a period."),

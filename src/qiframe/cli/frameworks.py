@@ -38,7 +38,7 @@ def list_(fmt: Format = FORMAT_OPTION) -> None:
     table.add_column("unconfirmed", no_wrap=True)
     table.add_column("title", ratio=1, overflow="fold")
     for r in rows:
-        table.add_row(r["id"], str(r["indicators"]), r["origin"], f"{r['unconfirmed']} of {r['titles']}",
+        table.add_row(str(r["id"]), str(r["indicators"]), str(r["origin"]), f"{r['unconfirmed']} of {r['titles']}",
                       f"{r['title']} [dim]({r['publisher']}, {r['edition']})[/]")
     console().print(table)
 

@@ -5,6 +5,7 @@ line with a hint and exits 3, unless --debug asks for the traceback; Ctrl-C exit
 """
 
 import sys
+from typing import Protocol, TypeGuard
 
 import typer
 
@@ -85,7 +86,11 @@ def _run(args: list[str]) -> None:
         sys.exit(3)
 
 
-def _is_usage_error(exc: Exception) -> bool:
+class _UsageError(Protocol):
+    def format_message(self) -> str: ...
+
+
+def _is_usage_error(exc: Exception) -> TypeGuard[_UsageError]:
     # typer vendors click in some versions, so match click's exception family by name, not by import.
     return hasattr(exc, "format_message") and any(c.__name__ == "ClickException" for c in type(exc).__mro__)
 

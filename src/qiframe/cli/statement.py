@@ -82,7 +82,7 @@ def show(
 
     ev = store.load(store.find_root(evaluation))
     doc = statement.build_statement(ev, grades=False)
-    wanted = statement.find_unit(ev.programme, unit).id if unit else None
+    wanted = statement.find_unit(statement.require_units(ev), unit).id if unit else None
     sections = [s for s in doc.sections if wanted in (None, s.id)]
     if fmt is Format.json:
         emit_json(_json(doc, sections))
@@ -121,8 +121,8 @@ def _print_counts(out, doc, sections) -> None:
     from rich.table import Table
 
     table = Table(box=None, title_justify="left")
-    for column, justify in (("unit", "left"), ("words", "right"), ("share", "right"), ("unanswered", "left")):
-        table.add_column(column, justify=justify)
+    for column in ("unit", "words", "share", "unanswered"):
+        table.add_column(column, justify="right" if column in ("words", "share") else "left")
     for s in sections:
         over = s.share is not None and s.words > s.share
         words = f"[red]{s.words:,}[/]" if over else f"{s.words:,}"

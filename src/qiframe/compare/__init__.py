@@ -47,9 +47,9 @@ class ExternalRow:
     def to_json(self) -> dict:
         return {"indicator": self.id, "title": self.title, "judgement": self.judgement,
                 "self": _grade_json(self.self_grade, self.self_label),
-                "external": _grade_json(self.external_grade, self.external_label) | {
-                    "source": self.source or None, "date": self.date or None} if self.external_grade is not None
-                else None,
+                "external": {"grade": self.external_grade, "label": self.external_label or None,
+                             "source": self.source or None, "date": self.date or None}
+                if self.external_grade is not None else None,
                 "difference": self.difference}
 
 
@@ -70,21 +70,25 @@ class ExternalComparison:
         return tuple(r for r in self.rows if r.difference is not None and not r.judgement)
 
     @property
+    def _differences(self) -> tuple[int, ...]:
+        return tuple(r.difference for r in self.rows if r.difference is not None)
+
+    @property
     def matched(self) -> int:
-        return sum(r.difference == 0 for r in self.compared)
+        return sum(d == 0 for d in self._differences)
 
     @property
     def within_one(self) -> int:
         """Rows whose grades differ by at most one level (the matched ones included)."""
-        return sum(abs(r.difference) <= 1 for r in self.compared)
+        return sum(abs(d) <= 1 for d in self._differences)
 
     @property
     def self_above(self) -> int:
-        return sum(r.difference > 0 for r in self.compared)
+        return sum(d > 0 for d in self._differences)
 
     @property
     def self_below(self) -> int:
-        return sum(r.difference < 0 for r in self.compared)
+        return sum(d < 0 for d in self._differences)
 
     @property
     def lean(self) -> str:
@@ -120,7 +124,7 @@ class ExternalComparison:
     def summary(self) -> dict:
         return {"graded": sum(not r.judgement for r in self.rows), "compared": len(self.compared), "matched": self.matched,
                 "within_one": self.within_one, "self_above": self.self_above, "self_below": self.self_below,
-                "largest_gap": max((abs(r.difference) for r in self.compared), default=None),
+                "largest_gap": max((abs(d) for d in self._differences), default=None),
                 "lean": self.lean or None, "lean_text": self.lean_text}
 
     def to_json(self) -> dict:

@@ -83,11 +83,8 @@ def write_progress(evaluation: model.Evaluation, output: str | os.PathLike, toda
     path = Path(output)
     suffix = "." + check_output(path, PROGRESS_SUFFIXES, "the progress report")
     report = build(evaluation, today)
-    if suffix == ".docx":
-        from qiframe.exports import progress_docx as renderer
-    elif suffix == ".xlsx":
-        from qiframe.exports import progress_xlsx as renderer
-    else:
-        from qiframe.exports import progress_md as renderer
+    from qiframe.exports import progress_docx, progress_md, progress_xlsx
+
+    renderer = {".docx": progress_docx, ".xlsx": progress_xlsx}.get(suffix, progress_md)
     renderer.write(report, path)
     return Written(os.fspath(path), len(report.rows))

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from openpyxl import Workbook
@@ -196,6 +197,7 @@ class _Cells(StyledCells):
 
     def link(self, url: str, style: str) -> StreamCell:
         cell = self.text(url, style)
+        assert isinstance(cell, StreamCell), "a link has an address"
         cell.hyperlink = url
         return cell
 
@@ -292,7 +294,7 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
 
     add([cells.text(meta.title or "Self-evaluation", "bold")])
     prog = evaluation.programme
-    facts = [
+    facts: list[tuple[str, Any]] = [
         ("Organisation", meta.organisation),
         ("Framework", f"{fw.title} ({fw.id})"),
         ("Programme", f"{prog.title} ({prog.id})" if prog else ""),

@@ -180,6 +180,7 @@ def _evaluator(sheets: dict[str, _Sheet], values: dict[str, str], path: Path) ->
     row = cover.labelled(forms.EVALUATOR_LABEL) if cover else None
     if row is None:
         raise InputError(f"the {forms.COVER_SHEET} sheet has no {forms.EVALUATOR_LABEL} cell", path)
+    assert cover is not None  # a row was found on it
     if cover.is_formula(row, 2):
         raise InputError(f"{forms.COVER_SHEET}!B{row} holds a formula; type the evaluator's name", path)
     name = forms.normal_name(cover.text(row, 2))

@@ -240,8 +240,8 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
         own = next((p for p in a.proposed if p.by == by), None)
         if level is not None:
             notes = {f: forms.split_lines(raw.get(f, "")) for f in ("strengths", "improvements")}
-            new = model.Proposal(by, level.value, "", rationale, notes["strengths"], notes["improvements"])
-            if forms.proposal_digest(new) != forms.proposal_digest(own):
+            proposal = model.Proposal(by, level.value, "", rationale, notes["strengths"], notes["improvements"])
+            if forms.proposal_digest(proposal) != forms.proposal_digest(own):
                 values["proposal"] = {"by": by, "grade": level.value, "rationale": rationale,
                                       "strengths": list(notes["strengths"]),
                                       "improvements": list(notes["improvements"])}
@@ -257,7 +257,7 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
                 conflicts.append(f"{name} is already {_short(shown)!r}")
                 continue
             values[name] = new
-            changes.append(f"{name} set" if name != "grade" else f"grade {scale.shown(level.value)}")
+            changes.append(f"grade {scale.shown(level.value)}" if name == "grade" and level else f"{name} set")
     if by and raw.get("lead", "").strip() and raw["lead"].strip() != a.lead:
         if a.lead:
             conflicts.append(f"lead is already {a.lead!r}")

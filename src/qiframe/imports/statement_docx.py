@@ -258,6 +258,7 @@ def _to_source(text: str, numbers: dict[int, str], withheld: list[str]) -> str:
             return match[0]  # "[sic]", "[1]": not a citation
         ids = []
         for token, m in zip(tokens, parsed, strict=True):
+            assert m is not None  # all(parsed) above
             if m["number"]:
                 ident = numbers.get(int(m["number"]))
                 if ident is None:
@@ -499,7 +500,7 @@ def _comments(doc) -> list:
 def _shown_blocks(evaluation: model.Evaluation) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """Per (unit, question), the blocks as the export shows them now (missing placeholders left out)."""
     built = statement.build_statement(evaluation, grades=False)
-    programme = evaluation.programme
+    programme = statement.require_units(evaluation)
     out = {}
     for section in built.sections:
         for q, part in zip(programme.questions, section.parts, strict=True):
@@ -526,7 +527,7 @@ def apply_import(root: str | Path, plan: StatementImport, evaluation: model.Eval
     by_unit: dict[str, dict[str, str]] = {}
     for a in plan.changed:
         by_unit.setdefault(a.unit, {})[a.question] = a.new
-    order = tuple(q.id for q in evaluation.programme.questions)
+    order = tuple(q.id for q in statement.require_units(evaluation).questions)
     changes = []
     for unit_id, new in by_unit.items():
         section = evaluation.sections.get(unit_id)

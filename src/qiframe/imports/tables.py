@@ -14,9 +14,11 @@ import itertools
 import operator
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from qiframe.errors import InputError
 
@@ -259,13 +261,16 @@ def _build(path: Path, sheet: str | None, raw: list[tuple[int, list[str]]]) -> T
 def _picker(keep: list[int], width: int):
     """A function from a row's cells to the kept cells as a tuple, padding short rows with ""."""
     empty = [""] * width
+    select: Callable[[list[str]], Any]
     if len(keep) == width:
         select = tuple
     elif len(keep) == 1:
         only = keep[0]
 
-        def select(cells):
+        def one(cells: list[str]) -> tuple[str, ...]:
             return (cells[only],)
+
+        select = one
     else:
         select = operator.itemgetter(*keep)
 

@@ -591,10 +591,10 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
         if a.next_steps:
             parts.append(Part("Next steps", tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
                                                   for t in a.next_steps)))
-        items = [e for e in evidence_for(evaluation, (ident,), ()) if not e.personal_data]
-        if items:
+        shown = [e for e in evidence_for(evaluation, (ident,), ()) if not e.personal_data]
+        if shown:
             parts.append(Part("Evidence", tuple(Block("bullet", citer.parts(f"{e.title} [{e.id}]", where))
-                                                for e in items)))
+                                                for e in shown)))
         if not parts:
             parts.append(Part("Assessment", (Block("missing", ("Not assessed yet.",)),), True))
         out.append(StatementSection(ident, f"{ident} – {title}", tuple(parts)))
