@@ -183,3 +183,29 @@ def test_moving_one_bound_breaks_the_partition(bands, data):
     shift = data.draw(st.sampled_from([-0.5, 0.5]))
     bands[i]["lower"] += shift
     assert frameworks.band_problems(bands) != []
+
+
+def test_a_framework_named_otherwise_is_found_nearest_first_and_its_id_read_once(tmp_path, monkeypatch):
+    import os
+
+    from qiframe import yamlio
+
+    text = (DATA / "frameworks" / "valid" / "four-level.yaml").read_text(encoding="utf-8")
+    outer, inner = tmp_path / "frameworks", tmp_path / "area" / "frameworks"
+    inner.mkdir(parents=True)
+    outer.mkdir()
+    (outer / "theirs.yaml").write_text(text.replace("title: ", "title: Outer ", 1), encoding="utf-8")
+    (inner / "ours.yaml").write_text(text.replace("title: ", "title: Inner ", 1), encoding="utf-8")
+    (inner / "another.yaml").write_text(text.replace("id: test-four-level", "id: test-other"), encoding="utf-8")
+    for path in (*outer.iterdir(), *inner.iterdir()):
+        os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)  # old enough for the parse cache
+    start = tmp_path / "area" / "ev"
+    start.mkdir()
+    cache = yamlio.ParseCache(tmp_path / "cache.json")
+    first = frameworks.load("test-four-level", start=start, cache=cache)
+    assert first.title.startswith("Inner ") and first.origin == "workspace"
+    parsed = []
+    real = yamlio.load
+    monkeypatch.setattr(yamlio, "load", lambda path, *a, **k: parsed.append(path) or real(path, *a, **k))
+    again = frameworks.load("test-four-level", start=start, cache=cache)
+    assert again.title == first.title and parsed == []

@@ -71,12 +71,32 @@ def load(framework_id: str, start: str | os.PathLike | None = None, cache: yamli
                 data = _validated(path, cache)
                 if data.get("id") == framework_id:
                     return build(data, path, origin)
-    found = discover(start)
-    if framework_id not in found:
+    entry = _find(framework_id, folders, cache)
+    if entry is None:
+        found = discover(start)
         known = ", ".join(sorted(found)) or "none"
         raise NotFound(f"unknown framework {framework_id!r} (known: {known})")
-    entry = found[framework_id]
     return build(_validated(entry.path, cache), entry.path, entry.origin)
+
+
+def _find(framework_id: str, folders: list[tuple[Path, str]], cache: yamlio.ParseCache | None) -> Found | None:
+    """The file defining an id whatever it is named: the nearest folder wins, as in `discover`, but the
+    search stops there, and the id of an unchanged file comes from the cache instead of parsing it again."""
+    for folder, origin in folders:
+        match = None
+        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+            key, stat = f"framework:id:{path.resolve()}", path.stat()
+            fid = cache.get(key, stat) if cache is not None else None
+            if fid is None:
+                data = yamlio.load(path)
+                fid = data.get("id") if isinstance(data, dict) else None
+                if cache is not None and isinstance(fid, str):
+                    cache.put(key, stat, fid)
+            if fid == framework_id:
+                match = path  # the last file of a folder wins, as in `discover`
+        if match is not None:
+            return Found(framework_id, match, origin)
+    return None
 
 
 def load_file(path: str | os.PathLike, origin: str = "workspace") -> model.Framework:

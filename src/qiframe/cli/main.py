@@ -4,6 +4,7 @@ Expected errors (`QiframeError`, usage errors) print one line and exit 2; anythi
 line with a hint and exits 3, unless --debug asks for the traceback; Ctrl-C exits 130.
 """
 
+import functools
 import sys
 from typing import Protocol, TypeGuard
 
@@ -22,6 +23,12 @@ app = typer.Typer(
 )
 
 _state = {"debug": False}
+
+
+@functools.cache
+def _click_command():
+    """The click command typer builds from the app: built once per process, as it never changes."""
+    return typer.main.get_command(app)
 
 
 def _version(value: bool) -> None:
@@ -55,7 +62,7 @@ def _run(args: list[str]) -> None:
     from qiframe.errors import QiframeError
 
     debug = "--debug" in args
-    command = typer.main.get_command(app)
+    command = _click_command()
     try:
         code = command.main(args=args, prog_name="qiframe", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
