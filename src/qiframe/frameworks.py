@@ -189,7 +189,7 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
 
     judgement_scales: dict[str, set] = {}
     for n, extra in enumerate(data.get("scales", [])):
-        where = ("scales", n)
+        where: tuple = ("scales", n)
         if extra["id"] in judgement_scales or extra["id"] == data["scale"]["id"]:
             out.append(((*where, "id"), f"duplicate scale id {extra['id']!r}"))
         judgement_scales[extra["id"]] = unique(extra["levels"], "value", (*where, "levels"), "scale value")
@@ -200,7 +200,7 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
     alias_at: dict[str, tuple] = {}
     for k, kq in enumerate(data["key_questions"]):
         for i, ind in enumerate(kq["indicators"]):
-            where: tuple = ("key_questions", k, "indicators", i)
+            where = ("key_questions", k, "indicators", i)
             if ind["id"] in indicator_ids:
                 out.append(((*where, "id"), f"duplicate indicator id {ind['id']!r}"))
             indicator_ids.add(ind["id"])
@@ -439,7 +439,7 @@ def as_json(framework: model.Framework, programme_id: str | None = None) -> dict
 
 
 def _prov_json(p: model.Provenance) -> dict:
-    out = {"status": p.status, "source": p.source, "compared": p.compared or None}
+    out: dict[str, Any] = {"status": p.status, "source": p.source, "compared": p.compared or None}
     if p.partnership:
         out["partnership"] = {"record": p.partnership, "source": p.partnership_source}
     return out

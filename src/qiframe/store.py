@@ -142,7 +142,7 @@ def load(root: str | os.PathLike) -> model.Evaluation:
                 cache.put(key, stat, data)
             yield key, data
 
-    assessments = {}
+    assessments: dict[str, model.Assessment] = {}
     for key, d in items("indicator"):
         a = build_assessment(d, key)
         if aliases and a.indicator in aliases:

@@ -266,7 +266,7 @@ def statement_items(evaluation: model.Evaluation, by: str = "units", grades: boo
         shown.update(prog.graded)
     for ident in shown:
         suite = prog.suite(ident) if prog else None
-        if suite:
+        if prog and suite:
             items.add(f"suite:{prog.id}/{suite.id}")
         elif ident in fw.indicators:
             items.add(ident)

@@ -1,6 +1,7 @@
 """`qiframe frameworks list|show|validate`."""
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -85,7 +86,7 @@ def show(
         if not members:
             continue
         branch = tree.add(f"[bold]{escape(kq.id)}[/] {escape(kq.title)}{mark(kq.provenance)}")
-        parents: dict[str, object] = {}
+        parents: dict[str, Any] = {}
         for ind_id in members:
             ind = fw.indicators[ind_id]
             parent = branch

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -91,7 +92,7 @@ def _name(wanted: str, used: set[str]) -> str:
     return name
 
 
-def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: list[float], landscape: bool):
+def _sheet(wb: Workbook, name: str, title: str, headers: list[str], widths: Sequence[float], landscape: bool):
     ws = wb.create_sheet(name)
     ws.append([xml_text(title)])
     ws["A1"].font = _TITLE

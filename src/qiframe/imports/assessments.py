@@ -226,8 +226,7 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> AssessmentImp
             refs = ", ".join(f"{get_column_letter(c)}{r}" for r, c in outside[:5])
             more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
             ignored.append(f"sheet {name!r}: {refs}{more}: outside the form (only column B beside a label is read)")
-    ignored = tuple(ignored)
-    return AssessmentImport(str(path), evaluator, source, values.get("made", ""), tuple(plans), ignored)
+    return AssessmentImport(str(path), evaluator, source, values.get("made", ""), tuple(plans), tuple(ignored))
 
 
 def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: str, proposals: dict,

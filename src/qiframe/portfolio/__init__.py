@@ -8,6 +8,7 @@ to an evaluation.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from qiframe.errors import InputError
@@ -15,7 +16,7 @@ from qiframe.errors import InputError
 EVALUATION_FILE = "evaluation.yaml"
 
 
-def discover(folders: list[str | os.PathLike], depth: int = 2) -> list[Path]:
+def discover(folders: Sequence[str | os.PathLike], depth: int = 2) -> list[Path]:
     """Evaluation folders: each folder given that is one, and those below it (up to `depth` levels).
 
     A council keeps one folder per establishment inside a folder per year, so two levels find them all

@@ -300,6 +300,7 @@ def _outliers(scale: model.Scale, cells: list[Cell], distributions: tuple[Distri
     for d in distributions:
         peers = [c for c in by_indicator[d.indicator] if c.grade is not None]
         for c in peers:
+            assert c.grade is not None  # peers are the graded cells
             rank = scale.rank(c.grade)
             label = _label(scale, c.grade)
             needed = thresholds.get(c.establishment, DEFAULT_SOURCES)
@@ -307,7 +308,7 @@ def _outliers(scale: model.Scale, cells: list[Cell], distributions: tuple[Distri
                 yield Outlier(c.establishment, c.indicator, c.grade, "evidence",
                               f"graded {label} on evidence from {len(c.sources)} of the {needed} sources "
                               "a grade this high should rest on")
-            others = sorted(scale.rank(o.grade) for o in peers if o is not c)
+            others = sorted(scale.rank(o.grade) for o in peers if o is not c and o.grade is not None)
             if len(others) >= MIN_PEERS:
                 middle = (others[(len(others) - 1) // 2] + others[len(others) // 2]) / 2
                 if abs(rank - middle) >= PEER_DISTANCE:

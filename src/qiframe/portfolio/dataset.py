@@ -151,11 +151,11 @@ def tables(folders: Iterable[str | os.PathLike], today: str = "") -> tuple[Table
     from qiframe import checks
     from qiframe.portfolio import discover
 
-    folders = [Path(f) for f in folders]
+    paths = [Path(f) for f in folders]
     rows: dict[str, list[tuple]] = {t.name: [] for t in SCHEMA}
-    for root in discover(folders):
+    for root in discover(paths):
         evaluation = store.load(root)
-        key = _key(root, folders)
+        key = _key(root, paths)
         for name, row in _facts(key, evaluation, checks.run(evaluation, today=today)):
             rows[name].append(row)
     return tuple(Table(t.name, t.description, t.columns, tuple(rows[t.name])) for t in SCHEMA)
@@ -203,9 +203,10 @@ def _facts(key: str, ev: model.Evaluation, report) -> Iterator[tuple[str, tuple]
                            e.agency or None, e.submission, e.personal_data)
         for ind in e.indicators:
             yield "evidence_links", (key, e.id, ind)
-    for a in sorted(ev.actions.values(), key=lambda a: a.id):
-        m = a.measure
-        yield "actions", (key, a.id, a.title, a.indicator or None, a.owner or None, a.due or None, a.status,
+    for act in sorted(ev.actions.values(), key=lambda x: x.id):
+        m = act.measure
+        yield "actions", (key, act.id, act.title, act.indicator or None, act.owner or None, act.due or None,
+                          act.status,
                           *(_text(getattr(m, f)) if m else None for f in ("name", "unit", "baseline", "target",
                                                                           "current", "as_of")))
     for x in meta.external:

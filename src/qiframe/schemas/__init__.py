@@ -113,7 +113,7 @@ def _compiled(name: str, formats: dict):
         code = compile(source, f"<validator of {name}.schema.json>", "exec")
         if path is not None:
             with contextlib.suppress(OSError):
-                folder.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
                 tmp.write_bytes(marshal.dumps(code))
                 os.replace(tmp, path)

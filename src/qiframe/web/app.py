@@ -274,7 +274,7 @@ class Site:
         else:
             return Response("Unknown form.", 400)
         if item is not None:
-            return self.done(pages.evidence_href(item.id), said, f"#{form.name}")
+            return self.done(pages.evidence_href(item.id), said or "", f"#{form.name}")
         return await self.page(request, "evidence.html", pages.evidence_item, ident, status=_status(form),
                                form=form)
 
