@@ -108,13 +108,14 @@ def pair_agreement(table: Table, scale: Scale, id_column: str | None = None, rea
 
 def _item(column: _items.Column, pairs: dict[str, list[int]]) -> ItemAgreement:
     item = column.item
+    assert item is not None  # only the columns read as items are compared
     position = {level.rank: i for i, level in enumerate(item.levels)}
     ordinal = item.ordinal
     compared = exact = within = left = 0
     apart = []
     for rid, (first, second) in pairs.items():
         a, b = column.cell(first), column.cell(second)
-        if a.tag != "answer" or b.tag != "answer":
+        if a.tag != "answer" or b.tag != "answer" or a.answer is None or b.answer is None:
             left += 1
             continue
         compared += 1

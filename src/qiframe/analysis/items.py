@@ -182,7 +182,9 @@ def types(scale: Scale | None, threshold: Level | None = None) -> dict[str, Item
     """Every item type, in ORDER; the scale's only when a scale is given."""
     if scale is None:
         return dict(FIXED)
-    return {"scale": scale_type(scale, threshold or scale.parse(scale.default_threshold)), **FIXED}
+    level = threshold or scale.parse(scale.default_threshold)
+    assert level is not None  # a framework's default threshold is one of its levels (validated on load)
+    return {"scale": scale_type(scale, level), **FIXED}
 
 
 def type_named(text: str) -> str | None:
@@ -330,8 +332,7 @@ def positive_ranks(item: ItemType, answers: tuple[str, ...] | None, column: str)
     if item.id == "number":
         return frozenset(), ""
     if answers is None:
-        labels = frozenset(a.label for a in item.answers.values() if a.rank >= (item.threshold or 0))
-        return labels, item.phrase
+        return frozenset(a.label for a in item.answers.values() if a.rank >= (item.threshold or 0)), item.phrase
     labels = []
     for text in answers:
         found = item.read(fold(text))
@@ -393,7 +394,7 @@ def tally(cells: Counter, item: ItemType, positive: frozenset[str]) -> Tally:
     numbers: list[tuple[float, int]] = []
     for cell, count in cells.items():
         tags[cell.tag] += count
-        if cell.tag == "answer" and item.id != "number":
+        if cell.tag == "answer" and cell.answer is not None and item.id != "number":
             answers[cell.answer.label] += count
         if cell.value is not None:
             numbers.append((cell.value, count))

@@ -166,7 +166,7 @@ def _squash(text: str) -> str:
 def _sentence(column, item: ItemSummary) -> str:
     header = column.header
     if item.kind == "number":
-        if not item.n:
+        if not item.n or item.numbers is None:
             return f'No record read gave a number for "{header}".'
         return f'"{header}": {item.n} records read gave a number ({_items.number_text(item.numbers)}).'
     if item.description is None:

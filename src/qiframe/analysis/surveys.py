@@ -211,7 +211,7 @@ def _sentence(column, item: ItemSummary, respondents: str) -> str:
     statement = column.header.strip().rstrip(".")
     left = _items.not_counted_text(item, "did not answer")
     if item.kind == "number":
-        if not item.n:
+        if not item.n or item.numbers is None:
             return f'None of the {respondents} gave a number for "{statement}".'
         return f'"{statement}": {item.n} of the {respondents} gave a number ({_items.number_text(item.numbers)}).'
     if item.description is None:
