@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
 FONT = "Arial"
 SIZE = 10
@@ -79,7 +80,7 @@ def lines(text: str, width: float) -> int:
     return max(1, count)
 
 
-def height(cells: list[tuple[str, float]], size: float = SIZE) -> float | None:
+def height(cells: Sequence[tuple[str, float]], size: float = SIZE) -> float | None:
     """The row height in points that shows every wrapped cell whole, or None when one line is enough."""
     # Most cells fit on one line: only text longer than its column (or holding a break) is measured.
     most = max((lines(text, width) for text, width in cells

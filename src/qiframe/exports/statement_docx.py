@@ -84,8 +84,8 @@ class _Writer:
         if s.front.sign_off:
             word.heading(self.doc, SIGN_OFF_HEADING, 1, page_break=True)
             self.doc.add_paragraph("This position statement was agreed and signed off by:")
-            rows = [(p.name, p.role, _long_date(p.date), "") for p in s.front.sign_off]
-            table = word.table(self.doc, ("Name", "Role", "Date", "Signature"), rows, (4.5, 6.0, 3.0, 3.5),
+            signers = [(p.name, p.role, _long_date(p.date), "") for p in s.front.sign_off]
+            table = word.table(self.doc, ("Name", "Role", "Date", "Signature"), signers, (4.5, 6.0, 3.0, 3.5),
                                small=False)
             for row in table.rows[1:]:
                 row.height = _cm(1.2)
