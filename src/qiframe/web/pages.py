@@ -125,8 +125,7 @@ def choices(evaluation: model.Evaluation) -> dict:
             "sources": model.SOURCES, "source_labels": model.SOURCE_LABELS, "kinds": model.EVIDENCE_KINDS,
             "agencies": sorted({e.agency for e in evaluation.evidence.values() if e.agency}, key=str.casefold),
             "voices": evaluation.framework.voices.groups, "age_bands": evaluation.framework.voices.age_bands,
-            "voice_label": lambda ident: (evaluation.framework.voices.group(ident).label
-                                          if evaluation.framework.voices.group(ident) else ident)}
+            "voice_label": lambda ident: getattr(evaluation.framework.voices.group(ident), "label", ident)}
 
 
 def evidence_item(evaluation: model.Evaluation, ident: str) -> dict:
