@@ -48,6 +48,7 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
     path = root / relpath
     original = yamlio.read_text(path) if path.exists() or start is None else None
     begin = original if original is not None else start
+    assert begin is not None  # with no `start`, the file was read (or reading it raised)
     with tempfile.TemporaryDirectory(prefix="qiframe-edit-") as tmp:
         draft = Path(tmp) / path.name
         draft.write_text(begin, encoding="utf-8")

@@ -64,7 +64,7 @@ def os_reason(exc: OSError) -> str:
     reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the folder is read-only",
                errno.EACCES: "permission denied", errno.EPERM: "permission denied",
                errno.EDQUOT: "the disk quota is exceeded", errno.EIO: "an input/output error"}
-    return reasons.get(exc.errno, exc.strerror or str(exc))
+    return reasons.get(exc.errno or -1, exc.strerror or str(exc))
 
 
 def pending(root: Path) -> bool:

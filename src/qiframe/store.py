@@ -93,6 +93,7 @@ def load(root: str | os.PathLike) -> model.Evaluation:
     meta_data = cache.get(EVALUATION_FILE, meta_stat)
     if meta_data is None:
         meta_data = _read(meta_path, "evaluation")
+        assert meta_data is not None  # without a list of copies, _read raises rather than skipping
         cache.put(EVALUATION_FILE, meta_stat, meta_data)
     metadata = build_metadata(meta_data)
     framework = frameworks.load(metadata.framework, start=root, cache=cache)
