@@ -218,7 +218,7 @@ def test_fast_parser_agrees_with_the_reference_on_files_qiframe_writes(data):
     "a: 2025-09-05", "a: yes", "a: 014", "a: .nan", "a: !!binary aGVsbG8=", "? [1, 2]\n: x", "a: 1\na: 2",
     "a: &x [1]\nb: *x", "a: |\n  x\n  y\n", "1: one\n2.5: two", "a: '2.1'\nb: 2.1", "[" * 100 + "]" * 100,
     "- &a [x, x]\n- &b [*a, *a]\n- [*b, *b]", "a: !!python/object:os.system x", "%YAML 1.1\n---\na: yes",
-    "a: _0", "a: 1_000e1_0", "a: 1_0", "title: Survey_2025.pdf",
+    "a: _0", "a: 1_000e1_0", "a: 1_0", "title: Survey_2025.pdf", "|\n", "a: >\n\n", "a: |  # c\n",
 ])
 def test_fast_parser_agrees_with_the_reference_on_known_differences(text):
     fast, reference = _both(text)

@@ -108,6 +108,8 @@ left to ruamel, which also bounds alias expansion."""
 
 _NUMBER_UNDERSCORE = re.compile(r"[0-9.+\-]_|_[0-9.]|(?:^|[\s:\[{,])_")
 """Underscores in or before digits: the two parsers disagree on which of them make numbers ("_0", "1_0e1")."""
+_TRAILING_BLOCK = re.compile(r"[|>][-+0-9]*[ ]*(?:#[^\n]*)?\Z")
+"""A block scalar with no lines, ending the text: the two parsers give it different values."""
 _ASCII_FOR_REFERENCE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\\!]")
 
 
@@ -119,6 +121,8 @@ def _needs_reference(text: str) -> bool:
     elif "!" in text or _FOR_REFERENCE.search(text):
         return True
     if "_" in text and _NUMBER_UNDERSCORE.search(text):
+        return True
+    if _TRAILING_BLOCK.search(text.rstrip()):  # an empty block scalar at the end: "" or "\n"?
         return True
     # The markers all need one of these characters; most files hold none of them.
     if "&" in text or "*" in text or "?" in text or "%" in text or "---" in text or "..." in text:
