@@ -362,3 +362,18 @@ def test_an_indicator_judged_on_a_scale_of_its_own_gets_that_scale(cli, tmp_path
     fill(out, judged, grade=framework.scale.levels[0].label)
     result = cli("import", "assessments", out, "-e", root)
     assert result.code == 2 and "is not a level of the scale" in result.err
+
+
+def test_an_import_writes_all_its_files_or_none(four, cli):
+    out = export(cli, four, "a.xlsx", "--for", "Pair A", "--qi", "safe-care", "--qi", "leading")
+    labels = scale_labels(four)
+    fill(out, "safe-care", grade=labels[0], strengths="A fine strength")
+    # The second file would not validate (a note longer than an assessment file allows): nothing is written,
+    # not even the first file.
+    fill(out, "leading", grade=labels[1], strengths="x" * 25000)
+    before = snapshot(four)
+    result = cli("import", "assessments", out, "-e", four)
+    assert result.code == 2, result.err
+    assert "leading" in result.err and "Traceback" not in result.err
+    assert snapshot(four) == before
+    assert not [p for p in (four / ".qiframe" / "tx").rglob("*") if p.is_file()]
