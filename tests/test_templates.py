@@ -162,6 +162,7 @@ def test_formula_like_text_is_written_as_text(cli, tmp_path):
     assert (cell.value, cell.data_type) == ("=1+1 checked", "s")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_each_template_opens_in_libreoffice(cli, tmp_path):
     made = {"evidence-return": ("Evidence", "Title"), "record-reading": ("Records", "Record"),

@@ -253,6 +253,7 @@ def test_the_lock_records_its_holder_and_a_waiting_command_names_it(evaluation, 
         notices.set_handler(None)
 
 
+@pytest.mark.slow
 def test_a_lock_file_left_by_a_dead_process_is_taken_over_at_once(tmp_path):
     import subprocess
     import sys

@@ -354,6 +354,7 @@ def test_overview_links_each_problem_to_the_page_that_fixes_it(site, folder):
         assert html.escape(p["message"], quote=True) in page or html.escape(p["message"]) in page
 
 
+@pytest.mark.slow
 def test_cli_and_page_writing_at_once_lose_nothing(site, folder):
     """Notes added by 4 CLI processes and 4 page saves at the same moment are all kept."""
     qiframe = str(Path(sys.executable).with_name("qiframe"))
@@ -387,6 +388,7 @@ def test_cli_and_page_writing_at_once_lose_nothing(site, folder):
 # --- the command -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_help_does_not_import_the_server_stack():
     code = ("import sys\nfrom qiframe.cli.main import run\ntry:\n    run(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'jinja2', "
@@ -507,6 +509,7 @@ def test_proposals_show_each_evaluators_reasons(site, folder):
     assert "Trusted adults for most children" in page
 
 
+@pytest.mark.slow
 def test_pages_load_in_worker_threads_without_crashing_the_server(tmp_path):
     """Pages are loaded in worker threads that come and go; none may crash the process (a fresh one)."""
     code = f"""
