@@ -17,8 +17,10 @@ from typing import Any
 from qiframe import clock, model, store, yamlio
 from qiframe.errors import InputError
 
-ACTION_FIELDS = ("id", "title", "indicator", "improvement", "owner", "due", "status", "measure", "progress")
-MEASURE_FIELDS = ("name", "unit", "baseline", "target", "current", "as_of")
+ACTION_FIELDS = ("id", "title", "indicator", "improvement", "answers", "owner", "due", "status", "measure",
+                 "progress")
+MEASURE_FIELDS = ("name", "unit", "baseline", "target", "target_date", "interval", "current", "as_of")
+FILE_MEASURE_FIELDS = MEASURE_FIELDS + ("values",)
 CLOSED = ("done", "dropped")
 """Statuses of an action that is finished one way or the other."""
 
@@ -39,6 +41,10 @@ class MeasureInput:
     """Latest value."""
     as_of: str | None = None
     """ISO date of the latest value."""
+    target_date: str | None = None
+    """When the target is to be reached (ISO date or YYYY-MM)."""
+    interval: str | None = None
+    """How often a value is due: weekly, monthly (the default), quarterly, termly or yearly."""
 
     def given(self) -> bool:
         return any(getattr(self, f) is not None for f in MEASURE_FIELDS)
@@ -46,14 +52,17 @@ class MeasureInput:
 
 def add(root: str | Path, title: str, indicator: str = "", improvement: str = "", owner: str = "",
         due: str = "", status: str = "not-started", measure: MeasureInput | None = None,
-        today: str = "") -> model.Action:
-    """Add an action; the indicator must exist, and `improvement` may be the number of one of its areas."""
+        today: str = "", answers: str = "") -> model.Action:
+    """Add an action; the indicator must exist, and `improvement` may be the number of one of its areas.
+
+    `answers` names the inspection's recommendation (an external finding, by id or prefix) it answers.
+    """
     with store.transaction(root) as tx:
-        return _add(tx, title, indicator, improvement, owner, due, status, measure, today)
+        return _add(tx, title, indicator, improvement, owner, due, status, measure, today, answers)
 
 
 def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, owner: str, due: str, status: str,
-         measure: MeasureInput | None, today: str) -> model.Action:
+         measure: MeasureInput | None, today: str, answers: str = "") -> model.Action:
     evaluation = tx.evaluation
     today = today or clock.today_iso()
     title = _text(title, "--title", required=True)
@@ -61,8 +70,9 @@ def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, ow
     improvement = _improvement(evaluation, ident, improvement)
     _date(due, "--due")
     _status(status)
+    answered = _recommendation(evaluation, answers) if answers else ""
     record: dict[str, Any] = {"title": title, "indicator": ident, "improvement": improvement,
-                              "owner": " ".join(owner.split()), "due": due, "status": status}
+                              "answers": answered, "owner": " ".join(owner.split()), "due": due, "status": status}
     if measure is not None and measure.given():
         record["measure"] = _measure_record(measure, today)
     record = {"id": tx.new_id("action"), **record}
@@ -151,13 +161,78 @@ def record(action: model.Action) -> dict:
     for key in ACTION_FIELDS:
         value = getattr(action, key)
         if key == "measure":
-            value = {f: getattr(value, f) for f in MEASURE_FIELDS
-                     if getattr(value, f) not in ("", None)} if value else None
+            value = measure_record(value) if value else None
         elif key == "progress":
             value = [{"date": p.date, "text": p.text} for p in value]
         if value not in ("", None, [], {}):
             out[key] = value
     return out
+
+
+def measure_record(measure: model.Measure) -> dict:
+    """A measure as file fields: its series under `values`, never the one-value `current` of old files."""
+    out = {f: getattr(measure, f) for f in MEASURE_FIELDS[:6] if getattr(measure, f) not in ("", None)}
+    if out.get("interval") == "monthly":
+        del out["interval"]
+    if measure.values:
+        out["values"] = [{"date": v.date, "value": v.value} | ({"note": v.note} if v.note else {})
+                         for v in measure.values]
+    return out
+
+
+def record_value(root: str | Path, action_id: str, value: float, date: str = "", note: str = "",
+                 today: str = "") -> model.Action:
+    """Add a dated value to an action's measure (replacing a value of the same date).
+
+    An older file's single `current` value (as of `as_of`) becomes the first value of the series.
+    """
+    root = Path(root)
+    evaluation = store.load(root)
+    action = store.resolve(evaluation.actions, action_id, "action")
+    when = date or (today or clock.today_iso())
+    if not _is_month_or_day(when):
+        raise InputError(f"--date {when!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)")
+    number = _number(value, "VALUE")
+    note = _text(note, "--note")
+    entry = {"date": when, "value": number} | ({"note": note} if note else {})
+
+    def mutate(doc):
+        measure = doc.get("measure")
+        if not isinstance(measure, dict):
+            store.set_field(doc, "measure", {"values": [entry]}, ACTION_FIELDS)
+            return
+        series = [dict(v) for v in measure.get("values") or ()]
+        if measure.get("current") is not None:
+            old = {"date": str(measure.get("as_of") or ""), "value": measure["current"]}
+            if old["date"] and not any(str(v.get("date")) == old["date"] for v in series):
+                series.append(old)
+        for key in ("current", "as_of"):
+            if key in measure:
+                del measure[key]
+        series = [v for v in series if str(v.get("date")) != when] + [entry]
+        series.sort(key=lambda v: str(v["date"]))
+        store.set_field(measure, "values", [{k: (str(x) if k == "date" else x) for k, x in v.items()}
+                                            for v in series], FILE_MEASURE_FIELDS)
+
+    data = store.edit(root, action.path, "action", mutate)
+    return store.build_action(data, action.path)
+
+
+def _is_month_or_day(text: str) -> bool:
+    if len(text) == 7:
+        return model.parse_date(text + "-01") is not None
+    return len(text) == 10 and model.parse_date(text) is not None
+
+
+def _recommendation(evaluation: model.Evaluation, text: str) -> str:
+    """The id of the inspection finding an action answers: a recommendation or area for improvement."""
+    findings = {f.id: f for f in evaluation.metadata.findings}
+    if not findings:
+        raise InputError("no inspection findings are recorded; add them with `qiframe external finding add`")
+    finding = store.resolve(findings, text, "inspection finding")
+    if finding.kind not in ("recommendation", "improvement"):
+        raise InputError(f"{finding.id} is a {finding.kind}, not a recommendation or area for improvement")
+    return finding.id
 
 
 def measure_text(measure: model.Measure | None) -> str:
@@ -268,6 +343,14 @@ def _measure_record(measure: MeasureInput, today: str, fill_as_of: bool = True) 
         text = getattr(measure, key)
         if text is not None:
             values[key] = " ".join(text.split())
+    if measure.target_date is not None:
+        if not _is_month_or_day(measure.target_date):
+            raise InputError(f"--target-date {measure.target_date!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)")
+        values["target_date"] = measure.target_date
+    if measure.interval is not None:
+        if measure.interval not in model.MEASURE_INTERVALS:
+            raise InputError(f"--interval {measure.interval!r} is not one of: {', '.join(model.MEASURE_INTERVALS)}")
+        values["interval"] = measure.interval
     as_of = measure.as_of
     if as_of is not None:
         _date(as_of, "--as-of", required=True)

@@ -571,6 +571,27 @@ class Assessment:
     """Next steps."""
     path: str = ""
     """The file it was loaded from (relative to the evaluation)."""
+    last_year: LastYear | None = None
+    """The grade the previous evaluation gave (context only: never counted as this year's grade)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LastYear:
+    """What the previous year's evaluation graded, carried forward as context by `init --from`."""
+
+    grade: int
+    """The level value it gave."""
+    label: str
+    """That level's label on its own framework's scale."""
+    indicator: str = ""
+    """The indicator's id in the previous evaluation (differs across framework editions)."""
+    framework: str = ""
+    """The previous evaluation's framework id."""
+    date: str = ""
+    """The previous evaluation's date."""
+
+    def __str__(self) -> str:
+        return f"last year: {self.grade} {self.label}".strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -635,6 +656,28 @@ class Measure:
     """Latest value."""
     as_of: str = ""
     """ISO date of the latest value."""
+    values: tuple[MeasureValue, ...] = ()
+    """The dated values recorded, oldest first (a file with only `current` holds it as the one value)."""
+    target_date: str = ""
+    """When the target is to be reached (ISO date or YYYY-MM), or ""."""
+    interval: str = "monthly"
+    """How often a value is due: one of MEASURE_INTERVALS."""
+
+
+MEASURE_INTERVALS = {"weekly": 0.25, "monthly": 1, "quarterly": 3, "termly": 4, "yearly": 12}
+"""How often a measure is reported, in months (a week a quarter of one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureValue:
+    """One dated value of a measure."""
+
+    date: str
+    """ISO date or month (YYYY-MM) the value is for."""
+    value: float
+    """The value."""
+    note: str = ""
+    """What the value needs to be read with, or ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -671,6 +714,8 @@ class Action:
     """What we have done."""
     path: str = ""
     """The file it was loaded from (relative to the evaluation)."""
+    answers: str = ""
+    """The id of the inspection's recommendation (an external finding) the action answers, or ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -685,6 +730,42 @@ class ExternalGrade:
     """The inspection or report."""
     date: str = ""
     """ISO date."""
+
+
+FINDING_KINDS = ("strength", "improvement", "recommendation", "key-message")
+"""What an inspection reports besides grades."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """A point of the self-evaluation that an inspection finding matches."""
+
+    indicator: str
+    """The assessment's indicator."""
+    kind: str
+    """"strength" or "improvement"."""
+    text: str
+    """The strength or area for improvement as written in the assessment."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalFinding:
+    """Something an inspection reported: a strength, an area for improvement, a recommendation or a key message."""
+
+    id: str
+    """Stable id, e.g. "F-x7p2qd"."""
+    kind: str
+    """One of FINDING_KINDS."""
+    text: str
+    """What the inspection said, in the partnership's record."""
+    indicators: tuple[str, ...] = ()
+    """The indicators it is about."""
+    source: str = ""
+    """The inspection or report."""
+    date: str = ""
+    """ISO date."""
+    pairs: tuple[Pairing, ...] | None = None
+    """The self-evaluation points a person confirmed it matches (() for none); None: matched by indicator."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -758,6 +839,8 @@ class Metadata:
     """Suppressions: mappings with rule, item and reason."""
     external: tuple[ExternalGrade, ...] = ()
     """Grades given by an inspection."""
+    findings: tuple[ExternalFinding, ...] = ()
+    """What an inspection reported besides grades."""
     wording: dict = field(default_factory=dict)
     """The partnership's record of framework titles by item: confirmed or replaced, with the source."""
     statement: StatementSettings = field(default_factory=StatementSettings)

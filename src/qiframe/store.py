@@ -50,14 +50,14 @@ FOLDERS = {"indicator": "indicators", "evidence": "evidence", "action": "actions
 ID_FIELDS = {"indicator": "indicator", "evidence": "id", "action": "id", "section": "unit"}
 PRIVATE = ".qiframe"
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids are read aloud and typed
-ID_PREFIX = {"evidence": "E-", "action": "A-"}
+ID_PREFIX = {"evidence": "E-", "action": "A-", "finding": "F-"}
 DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
 EVIDENCE_FIELDS = model.EVIDENCE_FIELDS
 METADATA_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team", "agencies",
                    "checks",
-                   "suppress", "external", "wording", "statement")
+                   "suppress", "external", "findings", "wording", "statement")
 ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
-                     "strengths", "improvements", "next_steps")
+                     "strengths", "improvements", "next_steps", "last_year")
 
 
 # --- finding -----------------------------------------------------------------------------------------
@@ -240,6 +240,7 @@ def build_metadata(d: dict) -> model.Metadata:
         suppress=tuple(d.get("suppress", ())),
         external=tuple(model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
                        for x in d.get("external", ())),
+        findings=tuple(build_finding(f) for f in d.get("findings", ())),
         wording={k: dict(v) for k, v in d.get("wording", {}).items()},
         statement=_statement_settings(d.get("statement") or {}),
     )
@@ -277,13 +278,24 @@ def record_evidence_numbers(root: str | os.PathLike, numbers: dict[str, int]) ->
     return recorded
 
 
+def build_finding(f: dict) -> model.ExternalFinding:
+    pairs = f.get("pairs")
+    return model.ExternalFinding(
+        f["id"], f["kind"], " ".join(f["text"].split()), tuple(f.get("indicators", ())), f.get("source", ""),
+        f.get("date", ""),
+        None if pairs is None else tuple(model.Pairing(p["indicator"], p["kind"], p["text"]) for p in pairs))
+
+
 def build_assessment(d: dict, path: str = "") -> model.Assessment:
+    last = d.get("last_year")
     return model.Assessment(
         indicator=d["indicator"], lead=d.get("lead") or "", contributors=tuple(d.get("contributors", ())),
         status=d.get("status", "not-started"), grade=d.get("grade"),
         proposed=tuple(build_proposal(p) for p in d.get("proposed", ())),
         rationale=(d.get("rationale") or "").strip(), strengths=tuple(d.get("strengths", ())),
         improvements=tuple(d.get("improvements", ())), next_steps=tuple(d.get("next_steps", ())), path=path,
+        last_year=model.LastYear(last["grade"], last.get("label", ""), last.get("indicator", ""),
+                                 last.get("framework", ""), last.get("date", "")) if last else None,
     )
 
 
@@ -306,13 +318,26 @@ def build_evidence(d: dict, path: str = "") -> model.Evidence:
 
 def build_action(d: dict, path: str = "") -> model.Action:
     m = d.get("measure")
-    measure = model.Measure(m.get("name", ""), m.get("unit", ""), m.get("baseline"), m.get("target"),
-                            m.get("current"), m.get("as_of", "")) if m else None
+    measure = build_measure(m) if m else None
     return model.Action(
         id=d["id"], title=d["title"], indicator=d.get("indicator", ""), improvement=d.get("improvement", ""),
         owner=d.get("owner", ""), due=d.get("due", ""), status=d.get("status", "not-started"), measure=measure,
         progress=tuple(model.ProgressNote(p["date"], p["text"]) for p in d.get("progress", ())), path=path,
+        answers=d.get("answers", ""),
     )
+
+
+def build_measure(m: dict) -> model.Measure:
+    """A measure; a file's single `current` value (as of `as_of`) is one value of the series."""
+    values = [model.MeasureValue(v["date"], v["value"], v.get("note", "")) for v in m.get("values", ())]
+    current, as_of = m.get("current"), m.get("as_of", "")
+    if current is not None and not any(v.date == as_of and v.value == current for v in values):
+        values.append(model.MeasureValue(as_of, current))
+    values.sort(key=lambda v: v.date)
+    if values:
+        current, as_of = values[-1].value, values[-1].date
+    return model.Measure(m.get("name", ""), m.get("unit", ""), m.get("baseline"), m.get("target"), current, as_of,
+                         tuple(values), m.get("target_date", ""), m.get("interval", "monthly"))
 
 
 def evidence_record(e: model.Evidence) -> dict:

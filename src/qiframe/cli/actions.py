@@ -30,6 +30,10 @@ BASELINE = typer.Option(None, "--baseline", help="The measure's value at the sta
 TARGET = typer.Option(None, "--target", help="The value aimed for.")
 CURRENT = typer.Option(None, "--current", help="The latest value.")
 AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="ISO date of the latest value (default: today).")
+TARGET_DATE = typer.Option(None, "--target-date", metavar="DATE",
+                           help="When the target is to be reached (YYYY-MM-DD or YYYY-MM).")
+INTERVAL = typer.Option(None, "--interval", metavar="EVERY",
+                        help="How often a value is due: weekly, monthly (default), quarterly, termly or yearly.")
 
 
 @app.command()
@@ -42,14 +46,17 @@ def add(
     due: str = typer.Option("", "--due", metavar="DATE", help="ISO due date."),
     status: Status = typer.Option(Status["not-started"], "--status", help="Status."),
     measure: str = MEASURE_NAME, unit: str = UNIT, baseline: float = BASELINE, target: float = TARGET,
-    current: float = CURRENT, as_of: str = AS_OF,
+    current: float = CURRENT, as_of: str = AS_OF, target_date: str = TARGET_DATE, interval: str = INTERVAL,
+    answers: str = typer.Option("", "--answers", metavar="FINDING",
+                                help="The inspection's recommendation it answers (a finding id, e.g. F-…)."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Add an improvement action and print its id."""
     from qiframe import actions, store
 
-    values = actions.MeasureInput(measure, unit, baseline, target, current, as_of)
-    action = actions.add(store.find_root(evaluation), title, qi or "", improvement, owner, due, status.value, values)
+    values = actions.MeasureInput(measure, unit, baseline, target, current, as_of, target_date, interval)
+    action = actions.add(store.find_root(evaluation), title, qi or "", improvement, owner, due, status.value, values,
+                         answers=answers)
     typer.echo(action.id)
 
 
@@ -99,7 +106,7 @@ def show(
     from rich.markup import escape
 
     out = console()
-    for key in ("id", "title", "indicator", "improvement", "owner", "due", "status"):
+    for key in ("id", "title", "indicator", "improvement", "answers", "owner", "due", "status"):
         if key in record:
             out.print(f"[bold]{key}[/]: {escape(str(record[key]))}")
     if action.measure:
@@ -116,7 +123,7 @@ def update(
     due: str = typer.Option(None, "--due", metavar="DATE", help="New ISO due date."),
     title: str = typer.Option(None, "--title", "-t", help="New wording of the action."),
     measure: str = MEASURE_NAME, unit: str = UNIT, baseline: float = BASELINE, target: float = TARGET,
-    current: float = CURRENT, as_of: str = AS_OF,
+    current: float = CURRENT, as_of: str = AS_OF, target_date: str = TARGET_DATE, interval: str = INTERVAL,
     progress: str = typer.Option(None, "--progress", "-p", help="Append a note of what has been done."),
     date: str = typer.Option(None, "--date", metavar="DATE", help="Date of the progress note (default: today)."),
     evaluation: Path = EVALUATION_OPTION,
@@ -124,7 +131,7 @@ def update(
     """Change an action's status, owner, due date or measure, and record progress."""
     from qiframe import actions, store
 
-    values = actions.MeasureInput(measure, unit, baseline, target, current, as_of)
+    values = actions.MeasureInput(measure, unit, baseline, target, current, as_of, target_date, interval)
     if status is None and owner is None and due is None and title is None and progress is None \
             and not values.given():
         raise typer.BadParameter("give something to change: --status, --owner, --due, --current, --progress, …")
@@ -133,6 +140,23 @@ def update(
     brief = actions.measure_brief(action.measure)
     done(f"{action.id}: {action.status}" + (f", {brief}" if brief else "")
          + f", {len(action.progress)} progress note{'s' if len(action.progress) != 1 else ''}")
+
+
+@app.command("measure")
+def measure_value(
+    action_id: str = typer.Argument(..., metavar="ID", help="Action id or a unique prefix of it."),
+    value: float = typer.Argument(..., metavar="VALUE", help="The measure's value."),
+    date: str = typer.Option(None, "--date", metavar="DATE",
+                             help="The date or month the value is for: YYYY-MM-DD or YYYY-MM (default: today)."),
+    note: str = typer.Option("", "--note", help="What the value needs to be read with."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Record a dated value of an action's measure (a value of the same date is replaced)."""
+    from qiframe import actions, store
+
+    action = actions.record_value(store.find_root(evaluation), action_id, value, date or "", note)
+    count = len(action.measure.values) if action.measure else 0
+    done(f"{action.id}: {count} value{'s' if count != 1 else ''}, latest {action.measure.as_of}")
 
 
 def export_progress(

@@ -63,6 +63,8 @@ class ExternalComparison:
     """Per graded indicator or suite, in the programme's order."""
     not_compared: tuple[str, ...]
     """Ids with an external grade that the comparison does not cover (e.g. not graded by the programme)."""
+    alignment: object = None
+    """How the inspection's findings align with the self-evaluation (a `findings.Alignment`), or None."""
 
     @property
     def compared(self) -> tuple[ExternalRow, ...]:
@@ -129,7 +131,8 @@ class ExternalComparison:
 
     def to_json(self) -> dict:
         return {"title": self.title, "indicators": [r.to_json() for r in self.rows],
-                "not_compared": list(self.not_compared), "summary": self.summary()}
+                "not_compared": list(self.not_compared), "summary": self.summary(),
+                "findings": self.alignment.to_json() if self.alignment is not None else None}
 
 
 def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
@@ -160,7 +163,10 @@ def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
         ))
     covered = set(ids)
     not_compared = tuple(x.indicator for x in evaluation.metadata.external if x.indicator not in covered)
-    return ExternalComparison(evaluation.metadata.title, tuple(rows), not_compared)
+    from qiframe.compare import findings
+
+    alignment = findings.align(evaluation) if evaluation.metadata.findings else None
+    return ExternalComparison(evaluation.metadata.title, tuple(rows), not_compared, alignment)
 
 
 def levels_apart(scale: model.Scale, first: int | None, second: int | None) -> int | None:

@@ -54,7 +54,31 @@ def external_text(c: ExternalComparison) -> str:
         lines.append("Inspection grades from: " + "; ".join(sources) + ".")
     if c.not_compared:
         lines.append("External grades outside the comparison: " + ", ".join(c.not_compared) + ".")
+    if c.alignment is not None:
+        lines += [""] + _alignment_lines(c.alignment, str)
     return "\n".join(lines) + "\n"
+
+
+def _alignment_lines(al, esc) -> list[str]:
+    """The findings' alignment: three groups and the line to quote."""
+    from qiframe.compare.findings import KIND_WORDS
+
+    def point(p) -> str:
+        return f"{p.indicator} {KIND_WORDS[p.kind]}: {esc(p.text)}"
+
+    lines = ["What the inspection found, beside the self-evaluation", ""]
+    for heading, group in (("Found by both", al.both), ("Found by the inspection only", al.inspection_only)):
+        lines.append(f"{heading} ({len(group)}):")
+        for m in group:
+            f = m.finding
+            where = ", ".join(f.indicators)
+            how = "" if not m.points else (" — paired by hand" if m.confirmed else " — matched by indicator")
+            lines.append(f"  {f.id} {KIND_WORDS[f.kind]}" + (f" ({where})" if where else "") + f": {esc(f.text)}{how}")
+            lines += [f"    matches {point(p)}" for p in m.points]
+    lines.append(f"Named by the self-evaluation only ({len(al.self_only)}):")
+    lines += [f"  {point(p)}" for p in al.self_only]
+    lines += ["", esc(al.summary)]
+    return lines
 
 
 def external_markdown(c: ExternalComparison) -> str:
@@ -69,6 +93,10 @@ def external_markdown(c: ExternalComparison) -> str:
         lines += ["", "Inspection grades from: " + "; ".join(_md(s) for s in sources) + "."]
     if c.not_compared:
         lines += ["", "External grades outside the comparison: " + ", ".join(map(_md, c.not_compared)) + "."]
+    if c.alignment is not None:
+        found = _alignment_lines(c.alignment, _md)
+        lines += ["", f"## {found[0]}", ""] + [
+            (f"- {line.strip()}" if line.startswith("  ") else line) for line in found[2:]]
     return "\n".join(lines) + "\n"
 
 
@@ -144,6 +172,52 @@ def years_markdown(c: YearComparison) -> str:
         lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label, r.new.judgement))} | "
                      f"{len(r.old.evidence)} → {len(r.new.evidence)} | {changes} |")
     lines += ["", _md(_totals(c))]
+    return "\n".join(lines) + "\n"
+
+
+# --- trends over many years ----------------------------------------------------------------------------
+
+
+def _point(p) -> str:
+    return "—" if p.grade is None else f"{p.grade} {p.label}".strip() + ("*" if p.carried else "")
+
+
+def _moves(row) -> str:
+    parts = []
+    for change in row.changes:
+        parts.append("?" if change is None else ("=" if change == 0 else f"{change:+d}"))
+    return " ".join(parts)
+
+
+def _trend_notes(t) -> list[str]:
+    notes = []
+    for y in t.years:
+        if y.crosswalk:
+            notes.append(f"{y.label} ({y.framework}) brought across by the crosswalk {Path(y.crosswalk).name} "
+                         f"({y.crosswalk_status}); its grades are marked *.")
+    s = t.summary()
+    notes.append(f"{s['indicators']} indicators over {s['years']} evaluations: {s['up']} up, {s['down']} down, "
+                 f"{s['same']} the same from the first graded year to the last (changes in positions on the scale).")
+    return notes
+
+
+def trend_text(t) -> str:
+    header = ("QI", "title", *(y.label for y in t.years), "changes")
+    table = [header] + [(r.id, r.title, *(_point(p) for p in r.points), _moves(r)) for r in t.rows]
+    lines = ["Grades over time: " + ", ".join(f"{y.label} {Path(y.root).name}" for y in t.years), ""]
+    lines += _columns(table)
+    lines += [""] + _trend_notes(t)
+    return "\n".join(lines) + "\n"
+
+
+def trend_markdown(t) -> str:
+    lines = ["# Grades over time", "",
+             "| QI | Title | " + " | ".join(_md(y.label) for y in t.years) + " | Changes |",
+             "|---|---|" + "---|" * len(t.years) + "---|"]
+    for r in t.rows:
+        lines.append(f"| {_md(r.id)} | {_md(r.title)} | " + " | ".join(_md(_point(p)) for p in r.points)
+                     + f" | {_md(_moves(r))} |")
+    lines += [""] + [_md(n) for n in _trend_notes(t)]
     return "\n".join(lines) + "\n"
 
 
