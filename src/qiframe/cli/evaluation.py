@@ -24,20 +24,55 @@ def register(app: typer.Typer) -> None:
 
 def init(
     folder: Path = typer.Argument(..., metavar="DIR", help="Folder to create for the evaluation."),
-    framework: str = typer.Option(..., "--framework", help="Framework id (see `qiframe frameworks list`)."),
+    framework: str = typer.Option(None, "--framework",
+                                  help="Framework id (see `qiframe frameworks list`); with --from, default: the "
+                                       "earlier evaluation's (a newer edition is reached through a crosswalk)."),
     programme: str = typer.Option(None, "--programme", help="Programme id, e.g. risk-of-harm-2021."),
     title: str = typer.Option("", "--title", help="Title of the evaluation."),
     organisation: str = typer.Option("", "--organisation", help="The partnership or establishment."),
     period: str = typer.Option(None, "--period", metavar="FROM:TO",
                                help="Period evaluated as two ISO dates, e.g. 2025-04-01:2026-03-31."),
+    start_from: Path = typer.Option(None, "--from", metavar="OLD_EVALUATION",
+                                    help="Start from last year's evaluation: leads, open actions, in-date evidence "
+                                         "and last year's grades (as context only) are carried."),
+    evidence: str = typer.Option("current", "--evidence", metavar="WHICH",
+                                 help="With --from: evidence to carry: current (within the staleness window), "
+                                      "all or none."),
 ) -> None:
     """Start an evaluation: a folder with evaluation.yaml and one assessment file per indicator."""
     from qiframe import store
+    from qiframe.errors import InputError
 
     span = _period(period) if period else None
+    if start_from is not None:
+        from qiframe import rollforward
+
+        if programme or organisation:
+            raise InputError("--programme and --organisation come from the earlier evaluation with --from")
+        result = rollforward.roll_forward(start_from, folder, framework or "", evidence, title, span)
+        _print_rolled(result)
+        return
+    if framework is None:
+        raise InputError("give --framework ID (or --from OLD_EVALUATION)")
+    if evidence != "current":
+        raise InputError("--evidence goes with --from OLD_EVALUATION")
     root = store.init(folder, framework, programme, title, organisation, span)
     count = len(list((root / "indicators").glob("*.yaml")))
     done(f"Created evaluation {root} with {count} indicator files.")
+
+
+def _print_rolled(r) -> None:
+    lines = [f"Created evaluation {r.root} ({r.framework}) from last year's, with {r.indicators} indicator files.",
+             f"  leads carried: {r.leads}; last year's grade shown as context on {r.last_year} (no grade written)",
+             f"  open actions carried: {len(r.actions)}" + (f" ({', '.join(r.actions)})" if r.actions else "")
+             + (f"; finished ones left behind: {len(r.actions_left)}" if r.actions_left else ""),
+             f"  evidence carried: {len(r.evidence)}" + (f" (dated {r.cutoff} or later)" if r.cutoff else "")
+             + (f"; left behind: {len(r.evidence_left)} ({', '.join(r.evidence_left)})" if r.evidence_left else "")]
+    if r.crosswalk:
+        lines.append(f"  through the crosswalk {Path(r.crosswalk).name}")
+    if r.findings:
+        lines.append(f"  inspection recommendations carried with their actions: {', '.join(r.findings)}")
+    done("\n".join(lines))
 
 
 def _period(text: str) -> tuple[str, str]:

@@ -217,7 +217,8 @@ def trend_markdown(t) -> str:
     for r in t.rows:
         lines.append(f"| {_md(r.id)} | {_md(r.title)} | " + " | ".join(_md(_point(p)) for p in r.points)
                      + f" | {_md(_moves(r))} |")
-    lines += [""] + [_md(n) for n in _trend_notes(t)]
+    for note in _trend_notes(t):
+        lines += ["", _md(note)]
     return "\n".join(lines) + "\n"
 
 

@@ -44,6 +44,9 @@ def render(trend: Trend) -> bytes:
         moves = ", ".join("?" if c is None else f"{c:+d}" for c in row.changes)
         _text(ws.cell(r, 3 + len(trend.years)), moves)
     ws.freeze_panes = "C2"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
     # The chart's data: one row per year, one column per indicator, positions as numbers.
     data = wb.create_sheet("Chart data")
@@ -78,15 +81,16 @@ def render(trend: Trend) -> bytes:
         for series in chart.series:
             series.marker.symbol = "circle"
             series.smooth = False
-        chart.height, chart.width = 10, 20
+        chart.height, chart.width = 9, 17
         ws.add_chart(chart, f"A{len(trend.rows) + 4}")
         # The scale beside the chart, so a reader can turn positions into labels.
         top = len(trend.rows) + 4
-        _text(ws.cell(top, 14), "Position").font = Font(bold=True)
-        _text(ws.cell(top, 15), "Level").font = Font(bold=True)
+        at = 3 + len(trend.years)  # the Changes column, right of the chart
+        _text(ws.cell(top, at), "Position").font = Font(bold=True)
+        _text(ws.cell(top, at + 1), "Level").font = Font(bold=True)
         for position, label in enumerate(reversed(trend.levels)):
-            ws.cell(top + 1 + position, 14, len(trend.levels) - position)
-            _text(ws.cell(top + 1 + position, 15), label)
+            ws.cell(top + 1 + position, at, len(trend.levels) - position)
+            _text(ws.cell(top + 1 + position, at + 1), label)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

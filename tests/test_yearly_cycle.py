@@ -1,0 +1,165 @@
+"""The yearly cycle: grades over many years, roll-forward into next year, measures as run charts, and the
+inspection's findings set beside the self-evaluation."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import snapshot
+
+# The three years of one setting: 2024 and 2026 on "How good is our early learning and childcare?",
+# 2025 on the shared 2025 framework, brought across by the bundled crosswalk (read backwards for 2025).
+# Crosswalk grade pairs used here: 2.1 <-> safeguarding-and-child-protection, 2.3 <->
+# learning-teaching-and-assessment, 3.2 <-> childrens-progress.
+GRADES = {
+    "2024": ("es-hgioelc", {"2.1": "3", "2.3": "4", "3.2": "2"}),
+    "2025": ("ci-es-elc-2025", {"safeguarding-and-child-protection": "4", "learning-teaching-and-assessment": "4",
+                                "childrens-progress": "3"}),
+    "2026": ("es-hgioelc", {"2.1": "5", "2.3": "3", "3.2": "3"}),
+}
+
+
+def _ok(result):
+    assert result.code == 0, result.err + result.out
+    return result
+
+
+def _year(cli, base: Path, year: str) -> Path:
+    framework, grades = GRADES[year]
+    root = base / f"se-{year}"
+    _ok(cli("init", root, "--framework", framework, "--period", f"{int(year) - 1}-04-01:{year}-03-31",
+            "--title", f"Self-evaluation {year}"))
+    for qi, level in grades.items():
+        _ok(cli("grade", qi, level, "-e", root))
+    return root
+
+
+@pytest.fixture
+def three_years(tmp_path, cli) -> list[Path]:
+    # Made out of order on purpose: the trend orders them by evaluation date.
+    return [_year(cli, tmp_path, y) for y in ("2026", "2024", "2025")]
+
+
+def test_must_show_trend_lists_each_indicators_three_grades_in_order(cli, three_years):
+    newest, older, middle = three_years
+    out = _ok(cli("compare", "--with", middle, "--with", older, "--format", "json", "-e", newest)).out
+    data = json.loads(out)
+    assert [y["date"] for y in data["years"]] == ["2024-03-31", "2025-03-31", "2026-03-31"]
+    assert [y["framework"] for y in data["years"]] == ["es-hgioelc", "ci-es-elc-2025", "es-hgioelc"]
+    assert data["years"][1]["crosswalk"]["path"].endswith("es-hgioelc--ci-es-elc-2025.yaml")
+    rows = {r["indicator"]: r for r in data["indicators"]}
+    assert sorted(rows) == ["2.1", "2.3", "3.2"]
+    expected = {qi: [GRADES[y][1].get(qi) for y in ("2024", "2025", "2026")] for qi in ("2.1", "2.3", "3.2")}
+    # The 2025 grades arrive through the crosswalk under the 2025 framework's ids.
+    expected["2.1"][1] = GRADES["2025"][1]["safeguarding-and-child-protection"]
+    expected["2.3"][1] = GRADES["2025"][1]["learning-teaching-and-assessment"]
+    expected["3.2"][1] = GRADES["2025"][1]["childrens-progress"]
+    for qi, grades in expected.items():
+        assert [str(g["grade"]) for g in rows[qi]["grades"]] == grades
+        assert [g["carried"] for g in rows[qi]["grades"]] == [False, True, False]
+    # 2.1: 3 → 4 → 5 on six-level scales: one position up each year.
+    assert rows["2.1"]["changes"] == [1, 1]
+    assert rows["2.1"]["overall"] == 2
+    assert rows["2.3"]["changes"] == [0, -1]
+
+    text = _ok(cli("compare", "--with", middle, "--with", older, "-e", newest)).out
+    line = next(x for x in text.splitlines() if x.startswith("2.1 "))
+    assert line.index("3 Satisfactory") < line.index("4 Good*") < line.index("5 Very good")
+    md = _ok(cli("compare", "--with", middle, "--with", older, "-f", "md", "-e", newest)).out
+    assert "| 2024 | 2025 | 2026 |" in md
+
+
+def _trend_workbook(cli, three_years, tmp_path) -> Path:
+    newest, older, middle = three_years
+    out = tmp_path / "trend.xlsx"
+    _ok(cli("compare", "--with", middle, "--with", older, "-o", out, "-e", newest))
+    return out
+
+
+def test_must_show_trend_workbook_has_a_line_chart(cli, three_years, tmp_path):
+    from openpyxl import load_workbook
+
+    out = _trend_workbook(cli, three_years, tmp_path)
+    wb = load_workbook(out)
+    ws = wb["Trend"]
+    assert [c.value for c in ws[1]][:5] == ["Indicator", "Title", "2024", "2025", "2026"]
+    assert [ws.cell(2, c).value for c in range(1, 6)][0] == "2.1"
+    assert ws.cell(2, 3).value == "3 Satisfactory"
+    charts = ws._charts
+    assert len(charts) == 1
+    chart = charts[0]
+    assert chart.tagname == "lineChart"
+    assert len(chart.series) == 3
+    # Positions on the scale, read back from the chart's data sheet: 2.1 went 3 → 4 → 5 on a six-level scale.
+    data = wb["Chart data"]
+    assert [data.cell(r, 2).value for r in range(2, 5)] == [3, 4, 5]
+    assert chart.y_axis.scaling.max == 6  # the scale's size, from the framework
+
+
+@pytest.mark.slow
+def test_must_show_trend_workbook_opens_in_libreoffice(cli, three_years, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    out = _trend_workbook(cli, three_years, tmp_path)
+    profile = tmp_path / "lo"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "trend.pdf"
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_trend_needs_a_crosswalk_between_unrelated_frameworks(cli, tmp_path):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    c = tmp_path / "c"
+    _ok(cli("init", a, "--framework", "es-hgios4", "--period", "2023-04-01:2024-03-31"))
+    _ok(cli("init", b, "--framework", "es-hgioelc", "--period", "2024-04-01:2025-03-31"))
+    _ok(cli("init", c, "--framework", "es-hgioelc", "--period", "2025-04-01:2026-03-31"))
+    before = snapshot(tmp_path)
+    result = cli("compare", "--with", a, "--with", b, "-o", tmp_path / "t.xlsx", "-e", c)
+    assert result.code == 2
+    assert "no crosswalk" in result.err
+    assert snapshot(tmp_path) == before
+
+
+def test_trend_output_must_be_a_workbook(cli, three_years, tmp_path):
+    newest, older, middle = three_years
+    result = cli("compare", "--with", middle, "--with", older, "-o", tmp_path / "t.csv", "-e", newest)
+    assert result.code == 2 and ".xlsx" in result.err
+
+
+def test_trend_on_a_four_level_scale(cli, tmp_path):
+    """Nothing assumes six levels: the test framework's four non-numeric levels."""
+    four = Path(__file__).parent / "data" / "frameworks" / "valid" / "four-level.yaml"
+    ws = tmp_path / "ws"
+    (ws / "frameworks").mkdir(parents=True)
+    shutil.copy(four, ws / "frameworks" / "test-four-level.yaml")
+    roots = []
+    for year in ("2024", "2025", "2026"):
+        root = ws / year
+        _ok(cli("init", root, "--framework", "test-four-level", "--period", f"{int(year) - 1}-04-01:{year}-03-31"))
+        roots.append(root)
+    import qiframe.store as store
+
+    ev = store.load(roots[0])
+    qi = next(iter(ev.assessments))
+    labels = [lv.label for lv in sorted(ev.framework.scale.levels, key=lambda lv: lv.value)]
+    for root, label in zip(roots, (labels[0], labels[1], labels[-1]), strict=True):
+        _ok(cli("grade", qi, label, "-e", root))
+    data = json.loads(_ok(cli("compare", "--with", roots[0], "--with", roots[1], "-f", "json", "-e", roots[2])).out)
+    row = next(r for r in data["indicators"] if r["indicator"] == qi)
+    assert [g["position"] for g in row["grades"]] == [1, 2, len(labels)]
+    assert data["scale"] == labels
+    from openpyxl import load_workbook
+
+    _ok(cli("compare", "--with", roots[0], "--with", roots[1], "-o", tmp_path / "four.xlsx", "-e", roots[2]))
+    chart = load_workbook(tmp_path / "four.xlsx")["Trend"]._charts[0]
+    assert chart.y_axis.scaling.max == len(labels)
+
