@@ -163,3 +163,113 @@ def test_trend_on_a_four_level_scale(cli, tmp_path):
     chart = load_workbook(tmp_path / "four.xlsx")["Trend"]._charts[0]
     assert chart.y_axis.scaling.max == len(labels)
 
+
+
+# --- roll forward --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def last_year(tmp_path, cli, monkeypatch) -> dict:
+    monkeypatch.setenv("QIFRAME_TODAY", "2025-03-20")
+    root = tmp_path / "se-2025"
+    _ok(cli("init", root, "--framework", "es-hgioelc", "--period", "2024-04-01:2025-03-31",
+            "--title", "Self-evaluation 2025"))
+    _ok(cli("assign", "2.1", "--lead", "Morag", "--contributor", "Iain", "-e", root))
+    _ok(cli("assign", "3.2", "--lead", "Priya", "-e", root))
+    _ok(cli("grade", "2.1", "4", "-e", root))
+    _ok(cli("grade", "3.2", "3", "-e", root))
+    # The new evaluation's date is 2026-03-31 (the period a year on); 24 months earlier is 2024-03-31.
+    fresh = _ok(cli("evidence", "add", "-t", "Care plan audit", "--qi", "2.1", "--date", "2025-01-15",
+                    "-e", root)).out.strip()
+    old = _ok(cli("evidence", "add", "-t", "Parent survey", "--qi", "3.2", "--date", "2023-11-01",
+                  "-e", root)).out.strip()
+    undated = _ok(cli("evidence", "add", "-t", "Floor book", "--qi", "3.2", "-e", root)).out.strip()
+    open_action = _ok(cli("action", "add", "-t", "Review every care plan each term", "--qi", "2.1",
+                          "--owner", "Morag", "--due", "2025-12-31", "-e", root)).out.strip()
+    _ok(cli("action", "update", open_action, "--status", "in-progress", "--progress", "Audit tool agreed",
+            "--date", "2025-02-01", "-e", root))
+    _ok(cli("action", "measure", open_action, "48", "--date", "2025-01", "-e", root))
+    _ok(cli("action", "measure", open_action, "55", "--date", "2025-02", "-e", root))
+    finished = _ok(cli("action", "add", "-t", "New induction pack", "--qi", "3.2", "--status", "done",
+                       "-e", root)).out.strip()
+    return {"root": root, "fresh": fresh, "old": old, "undated": undated, "open": open_action, "done": finished}
+
+
+def test_must_show_init_from_carries_open_actions_and_leads_in_date_evidence_no_grade(cli, last_year, tmp_path):
+    from qiframe import store
+
+    new = tmp_path / "se-2026"
+    result = _ok(cli("init", new, "--from", last_year["root"]))
+    assert "open actions carried: 1" in result.err
+    ev = store.load(new)
+    old = store.load(last_year["root"])
+    assert ev.framework.id == "es-hgioelc"
+    assert (ev.metadata.period_from, ev.metadata.period_to) == ("2025-04-01", "2026-03-31")
+    # Leads and contributors carried.
+    assert ev.assessments["2.1"].lead == "Morag" and ev.assessments["2.1"].contributors == ("Iain",)
+    assert ev.assessments["3.2"].lead == "Priya"
+    # No grade written anywhere; last year's grade kept as context only.
+    assert all(a.grade is None and not a.proposed for a in ev.assessments.values())
+    assert str(ev.assessments["2.1"].last_year) == "last year: 4 Good"
+    assert ev.assessments["3.2"].last_year.grade == 3
+    assert ev.assessments["1.1"].last_year is None
+    for path in (new / "indicators").glob("*.yaml"):
+        assert "\ngrade:" not in path.read_text(encoding="utf-8")
+    # Only the open action, with its history and its measure's series.
+    assert list(ev.actions) == [last_year["open"]]
+    carried = ev.actions[last_year["open"]]
+    assert carried.progress == old.actions[last_year["open"]].progress
+    assert [v.value for v in carried.measure.values] == [48, 55]
+    # Evidence: only the item dated within 24 months of the new evaluation date.
+    assert sorted(ev.evidence) == [last_year["fresh"]]
+    assert ev.evidence[last_year["fresh"]].title == "Care plan audit"
+    assert last_year["old"] in result.err and last_year["undated"] in result.err
+    # The new evaluation counts nothing as graded.
+    status = json.loads(_ok(cli("status", "-f", "json", "-e", new)).out)
+    assert not any(row.get("grade") for row in status["indicators"])
+    row = next(r for r in status["indicators"] if r["id"] == "2.1")
+    assert row["last_year"] == {"grade": 4, "label": "Good", "indicator": "2.1", "framework": "es-hgioelc",
+                                "date": "2025-03-31"}
+    text = _ok(cli("status", "-e", new)).out
+    assert "last year" in text
+    line = next(x for x in text.splitlines() if x.startswith("2.1 "))
+    assert "4 Good" in line and "Morag" in line
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("all", {"fresh", "old", "undated"}), ("none", set())])
+def test_init_from_evidence_all_or_none(cli, last_year, tmp_path, choice, expected):
+    from qiframe import store
+
+    new = tmp_path / "next"
+    _ok(cli("init", new, "--from", last_year["root"], "--evidence", choice))
+    assert set(store.load(new).evidence) == {last_year[k] for k in expected}
+
+
+def test_init_from_a_newer_edition_through_the_crosswalk(cli, last_year, tmp_path):
+    from qiframe import store
+
+    new = tmp_path / "elc"
+    _ok(cli("init", new, "--from", last_year["root"], "--framework", "ci-es-elc-2025"))
+    ev = store.load(new)
+    # 2.1 carries its grade (and so its lead) to safeguarding-and-child-protection.
+    a = ev.assessments["safeguarding-and-child-protection"]
+    assert a.lead == "Morag" and a.grade is None
+    assert a.last_year.indicator == "2.1" and a.last_year.framework == "es-hgioelc"
+    assert ev.actions[last_year["open"]].indicator == "safeguarding-and-child-protection"
+    assert ev.evidence[last_year["fresh"]].indicators == ("safeguarding-and-child-protection",)
+
+
+def test_init_from_is_all_or_nothing(cli, last_year, tmp_path):
+    new = tmp_path / "taken"
+    new.mkdir()
+    (new / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = cli("init", new, "--from", last_year["root"])
+    assert result.code == 2 and "not empty" in result.err
+    assert snapshot(tmp_path) == before
+    # A bad choice of evidence, or a framework no crosswalk reaches, writes nothing either.
+    for args in (("--evidence", "some"), ("--framework", "es-hgios4")):
+        result = cli("init", tmp_path / "fresh", "--from", last_year["root"], *args)
+        assert result.code == 2, result.out
+        assert not (tmp_path / "fresh").exists()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

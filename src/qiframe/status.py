@@ -35,6 +35,8 @@ class Row:
     """Assessment status."""
     judgement: bool = False
     """Whether it is judged on a scale of its own (e.g. confidence): the label is printed, never a value."""
+    last_year: model.LastYear | None = None
+    """The previous evaluation's grade, carried by `init --from` as context (never counted as a grade)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ class Status:
                 {"id": r.id, "title": r.title, "key_question": r.key_question or None, "graded": r.graded,
                  "lead": r.lead or None, "grade": r.grade, "grade_label": r.grade_label or None,
                  "proposed": list(r.proposed), "evidence": r.evidence, "sources": list(r.sources),
-                 "status": r.state, "judgement": r.judgement}
+                 "status": r.state, "judgement": r.judgement,
+                 "last_year": _last_year(r.last_year)}
                 for r in self.rows
             ],
             "summary": {"indicators": len(self.rows), "graded": len(graded),
@@ -96,7 +99,14 @@ def status(evaluation: model.Evaluation) -> Status:
             id=ident, title=title, key_question=kq_id, graded=ident in graded_ids, lead=a.lead,
             grade=a.grade, grade_label=level.label if level else "", proposed=tuple(p.grade for p in a.proposed),
             evidence=len(items), sources=tuple(s for s in model.SOURCES if s in present), state=a.status,
-            judgement=scale.judgement,
+            judgement=scale.judgement, last_year=a.last_year,
         ))
     return Status(evaluation.metadata.title, fw.id, evaluation.metadata.programme, tuple(rows),
                   len(evaluation.evidence))
+
+
+def _last_year(last: model.LastYear | None) -> dict | None:
+    if last is None:
+        return None
+    return {"grade": last.grade, "label": last.label or None, "indicator": last.indicator or None,
+            "framework": last.framework or None, "date": last.date or None}

@@ -107,6 +107,7 @@ def _print_status(report, framework) -> None:
     out.print(f"[bold]{report.title}[/] [dim]({report.framework}"
               f"{' / ' + report.programme if report.programme else ''})[/]")
     proposals = any(row.proposed for row in report.rows)
+    context = any(row.last_year for row in report.rows)
     groups: dict[str, list] = {}
     for row in report.rows:
         groups.setdefault(row.key_question, []).append(row)
@@ -120,6 +121,8 @@ def _print_status(report, framework) -> None:
         table.add_column("grade", width=12, no_wrap=True, overflow="ellipsis")
         if proposals:
             table.add_column("proposed", width=8, no_wrap=True)
+        if context:
+            table.add_column("last year", width=13, no_wrap=True, overflow="ellipsis", style="dim")
         table.add_column("items", width=5, justify="right")
         table.add_column("sources", width=7, no_wrap=True)
         table.add_column("state", width=11, no_wrap=True)
@@ -131,6 +134,8 @@ def _print_status(report, framework) -> None:
             cells = [row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade]
             if proposals:  # the spread of evaluators' proposed grades, for moderation
                 cells.append(", ".join(map(str, row.proposed)))
+            if context:
+                cells.append(f"{row.last_year.grade} {row.last_year.label}".strip() if row.last_year else "")
             cells += [str(row.evidence), " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES),
                       row.state]
             table.add_row(*cells)
@@ -139,7 +144,9 @@ def _print_status(report, framework) -> None:
     out.print(f"\n{summary['indicators']} indicators; {summary['graded_with_grade']} of {summary['graded']} graded "
               f"(*) have a grade; {summary['evidence']} evidence items; {summary['without_evidence']} indicators "
               "without evidence.\nSources: Q quantitative data, V people's views, O direct observation, "
-              "D documentation.")
+              "D documentation."
+              + ("\nLast year: the previous evaluation's grade, shown as context; it is not this year's grade."
+                 if context else ""))
 
 
 def grade(
