@@ -152,7 +152,9 @@ def test_files_resave_byte_identical():
         assert yamlio.dump_roundtrip(doc, store.header(kind)) == path.read_text(encoding="utf-8"), path.name
 
 
-def test_status_and_check_pass_without_writing(cli):
+def test_status_and_check_pass_without_writing(cli, monkeypatch):
+    # The checks of actions and measures judge against today: take the example's own day.
+    monkeypatch.setenv("QIFRAME_TODAY", "2026-11-30")
     before = snapshot(EXAMPLE)
     result = cli("status", "--format", "json", "-e", EXAMPLE)
     assert result.code == 0, result.err

@@ -4,7 +4,6 @@ inspection's findings set beside the self-evaluation."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -273,3 +272,207 @@ def test_init_from_is_all_or_nothing(cli, last_year, tmp_path):
         assert result.code == 2, result.out
         assert not (tmp_path / "fresh").exists()
         assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# --- measures as series and run charts -------------------------------------------------------------------
+
+MONTHS = [f"2025-{m:02d}" for m in range(3, 13)] + [f"2026-{m:02d}" for m in range(1, 5)]  # 14 months
+WITH_SHIFT = [50, 48, 51, 49, 58, 61, 57, 60, 62, 59, 63, 52, 47, 50]
+WITHOUT = [48, 50, 55, 53, 49, 47, 50, 56, 54, 46, 49, 53, 57, 52]
+
+
+def test_must_show_a_shift_of_seven_points_above_the_median_is_found():
+    """By hand: sorted, the 14 values are 47 48 49 50 50 51 52 | 57 58 59 60 61 62 63, so the median is
+    (52 + 57) / 2 = 54.5 and no point lies on it. Points 5 to 11 (58 61 57 60 62 59 63) are all above it:
+    seven in a row, a shift (six or more). Below it are points 1-4 and 12-14: runs of four and three, no
+    shift. Rises and falls alternate at least every third point (49→58→61 up, 61→57 down, 57→60→62 up,
+    62→59 down, 59→63 up, 63→52→47 down, 47→50 up), so no five points go the same way: no trend. The
+    points fall in three runs (below, above, below); for 14 useful observations the table expects 4 to 12
+    runs, so three runs are too few, a second signal."""
+    from qiframe.analysis import runchart
+
+    chart = runchart.analyse(WITH_SHIFT, MONTHS)
+    assert chart.median == 54.5
+    shifts = [s for s in chart.signals if s.kind == "shift"]
+    assert len(shifts) == 1
+    shift = shifts[0]
+    assert (shift.first, shift.last, shift.points, shift.direction) == (4, 10, 7, "above")
+    assert "Shift: 7 points in a row above the median (2025-07 to 2026-01)" in chart.summary
+    assert not [s for s in chart.signals if s.kind == "trend"]
+    assert chart.runs == 3 and chart.runs_limits == (4, 12)
+    assert [s.kind for s in chart.signals] == ["too-few-runs", "shift"]
+
+
+def test_must_show_a_series_without_a_signal_reports_none():
+    """By hand: sorted, 46 47 48 49 49 50 50 | 52 53 53 54 55 56 57, median (50 + 52) / 2 = 51. Above (+)
+    or below (-): - - + + - - - + + - - + + +, six runs (longest three points): no shift, and six runs lie
+    within the 4 to 12 the table expects for 14 points. The longest stretch going one way is four points
+    (55 53 49 47 down; 46 49 53 57 up): no trend."""
+    from qiframe.analysis import runchart
+
+    chart = runchart.analyse(WITHOUT, MONTHS)
+    assert chart.median == 51
+    assert chart.runs == 6
+    assert chart.signals == ()
+    assert chart.summary.startswith("No run-chart signal")
+
+
+@pytest.mark.parametrize(("values", "kind", "points"), [
+    ([1, 2, 3, 4, 5, 3, 2], "trend", 5),           # five rising points
+    ([1, 2, 2, 3, 4, 5, 3], "trend", 5),           # a repeated value neither breaks nor counts
+    ([1, 2, 3, 4, 3, 2, 1, 2], None, 0),           # four rising points only
+])
+def test_trends(values, kind, points):
+    from qiframe.analysis import runchart
+
+    trends = [s for s in runchart.analyse(values).signals if s.kind == "trend"]
+    assert [s.points for s in trends] == ([points] if kind else [])
+
+
+def test_points_on_the_median_neither_break_nor_count_towards_a_shift():
+    from qiframe.analysis import runchart
+
+    # median 5: the six 6s around two 5s make a shift of six, not two runs of three.
+    chart = runchart.analyse([6, 6, 6, 5, 5, 6, 6, 6, 1, 2, 3, 4, 4])
+    assert chart.median == 5
+    shift = next(s for s in chart.signals if s.kind == "shift")
+    assert (shift.first, shift.last, shift.points) == (0, 7, 6)
+
+
+def test_runs_table_agrees_with_the_runs_distribution():
+    """The table's limits, checked against Swed and Eisenhart's exact distribution of the number of runs
+    with half the points on each side: each limit within one of the 2.5% points computed here."""
+    from math import comb
+
+    from qiframe.analysis import runchart
+
+    for n, (low, high) in runchart.RUNS_LIMITS.items():
+        n1, n2 = n // 2, n - n // 2
+        total = comb(n, n1)
+
+        def p(r, n1=n1, n2=n2, total=total):
+            k = r // 2
+            if r % 2 == 0:
+                return 2 * comb(n1 - 1, k - 1) * comb(n2 - 1, k - 1) / total
+            return (comb(n1 - 1, k) * comb(n2 - 1, k - 1) + comb(n1 - 1, k - 1) * comb(n2 - 1, k)) / total
+
+        cum, lower = 0.0, None
+        for r in range(2, n + 1):
+            cum += p(r)
+            if cum > 0.025:
+                lower = r
+                break
+        cum, upper = 0.0, None
+        for r in range(n, 1, -1):
+            cum += p(r)
+            if cum > 0.025:
+                upper = r
+                break
+        assert abs(low - lower) <= 1 and abs(high - upper) <= 1, n
+
+
+@pytest.fixture
+def measured(tmp_path, cli, monkeypatch) -> tuple[Path, str]:
+    monkeypatch.setenv("QIFRAME_TODAY", "2026-04-20")
+    root = tmp_path / "ev"
+    _ok(cli("init", root, "--framework", "es-hgioelc", "--period", "2025-04-01:2026-03-31"))
+    action = _ok(cli("action", "add", "-t", "Plan every child's next steps with families", "--qi", "3.2",
+                     "--measure", "Children with shared next steps", "--unit", "%", "--baseline", "50",
+                     "--target", "70", "--target-date", "2026-06", "-e", root)).out.strip()
+    for month, value in zip(MONTHS, WITH_SHIFT, strict=True):
+        _ok(cli("action", "measure", action, str(value), "--date", month, "-e", root))
+    return root, action
+
+
+def test_action_measure_records_a_series(cli, measured):
+    from qiframe import store
+
+    root, action = measured
+    _ok(cli("action", "measure", action, "66", "--date", "2026-04", "--note", "Recounted", "-e", root))
+    m = store.load(root).actions[action].measure
+    assert [v.date for v in m.values] == MONTHS
+    assert [v.value for v in m.values] == WITH_SHIFT[:-1] + [66]
+    assert m.values[-1].note == "Recounted" and m.current == 66 and m.as_of == "2026-04"
+    assert (m.baseline, m.target, m.target_date, m.interval) == (50, 70, "2026-06", "monthly")
+    bad = cli("action", "measure", action, "1", "--date", "2026-13", "-e", root)
+    assert bad.code == 2 and "2026-13" in bad.err
+
+
+def test_an_old_current_value_is_one_value_of_the_series(cli, tmp_path):
+    from qiframe import store
+
+    root = tmp_path / "ev"
+    _ok(cli("init", root, "--framework", "es-hgioelc"))
+    action = _ok(cli("action", "add", "-t", "Audit", "--current", "40", "--as-of", "2026-01-31",
+                     "-e", root)).out.strip()
+    assert [(v.date, v.value) for v in store.load(root).actions[action].measure.values] == [("2026-01-31", 40)]
+    _ok(cli("action", "measure", action, "45", "--date", "2026-02", "-e", root))
+    m = store.load(root).actions[action].measure
+    assert [(v.date, v.value) for v in m.values] == [("2026-01-31", 40), ("2026-02", 45)]
+    text = (root / "actions" / f"{action}.yaml").read_text(encoding="utf-8")
+    assert "current:" not in text and "as_of:" not in text
+
+
+def test_export_progress_has_run_charts(cli, measured, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    root, action = measured
+    xlsx, docx_path, md = tmp_path / "p.xlsx", tmp_path / "p.docx", tmp_path / "p.md"
+    for out in (xlsx, docx_path, md):
+        _ok(cli("export", "progress", "-o", out, "-e", root))
+    wb = load_workbook(xlsx)
+    sheet = wb["Run charts"]
+    assert len(sheet._charts) == 1
+    chart = sheet._charts[0]
+    assert chart.tagname == "lineChart" and len(chart.series) == 2
+    assert [sheet.cell(r, 2).value for r in range(4, 18)] == WITH_SHIFT
+    assert {sheet.cell(r, 3).value for r in range(4, 18)} == {54.5}
+    assert "Shift: 7 points in a row above the median" in sheet.cell(2, 1).value
+    progress = wb["Progress"]
+    header = [c.value for c in progress[1]]
+    assert "Shift: 7 points" in progress.cell(2, header.index("Run-chart signals") + 1).value
+    doc = Document(docx_path)
+    assert len(doc.inline_shapes) == 1
+    blob = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    image = doc.part.related_parts[blob].blob
+    assert image.startswith(b"\x89PNG\r\n\x1a\n")
+    texts = "\n".join(p.text for p in doc.paragraphs)
+    assert "Shift: 7 points in a row above the median" in texts and "Median 54.5" in texts
+    assert "Shift: 7 points in a row above the median" in md.read_text(encoding="utf-8")
+
+
+def test_png_writer_draws_a_readable_image():
+    import struct
+    import zlib
+
+    from qiframe.analysis import runchart
+    from qiframe.exports import chart_png
+
+    data = chart_png.draw(runchart.analyse(WITH_SHIFT, MONTHS), target=70, width=200, height=100)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (200, 100)
+    idat = data.index(b"IDAT")
+    length = struct.unpack(">I", data[idat - 4:idat])[0]
+    raw = zlib.decompress(data[idat + 4:idat + 4 + length])
+    assert len(raw) == height * (1 + width * 3)
+    rows = [raw[r * (1 + width * 3) + 1:(r + 1) * (1 + width * 3)] for r in range(height)]
+    colours = {bytes(row[i:i + 3]) for row in rows for i in range(0, len(row), 3)}
+    assert bytes(chart_png.BLUE) in colours and bytes(chart_png.ORANGE) in colours
+    assert bytes(chart_png.GREEN) in colours and bytes(chart_png.GREY) in colours
+
+
+@pytest.mark.slow
+def test_progress_with_run_charts_opens_in_libreoffice(cli, measured, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    root, _ = measured
+    for name in ("p.xlsx", "p.docx"):
+        _ok(cli("export", "progress", "-o", tmp_path / name, "-e", root))
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                        "pdf", "--outdir", str(tmp_path / name.split('.')[1]), str(tmp_path / name)],
+                       check=True, capture_output=True, timeout=180)
+        pdf = tmp_path / name.split(".")[1] / "p.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")

@@ -170,11 +170,12 @@ def record(action: model.Action) -> dict:
 
 
 def measure_record(measure: model.Measure) -> dict:
-    """A measure as file fields: its series under `values`, never the one-value `current` of old files."""
-    out = {f: getattr(measure, f) for f in MEASURE_FIELDS[:6] if getattr(measure, f) not in ("", None)}
+    """A measure's fields for display and JSON: the latest value as `current` and `as_of`, and the whole
+    series under `values` when it holds more than that one value."""
+    out = {f: getattr(measure, f) for f in MEASURE_FIELDS if getattr(measure, f) not in ("", None)}
     if out.get("interval") == "monthly":
         del out["interval"]
-    if measure.values:
+    if len(measure.values) > 1 or any(v.note for v in measure.values):
         out["values"] = [{"date": v.date, "value": v.value} | ({"note": v.note} if v.note else {})
                          for v in measure.values]
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qiframe import actions, clock, model
+from qiframe.analysis import runchart
 
 RAG_RULE = ("Red: past its due date and not done. Amber: due within 28 days and not done, or no due date. "
             "Green: done, or on track for a due date more than 28 days away. Dropped actions have no status.")
@@ -38,6 +39,10 @@ class Row:
     statement number."""
     rag: str = ""
     """Red, Amber or Green from the status and due date (see RAG_RULE); "" for a dropped action."""
+    chart: runchart.RunChart | None = None
+    """The measure's run chart (its values over time, median and signals), or None without values."""
+    answers: str = ""
+    """The inspection recommendation it answers, as "F-…: text", or ""."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,21 @@ class Group:
     @property
     def heading(self) -> str:
         return f"{self.indicator} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One of the inspection's recommendations (or areas for improvement) and the actions answering it."""
+
+    finding: model.ExternalFinding
+    """The finding."""
+    rows: tuple[Row, ...]
+    """The actions that answer it (none: not answered yet)."""
+
+    @property
+    def heading(self) -> str:
+        where = ", ".join(self.finding.indicators)
+        return f"{self.finding.id}" + (f" ({where})" if where else "") + f": {self.finding.text}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,13 @@ class Report:
     """Actions grouped by indicator, in framework order."""
     wording_note: str = ""
     """A line saying which printed indicator titles nobody has confirmed; "" when all are."""
+    recommendations: tuple[Recommendation, ...] = ()
+    """The inspection's recommendations, each with the actions answering it (empty without findings)."""
+
+    @property
+    def charts(self) -> tuple[Row, ...]:
+        """Rows whose measure has two values or more (a run chart of one point says nothing), in report order."""
+        return tuple(r for r in self.rows if r.chart is not None and len(r.chart.values) > 1)
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -110,10 +137,11 @@ def build(evaluation: model.Evaluation, today: str = "") -> Report:
     by_indicator: dict[str, list[model.Action]] = {}
     for action in actions.listing(evaluation, today=today):
         by_indicator.setdefault(action.indicator, []).append(action)
+    findings = {f.id: f for f in evaluation.metadata.findings}
     groups = []
     for ident, group in by_indicator.items():
         title = evaluation.title_of(ident) if ident else "Not linked to an indicator"
-        groups.append(Group(ident, title, tuple(_row(a, today, numbers) for a in group)))
+        groups.append(Group(ident, title, tuple(_row(a, today, numbers, findings) for a in group)))
     # listing() sorts unknown and empty indicators last already; keep the unlinked group at the very end.
     groups.sort(key=lambda g: g.indicator == "")
     meta = evaluation.metadata
@@ -121,8 +149,13 @@ def build(evaluation: model.Evaluation, today: str = "") -> Report:
 
     printed = {g.indicator for g in groups if g.indicator}
     note = wording.note(evaluation, only=printed) if printed else ""
+    rows = [r for g in groups for r in g.rows]
+    recommendations = tuple(
+        Recommendation(f, tuple(r for r in rows if r.action.answers == f.id))
+        for f in evaluation.metadata.findings if f.kind in ("recommendation", "improvement")
+        and (f.kind == "recommendation" or any(r.action.answers == f.id for r in rows)))
     return Report("Improvement plan: progress", meta.title, meta.organisation, today, statement.long_date(today),
-                  tuple(groups), note)
+                  tuple(groups), note, recommendations)
 
 
 def _evidence_numbers(evaluation: model.Evaluation) -> dict[str, int]:
@@ -148,7 +181,7 @@ def rag(action: model.Action, today: str) -> str:
     return "Green"
 
 
-def _row(action: model.Action, today: str, numbers: dict[str, int]) -> Row:
+def _row(action: model.Action, today: str, numbers: dict[str, int], findings: dict | None = None) -> Row:
     from qiframe import statement
     from qiframe.exports.moderation import numbered
 
@@ -156,5 +189,9 @@ def _row(action: model.Action, today: str, numbers: dict[str, int]) -> Row:
     status = STATUS_WORDS.get(action.status, action.status) + (" (overdue)" if overdue else "")
     notes = tuple(f"{statement.uk_date(p.date)}: {numbered(p.text, numbers)}"
                   for p in sorted(action.progress, key=lambda p: p.date))
+    m = action.measure
+    chart = runchart.analyse([v.value for v in m.values], [v.date for v in m.values]) if m and m.values else None
+    finding = (findings or {}).get(action.answers)
+    answers = f"{finding.id}: {finding.text}" if finding else action.answers
     return Row(action, numbered(action.title, numbers), numbered(action.improvement, numbers), status, overdue,
-               actions.measure_text(action.measure), notes, rag(action, today))
+               actions.measure_text(action.measure), notes, rag(action, today), chart, answers)

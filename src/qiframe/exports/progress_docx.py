@@ -38,13 +38,49 @@ def render(report: Report) -> bytes:
         rows, fills = [], {}
         for i, row in enumerate(group.rows):
             a = row.action
-            said = (row.said, f"Answers: {row.improvement}") if row.improvement else row.said
+            said = (row.said,) + ((f"Answers: {row.improvement}",) if row.improvement else ()) + (
+                (f"Answers the recommendation {row.answers}",) if row.answers else ())
+            said = said if len(said) > 1 else said[0]
             done = row.done or ("Nothing recorded yet.",)
             rows.append((said, a.owner, statement.uk_date(a.due), row.rag or "–", row.status, row.measure,
                          "\n".join(done)))
             if row.rag:
                 fills[(i, 3)] = RAG_FILLS[row.rag]
         word.table(doc, HEADERS, rows, WIDTHS_CM, fills=fills)
+    if report.recommendations:
+        word.heading(doc, "By the inspection's recommendations", 2)
+        for rec in report.recommendations:
+            word.paragraph(doc, bold_label=rec.heading)
+            for r in rec.rows:
+                word.paragraph(doc, f"{r.action.id} {r.said} ({r.status})", BULLET)
+            if not rec.rows:
+                word.paragraph(doc, "No action answers it yet.", BULLET)
+    if report.charts:
+        _run_charts(doc, report)
     title = f"{report.title} – {report.evaluation}"
     word.footer(doc, title)
     return word.finish(doc, title, report.organisation, subject="Improvement plan")
+
+
+BULLET = "List Bullet"
+
+
+def _run_charts(doc, report: Report) -> None:
+    """Each measure's run chart as an image, with its values, median and the signals found in words."""
+    import io
+
+    from docx.shared import Cm
+
+    from qiframe.exports import chart_png, word
+
+    word.heading(doc, "Measures over time", 2)
+    for row in report.charts:
+        m, chart = row.action.measure, row.chart
+        word.paragraph(doc, bold_label=f"{row.action.id}: {m.name or row.said}")
+        doc.add_picture(io.BytesIO(chart_png.draw(chart, m.target)), width=Cm(16))
+        points = ", ".join(f"{d}: {v:g}" for d, v in zip(chart.labels, chart.values, strict=True))
+        unit = f" ({m.unit})" if m.unit else ""
+        word.paragraph(doc, f"Values{unit}: {points}. Median {chart.median:g} (dashed grey line)"
+                       + (f"; target {m.target:g} (dashed green line)" if m.target is not None else "")
+                       + ". Points in a shift or trend are orange.")
+        word.paragraph(doc, chart.summary)

@@ -31,6 +31,19 @@ def render(report: Report) -> str:
             done = "<br>".join(_cell(n) for n in row.done) or "Nothing recorded yet."
             lines.append(f"| {said} | {_cell(a.owner)} | {_cell(uk_date(a.due))} | {row.rag or '–'} | {_cell(row.status)} | "
                          f"{_cell(row.measure)} | {done} |")
+    if report.recommendations:
+        lines += ["", "## By the inspection's recommendations"]
+        for rec in report.recommendations:
+            lines += ["", f"**{_cell(rec.heading)}**", ""]
+            lines += [f"- {_cell(r.action.id)} {_cell(r.said)} ({_cell(r.status)})" for r in rec.rows] or [
+                "- No action answers it yet."]
+    if report.charts:
+        lines += ["", "## Measures over time"]
+        for row in report.charts:
+            m, chart = row.action.measure, row.chart
+            points = ", ".join(f"{d} {v:g}" for d, v in zip(chart.labels, chart.values, strict=True))
+            lines += ["", f"**{_cell(row.action.id)} {_cell(m.name or row.said)}**: {_cell(points)}; "
+                          f"median {chart.median:g}.", "", _cell(chart.summary)]
     return "\n".join(lines) + "\n"
 
 
