@@ -476,3 +476,126 @@ def test_progress_with_run_charts_opens_in_libreoffice(cli, measured, tmp_path):
                        check=True, capture_output=True, timeout=180)
         pdf = tmp_path / name.split(".")[1] / "p.pdf"
         assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# --- the inspection's findings -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inspected(tmp_path, cli) -> dict:
+    root = tmp_path / "ev"
+    _ok(cli("init", root, "--framework", "es-hgioelc", "--period", "2025-04-01:2026-03-31"))
+    _ok(cli("note", "2.1", "-s", "Staff know each child's needs well", "-s", "Families trust the team",
+            "-i", "Risk assessments are not reviewed on time", "-e", root))
+    _ok(cli("note", "2.3", "-s", "Rich, well planned play outdoors", "-e", root))
+    _ok(cli("note", "3.2", "-i", "Progress of children with additional needs is not tracked", "-e", root))
+    ids = {}
+    for key, kind, qi, text in (
+            ("s21", "strength", "2.1", "Children are known and cared for as individuals"),
+            ("s23", "strength", "2.3", "High-quality outdoor learning"),
+            ("s13", "strength", "1.3", "A clear vision shared with families"),
+            ("r32", "recommendation", "3.2", "Track the progress of every child with additional support needs"),
+            ("r26", "recommendation", "2.6", "Involve parents more in their children's learning")):
+        ids[key] = _ok(cli("external", "finding", "add", "--kind", kind, "--qi", qi, "--text", text,
+                           "--source", "Inspection report, February 2026", "-e", root)).out.strip()
+    return {"root": root, **ids}
+
+
+def test_must_show_each_finding_in_exactly_one_alignment_group(cli, inspected):
+    root = inspected["root"]
+    # Confirm by hand that the 2.1 strength matches the first strength only, not "Families trust the team".
+    _ok(cli("external", "finding", "pair", inspected["s21"], "--qi", "2.1", "--strength", "1", "-e", root))
+    data = json.loads(_ok(cli("compare", "--external", "--format", "json", "-e", root)).out)["findings"]
+    # The hand-made expectation: the inspection's 2.1 and 2.3 strengths and its 3.2 recommendation were
+    # named by the self-evaluation too; its 1.3 strength and 2.6 recommendation were not (the
+    # self-evaluation wrote nothing for 1.3 or 2.6); the self-evaluation alone named the families' trust
+    # (2.1) and the late risk assessments (2.1 improvement, which no finding is about).
+    groups = {name: [f["id"] for f in data[name]] for name in ("found_by_both", "inspection_only")}
+    assert groups == {"found_by_both": [inspected["s21"], inspected["s23"], inspected["r32"]],
+                      "inspection_only": [inspected["s13"], inspected["r26"]]}
+    every = groups["found_by_both"] + groups["inspection_only"]
+    assert sorted(every) == sorted(inspected[k] for k in ("s21", "s23", "s13", "r32", "r26"))
+    assert len(every) == len(set(every))
+    both = {f["id"]: f for f in data["found_by_both"]}
+    assert both[inspected["s21"]]["confirmed"] is True
+    assert both[inspected["s21"]]["matches"] == [
+        {"indicator": "2.1", "kind": "strength", "text": "Staff know each child's needs well"}]
+    assert both[inspected["r32"]]["confirmed"] is False
+    assert both[inspected["r32"]]["matches"][0]["text"].startswith("Progress of children")
+    assert data["self_evaluation_only"] == [
+        {"indicator": "2.1", "kind": "strength", "text": "Families trust the team"},
+        {"indicator": "2.1", "kind": "improvement", "text": "Risk assessments are not reviewed on time"}]
+    assert data["summary"] == ("The self-evaluation had already identified 3 of the inspection's 5 findings "
+                               "(3 strengths, 2 recommendations), and named 2 further points that the "
+                               "inspection did not report.")
+    text = _ok(cli("compare", "--external", "-e", root)).out
+    assert "Found by both (3):" in text and "Found by the inspection only (2):" in text
+    assert "Named by the self-evaluation only (2):" in text
+    md = _ok(cli("compare", "--external", "-f", "md", "-e", root)).out
+    assert "## What the inspection found" in md
+
+
+def test_pairing_none_and_auto(cli, inspected):
+    root = inspected["root"]
+    _ok(cli("external", "finding", "pair", inspected["s23"], "--none", "-e", root))
+    data = json.loads(_ok(cli("compare", "--external", "-f", "json", "-e", root)).out)["findings"]
+    assert inspected["s23"] in [f["id"] for f in data["inspection_only"]]
+    assert {"indicator": "2.3", "kind": "strength", "text": "Rich, well planned play outdoors"} in \
+        data["self_evaluation_only"]
+    _ok(cli("external", "finding", "pair", inspected["s23"], "--auto", "-e", root))
+    data = json.loads(_ok(cli("compare", "--external", "-f", "json", "-e", root)).out)["findings"]
+    assert inspected["s23"] in [f["id"] for f in data["found_by_both"]]
+    listed = json.loads(_ok(cli("external", "finding", "list", "-f", "json", "-e", root)).out)["findings"]
+    assert [f["kind"] for f in listed] == ["strength"] * 3 + ["recommendation"] * 2
+    assert listed[0]["titles"] == ["Safeguarding and child protection"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--kind", "praise", "--qi", "2.1", "--text", "x"), "praise"),
+    (("--kind", "strength", "--text", "x"), "--qi"),
+    (("--kind", "strength", "--qi", "9.9", "--text", "x"), "9.9"),
+    (("--kind", "strength", "--qi", "2.1", "--text", "  "), "empty"),
+])
+def test_finding_add_bad_input_writes_nothing(cli, inspected, args, message):
+    root = inspected["root"]
+    before = snapshot(root)
+    result = cli("external", "finding", "add", *args, "-e", root)
+    assert result.code == 2 and message in result.err
+    assert snapshot(root) == before
+
+
+def test_findings_keep_comments_in_evaluation_yaml(cli, inspected):
+    root = inspected["root"]
+    path = root / "evaluation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("findings:", "# what the inspectors said\nfindings:"),
+                    encoding="utf-8")
+    _ok(cli("external", "finding", "add", "--kind", "key-message", "--text", "A caring setting", "-e", root))
+    assert "# what the inspectors said" in path.read_text(encoding="utf-8")
+
+
+def test_actions_answer_recommendations_and_progress_groups_them(cli, inspected, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    root = inspected["root"]
+    action = _ok(cli("action", "add", "-t", "Start a tracker for children with additional support needs",
+                     "--qi", "3.2", "--answers", inspected["r32"], "-e", root)).out.strip()
+    wrong = cli("action", "add", "-t", "x", "--answers", inspected["s21"], "-e", root)
+    assert wrong.code == 2 and "strength" in wrong.err
+    shown = json.loads(_ok(cli("action", "show", action, "-f", "json", "-e", root)).out)
+    assert shown["answers"] == inspected["r32"]
+    md_path = tmp_path / "p.md"
+    _ok(cli("export", "progress", "-o", md_path, "-e", root))
+    md = md_path.read_text(encoding="utf-8")
+    section = md.split("## By the inspection's recommendations", 1)[1]
+    first, second = section.split(f"**{inspected['r26']}", 1)
+    assert action in first and "Start a tracker" in first
+    assert "No action answers it yet." in second
+    _ok(cli("export", "progress", "-o", tmp_path / "p.xlsx", "-e", root))
+    ws = load_workbook(tmp_path / "p.xlsx")["Recommendations"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == [inspected["r32"], inspected["r26"]]
+    assert rows[0][3] == action and rows[1][4] == "No action answers it yet."
+    _ok(cli("export", "progress", "-o", tmp_path / "p.docx", "-e", root))
+    text = "\n".join(p.text for p in Document(tmp_path / "p.docx").paragraphs)
+    assert "By the inspection's recommendations" in text
