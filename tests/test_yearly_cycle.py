@@ -599,3 +599,11 @@ def test_actions_answer_recommendations_and_progress_groups_them(cli, inspected,
     _ok(cli("export", "progress", "-o", tmp_path / "p.docx", "-e", root))
     text = "\n".join(p.text for p in Document(tmp_path / "p.docx").paragraphs)
     assert "By the inspection's recommendations" in text
+
+
+def test_statement_shows_last_years_grade_as_context_only(cli, last_year, tmp_path):
+    new = tmp_path / "se-2026"
+    _ok(cli("init", new, "--from", last_year["root"]))
+    _ok(cli("export", "statement", "--by", "indicators", "-o", tmp_path / "s.md", "-e", new))
+    text = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert "Not graded yet (last year: 4 Good)" in text

@@ -152,12 +152,16 @@ class GradeRow:
     """Whether the indicator is judged on a scale of its own (e.g. confidence), so no grade is printed."""
     rationale: tuple[Block, ...] = ()
     """Why: the assessment's rationale, with its citations numbered."""
+    last_year: str = ""
+    """Last year's grade as context ("last year: 4 Good"), or "": never this year's grade."""
 
     @property
     def text(self) -> str:
         if self.value is None:
-            return "Not judged yet" if self.judgement else "Not graded yet"
-        return self.label if self.judgement else f"{self.label} ({self.value})"
+            text = "Not judged yet" if self.judgement else "Not graded yet"
+        else:
+            text = self.label if self.judgement else f"{self.label} ({self.value})"
+        return f"{text} ({self.last_year})" if self.last_year else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,6 +585,8 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
                 heading, text = "Self-evaluated judgement", level.label if level else "Not judged yet"
             else:
                 heading, text = "Self-evaluated grade", f"{level.label} ({level.value})" if level else "Not graded yet"
+            if a.last_year is not None:
+                text = f"{text} ({a.last_year})"
             parts.append(Part(heading, (Block("paragraph", (text,)),)))
         for heading, items in (("Strengths", a.strengths), ("Areas for improvement", a.improvements)):
             if items:
@@ -616,7 +622,8 @@ def _grades(evaluation: model.Evaluation, citer: _Citer) -> tuple[GradeRow, ...]
         level = scale.level(a.grade) if a and a.grade is not None else None
         rationale = citer.blocks(a.rationale, indicator_label(evaluation, gid)) if a and a.rationale else ()
         rows.append(GradeRow(gid, indicator_title(evaluation, gid), level.value if level else None,
-                             level.label if level else "", scale.judgement, rationale))
+                             level.label if level else "", scale.judgement, rationale,
+                             str(a.last_year) if a and a.last_year else ""))
     return tuple(rows)
 
 
