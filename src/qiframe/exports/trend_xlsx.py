@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from qiframe import yamlio
 from qiframe.compare.trend import Trend
-from qiframe.exports.progress import clean
+from qiframe.exports.files import write_output
+from qiframe.text import xml_text as clean
 
 
 def write(trend: Trend, path: Path) -> None:
-    yamlio.atomic_write_bytes(path, render(trend))
+    write_output(path, render(trend))
 
 
 def render(trend: Trend) -> bytes:
