@@ -187,9 +187,13 @@ def record_value(root: str | Path, action_id: str, value: float, date: str = "",
 
     An older file's single `current` value (as of `as_of`) becomes the first value of the series.
     """
-    root = Path(root)
-    evaluation = store.load(root)
-    action = store.resolve(evaluation.actions, action_id, "action")
+    with store.transaction(root) as tx:
+        return _record_value(tx, action_id, value, date, note, today)
+
+
+def _record_value(tx: store.Transaction, action_id: str, value: float, date: str, note: str,
+                  today: str) -> model.Action:
+    action = store.resolve(tx.evaluation.actions, action_id, "action")
     when = date or (today or clock.today_iso())
     if not _is_month_or_day(when):
         raise InputError(f"--date {when!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)")
@@ -215,7 +219,7 @@ def record_value(root: str | Path, action_id: str, value: float, date: str = "",
         store.set_field(measure, "values", [{k: (str(x) if k == "date" else x) for k, x in v.items()}
                                             for v in series], FILE_MEASURE_FIELDS)
 
-    data = store.edit(root, action.path, "action", mutate)
+    data = tx.edit(action.path, "action", mutate)
     return store.build_action(data, action.path)
 
 

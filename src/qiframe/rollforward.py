@@ -114,9 +114,10 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
         shutil.rmtree(building)
     try:
         store.init(building, framework.id, programme or None, title or meta.title, meta.organisation, span)
-        new = store.load(building)
         leads = last = 0
-        with store.writing(building):
+        # Everything after the skeleton is one transaction; the rename below puts the whole folder in place.
+        with store.transaction(building) as tx:
+            new = tx.evaluation
             for ident, a in new.assessments.items():
                 earlier = next((o for o, n in grade_of.items() if n == ident), "")
                 before = old.assessments.get(earlier) if earlier else None
@@ -131,28 +132,28 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
                     store.set_field(doc, "contributors", list(before.contributors), store.ASSESSMENT_FIELDS)
                     store.set_field(doc, "last_year", context, store.ASSESSMENT_FIELDS)
 
-                store.edit(building, a.path, "indicator", mutate)
+                tx.edit(a.path, "indicator", mutate)
             for item in carried_evidence:
                 data = dict(yamlio.load(Path(old.root) / item.path))
                 if walk is not None:
                     data["indicators"] = list(links(item.indicators))
                     data.pop("themes", None)  # themes belong to the earlier framework's indicators
                 data = {k: v for k, v in data.items() if v not in ([], None)}
-                store.write_new(building / store.FOLDERS["evidence"] / Path(item.path).name, "evidence", data)
+                tx.create(f"{store.FOLDERS['evidence']}/{Path(item.path).name}", "evidence", data)
             for action in open_actions:
                 data = dict(yamlio.load(Path(old.root) / action.path))
                 if walk is not None and action.indicator:
                     mapped = grade_of.get(action.indicator) or next(iter(links((action.indicator,))), "")
                     data["indicator"] = mapped
                 data = {k: v for k, v in data.items() if v not in ("", [], None)}
-                store.write_new(building / store.FOLDERS["action"] / Path(action.path).name, "action", data)
+                tx.create(f"{store.FOLDERS['action']}/{Path(action.path).name}", "action", data)
 
             def settings(doc):
                 for key, value in (("team", list(meta.team)), ("checks", dict(meta.checks) or None),
                                    ("findings", [_finding_record(f, walk, links) for f in findings] or None)):
                     store.set_field(doc, key, value, store.METADATA_FIELDS)
 
-            store.edit(building, store.EVALUATION_FILE, "evaluation", settings)
+            tx.edit(store.EVALUATION_FILE, "evaluation", settings)
         store.load(building)  # the whole new evaluation loads and validates before it is put in place
         with contextlib.suppress(FileNotFoundError):
             (building / store.PRIVATE / "cache.json").unlink()

@@ -35,12 +35,17 @@ MATCHES = {"strength": ("strength",), "improvement": ("improvement",), "recommen
 def add(root: str | Path, kind: str, text: str, indicators: tuple[str, ...] = (), source: str = "",
         date: str = "") -> model.ExternalFinding:
     """Record one finding of the inspection."""
-    root = Path(root)
-    evaluation = store.load(root)
+    with store.transaction(root) as tx:
+        return _add(tx, kind, text, indicators, source, date)
+
+
+def _add(tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...], source: str,
+         date: str) -> model.ExternalFinding:
+    evaluation = tx.evaluation
     if kind not in model.FINDING_KINDS:
         raise InputError(f"--kind {kind!r} is not one of: {', '.join(model.FINDING_KINDS)}")
-    text = " ".join((text or "").split())
-    if not text or "\x00" in text:
+    text = "".join(ch for ch in " ".join((text or "").split()) if ch.isprintable())
+    if not text:
         raise InputError("--text cannot be empty")
     ids = tuple(dict.fromkeys(store.assessment_id(evaluation, i) for i in indicators))
     if not ids and kind != "key-message":
@@ -62,7 +67,7 @@ def add(root: str | Path, kind: str, text: str, indicators: tuple[str, ...] = ()
         else:
             entries.append(_commented(record))
 
-    store.edit(root, store.EVALUATION_FILE, "evaluation", mutate)
+    tx.edit(store.EVALUATION_FILE, "evaluation", mutate)
     return model.ExternalFinding(made[0], kind, text, ids, source, date)
 
 
@@ -75,8 +80,13 @@ def pair(root: str | Path, finding_id: str, indicator: str = "", strengths: tupl
     matches nothing; `auto` forgets the recorded pairing (matching by indicator again); `keep` adds to the
     points recorded before instead of replacing them.
     """
-    root = Path(root)
-    evaluation = store.load(root)
+    with store.transaction(root) as tx:
+        return _pair(tx, finding_id, indicator, strengths, improvements, none, auto, keep)
+
+
+def _pair(tx: store.Transaction, finding_id: str, indicator: str, strengths: tuple[int, ...],
+          improvements: tuple[int, ...], none: bool, auto: bool, keep: bool) -> model.ExternalFinding:
+    evaluation = tx.evaluation
     findings = {f.id: f for f in evaluation.metadata.findings}
     finding = store.resolve(findings, finding_id, "inspection finding")
     chosen = bool(strengths or improvements)
@@ -109,7 +119,7 @@ def pair(root: str | Path, finding_id: str, indicator: str = "", strengths: tupl
                     entry["pairs"] = yamlio.to_commented(points)
                 return
 
-    data = store.edit(root, store.EVALUATION_FILE, "evaluation", mutate)
+    data = tx.edit(store.EVALUATION_FILE, "evaluation", mutate)
     return next(store.build_finding(f) for f in data.get("findings", ()) if f["id"] == finding.id)
 
 
