@@ -97,7 +97,8 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
 
     months = _stale_months(old)
     cutoff = _months_before(on, months)
-    carried_evidence, left_evidence = [], []
+    carried_evidence: list[model.Evidence] = []
+    left_evidence: list[model.Evidence] = []
     for item in sorted(old.evidence.values(), key=lambda e: e.id):
         end = model.parse_date(item.end_date)
         keep = evidence == "all" or (evidence == "current" and end is not None and cutoff <= end)

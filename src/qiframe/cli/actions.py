@@ -156,7 +156,8 @@ def measure_value(
 
     action = actions.record_value(store.find_root(evaluation), action_id, value, date or "", note)
     count = len(action.measure.values) if action.measure else 0
-    done(f"{action.id}: {count} value{'s' if count != 1 else ''}, latest {action.measure.as_of}")
+    latest = action.measure.as_of if action.measure else ""
+    done(f"{action.id}: {count} value{'s' if count != 1 else ''}, latest {latest}")
 
 
 def export_progress(

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from qiframe import model
 from qiframe.errors import InputError
@@ -63,7 +64,7 @@ class ExternalComparison:
     """Per graded indicator or suite, in the programme's order."""
     not_compared: tuple[str, ...]
     """Ids with an external grade that the comparison does not cover (e.g. not graded by the programme)."""
-    alignment: object = None
+    alignment: Any = None
     """How the inspection's findings align with the self-evaluation (a `findings.Alignment`), or None."""
 
     @property

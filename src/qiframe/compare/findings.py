@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from qiframe import model, store, yamlio
 from qiframe.errors import InputError
@@ -53,15 +54,16 @@ def _add(tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...
     if date and (model.parse_date(date) is None or len(date) != 10):
         raise InputError(f"--date {date!r} is not an ISO date (YYYY-MM-DD)")
     source = " ".join(source.split())
-    made: list[str] = []
+    made: list[str] = []  # the new finding's id, allocated inside the edit
 
     def mutate(doc):
         entries = doc.get("findings")
         taken = {str(e.get("id")) for e in entries or () if isinstance(e, dict)}
-        record = {"id": store.new_id("finding", taken), "kind": kind, "indicators": list(ids), "text": text,
-                  "source": source, "date": date}
-        record = {k: v for k, v in record.items() if v not in ("", None, [])}
-        made.append(record["id"])
+        new = store.new_id("finding", taken)
+        made.append(new)
+        fields: dict[str, Any] = {"id": new, "kind": kind, "indicators": list(ids), "text": text,
+                                  "source": source, "date": date}
+        record = {k: v for k, v in fields.items() if v not in ("", None, [])}
         if entries is None:
             store.set_field(doc, "findings", [record], store.METADATA_FIELDS)
         else:
@@ -181,7 +183,7 @@ class Alignment:
         total = len(self.both) + len(self.inspection_only)
         if not total:
             return "No inspection findings are recorded."
-        kinds = {}
+        kinds: dict[str, int] = {}
         for m in self.both + self.inspection_only:
             kinds[m.finding.kind] = kinds.get(m.finding.kind, 0) + 1
         counted = ", ".join(f"{n} {KIND_WORDS[k]}{'s' if n != 1 else ''}" for k, n in kinds.items())
@@ -204,7 +206,8 @@ class Alignment:
 def align(evaluation: model.Evaluation) -> Alignment:
     """Each finding in exactly one group (both, or inspection only), and the self-evaluation's unmatched points."""
     written = _points(evaluation)
-    both, inspection_only = [], []
+    both: list[Match] = []
+    inspection_only: list[Match] = []
     used: set[Point] = set()
     for f in evaluation.metadata.findings:
         if f.pairs is not None:

@@ -171,7 +171,7 @@ def _point(ev: model.Evaluation, mapping: dict[str, str], ident: str, across: bo
     level = scale.level(grade) if grade is not None else None
     if level is None or scale.judgement:
         return Point(None, "", None, source, False)
-    return Point(grade, level.label, scale.rank(grade) + 1, source, across)
+    return Point(grade, level.label, scale.rank(level.value) + 1, source, across)
 
 
 def _moved(a_ev: model.Evaluation, a: Point, b_ev: model.Evaluation, b: Point) -> int | None:

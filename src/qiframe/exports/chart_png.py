@@ -86,6 +86,7 @@ def number(value: float) -> str:
 def draw(chart: RunChart, target: float | None = None, width: int = 640, height: int = 260) -> bytes:
     """The run chart as PNG bytes."""
     canvas = Canvas(width, height)
+    median = chart.median if chart.median is not None else 0.0
     left, right, top, bottom = 56, 16, 14, 20
     values = list(chart.values)
     low = min(values + ([target] if target is not None else []))
@@ -106,14 +107,14 @@ def draw(chart: RunChart, target: float | None = None, width: int = 640, height:
     canvas.line(left, height - bottom, width - right, height - bottom, DARK, 1)
     for i in range(len(values)):
         canvas.line(x_of(i), height - bottom, x_of(i), height - bottom + 4, DARK, 1)
-    marks = [chart.median] + ([target] if target is not None else [])
+    marks = [median] + ([target] if target is not None else [])
     for v in (min(values), max(values), *marks):
         label = number(v)
         canvas.text(left - 6 - 8 * len(label), y_of(v) - 5, label)
         canvas.line(left - 4, y_of(v), left, y_of(v), DARK, 1)
     if target is not None:
         canvas.line(left, y_of(target), width - right, y_of(target), GREEN, 2, dash=10)
-    canvas.line(left, y_of(chart.median), width - right, y_of(chart.median), GREY, 2, dash=6)
+    canvas.line(left, y_of(median), width - right, y_of(median), GREY, 2, dash=6)
     flagged = {i for s in chart.signals if s.kind in ("shift", "trend") for i in range(s.first, s.last + 1)}
     points = [(x_of(i), y_of(v)) for i, v in enumerate(values)]
     for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):

@@ -38,9 +38,9 @@ def render(report: Report) -> bytes:
         rows, fills = [], {}
         for i, row in enumerate(group.rows):
             a = row.action
-            said = (row.said,) + ((f"Answers: {row.improvement}",) if row.improvement else ()) + (
+            lines = (row.said,) + ((f"Answers: {row.improvement}",) if row.improvement else ()) + (
                 (f"Answers the recommendation {row.answers}",) if row.answers else ())
-            said = said if len(said) > 1 else said[0]
+            said = lines if len(lines) > 1 else lines[0]
             done = row.done or ("Nothing recorded yet.",)
             rows.append((said, a.owner, statement.uk_date(a.due), row.rag or "–", row.status, row.measure,
                          "\n".join(done)))
@@ -76,6 +76,8 @@ def _run_charts(doc, report: Report) -> None:
     word.heading(doc, "Measures over time", 2)
     for row in report.charts:
         m, chart = row.action.measure, row.chart
+        if m is None or chart is None or chart.median is None:
+            continue
         word.paragraph(doc, bold_label=f"{row.action.id}: {m.name or row.said}")
         doc.add_picture(io.BytesIO(chart_png.draw(chart, m.target)), width=Cm(16))
         points = ", ".join(f"{d}: {v:g}" for d, v in zip(chart.labels, chart.values, strict=True))

@@ -41,6 +41,8 @@ def render(report: Report) -> str:
         lines += ["", "## Measures over time"]
         for row in report.charts:
             m, chart = row.action.measure, row.chart
+            if m is None or chart is None or chart.median is None:
+                continue
             points = ", ".join(f"{d} {v:g}" for d, v in zip(chart.labels, chart.values, strict=True))
             lines += ["", f"**{_cell(row.action.id)} {_cell(m.name or row.said)}**: {_cell(points)}; "
                           f"median {chart.median:g}.", "", _cell(chart.summary)]

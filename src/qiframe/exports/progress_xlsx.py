@@ -132,6 +132,8 @@ def _run_charts(wb, report: Report) -> None:
     top = 1
     for row in report.charts:
         chart_data, m = row.chart, row.action.measure
+        if m is None or chart_data is None:
+            continue
         name = m.name or row.said
         _text(ws.cell(top, 1), f"{row.action.id}: {name}").font = sheets.font(bold=True)
         _text(ws.cell(top + 1, 1), chart_data.summary)
