@@ -146,7 +146,7 @@ def listing(evaluation: model.Evaluation, indicator: str | None = None, status: 
               if (ident is None or a.indicator == ident)
               and (status is None or a.status == status or (status == "open" and a.status not in CLOSED))
               and (status != "overdue" or is_overdue(a, today))]
-    order = indicator_order(evaluation)
+    order = evaluation.order
     return sorted(chosen, key=lambda a: (order.get(a.indicator, len(order)), a.due or "9999", a.id))
 
 
@@ -276,12 +276,6 @@ def measure_brief(measure: model.Measure | None) -> str:
     return text
 
 
-def indicator_order(evaluation: model.Evaluation) -> dict[str, int]:
-    """Position of each indicator and suite id: framework order, then the programme's suites."""
-    ids = list(evaluation.framework.indicators)
-    if evaluation.programme:
-        ids += [s.id for s in evaluation.programme.suites]
-    return {ident: i for i, ident in enumerate(ids)}
 
 
 # --- validation --------------------------------------------------------------------------------------

@@ -906,6 +906,16 @@ class Evaluation:
             ids.update(s.id for s in self.programme.suites)
         return ids
 
+    @property
+    def order(self) -> dict[str, int]:
+        """Position of each indicator and suite id: the framework's order, then the programme's suites.
+
+        Every listing that goes indicator by indicator sorts by this, so they all agree."""
+        ids = list(self.framework.indicators)
+        if self.programme:
+            ids += [s.id for s in self.programme.suites]
+        return {ident: i for i, ident in enumerate(ids)}
+
     def title_of(self, ident: str) -> str:
         """The title of an indicator, or of a suite of the programme; "" when it is neither."""
         indicator = self.framework.indicators.get(ident)

@@ -339,7 +339,7 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
     for ident in old_ids:
         if ident not in mapping and ident not in targets and ident in still_there:
             source_of.setdefault(ident, (ident, not same))
-    order = _order(new)
+    order = new.order
     wanted = [i for i in new_ids] + [n for n in targets if n not in new_ids]
     wanted.sort(key=lambda i: order.get(i, len(order)))
     rows = []
@@ -375,7 +375,7 @@ def assessed_ids(evaluation: model.Evaluation) -> list[str]:
     ids = set(evaluation.assessments)
     for item in evaluation.evidence.values():
         ids.update(i for i in item.indicators if i in evaluation.framework.indicators)
-    order = _order(evaluation)
+    order = evaluation.order
     return sorted(ids, key=lambda i: (order.get(i, len(order)), i))
 
 
@@ -484,8 +484,3 @@ def _grade_json(value: int | None, label: str) -> dict | None:
     return None if value is None else {"grade": value, "label": label or None}
 
 
-def _order(evaluation: model.Evaluation) -> dict[str, int]:
-    ids = list(evaluation.framework.indicators)
-    if evaluation.programme:
-        ids += [s.id for s in evaluation.programme.suites]
-    return {ident: i for i, ident in enumerate(ids)}

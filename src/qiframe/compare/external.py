@@ -68,27 +68,14 @@ def _commented(record: dict):
 
 def listing(evaluation: model.Evaluation) -> list[dict]:
     """The external grades in the evaluation's order of indicators, each with its label and title."""
-    order = _order(evaluation)
+    order = evaluation.order
     rows = []
     for x in sorted(evaluation.metadata.external, key=lambda x: order.get(x.indicator, len(order))):
         level = evaluation.framework.scale_for(x.indicator).level(x.grade)
-        rows.append({"indicator": x.indicator, "title": title_of(evaluation, x.indicator), "grade": x.grade,
+        rows.append({"indicator": x.indicator, "title": evaluation.title_of(x.indicator), "grade": x.grade,
                      "label": level.label if level else None, "source": x.source or None, "date": x.date or None})
     return rows
 
 
-def title_of(evaluation: model.Evaluation, ident: str) -> str:
-    """The title of an indicator or of a suite of the programme ("" if neither)."""
-    indicator = evaluation.framework.indicators.get(ident)
-    if indicator:
-        return indicator.title
-    programme = evaluation.programme
-    suite = programme.suite(ident) if programme else None
-    return suite.title if suite else ""
 
 
-def _order(evaluation: model.Evaluation) -> dict[str, int]:
-    ids = list(evaluation.framework.indicators)
-    if evaluation.programme:
-        ids += [s.id for s in evaluation.programme.suites]
-    return {ident: i for i, ident in enumerate(ids)}

@@ -134,7 +134,7 @@ def compare_trend(evaluations: list[model.Evaluation]) -> Trend:
         years.append(Year(os.fspath(ev.root), ev.metadata.title, ev.metadata.evaluation_date, ev.framework.id,
                           walk.path if walk else "", walk.provenance.status if walk else "",
                           tuple(lv.label for lv in sorted(scale.levels, key=lambda lv: lv.value))))
-    order = _order(newest)
+    order = newest.order
     wanted: set[str] = set()
     for ev, mapping in zip(ordered, maps, strict=True):
         wanted.update(mapping[i] for i, a in ev.assessments.items() if a.grade is not None and i in mapping)
@@ -182,8 +182,3 @@ def _moved(a_ev: model.Evaluation, a: Point, b_ev: model.Evaluation, b: Point) -
     return b.position - a.position
 
 
-def _order(evaluation: model.Evaluation) -> dict[str, int]:
-    ids = list(evaluation.framework.indicators)
-    if evaluation.programme:
-        ids += [s.id for s in evaluation.programme.suites]
-    return {ident: i for i, ident in enumerate(ids)}

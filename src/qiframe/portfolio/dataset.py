@@ -187,7 +187,7 @@ def _facts(key: str, ev: model.Evaluation, report) -> Iterator[tuple[str, tuple]
                           meta.period_from or None, meta.period_to or None, meta.evaluation_date or None,
                           len(scale.levels))
     kq_of = {i: kq.id for kq in fw.key_questions for i in kq.indicators}
-    order = {i: n for n, i in enumerate(fw.indicators)}
+    order = ev.order
     for ident in sorted(ev.assessments, key=lambda i: (order.get(i, len(order)), i)):
         a = ev.assessments[ident]
         yield "assessments", (key, ident, ev.title_of(ident) or None, kq_of.get(ident), a.lead or None, a.status,
