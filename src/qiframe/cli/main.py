@@ -11,6 +11,7 @@ from typing import Protocol, TypeGuard
 import typer
 
 from qiframe import __version__
+from qiframe.cli import helpformat
 
 app = typer.Typer(
     name="qiframe",
@@ -28,7 +29,7 @@ _state = {"debug": False}
 @functools.cache
 def _click_command():
     """The click command typer builds from the app: built once per process, as it never changes."""
-    return typer.main.get_command(app)
+    return helpformat.tidy(typer.main.get_command(app))
 
 
 def _version(value: bool) -> None:
@@ -79,11 +80,15 @@ def _run(args: list[str]) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # A bare group (`qiframe`, `qiframe evidence`) asks what it can do: its help, and success.
+            typer.echo(exc.ctx.get_help())
+            sys.exit(0)
         if _is_usage_error(exc):
             ctx = getattr(exc, "ctx", None)
             if ctx is not None:
                 typer.echo(ctx.get_usage(), err=True)
-            _error(exc.format_message().rstrip("."))
+            _error(usage_message(exc.format_message()))
             sys.exit(2)
         if debug:
             raise
@@ -102,8 +107,38 @@ def _is_usage_error(exc: Exception) -> TypeGuard[_UsageError]:
     return hasattr(exc, "format_message") and any(c.__name__ == "ClickException" for c in type(exc).__mro__)
 
 
+def usage_message(text: str) -> str:
+    """A usage error's message without the validation library's wording ("Value error, ...")."""
+    for noise in ("Value error, ", "Assertion failed, "):
+        text = text.replace(noise, "")
+    return text.rstrip(".")
+
+
 def _error(message: str) -> None:
-    typer.echo(f"qiframe: error: {message}", err=True)
+    from qiframe.safetext import bounded, terminal_safe
+
+    typer.echo(f"qiframe: error: {terminal_safe(bounded(message))}", err=True)
+
+
+def help_(
+    ctx: typer.Context,
+    words: list[str] = typer.Argument(None, metavar="COMMAND", help="A command, e.g. `evidence add`."),
+) -> None:
+    """Show the help of qiframe or of one of its commands."""
+    from qiframe.errors import NotFound
+
+    ctx = ctx.find_root()
+    command = ctx.command
+    path = ["qiframe"]
+    for word in words or []:
+        commands = getattr(command, "commands", None) or {}
+        if word not in commands:
+            known = ", ".join(sorted(commands)) or "none"
+            raise NotFound(f"no command {' '.join([*path, word])!r} (commands of {' '.join(path)}: {known})")
+        command = commands[word]
+        path.append(word)
+        ctx = type(ctx)(command, info_name=word, parent=ctx)
+    typer.echo(command.get_help(ctx))
 
 
 def _warn(message: str) -> None:
@@ -114,6 +149,7 @@ def _register() -> None:
     from qiframe.cli import register
 
     register.all_commands(app)
+    app.command("help")(help_)
 
 
 _register()
