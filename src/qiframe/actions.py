@@ -144,15 +144,25 @@ def listing(evaluation: model.Evaluation, indicator: str | None = None, status: 
     today = today or clock.today_iso()
     chosen = [a for a in evaluation.actions.values()
               if (ident is None or a.indicator == ident)
-              and (status is None or a.status == status or (status == "open" and a.status not in CLOSED))
-              and (status != "overdue" or is_overdue(a, today))]
+              and _has_status(a, status, today)]
     order = evaluation.order
     return sorted(chosen, key=lambda a: (order.get(a.indicator, len(order)), a.due or "9999", a.id))
 
 
+def _has_status(action: model.Action, status: str | None, today: str) -> bool:
+    """Whether an action matches a `--status` filter: a stored status, or "open" or "overdue"."""
+    if status is None:
+        return True
+    if status == "open":
+        return action.status not in CLOSED
+    if status == "overdue":
+        return is_overdue(action, today)
+    return action.status == status
+
+
 def is_overdue(action: model.Action, today: str) -> bool:
-    """Past its due date and neither done nor dropped (the `overdue-action` check)."""
-    return bool(action.due) and action.due < today and action.status not in CLOSED
+    """Past its due date and neither done nor dropped (`model.Action.is_overdue`)."""
+    return action.is_overdue(today)
 
 
 def record(action: model.Action) -> dict:

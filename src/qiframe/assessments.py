@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qiframe import clock, store
+from qiframe import clock, integrity, store
 from qiframe.errors import InputError
 
 
@@ -26,6 +26,14 @@ def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: st
     ident = store.assessment_id(evaluation, indicator)
     scale = evaluation.framework.scale_for(ident)
     level = store.level(scale, level_text)
+    if ident in integrity.suite_members(evaluation):
+        raise InputError(integrity.alone_message(evaluation, ident))
+    current = evaluation.assessments.get(ident)
+    if (not by and not agreed and current is not None and current.status == "agreed"
+            and current.grade is not None and current.grade != level.value):
+        # An agreed grade is the group's settled judgement: changing it is a new agreement, said so.
+        raise InputError(f"{ident} has the agreed grade {scale.shown(current.grade)}; to change it, agree the new grade: add --agreed and a rationale, or record a "
+                         f"proposal with --by NAME")
     if by is not None:
         by = " ".join(by.split())  # "Ann " and "Ann" are the same evaluator
         if not by:
@@ -62,6 +70,7 @@ def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: st
             store.set_field(doc, "grade", level.value, store.ASSESSMENT_FIELDS)
             if agreed:
                 store.set_field(doc, "status", "agreed", store.ASSESSMENT_FIELDS)
+        _started(doc)
         if rationale is not None:
             store.set_field(doc, "rationale", rationale, store.ASSESSMENT_FIELDS)
 
@@ -73,6 +82,12 @@ def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: st
     if by:
         return f"{ident}: {by} proposes {level.value} {level.label}"
     return f"{ident}: graded {level.value} {level.label}" + (" (agreed)" if agreed else "")
+
+
+def _started(doc) -> None:
+    """Recording a grade, a proposal or a note means work has started on the assessment."""
+    if doc.get("status", "not-started") == "not-started":
+        store.set_field(doc, "status", "in-progress", store.ASSESSMENT_FIELDS)
 
 
 def add_notes(root: Path, indicator: str, strengths: list[str], improvements: list[str],
@@ -92,6 +107,8 @@ def add_notes(root: Path, indicator: str, strengths: list[str], improvements: li
             added[0] += len(fresh)
             if fresh:
                 store.append_items(doc, key, fresh, store.ASSESSMENT_FIELDS)
+        if added[0]:
+            _started(doc)
 
     a = store.edit_assessment(root, indicator, mutate)
     ident = a.indicator

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from qiframe import store, yamlio
+from qiframe import integrity, store, yamlio
 from qiframe.errors import InputError
 
 UNSAVED = Path(store.PRIVATE) / "unsaved"
@@ -62,7 +62,7 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
             if text == begin:
                 return f"{relpath}: unchanged"
             try:
-                data = _validated(text, draft, path, kind, validate_extra)
+                data = _validated(text, draft, path, kind, validate_extra, root, relpath)
             except InputError as problem:
                 located = InputError(problem.message, path, problem.line, problem.column)
                 if sys.stdin.isatty() and _ask(f"{located}\nEdit again? [Y/n] "):
@@ -91,7 +91,8 @@ def edit_assessment(root: Path, indicator: str) -> str:
     return edit_file(root, f"{store.FOLDERS['indicator']}/{ident}.yaml", "indicator", start=start)
 
 
-def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra) -> dict:
+def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra, root: Path | None = None,
+               relpath: str = "") -> dict:
     from qiframe import schemas
 
     data = yamlio.parse(text, draft)
@@ -101,6 +102,8 @@ def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra) ->
     id_field = store.ID_FIELDS[kind]
     if data[id_field] != path.stem:
         raise InputError(f"{id_field} must stay {path.stem!r}", draft, *yamlio.locate(draft, (id_field,)))
+    if root is not None:
+        integrity.check_change(root, relpath, kind, data, draft)
     if validate_extra:
         validate_extra(data, draft)
     return data

@@ -130,6 +130,29 @@ class Scale:
                 return level
         return None
 
+    def require(self, text: str | int, what: str = "") -> Level:
+        """The level named by `text` (see `parse`), or an InputError naming the levels.
+
+        The one place where a grade, a threshold or an inspection's grade named by the user or read from
+        a file is turned into a level of the scale.
+        """
+        found = self.parse(text)
+        if found is None:
+            from qiframe.errors import InputError
+            from qiframe.safetext import short
+
+            subject = f"{what} " if what else ""
+            kind = "judgement" if self.judgement else "level"
+            raise InputError(f"{subject}{short(text)} is not a {kind} of the scale {self.title or self.id!r}: "
+                             f"{self.choices()}")
+        return found
+
+    def choices(self) -> str:
+        """The levels as "6 (Excellent), 5 (Very good), …" (a judgement's labels alone), for messages."""
+        if self.judgement:
+            return ", ".join(lv.label for lv in self.levels)
+        return ", ".join(f"{lv.value} ({lv.label})" for lv in self.levels)
+
     @property
     def values(self) -> tuple[int, ...]:
         return tuple(level.value for level in self.levels)
@@ -716,6 +739,12 @@ class Action:
     """The file it was loaded from (relative to the evaluation)."""
     answers: str = ""
     """The id of the inspection's recommendation (an external finding) the action answers, or ""."""
+
+    def is_overdue(self, today: str) -> bool:
+        """Past its due date on `today` (ISO) and neither done nor dropped: the one definition, used by
+        `action list --status overdue`, the `overdue-action` check and the progress report."""
+        due, now = parse_date(self.due), parse_date(today)
+        return due is not None and now is not None and due < now and self.status not in ("done", "dropped")
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from qiframe import (
     clock,
     conflicts,
     frameworks,
+    integrity,
     journal,
     model,
     notices,
@@ -96,9 +97,8 @@ def load(root: str | os.PathLike) -> model.Evaluation:
         assert meta_data is not None  # without a list of copies, _read raises rather than skipping
         cache.put(EVALUATION_FILE, meta_stat, meta_data)
     metadata = build_metadata(meta_data)
-    framework = frameworks.load(metadata.framework, start=root, cache=cache)
-    if metadata.programme:
-        frameworks.programme(framework, metadata.programme)
+    framework = integrity.framework_of(root, metadata,
+                                       lambda: frameworks.load(metadata.framework, start=root, cache=cache))
     if metadata.wording:
         from qiframe import wording
 
@@ -172,6 +172,9 @@ def load(root: str | os.PathLike) -> model.Evaluation:
     sections = {d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
                 for key, d in items("section")}
     cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
+    evaluation = model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections,
+                                  tuple(renamed))
+    integrity.check(evaluation)
     cache.save()
     copies += _root_copies(root)
     if copies:
@@ -870,15 +873,8 @@ def resolve(items: dict[str, Any], text: str, what: str) -> Any:
 
 
 def level(scale: model.Scale, text: str) -> model.Level:
-    """A level of the scale named by value or label, or a NotFound naming the levels."""
-    found = scale.parse(text)
-    if found is None and scale.judgement:
-        choices = ", ".join(lv.label for lv in scale.levels)
-        raise InputError(f"{text!r} is not a judgement of the scale {scale.title or scale.id!r}: {choices}")
-    if found is None:
-        choices = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
-        raise InputError(f"{text!r} is not a level of the scale: {choices}")
-    return found
+    """A level of the scale named by value or label, or an InputError naming the levels."""
+    return scale.require(text)
 
 
 # --- the partnership's record of framework wording ---------------------------------------------------------

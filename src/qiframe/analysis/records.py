@@ -138,11 +138,7 @@ def _has(table: Table, names: tuple[str, ...]) -> bool:
 def threshold_level(scale: Scale, threshold: int | str | None) -> Level:
     """The threshold level named by value or label, or the scale's default threshold."""
     chosen = scale.default_threshold if threshold is None else threshold
-    level = scale.parse(chosen)
-    if level is None:
-        known = ", ".join(f"{lv.value} {lv.label}" for lv in scale.levels)
-        raise InputError(f"the threshold {threshold!r} is not a level of the scale {scale.id!r} ({known})")
-    return level
+    return scale.require(chosen, "the threshold")
 
 
 def threshold_phrase(scale: Scale, level: Level) -> str:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from qiframe.checks import Context, Finding, rule
 from qiframe.model import parse_date
 
-CLOSED = ("done", "dropped")
 OPEN_WORDS = {"not-started": "not started", "in-progress": "still in progress"}
 
 
@@ -35,13 +34,10 @@ def overdue_action(ctx: Context) -> Iterator[Finding]:
         status: in-progress
     """
     today = parse_date(ctx.today)
-    if today is None:
-        return
     for action in ctx.evaluation.actions.values():
-        due = parse_date(action.due)
-        if due is None or due >= today or action.status in CLOSED:
+        if not action.is_overdue(ctx.today):
             continue
-        days = (today - due).days
+        days = (today - parse_date(action.due)).days
         yield Finding(
             f"action {action.id} ({action.title}) was due on {action.due}, {days} day{'s' if days != 1 else ''} "
             f"ago, and is {OPEN_WORDS.get(action.status, action.status)}",

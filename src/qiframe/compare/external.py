@@ -43,9 +43,11 @@ def _add(tx: store.Transaction, indicator: str, level_text: str, source: str, da
             return
         for entry in entries:
             if isinstance(entry, dict) and entry.get("indicator") == ident:
-                # Change the fields in place so comments on the entry survive.
+                # Change the fields in place so comments on the entry survive; a source or date not given
+                # this time keeps the one recorded before.
                 for key in EXTERNAL_FIELDS[1:]:
-                    store.set_field(entry, key, record[key], EXTERNAL_FIELDS)
+                    if record[key] not in ("", None):
+                        store.set_field(entry, key, record[key], EXTERNAL_FIELDS)
                 replaced[0] = True
                 return
         new = {k: v for k, v in record.items() if v not in ("", None)}

@@ -1,0 +1,136 @@
+"""Values read from an evaluation's files, checked against its framework: the one place, at load time.
+
+The schemas check the form of each file alone (a grade is a whole number, a date looks like a date);
+what a value means depends on the framework, so a schema cannot say that `grade: 9` is not a level of a
+six-point scale. `problems` says it, located at the value, in the same words as a command-line value
+gets, and `store.load` refuses the evaluation on the first one. Every command therefore sees only grades
+that are levels of the scale, and `status`, `compare` and the exports never have to guess.
+
+Checked here: the framework and programme named in evaluation.yaml, the period, the agreed and proposed
+grades of each assessment (and that a suite member is not graded alone when the programme grades the
+suite), and the inspection's grades in `external`. Links from evidence, actions and statement sections
+to indicators, themes and units are the `dangling-reference` check: an item linked to an indicator that a
+revised framework dropped should be reported by `check`, not stop every command.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from qiframe import model, yamlio
+from qiframe.errors import InputError, NotFound
+from qiframe.safetext import short
+
+
+def located(root: str | os.PathLike, relpath: str, where: tuple, message: str) -> InputError:
+    """An InputError at the value `where` (a JSON path) of the file `relpath` of the evaluation."""
+    path = Path(root) / relpath
+    return InputError(message, path, *yamlio.locate(path, where))
+
+
+def framework_of(root: Path, metadata: model.Metadata, load_framework) -> model.Framework:
+    """The evaluation's framework, checked to have its programme; a failure points into evaluation.yaml."""
+    from qiframe import frameworks
+
+    try:
+        framework = load_framework()
+    except NotFound as exc:
+        raise located(root, "evaluation.yaml", ("framework",), exc.message) from None
+    if metadata.programme:
+        try:
+            frameworks.programme(framework, metadata.programme)
+        except NotFound as exc:
+            raise located(root, "evaluation.yaml", ("programme",), exc.message) from None
+    return framework
+
+
+def check(evaluation: model.Evaluation) -> None:
+    """Raise the first problem found by `problems`."""
+    for relpath, where, message in problems(evaluation):
+        raise located(evaluation.root, relpath, where, message)
+
+
+def problems(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str]]:
+    """(file relative to the evaluation, JSON path of the value, message) for each value the framework
+    does not allow, in the order the files are read."""
+    meta = evaluation.metadata
+    if meta.period_from and meta.period_to and meta.period_to < meta.period_from:
+        yield ("evaluation.yaml", ("period", "to"),
+               f"the period ends ({meta.period_to}) before it starts ({meta.period_from})")
+    scale = evaluation.framework.scale
+    members = suite_members(evaluation)
+    for a in evaluation.assessments.values():
+        if a.grade is not None:
+            if scale.level(a.grade) is None:
+                yield a.path, ("grade",), _not_a_level("grade", a.grade, scale)
+            elif a.indicator in members:
+                yield a.path, ("grade",), alone_message(evaluation, a.indicator)
+        for i, proposal in enumerate(a.proposed):
+            if scale.level(proposal.grade) is None:
+                yield a.path, ("proposed", i, "grade"), _not_a_level(f"{proposal.by}'s proposed grade",
+                                                                      proposal.grade, scale)
+            elif a.indicator in members:
+                yield a.path, ("proposed", i, "grade"), alone_message(evaluation, a.indicator)
+    known = evaluation.assessable_ids
+    for i, external in enumerate(meta.external):
+        if external.indicator not in known:
+            yield ("evaluation.yaml", ("external", i, "indicator"),
+                   f"the inspection's grade names indicator {short(external.indicator)}, which framework "
+                   f"{evaluation.framework.id} does not have")
+        elif scale.level(external.grade) is None:
+            yield "evaluation.yaml", ("external", i, "grade"), _not_a_level("the inspection's grade",
+                                                                            external.grade, scale)
+
+
+def _not_a_level(what: str, value: int, scale: model.Scale) -> str:
+    return f"{what} {short(value)} is not a level of the scale {scale.id!r}: {scale.choices()}"
+
+
+def suite_members(evaluation: model.Evaluation) -> dict[str, model.Suite]:
+    """Indicator id -> the suite that the programme grades as one and that covers it."""
+    prog = evaluation.programme
+    out: dict[str, model.Suite] = {}
+    for gid in prog.graded if prog else ():
+        suite = prog.suite(gid)
+        for ind in suite.indicators if suite else ():
+            out[ind] = suite
+    return out
+
+
+def alone_message(evaluation: model.Evaluation, indicator: str) -> str:
+    """Why a suite member takes no grade of its own, and what to grade instead."""
+    suite = suite_members(evaluation)[indicator]
+    prog = evaluation.programme
+    return (f"{indicator} is graded together with {', '.join(i for i in suite.indicators if i != indicator)} "
+            f"as {suite.id!r} ({suite.title}) in programme {prog.id}: grade {suite.id} instead")
+
+
+def check_change(root: str | os.PathLike, relpath: str, kind: str, data: dict, path: str | os.PathLike) -> None:
+    """Check one file's new content (`data`, from `path`, e.g. an editor's copy) as if it replaced
+    `relpath`; raise the first problem in it, located in `path`."""
+    from dataclasses import replace
+
+    from qiframe import store
+
+    evaluation = store.load(root)
+    if kind == "indicator":
+        a = store.build_assessment(data, relpath)
+        assessments = {k: v for k, v in evaluation.assessments.items() if v.path != relpath}
+        evaluation = replace(evaluation, assessments={**assessments, a.indicator: a})
+    elif kind == "evaluation":
+        metadata = store.build_metadata(data)
+        framework = framework_of(Path(root), metadata, lambda: _framework(metadata, root))
+        evaluation = replace(evaluation, metadata=metadata, framework=framework)
+    else:
+        return
+    for where_file, where, message in problems(evaluation):
+        if where_file == relpath:
+            raise InputError(message, path, *yamlio.locate(path, where))
+
+
+def _framework(metadata: model.Metadata, root) -> model.Framework:
+    from qiframe import frameworks
+
+    return frameworks.load(metadata.framework, start=root)
