@@ -92,6 +92,7 @@ def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> str:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError("is not valid UTF-8 text", path, line, column) from None
+    _refuse_hidden_breaks(text, path)
     return text
 
 
@@ -159,6 +160,21 @@ def _fast():
 
             _FAST = load
     return _FAST
+
+
+_HIDDEN_BREAKS = {"\x85": "a NEL control character (U+0085), often a '…' saved in the wrong encoding",
+                  "\u2028": "a Unicode line separator (U+2028)", "\u2029": "a Unicode paragraph separator (U+2029)"}
+
+
+def _refuse_hidden_breaks(text: str, path: str | os.PathLike) -> None:
+    """YAML reads NEL and the Unicode separators as line breaks, so a title holding one would silently
+    read back as two words with a space between: refuse them, located, instead."""
+    for char, what in _HIDDEN_BREAKS.items():
+        at = text.find(char)
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            raise InputError(f"holds {what}; replace it with the character meant", path, line, column)
 
 
 def parse(text: str, path: str | os.PathLike = "<text>") -> Any:

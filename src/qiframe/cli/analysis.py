@@ -131,7 +131,8 @@ def records_summarise(
 
     Each column's item type is detected (the framework's scale, effectiveness, yes/no, present/absent,
     agree/disagree, frequency, numbers) or set with --type or a type row; n/a, don't know and blank cells
-    are not counted. docs/quantities.md lists exactly which cell values count as what.
+    are not counted. docs/quantities.md lists exactly which cell values count as what. With
+    --add-evidence, a rerun on the same file updates the item it made before instead of adding another.
     """
     from qiframe.analysis import items, records
     from qiframe.imports import tables
@@ -392,7 +393,7 @@ def _report(fmt: ReportFormat, summary, fw, added, text, md) -> None:
         data = asdict(summary)
         for question in [*data.get("questions", ()), *(q for g in data.get("groups", ()) for q in g.get("questions", ()))]:
             question["agreed"] = question["positive"]  # a survey's positive answers, by their usual name
-        emit_json({"framework": fw.id, **data, "evidence": added})
+        emit_json({"framework": fw.id, **data, "evidence": added.item.id if added else None})
         return
     if fmt is ReportFormat.md:
         typer.echo(md(summary, fw))
@@ -400,7 +401,7 @@ def _report(fmt: ReportFormat, summary, fw, added, text, md) -> None:
         text(summary, fw)
     _warn(summary)
     if added:
-        done(f"added evidence {added}")
+        done(f"{'added' if added.created else 'updated'} evidence {added.item.id}")
 
 
 def _sets(summary, noun: str):
@@ -468,18 +469,10 @@ def _check_evidence_options(add_evidence: bool, qi: list[str] | None) -> None:
 
 
 def _add_evidence(evaluation: Path | None, file: Path, kind: str, source: str, title: str, items,
-                  indicators: list[str], voice: list[str] | None = None) -> str:
-    """Add the summary to the evaluation's evidence register; returns the new item's id."""
-    from qiframe import store
+                  indicators: list[str], voice: list[str] | None = None):
+    """Record the summary in the evaluation's evidence register (an `evidence.Recorded`)."""
+    from qiframe import evidence, store
 
     root = store.find_root(evaluation)
     summary = " ".join(item.sentence for item in items)
-    item = store.add_evidence(root, title=title, summary=summary, kind=kind, source=source,
-                              location=_location(file, root), indicators=list(indicators), voice=list(voice or []))
-    return item.id
-
-
-def _location(file: Path, root: Path) -> str:
-    """The file relative to the evaluation when it is inside it (portable through git), else absolute."""
-    path, base = file.resolve(), Path(root).resolve()
-    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+    return evidence.record_summary(root, file, kind, source, title, summary, list(indicators), list(voice or []))

@@ -91,15 +91,10 @@ def list_(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """List evidence items, optionally filtered."""
-    from qiframe import store
+    from qiframe import evidence, store
 
     ev = store.load(store.find_root(evaluation))
-    items = [
-        e for e in ev.evidence.values()
-        if (qi is None or qi in e.indicators) and (source is None or e.source == source.value)
-        and (kind is None or e.kind == kind.value) and (agency is None or e.agency.casefold() == agency.casefold())
-    ]
-    items.sort(key=lambda e: (e.date, e.id))
+    items = evidence.select(ev, qi, source.value if source else None, kind.value if kind else None, agency)
     if fmt is ListFormat.json:
         emit_json({"evidence": [store.evidence_record(e) for e in items]})
     elif fmt is ListFormat.csv:
@@ -107,12 +102,15 @@ def list_(
     else:
         from rich.table import Table
 
+        from rich.markup import escape
+
         from qiframe import periods
 
         table = Table("id", "title", "source", "kind", "date", "agency", "voice", "QIs", box=None)
         for e in items:
             when = periods.show(e.date) + (f" to {periods.show(e.date_to)}" if e.date_to else "")
-            table.add_row(e.id, e.title, e.source, e.kind, when, e.agency, ", ".join(e.voice), ", ".join(e.indicators))
+            table.add_row(*(escape(v) for v in (e.id, e.title, e.source, e.kind, when, e.agency, ", ".join(e.voice),
+                                                ", ".join(e.indicators))))
         console().print(table)
         console().print(f"{len(items)} of {len(ev.evidence)} items")
 
@@ -139,7 +137,7 @@ def _csv(items) -> None:
 @app.command()
 def show(
     evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text, json or csv."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Show one evidence item."""
@@ -148,12 +146,46 @@ def show(
     ev = store.load(store.find_root(evaluation))
     item = store.resolve(ev.evidence, evidence_id, "evidence item")
     record = store.evidence_record(item)
-    if fmt is not ListFormat.text:
+    if fmt is ListFormat.json:
         emit_json(record)
         return
+    if fmt is ListFormat.csv:
+        _csv([item])
+        return
+    from rich.markup import escape
+
     out = console()
     for key, value in record.items():
-        out.print(f"[bold]{key}[/]: {', '.join(value) if isinstance(value, list) else value}")
+        out.print(f"[bold]{key}[/]: {escape(', '.join(value) if isinstance(value, list) else str(value))}")
+
+
+@app.command()
+def edit(
+    evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
+    title: str = typer.Option(None, "--title", "-t", help="New title."),
+    summary: str = typer.Option(None, "--summary", help="What it shows (empty text clears it)."),
+    source: Source = typer.Option(None, "--source", help="Triangulation source."),
+    kind: Kind = typer.Option(None, "--kind", help="Kind of evidence."),
+    date: str = typer.Option(None, "--date", help="ISO date, or FROM:TO for a period (empty text clears it)."),
+    agency: str = typer.Option(None, "--agency", help="The agency it comes from."),
+    owner: str = typer.Option(None, "--owner", help="Who holds it."),
+    location: str = typer.Option(None, "--location", help="URL or path (never opened by qiframe)."),
+    submission: bool = typer.Option(None, "--submission/--no-submission",
+                                    help="Whether it goes into the inspection submission."),
+    personal_data: bool = typer.Option(None, "--personal-data/--no-personal-data",
+                                       help="Whether it may contain personal data."),
+    evaluation: Path = EVALUATION_OPTION,
+) -> None:
+    """Change fields of an evidence item; the file keeps its comments. Links: `evidence link`/`unlink`."""
+    from qiframe import evidence, store
+
+    changes = {"title": title, "summary": summary, "source": source.value if source else None,
+               "kind": kind.value if kind else None, "agency": agency, "owner": owner, "location": location,
+               "submission": submission, "personal_data": personal_data}
+    if date is not None:
+        changes["date"], changes["date_to"] = _dates(date)
+    item = evidence.edit(store.find_root(evaluation), evidence_id, changes)
+    done(f"{item.id}: saved ({item.title})")
 
 
 @app.command()

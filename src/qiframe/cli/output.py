@@ -26,21 +26,46 @@ class ReportFormat(str, Enum):
 FORMAT_OPTION = typer.Option(Format.text, "--format", "-f", help="text for people, json for scripts.")
 
 
-def console():
+def _safe_console_class():
+    """rich's Console, with every string it renders (markup, table cells, tree labels) passed through
+    `safetext.terminal_safe` first: text from files cannot send escape sequences to the terminal."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    from qiframe.safetext import terminal_safe
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs):
+            return super().render_str(terminal_safe(text), **kwargs)
+
+    return SafeConsole
+
+
+def console():
+    return _safe_console_class()(highlight=False, soft_wrap=False)
 
 
 def err_console():
-    from rich.console import Console
+    return _safe_console_class()(stderr=True, highlight=False)
 
-    return Console(stderr=True, highlight=False)
+
+def echo(text: str, err: bool = False) -> None:
+    """One line of plain text (an id, a path), made safe for the terminal."""
+    from qiframe.safetext import terminal_safe
+
+    typer.echo(terminal_safe(text), err=err)
 
 
 def emit_json(data: Any) -> None:
-    """JSON on stdout alone, stable key order, ending with a newline."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    """JSON on stdout alone, stable key order, ending with a newline.
+
+    JSON escapes C0 control characters itself; C1 ones (U+0080-U+009F, which some terminals obey as
+    escape sequences) are escaped here too, so JSON printed to a terminal is as safe as text.
+    """
+    import re
+
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    text = re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def done(message: str) -> None:

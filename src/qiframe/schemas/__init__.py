@@ -17,6 +17,8 @@ from typing import Any
 from qiframe.errors import InputError
 
 SCHEMA_DIR = Path(__file__).parent
+ONE_LINE_PREFIX = "^[^\\u0000-\\u001f"
+"""How the pattern of one-line text fields (titles) begins; its message is written for people."""
 NAMES = ("framework", "evaluation", "indicator", "evidence", "action", "section")
 
 
@@ -174,11 +176,21 @@ def _message(error) -> str:
         if error.validator_value == "string" and isinstance(error.instance, (int, float)):
             hint = f" (put it in quotes: '{error.instance}')"  # YAML reads 2.1 as a number
         return f"{prefix}expected {error.validator_value}, found {found} {_short(error.instance)}{hint}"
+    if validator == "pattern" and error.validator_value.startswith(ONE_LINE_PREFIX):
+        return f"{prefix}must be one line of text, neither blank nor holding control characters, not {_short(error.instance)}"
     if validator == "pattern":
         return f"{prefix}{error.instance!r} does not have the expected form ({error.validator_value})"
-    return f"{prefix}{error.message}"
+    if validator in ("maxLength", "minLength", "maxItems", "minItems", "const"):
+        # jsonschema's own wording quotes the whole value, which may be 100 KB long.
+        limit = error.validator_value
+        what = {"maxLength": f"longer than {limit:,} characters", "minLength": f"shorter than {limit} characters",
+                "maxItems": f"more than {limit} items", "minItems": f"fewer than {limit} items",
+                "const": f"not {limit!r}"}[validator]
+        return f"{prefix}{_short(error.instance)} is {what}"
+    return f"{prefix}{_short(error.message, 300)}"
 
 
 def _short(value: Any, most: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= most else text[: most - 1] + "…"
+    from qiframe.safetext import short
+
+    return short(value, most)

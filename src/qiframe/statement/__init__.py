@@ -31,6 +31,14 @@ _WORD = re.compile(r"[^\W_]+(?:(?:['’._/-]|(?<=\d),(?=\d))[^\W_]+)*")
 _BULLET = re.compile(r"^([-*•])\s+")
 
 
+def leftover_drafts(evaluation: model.Evaluation) -> list[tuple[model.Section, str]]:
+    """(section, question id) of each answer that still holds the draft marker and some drafted text in
+    a section no longer flagged as a draft: the machine's words about to pass as the group's."""
+    return [(section, qid) for section in evaluation.sections.values() if not section.draft
+            for qid, text in section.answers.items()
+            if DRAFT_MARKER in (text or "") and not is_unanswered(text)]
+
+
 def count_words(text: str) -> int:
     """The number of words a reader sees in a text; the one word count used by exports and checks."""
     return len(_WORD.findall(text or ""))
@@ -543,6 +551,9 @@ def _unit_sections(evaluation: model.Evaluation, programme: model.Programme, cit
                 parts.append(Part(q.text, citer.blocks(text, f"{unit.id} ({q.text})")))
         out.append(StatementSection(unit.id, f"{unit.id} – {unit.title.rstrip('.')}", tuple(parts), share,
                                     bool(section and section.draft)))
+    for section, qid in leftover_drafts(evaluation):
+        warnings.append(f"{section.unit}: the answer {qid!r} is still qiframe's draft (in {section.path}); "
+                        "rewrite it in your own words")
     for unit_id, section in evaluation.sections.items():
         if unit_id not in {u.id for u in programme.units}:
             warnings.append(f"{section.path}: {unit_id} is not a unit of programme {programme.id}; left out")
