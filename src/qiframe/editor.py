@@ -35,6 +35,23 @@ def editor_command() -> list[str]:
     return shlex.split(command, posix=os.name != "nt")
 
 
+def run_editor(file: Path) -> subprocess.CompletedProcess:
+    """Run the user's editor on a file; an editor that cannot be started is the user's to fix (exit 2)."""
+    command = editor_command()
+    if not command:
+        raise InputError("the EDITOR environment variable is empty: set it to an editor, e.g. EDITOR=nano")
+    try:
+        return subprocess.run([*command, str(file)], check=False)
+    except FileNotFoundError:
+        raise InputError(f"the editor {command[0]!r} (from $VISUAL or $EDITOR) was not found: set EDITOR to an "
+                         "installed editor, e.g. EDITOR=nano") from None
+    except PermissionError:
+        raise InputError(f"the editor {command[0]!r} (from $VISUAL or $EDITOR) cannot be run (permission "
+                         "denied): set EDITOR to an installed editor") from None
+    except OSError as exc:
+        raise InputError(f"the editor {command[0]!r} could not be started: {exc.strerror or exc}") from None
+
+
 def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: str | None = None,
               finish: Callable[[store.Transaction, dict], None] | None = None) -> str:
     """Let the user edit a copy; save it only if it is valid. Returns a confirmation line.
@@ -53,8 +70,12 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
         draft = Path(tmp) / path.name
         draft.write_text(begin, encoding="utf-8")
         while True:
-            result = subprocess.run([*editor_command(), str(draft)], check=False)
-            text = _without_banner(draft.read_text(encoding="utf-8"))
+            result = run_editor(draft)
+            try:
+                text = _without_banner(yamlio.read_text(draft))  # UTF-8, no NUL or hidden line breaks
+            except InputError as problem:
+                raise InputError(f"{problem.message} (your edit was not saved)", path, problem.line,
+                                 problem.column) from None
             if result.returncode != 0:
                 kept = _keep(root, relpath, text) if text != begin else None
                 raise InputError(f"the editor exited with status {result.returncode}; nothing was saved"

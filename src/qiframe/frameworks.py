@@ -23,15 +23,22 @@ def bundled_dir() -> Path:
 
 
 def workspace_dirs(start: str | os.PathLike | None = None) -> list[Path]:
-    """`frameworks/` folders beside the evaluation or the current folder and their ancestors, nearest first."""
-    start_path = Path(start or os.getcwd()).resolve()
+    """The `frameworks/` folders searched before the bundled ones, nearest first.
+
+    Inside an evaluation (`start`, or the current folder, is in one): its own `frameworks/` folder, then
+    the one beside it (in the workspace holding the evaluations). Elsewhere: `frameworks/` in `start`,
+    then in its parent (a folder of evaluations beside the workspace's frameworks). No folder further up
+    is searched, so a stray file high up the tree can never replace a bundled framework.
+    """
+    try:
+        start_path = Path(start or os.getcwd()).resolve()
+    except FileNotFoundError:
+        raise InputError("the current folder no longer exists; change to an existing folder") from None
+    root = next((f for f in (start_path, *start_path.parents) if (f / "evaluation.yaml").is_file()), None)
+    base = root or start_path
+    candidates = [base / "frameworks", base.parent / "frameworks"]
     bundled = bundled_dir().resolve()
-    found = []
-    for folder in (start_path, *start_path.parents):
-        candidate = folder / "frameworks"
-        if candidate.is_dir() and candidate.resolve() != bundled:
-            found.append(candidate)
-    return found
+    return [c for c in dict.fromkeys(candidates) if c.is_dir() and c.resolve() != bundled]
 
 
 @dataclass(frozen=True)
@@ -47,16 +54,52 @@ class Found:
 
 
 def discover(start: str | os.PathLike | None = None) -> dict[str, Found]:
-    """Every framework id and the file that defines it; nearer workspace folders win."""
+    """Every framework id and the file that defines it; nearer workspace folders win. Files that cannot
+    be read are left out (`survey` reports them)."""
+    return survey(start)[0]
+
+
+def survey(start: str | os.PathLike | None = None) -> tuple[dict[str, Found], list[InputError]]:
+    """Like `discover`, also returning the problem of each framework file that cannot be read, so one
+    broken file of a user's does not hide all the others."""
     result: dict[str, Found] = {}
+    broken: list[InputError] = []
     searched = [(bundled_dir(), "bundled")] + [(d, "workspace") for d in reversed(workspace_dirs(start))]
     for folder, origin in searched:
         for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
-            data = yamlio.load(path)
+            try:
+                data = yamlio.load(path)
+            except InputError as exc:
+                broken.append(exc)
+                continue
             fid = data.get("id") if isinstance(data, dict) else None
             if isinstance(fid, str):
                 result[fid] = Found(fid, path, origin)
-    return result
+            else:
+                broken.append(InputError("not a framework file (no `id`)", path, 1, 1))
+    return result, broken
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The frameworks that `frameworks list` shows, and the files it could not read."""
+
+    frameworks: tuple[model.Framework, ...]
+    """Valid frameworks, by id."""
+    problems: tuple[InputError, ...]
+    """One located problem per framework file that is broken."""
+
+
+def listing(start: str | os.PathLike | None = None) -> Listed:
+    """Every framework found, each validated; a broken file is reported, never fatal to the rest."""
+    found, broken = survey(start)
+    out = []
+    for entry in sorted(found.values(), key=lambda f: f.id):
+        try:
+            out.append(load_file(entry.path, origin=entry.origin))
+        except InputError as exc:
+            broken.append(exc)
+    return Listed(tuple(out), tuple(broken))
 
 
 def load(framework_id: str, start: str | os.PathLike | None = None, cache: yamlio.ParseCache | None = None

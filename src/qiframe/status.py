@@ -68,6 +68,7 @@ class Status:
             ],
             "summary": {"indicators": len(self.rows), "graded": len(graded),
                         "graded_with_grade": sum(r.grade is not None for r in graded),
+                        "with_grade": sum(r.grade is not None for r in self.rows),
                         "evidence": self.evidence_total,
                         "without_evidence": sum(r.evidence == 0 for r in self.rows)},
         }

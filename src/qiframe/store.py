@@ -724,7 +724,7 @@ def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None 
         raise InputError("folder exists and is not empty; choose a new folder", root)
     framework = frameworks.load(framework_id, start=root.resolve().parent)
     programme = frameworks.programme(framework, programme_id) if programme_id else None
-    meta: dict[str, Any] = {"qiframe": 1, "title": title or f"Self-evaluation against {framework.title}",
+    meta: dict[str, Any] = {"qiframe": 1, "title": title or default_title(framework, organisation),
                             "framework": framework.id}
     if programme:
         meta["programme"] = programme.id
@@ -747,6 +747,14 @@ def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None 
             tx.make_folder(FOLDERS[kind])
         tx.create(EVALUATION_FILE, "evaluation", meta)
     return root
+
+
+def default_title(framework: model.Framework, organisation: str = "") -> str:
+    """The title of an evaluation started without one: "Glenmuir partnership: self-evaluation", or
+    "Self-evaluation using “A quality framework for …”" when no organisation is named."""
+    if organisation.strip():
+        return f"{' '.join(organisation.split())}: self-evaluation"
+    return f"Self-evaluation using “{framework.title}”"
 
 
 def add_evidence(root: str | os.PathLike, **fields: Any) -> model.Evidence:

@@ -227,6 +227,7 @@ def _parse_reference(text: str, path: str | os.PathLike = "<text>") -> Any:
     """Plain data from YAML text through ruamel: the reference semantics and the located messages."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    guard_depth(text, path)
     try:
         data = _safe()(text)
     except MarkedYAMLError as exc:
@@ -243,6 +244,55 @@ def _parse_reference(text: str, path: str | os.PathLike = "<text>") -> Any:
     except (ValueError, TypeError, OverflowError) as exc:  # a scalar its tag cannot hold, e.g. !!int x
         raise InputError(f"malformed YAML: {exc}", path) from None
     return plain(data, path)
+
+
+def guard_depth(text: str, path: str | os.PathLike = "<text>") -> None:
+    """Refuse nesting deeper than MAX_DEPTH before the C parser sees the text.
+
+    libyaml's composer recurses once per level in C, so a file nested some 30,000 levels deep ends the
+    process with a segmentation fault, which no `except` can catch. A cheap scan bounds the depth from
+    above (flow brackets open at once, plus indentation and `- ` indicators on one line); only a file
+    whose bound passes the limit is parsed event by event, without recursion, to find where it does.
+    """
+    if max_depth_bound(text) <= MAX_DEPTH:
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path, mark.line + 1, mark.column + 1)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return  # malformed before it gets too deep: the normal parse reports it, located
+
+
+_FLOW = None
+_BLOCK = None
+
+
+def max_depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth of YAML text that is cheap to compute."""
+    import re
+
+    global _FLOW, _BLOCK
+    if _FLOW is None:
+        _FLOW = re.compile(r"[\[\]{}]")
+        _BLOCK = re.compile(r"^( *)((?:[-?:][ \t]+)*)", re.M)
+    flow = deepest = 0
+    for match in _FLOW.finditer(text):
+        flow += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, flow)
+    block = max((len(m.group(1)) + m.group(2).count(" ") + m.group(2).count("\t")
+                 for m in _BLOCK.finditer(text)), default=0)
+    return deepest + block + 1
 
 
 def _first_line(text: str) -> str:

@@ -99,6 +99,7 @@ def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) ->
 
 def _print_status(report, framework) -> None:
     """One block per key question, with the same fixed columns so they line up down the page."""
+    from rich.markup import escape
     from rich.table import Table
 
     from qiframe.model import SOURCES
@@ -108,6 +109,8 @@ def _print_status(report, framework) -> None:
               f"{' / ' + report.programme if report.programme else ''})[/]")
     proposals = any(row.proposed for row in report.rows)
     context = any(row.last_year for row in report.rows)
+    id_width = max([len(row.id) + 2 for row in report.rows] + [4])
+    grade_width = max([len(f"{lv.value} {lv.label}") for lv in framework.scale.levels] + [5])
     groups: dict[str, list] = {}
     for row in report.rows:
         groups.setdefault(row.key_question, []).append(row)
@@ -115,10 +118,11 @@ def _print_status(report, framework) -> None:
         kq = framework.key_question(kq_id)
         out.print(f"\n[bold]{kq.id + ' ' + kq.title if kq else 'Graded together'}[/]")
         table = Table(box=None, show_header=number == 0, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
-        table.add_column("QI", width=6, no_wrap=True)
+        # Ids and grades are never cut: their columns are as wide as the widest one in the whole report.
+        table.add_column("QI", width=id_width, no_wrap=True)
         table.add_column("title", ratio=3, min_width=12, overflow="fold")
-        table.add_column("lead", ratio=2, min_width=8, no_wrap=True, overflow="ellipsis")
-        table.add_column("grade", width=12, no_wrap=True, overflow="ellipsis")
+        table.add_column("lead", ratio=2, min_width=8, overflow="fold")
+        table.add_column("grade", width=grade_width, no_wrap=True)
         if proposals:
             table.add_column("proposed", width=8, no_wrap=True)
         if context:
@@ -131,7 +135,7 @@ def _print_status(report, framework) -> None:
             shown = row.grade_label if row.judgement else f"{row.grade} {row.grade_label}"
             grade = (f"[{level_style(scale, row.grade)}]{shown}[/]"
                      if row.grade is not None else ("[red]—[/]" if row.graded else "—"))
-            cells = [row.id + (" *" if row.graded else ""), row.title, row.lead or "—", grade]
+            cells = [row.id + (" *" if row.graded else ""), escape(row.title), escape(row.lead) or "—", grade]
             if proposals:  # the spread of evaluators' proposed grades, for moderation
                 cells.append(", ".join(map(str, row.proposed)))
             if context:
@@ -141,10 +145,13 @@ def _print_status(report, framework) -> None:
             table.add_row(*cells)
         out.print(table)
     summary = report.to_json()["summary"]
-    out.print(f"\n{summary['indicators']} indicators; {summary['graded_with_grade']} of {summary['graded']} graded "
-              f"(*) have a grade; {summary['evidence']} evidence items; {summary['without_evidence']} indicators "
-              "without evidence.\nSources: Q quantitative data, V people's views, O direct observation, "
-              "D documentation."
+    if report.programme:
+        grades = f"{summary['graded_with_grade']} of {summary['graded']} graded (*) have a grade"
+    else:
+        grades = f"{summary['with_grade']} of {summary['indicators']} have a grade"
+    out.print(f"\n{summary['indicators']} indicators; {grades}; {summary['evidence']} evidence items; "
+              f"{summary['without_evidence']} indicators without evidence.\nSources: Q quantitative data, "
+              "V people's views, O direct observation, D documentation."
               + ("\nLast year: the previous evaluation's grade, shown as context; it is not this year's grade."
                  if context else ""))
 

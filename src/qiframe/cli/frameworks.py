@@ -20,16 +20,19 @@ def list_(fmt: Format = FORMAT_OPTION) -> None:
     """List the frameworks found: bundled ones and those in the workspace's frameworks/ folder."""
     from qiframe import frameworks
 
+    listed = frameworks.listing()
+    for problem in listed.problems:
+        typer.echo(f"warning: {problem} (left out)", err=True)
     rows = []
-    for found in sorted(frameworks.discover().values(), key=lambda f: f.id):
-        fw = frameworks.load_file(found.path, origin=found.origin)
+    for fw in listed.frameworks:
         rows.append({"id": fw.id, "title": fw.title, "publisher": fw.publisher, "edition": fw.edition,
-                     "indicators": len(fw.indicators), "origin": found.origin, "path": str(found.path),
+                     "indicators": len(fw.indicators), "origin": fw.origin, "path": str(fw.path),
                      "unconfirmed": fw.unconfirmed_count, "titles": fw.title_count,
                      "programmes": [p.id for p in fw.programmes]})
     if fmt is Format.json:
-        emit_json({"frameworks": rows})
+        emit_json({"frameworks": rows, "problems": [str(p) for p in listed.problems]})
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, expand=True)
@@ -40,7 +43,7 @@ def list_(fmt: Format = FORMAT_OPTION) -> None:
     table.add_column("title", ratio=1, overflow="fold")
     for r in rows:
         table.add_row(str(r["id"]), str(r["indicators"]), str(r["origin"]), f"{r['unconfirmed']} of {r['titles']}",
-                      f"{r['title']} [dim]({r['publisher']}, {r['edition']})[/]")
+                      f"{escape(str(r['title']))} [dim]({escape(str(r['publisher']))}, {escape(str(r['edition']))})[/]")
     console().print(table)
 
 
@@ -95,7 +98,9 @@ def show(
                 if area.id not in parents:
                     parents[area.id] = branch.add(f"[bold]Area {escape(area.shown)}[/]{mark(area.provenance)}")
                 parent = parents[area.id]
-            graded = " [green]graded[/]" if prog and prog.grading_unit(ind_id) else ""
+            unit = prog.grading_unit(ind_id) if prog else None
+            graded = (f" [green]graded with {unit}[/]" if unit and unit != ind_id
+                      else " [green]graded[/]" if unit else "")
             judged = f" [magenta]judged: {escape(fw.scale_for(ind_id).title or 'own scale')}[/]" if ind.scale else ""
             leaf = parent.add(f"[cyan]{escape(ind.id)}[/] {escape(ind.title)}{mark(ind.provenance)}{owned(ind)}"
                               f"{graded}{judged}")

@@ -422,7 +422,7 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
                     internal_locations: bool = False) -> Statement:
     """The position statement of an evaluation, organised by the programme's units or by indicator.
 
-    `final` makes the submission: the evaluation's date, no word-count aids, and (in the appendix) no
+    `final` makes the submission: no word-count aids, and (in the appendix) no
     locations that only the partnership can open unless `internal_locations`. `pack` lists the appendix
     as the evidence pack's file names, and also leaves out internal locations unless asked.
     """
@@ -445,7 +445,9 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
     period = f"{long_date(meta.period_from)} to {long_date(meta.period_to)}" if meta.period_from else ""
     limit = programme.word_limit if programme else None
     warnings += citer.warnings + _limit_warnings(sections, limit)
-    day = meta.evaluation_date if final and meta.evaluation_date else (today or clock.today()).isoformat()
+    # Dated by the evaluation (its `date`, else the end of its period), draft or final; today only when
+    # the evaluation has neither.
+    day = meta.evaluation_date or (today or clock.today()).isoformat()
     return Statement(
         title="Position statement", organisation=meta.organisation, framework=evaluation.framework.title,
         programme=programme.title if programme else "", period=period,
@@ -515,11 +517,17 @@ def _wording_problems(evaluation: model.Evaluation, by: str, grades: bool) -> li
 
 
 def require_units(evaluation: model.Evaluation) -> model.Programme:
+    """The programme whose units the statement's sections follow, or an error saying what to do instead:
+    with no such programme there are no sections to draft or edit, but the statement can still be
+    exported indicator by indicator, from the assessments."""
     programme = evaluation.programme
     if programme is None or not programme.units:
-        raise InputError("this evaluation has no programme with inspection questions or statements, so the "
-                         "statement cannot be organised by units; use --by indicators (or set `programme` in "
-                         "evaluation.yaml)", Path(evaluation.root) / model.EVALUATION_FILE)
+        which = (f"programme {programme.id} has no inspection questions or statements" if programme else
+                 "this evaluation has no programme")
+        raise InputError(f"{which}, so the position statement has no sections to draft or edit; write it "
+                         "from the assessments with `qiframe export statement --by indicators -o FILE`, or "
+                         "name a programme with units in evaluation.yaml (see `qiframe frameworks show "
+                         f"{evaluation.framework.id}`)", Path(evaluation.root) / model.EVALUATION_FILE)
     return programme
 
 
