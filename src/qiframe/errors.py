@@ -55,7 +55,7 @@ def display_path(path: str | os.PathLike) -> str:
     text = os.fspath(path)
     try:
         rel = os.path.relpath(text)
-    except ValueError:
+    except (ValueError, OSError):  # another drive, or the current folder has been deleted
         return text
     return text if rel.startswith("..") else rel
 

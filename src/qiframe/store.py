@@ -71,7 +71,11 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
         if not (root / EVALUATION_FILE).is_file():
             raise InputError(f"not an evaluation folder (no {EVALUATION_FILE})", root)
         return root
-    here = Path.cwd()
+    try:
+        here = Path.cwd()
+    except FileNotFoundError:
+        raise InputError("the current folder no longer exists (was it deleted or moved?); change to an existing "
+                         "folder, or pass -e/--evaluation DIR with a full path") from None
     for folder in (here, *here.parents):
         if (folder / EVALUATION_FILE).is_file():
             return folder
@@ -85,12 +89,15 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
 def load(root: str | os.PathLike) -> model.Evaluation:
     """The whole evaluation, validated. Unchanged files come from the parse cache."""
     root = Path(root)
+    for name in (PRIVATE, *FOLDERS.values()):
+        if (root / name).exists() and not (root / name).is_dir():
+            raise InputError("should be a folder, but is a file: rename or remove it", root / name)
     if journal.pending(root) and not _holds_lock(root):
         with writing(root):  # finishes (or undoes) an interrupted write before anything is read
             pass
     cache = yamlio.ParseCache(root / PRIVATE / "cache.json")
     meta_path = root / EVALUATION_FILE
-    meta_stat = meta_path.stat()
+    meta_stat = yamlio.file_stat(meta_path)
     meta_data = cache.get(EVALUATION_FILE, meta_stat)
     if meta_data is None:
         meta_data = _read(meta_path, "evaluation")
@@ -133,7 +140,7 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             path = folder / name
             key = f"{FOLDERS[kind]}/{name}"
             seen.add(key)
-            stat = path.stat()
+            stat = yamlio.file_stat(path)
             data = cache.get(key, stat)
             if data is None:
                 data = _read(path, kind, copies)

@@ -74,7 +74,7 @@ def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> str:
     """A file's text, refusing oversized, binary and non-UTF-8 files with a located message."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        size = file_stat(path).st_size
         if size > limit:
             raise InputError(f"file is {size:,} bytes; qiframe reads files up to {limit:,} bytes", path)
         data = path.read_bytes()
@@ -175,6 +175,34 @@ def _refuse_hidden_breaks(text: str, path: str | os.PathLike) -> None:
             line = text.count("\n", 0, at) + 1
             column = at - (text.rfind("\n", 0, at) + 1) + 1
             raise InputError(f"holds {what}; replace it with the character meant", path, line, column)
+
+
+def file_stat(path: str | os.PathLike) -> os.stat_result:
+    """The status of a file qiframe is about to read, refusing what is not an ordinary file: a dangling
+    symbolic link, a loop of links, a FIFO (reading it would wait for ever), a device or a socket."""
+    import errno
+    import stat as st
+
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(f"is a symbolic link to {os.readlink(path)!r}, which does not exist", path) from None
+        raise InputError("file not found", path) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError("is a loop of symbolic links", path) from None
+        if exc.errno == errno.EACCES:
+            raise InputError("permission denied", path) from None
+        raise InputError(f"cannot be read: {exc.strerror or exc}", path) from None
+    if st.S_ISDIR(info.st_mode):
+        raise InputError("is a folder, not a file", path)
+    if not st.S_ISREG(info.st_mode):
+        kind = "a FIFO (named pipe)" if st.S_ISFIFO(info.st_mode) else \
+            "a socket" if st.S_ISSOCK(info.st_mode) else "a device"
+        raise InputError(f"is {kind}, not an ordinary file", path)
+    return info
 
 
 def parse(text: str, path: str | os.PathLike = "<text>") -> Any:

@@ -100,9 +100,8 @@ def list_(
     elif fmt is ListFormat.csv:
         _csv(items)
     else:
-        from rich.table import Table
-
         from rich.markup import escape
+        from rich.table import Table
 
         from qiframe import periods
 
