@@ -43,10 +43,27 @@ def _yaml(typ: str):
 
         yaml.Constructor = text_dates_constructor()
     if typ == "rt":
+        yaml.Constructor = _lenient_dates_constructor()
         yaml.preserve_quotes = True
         yaml.indent(mapping=2, sequence=4, offset=2)
         yaml.width = 1_000_000  # never fold long text: folding leaves trailing spaces and churns diffs
     return yaml
+
+
+def _lenient_dates_constructor():
+    """The round-trip constructor, but a date that does not exist (2026-02-30) stays text instead of
+    raising: the schema then reports it at its line and column, like any other bad value."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class LenientDates(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node, values=None):
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                return self.construct_scalar(node)
+
+    LenientDates.add_constructor("tag:yaml.org,2002:timestamp", LenientDates.construct_yaml_timestamp)
+    return LenientDates
 
 
 _SAFE = None

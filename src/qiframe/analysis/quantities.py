@@ -81,6 +81,15 @@ def describe(percent: float, terms: QuantityTerms) -> Description:
     return _describe(exact, terms)
 
 
+def fraction_hint(percent: float) -> str:
+    """A warning when a percentage between 0 and 1 looks like a proportion written as a fraction
+    (0.625 for 62.5%), or "" when it does not."""
+    if 0 < percent < 1:
+        return (f"{_show(percent)} is read as {_show(percent)}%; if it is a proportion (a fraction of 1), the "
+                f"percentage is {_show(percent * 100)}%: run `qiframe describe {_show(percent * 100)}`")
+    return ""
+
+
 def minimum_sample(terms: QuantityTerms, minimum: int | None = None) -> int:
     """The minimum sample in force: the one given, else the framework's, else MINIMUM_SAMPLE."""
     chosen = minimum if minimum is not None else terms.minimum_sample or MINIMUM_SAMPLE

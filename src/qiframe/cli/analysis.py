@@ -66,9 +66,13 @@ def describe(
     framework = fw.id
     terms = fw.quantity_terms
     found = _proportion(percent, count, of, terms, min_sample)
+    hint = quantities.fraction_hint(found.percent) if percent is not None else ""
     if fmt is Format.json:
-        emit_json({"framework": framework, **asdict(found), "counts_only": found.counts_only})
+        emit_json({"framework": framework, **asdict(found), "counts_only": found.counts_only,
+                   "warning": hint or None})
         return
+    if hint:
+        done(f"warning: {hint}")
     amount = f"{found.count} of {found.total} = " if found.count is not None else ""
     if found.counts_only:
         typer.echo(f"{amount}{quantities.percent_text(found.percent, terms)}: {found.count} of {found.total} "

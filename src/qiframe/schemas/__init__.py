@@ -176,6 +176,8 @@ def _message(error) -> str:
         if error.validator_value == "string" and isinstance(error.instance, (int, float)):
             hint = f" (put it in quotes: '{error.instance}')"  # YAML reads 2.1 as a number
         return f"{prefix}expected {error.validator_value}, found {found} {_short(error.instance)}{hint}"
+    if validator == "format" and error.validator_value == "date":
+        return f"{prefix}{_short(error.instance)} is not a date of the calendar (YYYY-MM-DD)"
     if validator == "pattern" and error.validator_value.startswith(ONE_LINE_PREFIX):
         return f"{prefix}must be one line of text, neither blank nor holding control characters, not {_short(error.instance)}"
     if validator == "pattern":
