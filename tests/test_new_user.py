@@ -242,7 +242,7 @@ def test_a_stray_framework_far_up_the_tree_is_not_used(tmp_path, cli):
 def test_statement_date_is_the_evaluations(ev, cli):
     out = cli("export", "statement", "-o", ev / "s.md", "-e", ev)
     assert out.code == 0, out.err
-    assert "31 March 2026" in (ev / "s.md").read_text(encoding="utf-8")
+    assert "- **Date:** 31 March 2026\n" in (ev / "s.md").read_text(encoding="utf-8")
 
 
 def test_default_title_reads_well(tmp_path, cli):

@@ -32,7 +32,10 @@ def editor_command() -> list[str]:
         if shutil.which(fallback) is None:
             raise InputError("no editor: set the EDITOR environment variable")
         command = fallback
-    return shlex.split(command, posix=os.name != "nt")
+    try:
+        return shlex.split(command, posix=os.name != "nt")
+    except ValueError as exc:
+        raise InputError(f"cannot read the editor command {command!r} from $VISUAL or $EDITOR: {exc}") from None
 
 
 def run_editor(file: Path) -> subprocess.CompletedProcess:

@@ -287,8 +287,53 @@ def _parse_reference(text: str, path: str | os.PathLike = "<text>") -> Any:
     except RecursionError:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a scalar its tag cannot hold, e.g. !!int x
-        raise InputError(f"malformed YAML: {exc}", path) from None
-    return plain(data, path)
+        raise InputError(f"malformed YAML: {_first_line(str(exc))}", path, *strange_node(text)) from None
+    try:
+        return plain(data, path)
+    except InputError as exc:
+        if exc.line is None and "unsupported value" in exc.message:
+            raise InputError(exc.message, path, *strange_node(text)) from None
+        raise
+
+
+_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "map", "seq", "timestamp",
+                                                  "merge")}
+
+
+def strange_node(text: str) -> tuple[int | None, int | None]:
+    """1-based (line, column) of the first value qiframe cannot take as plain data: a tag beyond YAML's
+    core ones (!!set, !!binary), or a number its tag cannot hold (!!int abc, an integer of 5,000 digits).
+    Used only after such a value has failed, to say where it is; (None, None) if it cannot be found."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    try:
+        root = YAML(typ="safe", pure=True).compose(text)
+    except Exception:
+        return None, None
+    constructor = SafeConstructor()
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        tag = getattr(node.tag, "value", node.tag)
+        strange = tag not in _CORE_TAGS
+        if not strange and isinstance(node, ScalarNode) and tag.endswith((":int", ":float")):
+            try:
+                constructor.construct_object(node, deep=True)
+            except Exception:
+                strange = True
+        if strange:
+            return node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return None, None
 
 
 def guard_depth(text: str, path: str | os.PathLike = "<text>") -> None:

@@ -102,6 +102,8 @@ def summarise_records(table: Table, scale: Scale, terms: QuantityTerms, threshol
     if len(skip) == len(table.headers):
         raise InputError("no reading items: every column is the record id, the reader or the grouping column",
                          table.path)
+    if not table.rows:
+        raise InputError("no records: the table has a header row and nothing under it", table.path)
     read = _items.read_table_items(table, _items.types(scale, level), skip, types, positive, by_row=by is not None)
     item_columns = [c for c in read.columns if c.item is not None]
 

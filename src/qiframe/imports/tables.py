@@ -113,7 +113,12 @@ def _check_size(path: Path, max_bytes: int) -> None:
 
 def _csv_rows(path: Path, max_rows: int) -> list[tuple[int, list[str]]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        if b"\x00" in data:
+            at = data.index(b"\x00")
+            raise InputError("holds a NUL byte, so it is not CSV text; save it as \"CSV UTF-8\"", path,
+                             data.count(b"\n", 0, at) + 1)
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start}); save it as \"CSV UTF-8\"", path) from None
     except OSError as exc:

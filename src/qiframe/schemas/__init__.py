@@ -17,7 +17,7 @@ from typing import Any
 from qiframe.errors import InputError
 
 SCHEMA_DIR = Path(__file__).parent
-ONE_LINE_PREFIX = "^[^\\u0000-\\u001f"
+ONE_LINE_PREFIX = "^(?=.*\\S)[^\\u0000-\\u001f"
 """How the pattern of one-line text fields (titles) begins; its message is written for people."""
 NAMES = ("framework", "evaluation", "indicator", "evidence", "action", "section")
 
