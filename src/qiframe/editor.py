@@ -126,8 +126,11 @@ def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra, ro
     id_field = store.ID_FIELDS[kind]
     if data[id_field] != path.stem:
         raise InputError(f"{id_field} must stay {path.stem!r}", draft, *yamlio.locate(draft, (id_field,)))
-    if root is not None:
-        integrity.check_change(root, relpath, kind, data, draft)
+    # Grades must be levels of the scale and so on, exactly as `store.load` will check.
+    new = (store.build_assessment(data, relpath) if kind == "indicator" else
+           store.build_metadata(data) if kind == "evaluation" else None)
+    if root is not None and new is not None:
+        integrity.check_change(store.load(root), relpath, new, draft)
     if validate_extra:
         validate_extra(data, draft)
     return data

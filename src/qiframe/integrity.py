@@ -107,24 +107,19 @@ def alone_message(evaluation: model.Evaluation, indicator: str) -> str:
             f"as {suite.id!r} ({suite.title}) in programme {prog.id}: grade {suite.id} instead")
 
 
-def check_change(root: str | os.PathLike, relpath: str, kind: str, data: dict, path: str | os.PathLike) -> None:
-    """Check one file's new content (`data`, from `path`, e.g. an editor's copy) as if it replaced
-    `relpath`; raise the first problem in it, located in `path`."""
+def check_change(evaluation: model.Evaluation, relpath: str, new: model.Assessment | model.Metadata,
+                 path: str | os.PathLike) -> None:
+    """Check one file's new content (`new`, read from `path`, e.g. an editor's copy) as if it replaced
+    `relpath` in `evaluation`; raise the first problem in it, located in `path`."""
     from dataclasses import replace
 
-    from qiframe import store
-
-    evaluation = store.load(root)
-    if kind == "indicator":
-        a = store.build_assessment(data, relpath)
+    if isinstance(new, model.Assessment):
         assessments = {k: v for k, v in evaluation.assessments.items() if v.path != relpath}
-        evaluation = replace(evaluation, assessments={**assessments, a.indicator: a})
-    elif kind == "evaluation":
-        metadata = store.build_metadata(data)
-        framework = framework_of(Path(root), metadata, lambda: _framework(metadata, root))
-        evaluation = replace(evaluation, metadata=metadata, framework=framework)
+        evaluation = replace(evaluation, assessments={**assessments, new.indicator: new})
     else:
-        return
+        root = Path(evaluation.root)
+        framework = framework_of(root, new, lambda: _framework(new, root))
+        evaluation = replace(evaluation, metadata=new, framework=framework)
     for where_file, where, message in problems(evaluation):
         if where_file == relpath:
             raise InputError(message, path, *yamlio.locate(path, where))
