@@ -281,7 +281,7 @@ def test_must_show_with_on_the_example(cli, tmp_path):
     scale_values = [lv["value"] for lv in json.loads(_ok(cli("frameworks", "show", status["framework"],
                                                              "--format", "json")).out)["scale"]["levels"]]
     other = next(v for v in scale_values if v != graded["grade"])
-    _ok(cli("grade", graded["id"], str(other), cwd=later))
+    _ok(cli("grade", graded["id"], str(other), "--agreed", cwd=later))  # changing an agreed grade is said so
     linked = next(r["id"] for r in status["indicators"] if r["key_question"])
     new_ids = {_ok(cli("evidence", "add", "--title", f"New item {n}", "--qi", linked, cwd=later)).out.strip()
                for n in (1, 2)}

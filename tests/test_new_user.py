@@ -150,8 +150,6 @@ def test_a_suite_member_is_not_graded_alone(joint, cli):
         refused(result, joint, before)
         assert "'leadership'" in result.err and "grade leadership instead" in result.err
     assert cli("grade", "leadership", "5", "-e", joint).code == 0
-    append(joint / "indicators" / "9.3.yaml", "grade: 4\n")  # by hand, too
-    refused(cli("status", "-e", joint), joint, snapshot(joint), "indicators/9.3.yaml")
 
 
 def test_frameworks_show_names_the_suite(cli):
@@ -481,7 +479,7 @@ def test_hidden_line_breaks_in_a_file_are_located(ev, cli, title):
     assert match["line"] == "2" and match["col"] == "9"
 
 
-@pytest.mark.parametrize("title", ["", " ", "   \t ", "a\u0085b", "tab\there"])
+@pytest.mark.parametrize("title", ["", " ", "   \t ", "a\u0085b", "a\u2029b"])
 def test_blank_or_broken_titles_are_refused(ev, cli, title):
     refused(cli("evidence", "add", "--title", title, "-e", ev), ev, snapshot(ev))
     refused(cli("action", "add", "--title", title, "-e", ev), ev, snapshot(ev))

@@ -259,7 +259,8 @@ def test_list_json_and_filters(register, cli):
     assert list_json(cli, register, "--source", "views") == ["E-ab7890"]
     assert list_json(cli, register, "--kind", "observation") == ["E-cd2345"]
     assert list_json(cli, register, "--agency", "nhs glenmuir") == ["E-ab7890", "E-cd2345"]
-    assert list_json(cli, register, "--qi", "9.9") == []
+    unknown = cli("evidence", "list", "--qi", "9.9", "-e", register)  # a typo is not "no evidence"
+    assert unknown.code == 2 and "unknown indicator '9.9'" in unknown.err
 
 
 def test_list_csv(register, cli):

@@ -7,10 +7,11 @@ gets, and `store.load` refuses the evaluation on the first one. Every command th
 that are levels of the scale, and `status`, `compare` and the exports never have to guess.
 
 Checked here: the framework and programme named in evaluation.yaml, the period, the agreed and proposed
-grades of each assessment (and that a suite member is not graded alone when the programme grades the
-suite), and the inspection's grades in `external`. Links from evidence, actions and statement sections
-to indicators, themes and units are the `dangling-reference` check: an item linked to an indicator that a
-revised framework dropped should be reported by `check`, not stop every command.
+grades of each assessment, and the inspection's grades in `external`. Links from evidence, actions and
+statement sections to indicators, themes and units are the `dangling-reference` check: an item linked to
+an indicator that a revised framework dropped should be reported by `check`, not stop every command.
+`qiframe grade` refuses to grade a member of a suite the programme grades as one (`alone_message` says
+what to grade instead); a member's grade written by hand is kept, as the exports show it.
 """
 
 from __future__ import annotations
@@ -60,19 +61,13 @@ def problems(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str]]:
         yield ("evaluation.yaml", ("period", "to"),
                f"the period ends ({meta.period_to}) before it starts ({meta.period_from})")
     scale = evaluation.framework.scale
-    members = suite_members(evaluation)
     for a in evaluation.assessments.values():
-        if a.grade is not None:
-            if scale.level(a.grade) is None:
-                yield a.path, ("grade",), _not_a_level("grade", a.grade, scale)
-            elif a.indicator in members:
-                yield a.path, ("grade",), alone_message(evaluation, a.indicator)
+        if a.grade is not None and scale.level(a.grade) is None:
+            yield a.path, ("grade",), _not_a_level("grade", a.grade, scale)
         for i, proposal in enumerate(a.proposed):
             if scale.level(proposal.grade) is None:
                 yield a.path, ("proposed", i, "grade"), _not_a_level(f"{proposal.by}'s proposed grade",
                                                                       proposal.grade, scale)
-            elif a.indicator in members:
-                yield a.path, ("proposed", i, "grade"), alone_message(evaluation, a.indicator)
     known = evaluation.assessable_ids
     for i, external in enumerate(meta.external):
         if external.indicator not in known:

@@ -169,7 +169,12 @@ def grade(
     agreed: bool = typer.Option(False, "--agreed", help="Mark the grade as agreed after moderation."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
-    """Record the grade of an indicator, or one evaluator's proposed grade and reasons with --by."""
+    """Record the grade of an indicator, or one evaluator's proposed grade and reasons with --by.
+
+    An agreed grade is the group's settled judgement: changing it needs --agreed again (a new agreement,
+    with its rationale), and without it the command refuses. An indicator that the programme grades as
+    part of a suite (9.1-9.4 as leadership) is graded through the suite.
+    """
     from qiframe import assessments, store
 
     root = store.find_root(evaluation)

@@ -17,8 +17,8 @@ from typing import Any
 from qiframe.errors import InputError
 
 SCHEMA_DIR = Path(__file__).parent
-ONE_LINE_PREFIX = "^(?=.*\\S)[^\\u0000-\\u001f"
-"""How the pattern of one-line text fields (titles) begins; its message is written for people."""
+TITLE_PREFIX = "^(?=[\\s\\S]*\\S)[^\\u0085"
+"""How the pattern of titles begins (not blank, no NEL or Unicode line separator); its message is for people."""
 NAMES = ("framework", "evaluation", "indicator", "evidence", "action", "section")
 
 
@@ -178,8 +178,9 @@ def _message(error) -> str:
         return f"{prefix}expected {error.validator_value}, found {found} {_short(error.instance)}{hint}"
     if validator == "format" and error.validator_value == "date":
         return f"{prefix}{_short(error.instance)} is not a date of the calendar (YYYY-MM-DD)"
-    if validator == "pattern" and error.validator_value.startswith(ONE_LINE_PREFIX):
-        return f"{prefix}must be one line of text, neither blank nor holding control characters, not {_short(error.instance)}"
+    if validator == "pattern" and error.validator_value.startswith(TITLE_PREFIX):
+        return (f"{prefix}must not be blank, nor hold a NEL (U+0085) or a Unicode line or paragraph separator: "
+                f"{_short(error.instance)}")
     if validator == "pattern":
         return f"{prefix}{error.instance!r} does not have the expected form ({error.validator_value})"
     if validator in ("maxLength", "minLength", "maxItems", "minItems", "const"):
