@@ -224,6 +224,7 @@ def file_stat(path: str | os.PathLike) -> os.stat_result:
 
 def parse(text: str, path: str | os.PathLike = "<text>") -> Any:
     """Plain data from YAML text: safe tags only, dates as ISO text, bounded size and depth."""
+    guard_depth(text, path)  # before either parser: both recurse natively and crash on very deep text
     fast = _fast()
     # "!" may start a tag (`!!binary`, `!!python/object`), which only ruamel checks against the safe set.
     if fast and not _needs_reference(text):
@@ -243,6 +244,14 @@ class _Unusual(Exception):
     """Parser output that `_checked` leaves to the full walk (a key that is not text)."""
 
 
+class _TooBig(Exception):
+    """An integer too long to print (Python refuses to show more than 4,300 digits): left to ruamel,
+    which refuses it with its place in the file."""
+
+
+_BIG = 10**100
+
+
 def _checked(value: Any, path: str | os.PathLike, depth: int) -> Any:
     """`plain` for fresh parser output without aliases: the same result, checked in place."""
     if depth > MAX_DEPTH:
@@ -256,6 +265,8 @@ def _checked(value: Any, path: str | os.PathLike, depth: int) -> Any:
                 _checked(item, path, depth + 1)
             elif kind is float and item != item:
                 value[key] = None
+            elif kind is int and not -_BIG < item < _BIG:
+                raise _TooBig
     elif type(value) is list:
         for i, item in enumerate(value):
             kind = type(item)
@@ -263,6 +274,8 @@ def _checked(value: Any, path: str | os.PathLike, depth: int) -> Any:
                 _checked(item, path, depth + 1)
             elif kind is float and item != item:
                 value[i] = None
+            elif kind is int and not -_BIG < item < _BIG:
+                raise _TooBig
     elif type(value) is float and value != value:
         return None
     return value
@@ -272,7 +285,6 @@ def _parse_reference(text: str, path: str | os.PathLike = "<text>") -> Any:
     """Plain data from YAML text through ruamel: the reference semantics and the located messages."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    guard_depth(text, path)
     try:
         data = _safe()(text)
     except MarkedYAMLError as exc:
@@ -339,8 +351,9 @@ def strange_node(text: str) -> tuple[int | None, int | None]:
 def guard_depth(text: str, path: str | os.PathLike = "<text>") -> None:
     """Refuse nesting deeper than MAX_DEPTH before the C parser sees the text.
 
-    libyaml's composer recurses once per level in C, so a file nested some 30,000 levels deep ends the
-    process with a segmentation fault, which no `except` can catch. A cheap scan bounds the depth from
+    libyaml's composer (and the Rust parser of the fast path) recurses once per level in native code, so a
+    file nested some 30,000 levels deep ends the process with a segmentation fault, which no `except` can
+    catch. A cheap scan bounds the depth from
     above (flow brackets open at once, plus indentation and `- ` indicators on one line); only a file
     whose bound passes the limit is parsed event by event, without recursion, to find where it does.
     """
@@ -420,6 +433,8 @@ def plain(data: Any, path: str | os.PathLike = "<text>") -> Any:
             return value.isoformat()
         if isinstance(value, float) and value != value:
             return None
+        if type(value) is int and not -_BIG < value < _BIG:
+            raise InputError("holds a number too large to be a value of qiframe's", path)
         if isinstance(value, (bytes, bytearray, set)):
             raise InputError(f"unsupported value of type {type(value).__name__}", path)
         return value
