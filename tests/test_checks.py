@@ -659,8 +659,8 @@ def test_bundled_example_passes_whatever_the_clock_says(cli, tmp_path, monkeypat
 
 def test_today_reaches_every_date_judged_against_it(cli, tmp_path, monkeypatch):
     """With today set to 2030-01-01 the example's unfinished actions are overdue and their measures late, and
-    nothing else changes: evidence age is measured from the evaluation's own date; the statement and the
-    report carry the day."""
+    nothing else changes: evidence age is measured from the evaluation's own date, which also dates the
+    statement; the progress report carries the day."""
     from docx import Document
 
     root = _example(tmp_path)
@@ -678,7 +678,8 @@ def test_today_reaches_every_date_judged_against_it(cli, tmp_path, monkeypatch):
 
     monkeypatch.setenv("QIFRAME_TODAY", "2030-01-01")
     assert cli("export", "statement", "-e", root, "-o", tmp_path / "s.md").code == 0
-    assert "1 January 2030" in (tmp_path / "s.md").read_text(encoding="utf-8")
+    # The statement is dated by the evaluation (its `date`), not by the day it happens to be exported.
+    assert "- **Date:** 31 March 2026\n" in (tmp_path / "s.md").read_text(encoding="utf-8")
     assert cli("export", "progress", "-e", root, "-o", tmp_path / "p.docx").code == 0
     text = "\n".join(p.text for p in Document(str(tmp_path / "p.docx")).paragraphs)
     assert "2030-01-01" in text or "1 January 2030" in text, text[:500]
