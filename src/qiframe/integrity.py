@@ -60,8 +60,9 @@ def problems(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str]]:
     if meta.period_from and meta.period_to and meta.period_to < meta.period_from:
         yield ("evaluation.yaml", ("period", "to"),
                f"the period ends ({meta.period_to}) before it starts ({meta.period_from})")
-    scale = evaluation.framework.scale
+    framework = evaluation.framework
     for a in evaluation.assessments.values():
+        scale = framework.scale_for(a.indicator)  # a judged indicator has a scale of its own
         if a.grade is not None and scale.level(a.grade) is None:
             yield a.path, ("grade",), _not_a_level("grade", a.grade, scale)
         for i, proposal in enumerate(a.proposed):
@@ -74,13 +75,14 @@ def problems(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str]]:
             yield ("evaluation.yaml", ("external", i, "indicator"),
                    f"the inspection's grade names indicator {short(external.indicator)}, which framework "
                    f"{evaluation.framework.id} does not have")
-        elif scale.level(external.grade) is None:
-            yield "evaluation.yaml", ("external", i, "grade"), _not_a_level("the inspection's grade",
-                                                                            external.grade, scale)
+        elif framework.scale_for(external.indicator).level(external.grade) is None:
+            yield "evaluation.yaml", ("external", i, "grade"), _not_a_level(
+                "the inspection's grade", external.grade, framework.scale_for(external.indicator))
 
 
 def _not_a_level(what: str, value: int, scale: model.Scale) -> str:
-    return f"{what} {short(value)} is not a level of the scale {scale.id!r}: {scale.choices()}"
+    kind = "judgement" if scale.judgement else "level"
+    return f"{what} {short(value)} is not a {kind} of the scale {scale.title or scale.id!r}: {scale.choices()}"
 
 
 def suite_members(evaluation: model.Evaluation) -> dict[str, model.Suite]:
