@@ -137,7 +137,7 @@ def test_an_agreed_grade_is_not_silently_replaced(ev, cli):
     before = snapshot(ev)
     result = cli("grade", "2.1", "5", "-e", ev)
     refused(result, ev, before)
-    assert "agreed grade 4 Good" in result.err and "--agreed" in result.err
+    assert "agreed grade Good (4)" in result.err and "--agreed" in result.err
     assert cli("grade", "2.1", "4", "-e", ev).code == 0  # the same grade again changes nothing
     assert cli("grade", "2.1", "5", "--agreed", "-e", ev).code == 0  # a new agreement, said so
     assert store.load(ev).assessments["2.1"].grade == 5
