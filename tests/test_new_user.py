@@ -344,7 +344,7 @@ def test_records_summary_recorded_once_with_a_relative_path(ev, cli):
 
 def test_records_summarise_says_which_cells_count(cli):
     out = cli("records", "summarise", "--help").out
-    assert "n/a" in out and "yes or no" in out and "empty" in out
+    assert "n/a" in out and "blank" in out and "docs/quantities.md" in out
 
 
 # --- bad input and hostile environments --------------------------------------------------------------------

@@ -83,4 +83,4 @@ def test_readme_tour_runs_as_written(tmp_path):
     recorded = [p.read_text(encoding="utf-8") for p in (evaluation / "evidence").glob("*.yaml")]
     locations = [line.split(":", 1)[1].strip() for text in recorded for line in text.splitlines()
                  if line.startswith("location:")]
-    assert locations and all(not os.path.isabs(loc) and loc.endswith("examples/audit.csv") for loc in locations)
+    assert locations and all(not os.path.isabs(loc) for loc in locations), locations

@@ -126,7 +126,7 @@ def test_a_forged_cross_site_post_is_refused_and_writes_nothing(site, folder):
     before = snapshot(folder)
     page = site.get("/indicators/2.1").text
     version = hidden(page, "version", "grade")
-    grade = {"form": "grade", "version": version, "level": "1", "rationale": "forged"}
+    grade = {"form": "grade", "version": version, "level": "1", "rationale": "forged", "agreed": "yes"}
     # No CSRF token (a page elsewhere cannot read it), even with the cookie.
     assert site.post("/indicators/2.1", data=grade).status_code == 403
     # A wrong token.
@@ -174,7 +174,8 @@ def test_no_file_outside_the_evaluation_or_the_page_is_served(site, folder):
 
 def test_grade_and_notes_reach_the_file_with_its_comments(site, folder):
     path = folder / "indicators" / "2.1.yaml"
-    r = post(site, "/indicators/2.1", "grade", level="5", rationale="Strong evidence of impact [E-pnj2q4].")
+    r = post(site, "/indicators/2.1", "grade", level="5", rationale="Strong evidence of impact [E-pnj2q4].",
+             agreed="yes")  # 2.1's grade is agreed: changing it is a new agreement
     assert r.status_code == 303 and "graded" in r.headers["location"]
     r = post(site, "/indicators/2.1", "notes", strength="Children say they are listened to.",
              improvement="", next_step="Repeat the survey.")
@@ -212,7 +213,7 @@ def test_an_agreed_grade_without_rationale_is_refused_as_by_the_cli(site, folder
 def test_a_page_showing_an_older_copy_cannot_overwrite_the_clis_change(site, folder):
     page = site.get("/indicators/2.1").text
     token, version = hidden(page, "csrf"), hidden(page, "version", "grade")
-    cli = run_cli("grade", "2.1", "3", "-e", str(folder))
+    cli = run_cli("grade", "2.1", "3", "--agreed", "-e", str(folder))
     assert cli.code == 0
     r = site.post("/indicators/2.1", data={"csrf": token, "form": "grade", "version": version, "level": "6",
                                            "rationale": "my careful words"})
@@ -225,7 +226,8 @@ def test_a_page_showing_an_older_copy_cannot_overwrite_the_clis_change(site, fol
     # The page now carries the newer version, so saving again is accepted.
     assert hidden(r.text, "version", "grade") != version
     again = site.post("/indicators/2.1", data={"csrf": token, "form": "grade",
-                                               "version": hidden(r.text, "version", "grade"), "level": "6"})
+                                               "version": hidden(r.text, "version", "grade"), "level": "6",
+                                               "agreed": "yes"})
     assert again.status_code == 303
 
 

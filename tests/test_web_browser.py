@@ -146,6 +146,7 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     shot(page, "indicator")
     shot(page, "indicator-full", full_page=True)
     page.get_by_label("Grade", exact=True).select_option("5")
+    page.get_by_label(re.compile(r"^Agreed after moderation")).check()  # 2.1's grade is agreed already
     page.get_by_role("button", name="Save the grade").click()
     expect(page.get_by_role("status").filter(has_text="2.1: graded 5 Very good")).to_be_visible()
     page.get_by_label("A strength").fill("Children tell us their worker listens and explains what happens next.")
@@ -232,7 +233,7 @@ def test_a_cli_grade_while_the_page_is_open_is_kept_and_the_page_is_told(page, s
     page.goto(origin(served) + "/indicators/2.1")
     page.get_by_label("Grade", exact=True).select_option("6")
     page.get_by_label("Rationale").fill("Typed in the page while someone else used the command line.")
-    cli = run_cli("grade", "2.1", "3", "-e", str(folder))
+    cli = run_cli("grade", "2.1", "3", "--agreed", "-e", str(folder))
     assert cli.code == 0, cli.err
     page.get_by_role("button", name="Save the grade").click()
     message = page.get_by_role("region", name="Record the grade").get_by_role("alert").inner_text()

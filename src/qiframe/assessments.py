@@ -65,6 +65,7 @@ def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: st
                 proposal["improvements"] = [" ".join(t.split()) for t in improvements]
             proposals.append(proposal)
             store.set_field(doc, "proposed", proposals, store.ASSESSMENT_FIELDS)
+            _started(doc)
             return
         else:
             store.set_field(doc, "grade", level.value, store.ASSESSMENT_FIELDS)
