@@ -414,6 +414,7 @@ def test_the_corpus_is_wide_enough():
     assert {"ev", "qi", "act", "sec", "meta", "cli", "sheet", "env"} <= kinds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_bad_input(name, template, tmp_path, cli):
     spec = CORPUS[name]

@@ -362,6 +362,7 @@ def run_process(*args, cwd, timeout=60, env=None):
     "themes:\n" + "- " * 30000 + "x\n",
     "themes: " + "{a: " * 30000 + "}" * 30000 + "\n",
 ])
+@pytest.mark.slow
 def test_a_very_deep_file_is_located_not_a_crash(ev, body):
     (ev / "evidence" / "E-deep22.yaml").write_text("id: E-deep22\ntitle: T\n" + body, encoding="utf-8")
     result = run_process("status", "-e", ev, cwd=ev.parent)
@@ -369,6 +370,7 @@ def test_a_very_deep_file_is_located_not_a_crash(ev, body):
     assert re.match(r"qiframe: error: \S*evidence/E-deep22\.yaml:\d+:\d+: ", result.stderr), result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_a_fifo_among_the_files_does_not_hang(ev):
     os.mkfifo(ev / "evidence" / "E-fifo22.yaml")
@@ -408,6 +410,7 @@ def test_an_editor_that_saves_latin_1_is_located(ev, cli, tmp_path, monkeypatch)
     assert "UTF-8" in result.err and match["line"] == "4"
 
 
+@pytest.mark.slow
 def test_the_current_folder_deleted_under_the_command(tmp_path):
     gone = tmp_path / "gone"
     gone.mkdir()

@@ -61,6 +61,7 @@ def test_instruction_checker_catches_what_does_not_exist():
     assert "needs a subcommand" in instruction_problem("qiframe evidence")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not ACTIVATE.is_file(), reason="the README's set-up line (.venv) has not been run")
 @pytest.mark.skipif(sys.platform == "win32" or shutil.which("bash") is None, reason="the tour is a sh script")
 def test_readme_tour_runs_as_written(tmp_path):
