@@ -143,7 +143,7 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             stat = yamlio.file_stat(path)
             data = cache.get(key, stat)
             if data is None:
-                data = _read(path, kind, copies)
+                data = _read(path, kind, copies, stat)
                 if data is None:
                     continue
                 _check_name(path, kind, data)
@@ -213,8 +213,9 @@ def _copies_notice(copies: list[conflicts.ConflictCopy]) -> str:
             f"with merge conflicts: {what}{more}; `qiframe check` lists each and how to resolve it")
 
 
-def _read(path: Path, schema_name: str, copies: list | None = None) -> dict | None:
-    text = yamlio.read_text(path)
+def _read(path: Path, schema_name: str, copies: list | None = None,
+          stat: os.stat_result | None = None) -> dict | None:
+    text = yamlio.read_text(path, stat=stat)
     line = conflicts.marker_line(text)
     if line is not None:
         if copies is None:
