@@ -89,7 +89,9 @@ def suite_members(evaluation: model.Evaluation) -> dict[str, model.Suite]:
     """Indicator id -> the suite that the programme grades as one and that covers it."""
     prog = evaluation.programme
     out: dict[str, model.Suite] = {}
-    for gid in prog.graded if prog else ():
+    if prog is None:
+        return out
+    for gid in prog.graded:
         suite = prog.suite(gid)
         for ind in suite.indicators if suite else ():
             out[ind] = suite
@@ -99,9 +101,9 @@ def suite_members(evaluation: model.Evaluation) -> dict[str, model.Suite]:
 def alone_message(evaluation: model.Evaluation, indicator: str) -> str:
     """Why a suite member takes no grade of its own, and what to grade instead."""
     suite = suite_members(evaluation)[indicator]
-    prog = evaluation.programme
+    programme = evaluation.metadata.programme  # a suite member has one: suites belong to programmes
     return (f"{indicator} is graded together with {', '.join(i for i in suite.indicators if i != indicator)} "
-            f"as {suite.id!r} ({suite.title}) in programme {prog.id}: grade {suite.id} instead")
+            f"as {suite.id!r} ({suite.title}) in programme {programme}: grade {suite.id} instead")
 
 
 def check_change(evaluation: model.Evaluation, relpath: str, new: model.Assessment | model.Metadata,

@@ -37,7 +37,10 @@ def overdue_action(ctx: Context) -> Iterator[Finding]:
     for action in ctx.evaluation.actions.values():
         if not action.is_overdue(ctx.today):
             continue
-        days = (today - parse_date(action.due)).days
+        due = parse_date(action.due)
+        if today is None or due is None:  # is_overdue judged it, so both are dates; this keeps mypy sure
+            continue
+        days = (today - due).days
         yield Finding(
             f"action {action.id} ({action.title}) was due on {action.due}, {days} day{'s' if days != 1 else ''} "
             f"ago, and is {OPEN_WORDS.get(action.status, action.status)}",
