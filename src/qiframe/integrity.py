@@ -93,8 +93,8 @@ def suite_members(evaluation: model.Evaluation) -> dict[str, model.Suite]:
         return out
     for gid in prog.graded:
         suite = prog.suite(gid)
-        for ind in suite.indicators if suite else ():
-            out[ind] = suite
+        if suite is not None:
+            out.update(dict.fromkeys(suite.indicators, suite))
     return out
 
 
