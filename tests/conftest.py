@@ -101,3 +101,17 @@ def _private_validator_cache(tmp_path_factory):
     import os
 
     os.environ.setdefault("QIFRAME_CACHE_DIR", str(tmp_path_factory.mktemp("validators")))
+
+
+def pytest_sessionstart(session):
+    # CI must run every test: a missing real client would otherwise turn its tests into quiet skips.
+    import os
+    import shutil
+
+    if os.environ.get("CI") == "true":
+        missing = [name for name, found in (("LibreOffice (soffice)", shutil.which("soffice")),
+                                            ("pdftoppm", shutil.which("pdftoppm")),
+                                            ("Chromium (/usr/bin/chromium)", os.path.exists("/usr/bin/chromium")))
+                   if not found]
+        if missing:
+            pytest.exit(f"CI=true but {', '.join(missing)} not installed: .ci/run installs them", returncode=1)
