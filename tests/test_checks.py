@@ -441,7 +441,7 @@ def test_github_annotations(cli, tmp_path):
 
 
 def test_github_escapes_workflow_command_characters():
-    from qiframe.cli.check import _data, _prop
+    from qiframe.render.check import _data, _prop
 
     assert _data("50% done\nnext") == "50%25 done%0Anext"
     assert _prop("a:b,c") == "a%3Ab%2Cc"

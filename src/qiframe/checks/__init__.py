@@ -92,6 +92,8 @@ class Report:
     """How many findings a suppression hid."""
     root: str = ""
     """The evaluation folder the paths are relative to."""
+    headings: dict[str, str] = field(default_factory=dict, compare=False)
+    """Indicator id -> its heading ("2.1 Safeguarding"), for each indicator a problem names."""
 
     def count(self, severity: str) -> int:
         return sum(p.severity == severity for p in self.problems)
@@ -291,7 +293,14 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "",
             problems.append(Problem(rule_id, severity, finding.message, finding.path, line, column,
                                     finding.indicator, finding.evidence))
     problems.sort(key=lambda p: (_indicator_key(p.indicator), p.path, p.line or 0, p.column or 0, p.rule))
-    return Report(tuple(problems), suppressed, evaluation.root)
+    return Report(tuple(problems), suppressed, evaluation.root,
+                  {p.indicator: _heading(evaluation, p.indicator) for p in problems if p.indicator})
+
+
+def _heading(evaluation: model.Evaluation, indicator: str) -> str:
+    found = evaluation.framework.indicators.get(indicator)
+    suite = evaluation.programme.suite(indicator) if evaluation.programme else None
+    return f"{indicator} {found.title if found else suite.title if suite else ''}".strip()
 
 
 def _stem(path: str) -> str:

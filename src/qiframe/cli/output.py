@@ -1,6 +1,5 @@
 """Shared rendering helpers for the command modules."""
 
-import json
 import sys
 from enum import Enum
 from typing import Any
@@ -21,6 +20,14 @@ class ReportFormat(str, Enum):
     text = "text"
     json = "json"
     md = "md"
+
+
+def format_choices(name: str, kind: str) -> Any:
+    """An Enum of the formats the rendering layer has for result type `kind`, for a `--format` option:
+    the choices come from the registry. (Type checkers see `str`: declare the class under TYPE_CHECKING.)"""
+    from qiframe import render
+
+    return Enum(name, {fmt: fmt for fmt in render.formats(kind)}, type=str)
 
 
 FORMAT_OPTION = typer.Option(Format.text, "--format", "-f", help="text for people, json for scripts.")
@@ -56,16 +63,24 @@ def echo(text: str, err: bool = False) -> None:
 
 
 def emit_json(data: Any) -> None:
-    """JSON on stdout alone, stable key order, ending with a newline.
+    """JSON on stdout alone, stable key order, ending with a newline."""
+    from qiframe.render import json_text
 
-    JSON escapes C0 control characters itself; C1 ones (U+0080-U+009F, which some terminals obey as
-    escape sequences) are escaped here too, so JSON printed to a terminal is as safe as text.
-    """
-    import re
+    sys.stdout.write(json_text(data))
 
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    text = re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+
+def show(result: Any, fmt: Any, err: bool = False, soft_wrap: bool = False) -> None:
+    """Print `result` rendered by the rendering layer in `fmt`: console markup through the console,
+    everything else as it is."""
+    from qiframe.render import Markup, render
+
+    text = render(result, fmt)
+    if isinstance(text, Markup):
+        out = err_console() if err else console()
+        out.soft_wrap = soft_wrap
+        out.print(text, end="")
+    else:
+        (sys.stderr if err else sys.stdout).write(text)
 
 
 def done(message: str) -> None:
