@@ -1,17 +1,25 @@
 """`qiframe describe`, `qiframe records summarise` and `qiframe survey summarise`: proportions in words."""
 
-from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, ReportFormat, done, emit_json
+from qiframe.cli.output import done, format_choices, show
 from qiframe.errors import InputError
+from qiframe.render import analysis as rendered
 
 DEFAULT_FRAMEWORK = "ci-care-protection-2019"
-# Text and md list at most this many unreadable cells; JSON always carries all of them.
-MAX_PROBLEMS_SHOWN = 50
+MAX_PROBLEMS_SHOWN = rendered.MAX_PROBLEMS_SHOWN
+
+if TYPE_CHECKING:
+    ProportionFormat = RecordsFormat = AgreementFormat = SurveyFormat = str
+else:
+    ProportionFormat = format_choices("ProportionFormat", rendered.PROPORTION)
+    RecordsFormat = format_choices("RecordsFormat", rendered.RECORDS)
+    AgreementFormat = format_choices("AgreementFormat", rendered.AGREEMENT)
+    SurveyFormat = format_choices("SurveyFormat", rendered.SURVEY)
 
 records_app = typer.Typer(help="Summarise record reading (case-file audit) in quantity terms.",
                           no_args_is_help=True)
@@ -27,8 +35,7 @@ def register(app: typer.Typer) -> None:
 FRAMEWORK_OPTION = typer.Option(None, "--framework", metavar="ID", help="Framework whose scale and quantity "
                                 "terms to use; default: the evaluation's (inside one, or with -e), else "
                                 f"{DEFAULT_FRAMEWORK}.")
-REPORT_FORMAT = typer.Option(ReportFormat.text, "--format", "-f",
-                             help="text for people, json for scripts, md for a report.")
+REPORT_FORMAT = typer.Option("text", "--format", "-f", help="text for people, json for scripts, md for a report.")
 FILE_ARG = typer.Argument(..., metavar="FILE", help="A .csv or .xlsx file with one header row.")
 SHEET_OPTION = typer.Option(None, "--sheet", metavar="NAME", help="Worksheet of an xlsx file; default: the first.")
 BY_OPTION = typer.Option(None, "--by", metavar="COLUMN", help="Also summarise per value of this column.")
@@ -53,41 +60,22 @@ def describe(
     of: int = typer.Option(None, "--of", "-n", metavar="N", help="Out of how many."),
     framework: str = FRAMEWORK_OPTION,
     min_sample: int = MIN_SAMPLE_OPTION,
-    fmt: Format = FORMAT_OPTION,
+    fmt: ProportionFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """The quantity term for a percentage or for K of N, with the band and the rule used at its edges.
 
     For K of N below the minimum sample the counts are given instead of a term.
     """
-    from qiframe.analysis import quantities
+    from qiframe.analysis import quantities, reports
 
     fw = _framework(framework, evaluation)
-    framework = fw.id
     terms = fw.quantity_terms
     found = _proportion(percent, count, of, terms, min_sample)
     hint = quantities.fraction_hint(found.percent) if percent is not None else ""
-    if fmt is Format.json:
-        emit_json({"framework": framework, **asdict(found), "counts_only": found.counts_only,
-                   "warning": hint or None})
-        return
-    if hint:
+    if hint and fmt != "json":
         done(f"warning: {hint}")
-    amount = f"{found.count} of {found.total} = " if found.count is not None else ""
-    if found.counts_only:
-        typer.echo(f"{amount}{quantities.percent_text(found.percent, terms)}: {found.count} of {found.total} "
-                   "(no quantity term)")
-        typer.echo(f"  rule       {found.rule}")
-        return
-    typer.echo(f"{amount}{quantities.percent_text(found.percent, terms)}: {found.term}")
-    if found.fraction:
-        typer.echo(f"  fraction   {found.fraction}")
-    if found.rounded != found.percent:
-        typer.echo(f"  banded as  {quantities.percent_text(found.rounded)}")
-    typer.echo(f"  band       {found.interval}")
-    typer.echo(f"  rule       {found.rule}")
-    if found.note:
-        typer.echo(f"  note       {found.note}")
+    show(reports.Proportion(found, fw, hint), fmt)
 
 
 def _proportion(percent: str | None, count: int | None, of: int | None, terms, minimum: int | None = None):
@@ -124,7 +112,7 @@ def records_summarise(
     types: list[str] = TYPE_OPTION,
     positive: list[str] = POSITIVE_OPTION,
     min_sample: int = MIN_SAMPLE_OPTION,
-    fmt: ReportFormat = REPORT_FORMAT,
+    fmt: RecordsFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
     add_evidence: bool = ADD_OPTION,
@@ -138,7 +126,7 @@ def records_summarise(
     are not counted. docs/quantities.md lists exactly which cell values count as what. With
     --add-evidence, a rerun on the same file updates the item it made before instead of adding another.
     """
-    from qiframe.analysis import items, records
+    from qiframe.analysis import items, records, reports
     from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
@@ -149,72 +137,7 @@ def records_summarise(
                                         min_sample, reader)
     added = _add_evidence(evaluation, file, "case-file-audit", "data", f"Record reading: {file.name}",
                           summary.items, qi) if add_evidence else None
-    _report(fmt, summary, fw, added, _records_text, _records_md)
-
-
-def _records_text(summary, fw) -> None:
-    threshold = summary.threshold
-    typer.echo(f"{summary.path}: {summary.records} records read; for scale items {summary.phrase} means level "
-               f"{threshold.value} ({threshold.label}) or above; framework {fw.id}; quantity terms from "
-               f"{summary.minimum} answers")
-    _items_text(summary, fw, "records")
-
-
-def _items_text(summary, fw, noun: str) -> None:
-    for title, items in _sets(summary, noun):
-        typer.echo(f"\n{title}" if title else "")
-        for item in items:
-            typer.echo(f"{item.letter:>3}  {item.column} ({item.kind}: {item.rule})")
-            if item.kind == "number" and item.numbers:
-                from qiframe.analysis.items import number_text
-
-                typer.echo(f"     n {item.n} · {number_text(item.numbers)} · {_left(item)}")
-            else:
-                typer.echo(f"     {item.phrase or 'positive'} {item.positive} of n {item.n}{_share(item, fw)} · "
-                           f"{_left(item)}")
-            if item.distribution and item.n:
-                scale = item.kind == "scale"
-                typer.echo("     " + " · ".join(f"{c.value} {c.label} {c.count}" if scale else f"{c.label} {c.count}"
-                                                for c in item.distribution))
-            typer.echo(f"     {item.sentence}")
-
-
-def _left(item) -> str:
-    return (f"not counted: blank {item.not_answered}, not applicable {item.not_applicable}, don't know "
-            f"{item.dont_know}, unreadable {item.problems}")
-
-
-def _share(item, fw) -> str:
-    from qiframe.analysis import quantities
-
-    if item.description is None:
-        return ""
-    d = item.description
-    if d.counts_only:
-        return f" = {quantities.percent_text(item.share, fw.quantity_terms)} (below the minimum sample: counts, no term)"
-    fraction = f", {d.fraction}" if d.fraction else ""
-    return f" = {quantities.percent_text(item.share, fw.quantity_terms)}: {d.term}{fraction}"
-
-
-def _records_md(summary, fw) -> str:
-    from qiframe.analysis import quantities
-
-    levels = sorted(fw.scale.levels, key=lambda lv: -lv.value)
-    lines = [f"# Record reading: {Path(summary.path).name}", "",
-             f"{summary.records} records read. \"{summary.phrase.capitalize()}\" means level "
-             f"{summary.threshold.value} ({summary.threshold.label}) or above. Quantity terms: {fw.title} "
-             f"({fw.id}).", ""]
-    for title, items in _sets(summary, "records"):
-        if title:
-            lines += [f"## {title}", ""]
-        header = ["Item", "Type", "n", "Not counted", *(f"{lv.value} {lv.label}" for lv in levels), "Positive",
-                  "Counted as positive", "%", "Term"]
-        rows = [[i.column, i.kind, i.n, i.not_counted,
-                 *([c.count for c in i.distribution] if i.kind == "scale" else [""] * len(levels)), i.positive,
-                 i.phrase, quantities.percent_text(i.share, fw.quantity_terms) if i.description else "",
-                 _term(i)] for i in items]
-        lines += _md_table(header, rows) + [""] + [f"- {i.sentence}" for i in items] + [""]
-    return "\n".join(lines + _md_notes(summary))
+    _report(fmt, reports.RecordsReport(summary, fw, added))
 
 
 @records_app.command("agreement")
@@ -224,7 +147,7 @@ def records_agreement(
     reader: str = typer.Option(None, "--reader", metavar="COLUMN",
                                help="The reader column; default: one headed Reader or Reviewer."),
     types: list[str] = TYPE_OPTION,
-    fmt: ReportFormat = REPORT_FORMAT,
+    fmt: AgreementFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
     evaluation: Path = EVALUATION_OPTION,
@@ -234,56 +157,17 @@ def records_agreement(
     Each record has two rows (one per reader) with the same record id. The records on which the readers
     differ by more than one level are listed, to show where moderation is needed.
     """
-    from qiframe.analysis import agreement, items
+    from qiframe.analysis import agreement, items, reports
     from qiframe.imports import tables
 
     fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
     summary = agreement.pair_agreement(table, fw.scale, id_column, reader, items.parse_types(types or []))
-    if fmt is ReportFormat.json:
-        data = asdict(summary)
-        for item, row in zip(summary.items, data["items"], strict=True):
-            row["exact_percent"], row["within_one_percent"] = item.exact_percent, item.within_one_percent
-        emit_json({"framework": fw.id, **data})
+    show(reports.AgreementReport(summary, fw), fmt)
+    if fmt == "json":
         return
-    if fmt is ReportFormat.md:
-        typer.echo(_agreement_md(summary))
-    else:
-        _agreement_text(summary)
     for warning in summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
-
-
-def _agreement_cells(item) -> tuple[str, str]:
-    from qiframe.analysis import quantities
-
-    if not item.pairs:
-        return "no pair", "no pair"
-    exact = f"{item.exact} of {item.pairs} ({quantities.percent_text(item.exact_percent)})"
-    if item.within_one is None:
-        return exact, "(two answers only)"
-    return exact, f"{item.within_one} of {item.pairs} ({quantities.percent_text(item.within_one_percent)})"
-
-
-def _agreement_text(summary) -> None:
-    typer.echo(f"{summary.path}: {summary.records} records read by two readers (record id {summary.id_column}"
-               + (f", reader {summary.reader})" if summary.reader else ")"))
-    for item in summary.items:
-        exact, within = _agreement_cells(item)
-        typer.echo(f"{item.letter:>3}  {item.column} ({item.kind})")
-        typer.echo(f"     exact {exact} · within one level {within} · not compared {item.left_out}")
-        if item.apart:
-            typer.echo(f"     to moderate: {', '.join(item.apart)}")
-
-
-def _agreement_md(summary) -> str:
-    lines = [f"# Pair agreement: {Path(summary.path).name}", "",
-             f"{summary.records} records read by two readers. Exact: the same answer; within one level: at most "
-             "one level apart on the item's own scale.", ""]
-    rows = [[i.column, i.kind, i.pairs, *_agreement_cells(i), i.left_out, ", ".join(i.apart)] for i in summary.items]
-    lines += _md_table(["Item", "Type", "Pairs", "Exact", "Within one level", "Not compared", "To moderate"], rows)
-    notes = [f"- {w[:1].upper()}{w[1:]}" for w in summary.warnings]
-    return "\n".join(lines + ([""] + ["## Notes", "", *notes] if notes else []) + [""])
 
 
 # --- surveys -----------------------------------------------------------------------------------------
@@ -305,7 +189,7 @@ def survey_summarise(
                                       help="How many were invited, for the response rate; GROUP=N per --by "
                                       "group (repeatable)."),
     min_sample: int = MIN_SAMPLE_OPTION,
-    fmt: ReportFormat = REPORT_FORMAT,
+    fmt: SurveyFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
     add_evidence: bool = ADD_OPTION,
@@ -321,7 +205,7 @@ def survey_summarise(
     row, and each counts its own positive answers. Blank, "not applicable" and "don't know"-style answers
     are counted apart and left out of n; every sentence says how many.
     """
-    from qiframe.analysis import items, surveys
+    from qiframe.analysis import items, reports, surveys
     from qiframe.imports import tables
 
     _check_evidence_options(add_evidence, qi)
@@ -335,87 +219,20 @@ def survey_summarise(
                                        min_sample, surveys.parse_invited(invited or []), fw.scale)
     added = _add_evidence(evaluation, file, "survey", "views", f"Survey: {file.name}", summary.questions,
                           qi, voice) if add_evidence else None
-    _report(fmt, summary, fw, added, _survey_text, _survey_md)
-
-
-def _survey_text(summary, fw) -> None:
-    typer.echo(f"{summary.path}: {summary.respondents} respondents; in agree/disagree questions agreeing means "
-               f"{' or '.join(summary.agree)}; framework {fw.id}; quantity terms from {summary.minimum} answers")
-    for rate in summary.response_rates:
-        typer.echo(_rate_text(rate))
-    _items_text(summary, fw, "respondents")
-
-
-def _rate_text(rate) -> str:
-    from qiframe.analysis import quantities
-
-    where = f" ({rate.group})" if rate.group else ""
-    return (f"response rate{where}: {rate.responded} of {rate.invited} invited = "
-            f"{quantities.percent_text(rate.percent)}")
-
-
-def _survey_md(summary, fw) -> str:
-    lines = [f"# Survey: {Path(summary.path).name}", "",
-             f"{summary.respondents} respondents. In agree/disagree questions agreeing means "
-             f"{' or '.join(summary.agree)}; blank, \"not applicable\" and \"don't know\" answers are left out "
-             f"of n. Quantity terms: {fw.title} ({fw.id}), from {summary.minimum} answers.", ""]
-    lines += [f"- {_rate_text(rate)[:1].upper()}{_rate_text(rate)[1:]}" for rate in summary.response_rates]
-    lines += [""] if summary.response_rates else []
-    for title, questions in _sets(summary, "respondents"):
-        if title:
-            lines += [f"## {title}", ""]
-        rows = [[q.column, q.kind, q.n, q.not_counted, q.agreed, q.phrase, *_share_term(q, fw)] for q in questions]
-        lines += _md_table(["Question", "Type", "n", "Not counted", "Positive", "Counted as positive", "%",
-                            "Term"], rows) + [""]
-        lines += [f"- {q.sentence}" for q in questions] + [""]
-    return "\n".join(lines + _md_notes(summary))
-
-
-def _share_term(question, fw) -> list[str]:
-    from qiframe.analysis import quantities
-
-    if question.description is None:
-        return ["", ""]
-    return [quantities.percent_text(question.share, fw.quantity_terms), _term(question)]
-
-
-def _term(item) -> str:
-    d = item.description
-    if d is None:
-        return ""
-    if d.counts_only:
-        return f"{d.count} of {d.total} (too few for a term)"
-    return f"{d.term} ({d.fraction})" if d.fraction else d.term
+    _report(fmt, reports.SurveyReport(summary, fw, added))
 
 
 # --- shared ------------------------------------------------------------------------------------------
 
 
-def _report(fmt: ReportFormat, summary, fw, added, text, md) -> None:
+def _report(fmt, report) -> None:
     """Render a summary; warnings and problems go to stderr except in JSON, which carries them."""
-    if fmt is ReportFormat.json:
-        data = asdict(summary)
-        for question in [*data.get("questions", ()), *(q for g in data.get("groups", ()) for q in g.get("questions", ()))]:
-            question["agreed"] = question["positive"]  # a survey's positive answers, by their usual name
-        emit_json({"framework": fw.id, **data, "evidence": added.item.id if added else None})
+    show(report, fmt)
+    if fmt == "json":
         return
-    if fmt is ReportFormat.md:
-        typer.echo(md(summary, fw))
-    else:
-        text(summary, fw)
-    _warn(summary)
-    if added:
-        done(f"{'added' if added.created else 'updated'} evidence {added.item.id}")
-
-
-def _sets(summary, noun: str):
-    """(heading, items) for the whole file and then each group."""
-    whole = summary.items if hasattr(summary, "items") else summary.questions
-    yield "", whole
-    for group in summary.groups:
-        members = group.records if hasattr(group, "records") else group.respondents
-        parts = group.items if hasattr(group, "items") else group.questions
-        yield f"{summary.by}: {group.value or '(blank)'} ({members} {noun})", parts
+    _warn(report.summary)
+    if report.evidence:
+        done(f"{'added' if report.evidence.created else 'updated'} evidence {report.evidence.item.id}")
 
 
 def _warn(summary) -> None:
@@ -427,25 +244,6 @@ def _warn(summary) -> None:
                    "(--format json lists them all)", err=True)
     for warning in summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
-
-
-def _md_table(header: list[str], rows: list[list]) -> list[str]:
-    from qiframe.text import md_escape
-
-    def cell(value) -> str:
-        return md_escape(value).strip()
-
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-
-
-def _md_notes(summary) -> list[str]:
-    problems = getattr(summary, "problems", ())
-    notes = [f"- Row {p.row}, column {p.letter} ({p.column}): {p.message}" for p in problems[:MAX_PROBLEMS_SHOWN]]
-    if len(problems) > MAX_PROBLEMS_SHOWN:
-        notes.append(f"- And {len(problems) - MAX_PROBLEMS_SHOWN} more cells left out (--format json lists them all).")
-    notes += [f"- {w[:1].upper()}{w[1:]}" for w in summary.warnings]
-    return ["## Notes", "", *notes, ""] if notes else []
 
 
 def _framework(framework: str | None, evaluation: Path | None):

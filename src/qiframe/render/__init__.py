@@ -50,10 +50,15 @@ def registry() -> dict[tuple[str, str], Renderer]:
     return dict(_REGISTRY)
 
 
+ORDER = ("text", "json", "csv", "md", "github")
+"""How `--format` lists the formats: people's first, then scripts', then documents'."""
+
+
 def formats(kind: type | str) -> tuple[str, ...]:
-    """The formats a result type renders to, in the order they were registered."""
+    """The formats a result type renders to (text first)."""
     name = type_name(kind)
-    return tuple(fmt for (k, fmt) in _REGISTRY if k == name)
+    found = [fmt for (k, fmt) in _REGISTRY if k == name]
+    return tuple(sorted(found, key=lambda f: (ORDER.index(f) if f in ORDER else len(ORDER), f)))
 
 
 def render(result: Any, fmt: str) -> str:
@@ -117,4 +122,4 @@ def escape(text: object) -> str:
 
 
 # The renderers register themselves when their modules are imported.
-from qiframe.render import check  # noqa: E402, F401
+from qiframe.render import analysis, check  # noqa: E402, F401
