@@ -1,11 +1,17 @@
 """`qiframe aggregate` and `qiframe export dataset`: many evaluations at once."""
 
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from qiframe.cli.output import ReportFormat, done, emit_json
+from qiframe.cli.output import done, format_choices, show
+from qiframe.render import portfolio as rendered
+
+if TYPE_CHECKING:
+    AggregateFormat = str
+else:
+    AggregateFormat = format_choices("AggregateFormat", rendered.AGGREGATE)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,14 +28,13 @@ def aggregate(
     crosswalk: list[Path] = typer.Option(None, "--crosswalk", metavar="FILE",
                                          help="Fold one framework's indicators into another's "
                                               "(YAML: from, to, indicators; repeatable)."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or md."),
+    fmt: AggregateFormat = typer.Option("text", "--format", "-f", help="text, json or md."),
     output: Path = typer.Option(None, "--output", "-o", metavar="FILE.xlsx",
                                 help="Also write a workbook: heat map, a sheet per indicator, outliers."),
 ) -> None:
     """Grades across many evaluations: distributions per indicator, the grid, alignment with inspections,
     grades that stand out, and coverage."""
     from qiframe.portfolio import aggregate as core
-    from qiframe.portfolio import render
 
     if output is not None:
         from qiframe.exports.aggregate_xlsx import check_output
@@ -37,10 +42,7 @@ def aggregate(
         check_output(output)
     walks = [core.load_crosswalk(p) for p in crosswalk or ()]
     result = core.aggregate(folders, framework=framework, crosswalks=walks)
-    if fmt is ReportFormat.json:
-        emit_json(result.to_json())
-    else:
-        sys.stdout.write((render.markdown if fmt is ReportFormat.md else render.text)(result))
+    show(result, fmt)
     if output is not None:
         from qiframe.exports.aggregate_xlsx import write
 

@@ -23,8 +23,7 @@ from qiframe.exports import sheets
 from qiframe.exports.files import check_output as _check_output
 from qiframe.exports.files import write_output
 from qiframe.exports.matrix import level_colours
-from qiframe.portfolio.aggregate import Aggregate, Group
-from qiframe.portfolio.render import median_text, range_text
+from qiframe.portfolio.aggregate import Aggregate, Group, median_text, range_text
 from qiframe.text import xml_text
 
 TITLE = "Aggregate of self-evaluations"

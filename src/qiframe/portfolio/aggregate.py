@@ -184,6 +184,21 @@ class Crosswalk:
     """Old id → new id; ids not listed are left out of the target group."""
 
 
+def median_text(d: Distribution) -> str:
+    """The median level ("3", or "3–4" between two), or a dash when nothing is graded."""
+    if d.median is None:
+        return "–"
+    low, high = d.median
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def range_text(d: Distribution) -> str:
+    """The lowest to the highest level given, or a dash when nothing is graded."""
+    if d.lowest is None:
+        return "–"
+    return str(d.lowest) if d.lowest == d.highest else f"{d.lowest}–{d.highest}"
+
+
 def aggregate(folders: Iterable[str | os.PathLike], framework: str | None = None,
               crosswalks: Iterable[Crosswalk] = (), today: str = "") -> Aggregate:
     """Read every evaluation under `folders` and summarise them, grouped by framework."""

@@ -1,10 +1,23 @@
-"""Text and Markdown renderings of an `Aggregate` (JSON is its `to_json`)."""
+"""`qiframe aggregate`'s report: text, Markdown and JSON of an `Aggregate`."""
 
 from __future__ import annotations
 
-from qiframe.portfolio.aggregate import Aggregate, Distribution, Group
+from typing import TYPE_CHECKING
+
+from qiframe.render import json_text, renderer
+
+if TYPE_CHECKING:
+    from qiframe.portfolio.aggregate import Aggregate, Distribution, Group
+
+AGGREGATE = "qiframe.portfolio.aggregate.Aggregate"
 
 
+@renderer(AGGREGATE, "json")
+def as_json(result: Aggregate) -> str:
+    return json_text(result.to_json())
+
+
+@renderer(AGGREGATE, "text")
 def text(result: Aggregate) -> str:
     out: list[str] = []
     for g in result.groups:
@@ -31,6 +44,7 @@ def text(result: Aggregate) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+@renderer(AGGREGATE, "md")
 def markdown(result: Aggregate) -> str:
     out: list[str] = []
     for g in result.groups:
@@ -60,20 +74,9 @@ def markdown(result: Aggregate) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def median_text(d: Distribution) -> str:
-    if d.median is None:
-        return "–"
-    low, high = d.median
-    return str(low) if low == high else f"{low}–{high}"
-
-
-def range_text(d: Distribution) -> str:
-    if d.lowest is None:
-        return "–"
-    return str(d.lowest) if d.lowest == d.highest else f"{d.lowest}–{d.highest}"
-
-
 def _row(g: Group, d: Distribution) -> tuple[str, ...]:
+    from qiframe.portfolio.aggregate import median_text, range_text
+
     inspected = d.matched + d.above + d.below
     inspection = f"{d.matched}/{d.above}/{d.below}" if inspected else "–"
     return (d.indicator, *(str(n) for _, n in d.counts), str(d.graded), str(d.ungraded),
