@@ -68,7 +68,7 @@ def test_md_escape_makes_markup_literal_and_one_line():
 
 
 def test_every_markdown_writer_uses_the_one_escaper(small, cli, tmp_path):
-    from qiframe.compare.render import _md
+    from qiframe.render.compare import _md
 
     assert _md("a|b *c*") == md_escape("a|b *c*")
     root, ids = small

@@ -1,14 +1,19 @@
 """`qiframe external add|list` and `qiframe compare`: the inspection's grades and earlier evaluations."""
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, ReportFormat, done, emit_json
+from qiframe.cli.output import FORMAT_OPTION, Format, done, emit_json, format_choices, show
+from qiframe.render import compare as rendered
+
+if TYPE_CHECKING:
+    CompareFormat = str
+else:
+    # The three comparisons render to the same formats; the registry says which.
+    CompareFormat = format_choices("CompareFormat", rendered.EXTERNAL)
 
 external_app = typer.Typer(help="Grades given by an inspection, to compare the self-evaluation with.",
                            no_args_is_help=True)
@@ -125,7 +130,7 @@ def compare(
                                            "more times for grades over the years, in date order."),
     mapping: Path = typer.Option(None, "--map", metavar="FILE",
                                  help="YAML mapping of the earlier framework's ids to this one's (old: new)."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="text, json or md."),
+    fmt: CompareFormat = typer.Option("text", "--format", "-f", help="text, json or md."),
     output: Path = typer.Option(None, "--output", "-o", metavar="FILE.xlsx",
                                 help="With two or more --with: also write the grades and a line chart to a workbook."),
     evaluation: Path = EVALUATION_OPTION,
@@ -139,7 +144,6 @@ def compare(
     """
     from qiframe import compare as core
     from qiframe import store
-    from qiframe.compare import render as compare_render
     from qiframe.errors import InputError
 
     others = list(others or [])
@@ -153,35 +157,25 @@ def compare(
         raise InputError(f"--output {output} must be an .xlsx file")
     current = store.load(store.find_root(evaluation))
     if len(others) >= 2:
-        from qiframe.compare import trend
-
-        series = trend.compare_trend([current] + [store.load(store.find_root(o)) for o in others])
-        if output is not None:
-            from qiframe.exports import trend_xlsx
-
-            trend_xlsx.write(series, output)
-        if fmt is ReportFormat.json:
-            emit_json(series.to_json())
-        else:
-            sys.stdout.write((compare_render.trend_markdown if fmt is ReportFormat.md
-                              else compare_render.trend_text)(series))
-        if output is not None:
-            done(f"Wrote grades over {len(series.years)} evaluations and their chart to {output}")
-        return
-    other = others[0] if others else None
-    # An ExternalComparison or a YearComparison, each rendered by its own pair of functions.
-    result: Any
-    text: Callable[[Any], str]
-    md: Callable[[Any], str]
-    if external:
-        result = core.compare_external(current)
-        text, md = compare_render.external_text, compare_render.external_markdown
+        _trend(current, others, output, fmt)
+    elif external:
+        show(core.compare_external(current), fmt)
     else:
-        earlier = store.load(store.find_root(other))
+        earlier = store.load(store.find_root(others[0]))
         pairs = core.load_mapping(mapping, earlier, current) if mapping is not None else None
-        result = core.compare_years(earlier, current, pairs)
-        text, md = compare_render.years_text, compare_render.years_markdown
-    if fmt is ReportFormat.json:
-        emit_json(result.to_json())
-    else:
-        sys.stdout.write((md if fmt is ReportFormat.md else text)(result))
+        show(core.compare_years(earlier, current, pairs), fmt)
+
+
+def _trend(current, others: list[Path], output: Path | None, fmt) -> None:
+    """Grades over the years: the report, and the workbook with its chart when asked for."""
+    from qiframe import store
+    from qiframe.compare import trend
+
+    series = trend.compare_trend([current] + [store.load(store.find_root(o)) for o in others])
+    if output is not None:
+        from qiframe.exports import trend_xlsx
+
+        trend_xlsx.write(series, output)
+    show(series, fmt)
+    if output is not None:
+        done(f"Wrote grades over {len(series.years)} evaluations and their chart to {output}")

@@ -1,12 +1,28 @@
-"""Comparisons as plain text (for the terminal) and Markdown (for reports)."""
+"""`qiframe compare`'s reports: with the inspection, with an earlier year, and grades over the years, each
+as plain text (for the terminal), Markdown (for reports) and JSON (for scripts)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qiframe.compare import ExternalComparison, ExternalRow, YearComparison, YearRow
+from qiframe.render import json_text, renderer
 from qiframe.text import md_escape
+
+if TYPE_CHECKING:
+    from qiframe.compare import ExternalComparison, ExternalRow, YearComparison, YearRow
+
+EXTERNAL = "qiframe.compare.ExternalComparison"
+YEARS = "qiframe.compare.YearComparison"
+TREND = "qiframe.compare.trend.Trend"
+
+
+@renderer(EXTERNAL, "json")
+@renderer(YEARS, "json")
+@renderer(TREND, "json")
+def as_json(result) -> str:
+    return json_text(result.to_json())
 
 
 def difference_words(row: ExternalRow) -> str:
@@ -41,6 +57,7 @@ def external_summary(c: ExternalComparison) -> str:
             f"{c.lean_text[0].upper() + c.lean_text[1:]}.")
 
 
+@renderer(EXTERNAL, "text")
 def external_text(c: ExternalComparison) -> str:
     table = [("QI", "title", "self-evaluation", "inspection", "difference")]
     for r in c.rows:
@@ -81,6 +98,7 @@ def _alignment_lines(al, esc) -> list[str]:
     return lines
 
 
+@renderer(EXTERNAL, "md")
 def external_markdown(c: ExternalComparison) -> str:
     lines = [f"# {_md(c.title)}: self-evaluation compared with the inspection", "",
              "| QI | Title | Self-evaluation | Inspection | Difference |", "|---|---|---|---|---|"]
@@ -143,6 +161,7 @@ def _totals(c: YearComparison) -> str:
             f"{len(c.evidence_removed)} removed).")
 
 
+@renderer(YEARS, "text")
 def years_text(c: YearComparison) -> str:
     lines = [_heading(c), ""]
     if c.mapped:
@@ -158,6 +177,7 @@ def years_text(c: YearComparison) -> str:
     return "\n".join(lines) + "\n"
 
 
+@renderer(YEARS, "md")
 def years_markdown(c: YearComparison) -> str:
     lines = [f"# {_md(_heading(c))}", ""]
     if c.mapped:
@@ -201,6 +221,7 @@ def _trend_notes(t) -> list[str]:
     return notes
 
 
+@renderer(TREND, "text")
 def trend_text(t) -> str:
     header = ("QI", "title", *(y.label for y in t.years), "changes")
     table = [header] + [(r.id, r.title, *(_point(p) for p in r.points), _moves(r)) for r in t.rows]
@@ -210,6 +231,7 @@ def trend_text(t) -> str:
     return "\n".join(lines) + "\n"
 
 
+@renderer(TREND, "md")
 def trend_markdown(t) -> str:
     lines = ["# Grades over time", "",
              "| QI | Title | " + " | ".join(_md(y.label) for y in t.years) + " | Changes |",
