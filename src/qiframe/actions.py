@@ -160,6 +160,20 @@ def _has_status(action: model.Action, status: str | None, today: str) -> bool:
     return action.status == status
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The actions `action list` shows, out of how many the plan holds."""
+
+    actions: tuple[model.Action, ...]
+    total: int
+
+
+def choose(evaluation: model.Evaluation, indicator: str | None = None, status: str | None = None,
+           today: str = "") -> Chosen:
+    """`listing`, with the size of the whole plan."""
+    return Chosen(tuple(listing(evaluation, indicator, status, today)), len(evaluation.actions))
+
+
 def is_overdue(action: model.Action, today: str) -> bool:
     """Past its due date and neither done nor dropped (`model.Action.is_overdue`)."""
     return action.is_overdue(today)

@@ -6,7 +6,8 @@ from pathlib import Path
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, warn_personal_data
+from qiframe.cli.output import FORMAT_OPTION, Format, console, done, warn_personal_data
+from qiframe.cli.output import show as show_result
 from qiframe.vocabulary import ACTION_STATUSES
 
 app = typer.Typer(help="The improvement plan: actions answering areas for improvement, and their progress.",
@@ -71,21 +72,20 @@ def list_(
     """List the improvement actions, by indicator and due date."""
     from qiframe import actions, store
 
-    ev = store.load(store.find_root(evaluation))
-    chosen = actions.listing(ev, qi, status.value if status else None)
+    chosen = actions.choose(store.load(store.find_root(evaluation)), qi, status.value if status else None)
     if fmt is Format.json:
-        emit_json({"actions": [actions.record(a) for a in chosen]})
+        show_result(chosen, fmt)
         return
     from rich.markup import escape
     from rich.table import Table
 
     table = Table("id", "QI", "action", "owner", "due", "status", "measure", box=None)
-    for a in chosen:
+    for a in chosen.actions:
         table.add_row(*(escape(v) for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status,
                                             actions.measure_brief(a.measure))))
     out = console()
     out.print(table)
-    out.print(f"{len(chosen)} of {len(ev.actions)} actions")
+    out.print(f"{len(chosen.actions)} of {chosen.total} actions")
 
 
 @app.command()
@@ -95,24 +95,10 @@ def show(
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Show one action with its measure and progress notes."""
-    from qiframe import actions, store
+    from qiframe import store
 
     ev = store.load(store.find_root(evaluation))
-    action = store.resolve(ev.actions, action_id, "action")
-    record = actions.record(action)
-    if fmt is Format.json:
-        emit_json(record)
-        return
-    from rich.markup import escape
-
-    out = console()
-    for key in ("id", "title", "indicator", "improvement", "answers", "owner", "due", "status"):
-        if key in record:
-            out.print(f"[bold]{key}[/]: {escape(str(record[key]))}")
-    if action.measure:
-        out.print(f"[bold]measure[/]: {escape(actions.measure_text(action.measure))}")
-    for note in action.progress:
-        out.print(f"[bold]{note.date}[/]: {escape(note.text)}")
+    show_result(store.resolve(ev.actions, action_id, "action"), fmt)
 
 
 @app.command()

@@ -1,0 +1,37 @@
+"""The improvement plan: one action (text, JSON) and a chosen list of them (JSON; the text table is laid out
+by the command line's console, whose width it needs)."""
+
+from __future__ import annotations
+
+from qiframe.render import Markup, escape, json_text, renderer
+
+ACTION = "qiframe.model.Action"
+CHOSEN = "qiframe.actions.Chosen"
+SHOWN = ("id", "title", "indicator", "improvement", "answers", "owner", "due", "status")
+"""The fields `action show` prints, in order, before the measure and the progress notes."""
+
+
+@renderer(ACTION, "text")
+def action_text(action) -> Markup:
+    from qiframe import actions
+
+    record = actions.record(action)
+    lines = [f"[bold]{key}[/]: {escape(str(record[key]))}" for key in SHOWN if key in record]
+    if action.measure:
+        lines.append(f"[bold]measure[/]: {escape(actions.measure_text(action.measure))}")
+    lines += [f"[bold]{note.date}[/]: {escape(note.text)}" for note in action.progress]
+    return Markup("".join(line + "\n" for line in lines))
+
+
+@renderer(ACTION, "json")
+def action_json(action) -> str:
+    from qiframe import actions
+
+    return json_text(actions.record(action))
+
+
+@renderer(CHOSEN, "json")
+def chosen_json(chosen) -> str:
+    from qiframe import actions
+
+    return json_text({"actions": [actions.record(a) for a in chosen.actions]})
