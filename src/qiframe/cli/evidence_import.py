@@ -1,14 +1,18 @@
 """`qiframe evidence import FILE`: bring evidence in from a spreadsheet (an edited export, or any register)."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json
+from qiframe.cli.output import FORMAT_OPTION, done, format_choices, show
+from qiframe.render import imports as rendered
 
-# Text output lists every row that does something; unchanged rows are only counted.
-SHOWN_CHANGES = 3
+if TYPE_CHECKING:
+    ImportFormat = str
+else:
+    ImportFormat = format_choices("ImportFormat", rendered.EVIDENCE)
 
 
 def register(root: typer.Typer) -> None:
@@ -32,7 +36,7 @@ def import_evidence(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid",
                                       help="Import the valid rows even when some are rejected."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Add and update evidence items from a spreadsheet (.xlsx or .csv).
@@ -43,6 +47,7 @@ def import_evidence(
     label, by mapping or as a date written another way is reported.
     """
     from qiframe import store
+    from qiframe.imports import changes
     from qiframe.imports import evidence as importer
 
     root = store.find_root(evaluation)
@@ -53,46 +58,8 @@ def import_evidence(
     applied = None
     if not dry_run and not blocked:
         applied = importer.apply_import(root, plan, skip_invalid=skip_invalid)
-    if fmt is Format.json:
-        emit_json({**plan.to_json(), "written": applied is not None,
-                   "created": [{"row": row, "id": ident} for row, ident in (applied.created if applied else ())]})
-    else:
-        _render(plan, applied)
+    show(changes.EvidenceImported(plan, applied, dry_run), fmt)
     if blocked:
         raise importer.rejection(plan)
     if dry_run:
         done("Dry run: nothing written.")
-
-
-def _render(plan, applied) -> None:
-    out = console()
-    new_ids = dict(applied.created) if applied else {}
-    from qiframe.imports.evidence import HEADERS
-
-    where = f"{plan.path}" + (f" (sheet {plan.sheet})" if plan.sheet else "")
-    if plan.columns == {header: name for name, header in HEADERS.items()}:
-        out.print(f"{where}: an Evidence sheet as qiframe exports it", markup=False)
-    else:
-        out.print(f"{where}: columns {', '.join(f'{h} → {f}' for h, f in plan.columns.items())}", markup=False)
-    if plan.ignored:
-        out.print(f"ignored columns: {', '.join(plan.ignored)}", markup=False)
-    for m in plan.mapped:
-        rows = ", ".join(map(str, m.rows[:5])) + (f" and {len(m.rows) - 5} more" if len(m.rows) > 5 else "")
-        text = f"{m.text!r} → " if m.text else ""
-        out.print(f"{m.field}: {text}{m.value} ({m.how}; row{'s' if len(m.rows) > 1 else ''} {rows})",
-                  markup=False, highlight=False)
-    for row in plan.rows:
-        if row.action == "unchanged":
-            continue
-        if row.action == "rejected":
-            line = f"row {row.row}: rejected: {row.reason}"
-        elif row.action == "new":
-            ident = new_ids.get(row.row, "")
-            line = f"row {row.row}: new {ident}".rstrip() + f": {row.item.title}"
-        else:
-            fields = list(row.changes)
-            more = f" and {len(fields) - SHOWN_CHANGES} more" if len(fields) > SHOWN_CHANGES else ""
-            line = f"row {row.row}: changed {row.id}: {', '.join(fields[:SHOWN_CHANGES])}{more}"
-        out.print(line, markup=False, highlight=False)
-    counts = plan.summary()
-    out.print(", ".join(f"{counts[a]} {a}" for a in ("new", "changed", "unchanged", "rejected")))

@@ -5,11 +5,19 @@ self-evaluation, and the position statement edited in Word.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json
+from qiframe.cli.output import FORMAT_OPTION, done, format_choices, show
+from qiframe.render import imports as rendered
+
+if TYPE_CHECKING:
+    ImportFormat = str
+else:
+    # The three reports render to the same formats; the registry says which.
+    ImportFormat = format_choices("ImportFormat", rendered.ASSESSMENTS)
 
 app = typer.Typer(help="Bring work done in Excel and Word back in: assessment workbooks and grids.",
                   no_args_is_help=True)
@@ -51,7 +59,7 @@ def import_assessments(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid",
                                       help="Import the other sheets even when some are refused for their content."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Record an evaluator's workbook: proposals under their name, with reasons; new notes added.
@@ -63,6 +71,7 @@ def import_assessments(
     """
     from qiframe import store
     from qiframe.imports import assessments as importer
+    from qiframe.imports import changes
 
     root = store.find_root(evaluation)
     ev = store.load(root)
@@ -71,56 +80,18 @@ def import_assessments(
     written: tuple[str, ...] | None = None
     if not dry_run and not blocked:
         written = importer.apply_import(root, plan, ev, skip_invalid=skip_invalid)
-    if fmt is Format.json:
-        emit_json({**plan.to_json(), "written": list(written) if written is not None else None})
-    else:
-        _render_assessments(plan, written)
+    show(changes.AssessmentsImported(plan, written, dry_run), fmt, soft_wrap=True)
     if blocked:
         raise importer.rejection(plan)
     if dry_run:
         done("Dry run: nothing written.")
 
 
-def _render_assessments(plan, written) -> None:
-    out = console()
-
-    def say(text: str) -> None:
-        out.print(text, markup=False, highlight=False, soft_wrap=True)
-
-    say(f"{plan.path}: assessment workbook made {plan.made.replace('T', ' ')}; evaluator {plan.evaluator} "
-        f"(from {plan.evaluator_from})")
-    layouts = {tuple(s.cells.items()) for s in plan.sheets if s.cells}
-    if len(layouts) == 1:
-        cells = dict(next(iter(layouts)))
-        say("read on every sheet: " + ", ".join(f"{_field_label(f)} {c}" for f, c in cells.items()))
-    for s in plan.sheets:
-        line = f"sheet {s.sheet} ({s.indicator}): {s.action}"
-        if s.changes:
-            line += ": " + "; ".join(s.changes)
-        if s.reason:
-            line += ": " + s.reason
-        if len(layouts) > 1 and s.cells:
-            line += " [" + ", ".join(f"{_field_label(f)} {c}" for f, c in s.cells.items()) + "]"
-        say(line)
-    for text in plan.ignored:
-        say(f"ignored: {text}")
-    counts = plan.summary()
-    say(", ".join(f"{n} {a}" for a, n in counts.items()))
-    if written:
-        say(f"wrote {len(written)} file(s): {', '.join(written)}")
-
-
-def _field_label(name: str) -> str:
-    from qiframe.assessment_forms import FIELDS
-
-    return FIELDS[name].lower()
-
-
 def import_statement(
     file: Path = typer.Argument(..., metavar="FILE.docx", help="A statement exported by qiframe and edited in Word."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show each changed answer as a diff, with word counts; "
                                  "write nothing."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Read a position statement edited in Word back into the section files.
@@ -130,48 +101,16 @@ def import_statement(
     listed. Every changed answer is written together, or none.
     """
     from qiframe import store
+    from qiframe.imports import changes
     from qiframe.imports import statement_docx as importer
 
     root = store.find_root(evaluation)
     ev = store.load(root)
     plan = importer.plan_import(ev, file)
     written = None if dry_run else importer.apply_import(root, plan, ev)
-    if fmt is Format.json:
-        emit_json({**plan.to_json(), "written": list(written) if written is not None else None})
-    else:
-        _render_statement(plan, written, dry_run)
+    show(changes.StatementImported(plan, written, dry_run), fmt, soft_wrap=True)
     if dry_run:
         done("Dry run: nothing written.")
-
-
-def _render_statement(plan, written, dry_run: bool) -> None:
-    out = console()
-
-    def say(text: str) -> None:
-        out.print(text, markup=False, highlight=False, soft_wrap=True)
-
-    say(f"{plan.path}: evidence numbers read through {plan.citations}")
-    for line in plan.matched:
-        say(f"matched: {line}")
-    for line in plan.ignored:
-        say(f"ignored: {line}")
-    for c in plan.comments:
-        say(f"comment by {c.author or 'someone'} in {c.where}: {c.text}")
-    for a in plan.answers:
-        say(f"{a.unit} ({a.question}): {a.action}")
-        if dry_run and a.action == "changed":
-            for line in plan.diff(a):
-                say("    " + line)
-    for unit, words in plan.words.items():
-        share = plan.shares.get(unit)
-        over = " – over its share" if share is not None and words > share else ""
-        say(f"{unit}: {words:,} words" + (f" (share of the limit {share:,.0f}){over}" if share else ""))
-    limit = f" against a limit of {plan.word_limit:,}" if plan.word_limit else ""
-    say(f"Total: {plan.total:,} words{limit}")
-    changed = len(plan.changed)
-    say(f"{changed} answer(s) changed, {len(plan.answers) - changed} unchanged")
-    if written:
-        say(f"wrote {len(written)} file(s): {', '.join(written)}")
 
 
 @app.command("grid")
@@ -189,7 +128,7 @@ def import_grid(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the valid rows even when some are "
                                       "refused."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Start from an existing self-evaluation grid: grades, notes and leads, one row per indicator.
@@ -199,6 +138,7 @@ def import_grid(
     recorded, or whose indicator is agreed, is a conflict and left alone. Notes not yet recorded are added.
     """
     from qiframe import store
+    from qiframe.imports import changes
     from qiframe.imports import grid as importer
 
     root = store.find_root(evaluation)
@@ -210,41 +150,10 @@ def import_grid(
     written = None
     if not dry_run and not blocked:
         written = importer.apply_import(root, plan, ev, skip_invalid=skip_invalid)
-    if fmt is Format.json:
-        emit_json({**plan.to_json(), "written": list(written) if written is not None else None})
-    else:
-        _render_grid(plan, written)
+    show(changes.GridImported(plan, written, dry_run), fmt, soft_wrap=True)
     if blocked:
         raise importer.rejection(plan)
     if dry_run:
         done("Dry run: nothing written.")
 
 
-def _render_grid(plan, written) -> None:
-    out = console()
-
-    def say(text: str) -> None:
-        out.print(text, markup=False, highlight=False, soft_wrap=True)
-
-    where = plan.path + (f" (sheet {plan.sheet})" if plan.sheet else "")
-    say(f"{where}: columns " + ", ".join(f"{h} → {f}" for h, f in plan.columns.items()))
-    for text in plan.ignored:
-        say(f"ignored column {text}")
-    if plan.grades:
-        say("grades read: " + ", ".join(f"{t!r} → {how}" for t, how in plan.grades.items()))
-    if plan.by:
-        say(f"grades recorded as proposals by {plan.by}")
-    for r in plan.rows:
-        if r.action == "blank":
-            continue
-        line = f"row {r.row}: {r.action}"
-        if r.indicator:
-            line += f" {r.indicator} ({r.matched})"
-        if r.changes:
-            line += ": " + "; ".join(r.changes)
-        if r.reason:
-            line += ": " + r.reason
-        say(line)
-    say(", ".join(f"{n} {a}" for a, n in plan.summary().items()))
-    if written:
-        say(f"wrote {len(written)} file(s): {', '.join(written)}")

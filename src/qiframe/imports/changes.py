@@ -17,6 +17,33 @@ from qiframe import model, store
 
 
 @dataclass(frozen=True)
+class Imported:
+    """What an import command reports: the plan, what was written (None for a dry run or a refused plan),
+    and whether it was a dry run. One subclass per reader, so the rendering layer knows which it is."""
+
+    plan: Any
+    written: Any = None
+    """The files written (`evidence`'s: the `Applied`), or None."""
+    dry_run: bool = False
+
+
+class EvidenceImported(Imported):
+    """`evidence import`: an `evidence.ImportPlan` and its `Applied`."""
+
+
+class AssessmentsImported(Imported):
+    """`import assessments`: an `assessments.AssessmentImport` and the files written."""
+
+
+class GridImported(Imported):
+    """`import grid`: a `grid.GridImport` and the files written."""
+
+
+class StatementImported(Imported):
+    """`statement import`: a `statement_docx.StatementImport` and the files written."""
+
+
+@dataclass(frozen=True)
 class FileChange:
     """One file an import changes."""
 
