@@ -31,6 +31,20 @@ def select(evaluation: model.Evaluation, qi: str | None = None, source: str | No
     return sorted(items, key=lambda e: (e.date, e.id))
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The items `evidence list` shows, out of how many the register holds."""
+
+    items: tuple[model.Evidence, ...]
+    total: int
+
+
+def choose(evaluation: model.Evaluation, qi: str | None = None, source: str | None = None,
+           kind: str | None = None, agency: str | None = None) -> Chosen:
+    """`select`, with the size of the whole register."""
+    return Chosen(tuple(select(evaluation, qi, source, kind, agency)), len(evaluation.evidence))
+
+
 def edit(root: str | os.PathLike, evidence_id: str, changes: dict[str, Any]) -> model.Evidence:
     """Change fields of an item (`None` leaves a field as it is, "" clears it); through the store's update,
     so the file keeps its comments and is validated before it is replaced."""

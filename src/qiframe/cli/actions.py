@@ -2,13 +2,21 @@
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, warn_personal_data
+from qiframe.cli.output import done, format_choices, warn_personal_data
 from qiframe.cli.output import show as show_result
+from qiframe.render import actions as rendered
 from qiframe.vocabulary import ACTION_STATUSES
+
+if TYPE_CHECKING:
+    ChosenFormat = ActionFormat = str
+else:
+    ChosenFormat = format_choices("ChosenFormat", rendered.CHOSEN)
+    ActionFormat = format_choices("ActionFormat", rendered.ACTION)
 
 app = typer.Typer(help="The improvement plan: actions answering areas for improvement, and their progress.",
                   no_args_is_help=True)
@@ -66,32 +74,20 @@ def list_(
     qi: str = typer.Option(None, "--qi", help="Only actions answering this indicator."),
     status: ListStatus = typer.Option(None, "--status", help="Only this status, or open (not done or dropped), "
                                                            "or overdue."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ChosenFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """List the improvement actions, by indicator and due date."""
     from qiframe import actions, store
 
     chosen = actions.choose(store.load(store.find_root(evaluation)), qi, status.value if status else None)
-    if fmt is Format.json:
-        show_result(chosen, fmt)
-        return
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table("id", "QI", "action", "owner", "due", "status", "measure", box=None)
-    for a in chosen.actions:
-        table.add_row(*(escape(v) for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status,
-                                            actions.measure_brief(a.measure))))
-    out = console()
-    out.print(table)
-    out.print(f"{len(chosen.actions)} of {chosen.total} actions")
+    show_result(chosen, fmt)
 
 
 @app.command()
 def show(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id or a unique prefix of it."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ActionFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Show one action with its measure and progress notes."""

@@ -2,11 +2,14 @@
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import console, done, emit_json
+from qiframe.cli.output import done, format_choices
+from qiframe.cli.output import show as show_result
+from qiframe.render import evidence as rendered
 from qiframe.vocabulary import EVIDENCE_KINDS, SOURCES
 
 app = typer.Typer(help="The evidence register: add, list, show, link, unlink, remove and import items.",
@@ -17,10 +20,11 @@ Source = Enum("Source", {s: s for s in SOURCES}, type=str)  # type: ignore[misc]
 Kind = Enum("Kind", {k: k for k in EVIDENCE_KINDS}, type=str)  # type: ignore[misc]
 
 
-class ListFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
+if TYPE_CHECKING:
+    ListFormat = ItemFormat = str
+else:
+    ListFormat = format_choices("ListFormat", rendered.CHOSEN)
+    ItemFormat = format_choices("ItemFormat", rendered.ITEM)
 
 
 def register(root: typer.Typer) -> None:
@@ -87,75 +91,28 @@ def list_(
     source: Source = typer.Option(None, "--source", help="Only items from this source."),
     kind: Kind = typer.Option(None, "--kind", help="Only items of this kind."),
     agency: str = typer.Option(None, "--agency", help="Only items from this agency (case-insensitive)."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text, json or csv."),
+    fmt: ListFormat = typer.Option("text", "--format", "-f", help="text, json or csv."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """List evidence items, optionally filtered."""
     from qiframe import evidence, store
 
-    ev = store.load(store.find_root(evaluation))
-    items = evidence.select(ev, qi, source.value if source else None, kind.value if kind else None, agency)
-    if fmt is ListFormat.json:
-        emit_json({"evidence": [store.evidence_record(e) for e in items]})
-    elif fmt is ListFormat.csv:
-        _csv(items)
-    else:
-        from rich.markup import escape
-        from rich.table import Table
-
-        from qiframe import periods
-
-        table = Table("id", "title", "source", "kind", "date", "agency", "voice", "QIs", box=None)
-        for e in items:
-            when = periods.show(e.date) + (f" to {periods.show(e.date_to)}" if e.date_to else "")
-            table.add_row(*(escape(v) for v in (e.id, e.title, e.source, e.kind, when, e.agency, ", ".join(e.voice),
-                                                ", ".join(e.indicators))))
-        console().print(table)
-        console().print(f"{len(items)} of {len(ev.evidence)} items")
-
-
-def _csv(items) -> None:
-    import csv
-    import sys
-
-    from qiframe.cells import csv_safe
-    from qiframe.store import EVIDENCE_FIELDS
-
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(EVIDENCE_FIELDS)
-    for e in items:
-        row = []
-        for field in EVIDENCE_FIELDS:
-            value = getattr(e, field)
-            text = ("; ".join(value) if isinstance(value, tuple) else
-                    ("yes" if value else "no") if isinstance(value, bool) else value)
-            row.append(csv_safe(text))
-        writer.writerow(row)
+    chosen = evidence.choose(store.load(store.find_root(evaluation)), qi, source.value if source else None,
+                             kind.value if kind else None, agency)
+    show_result(chosen, fmt)
 
 
 @app.command()
 def show(
     evidence_id: str = typer.Argument(..., metavar="ID", help="Evidence id or a unique prefix of it."),
-    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text, json or csv."),
+    fmt: ItemFormat = typer.Option("text", "--format", "-f", help="text, json or csv."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Show one evidence item."""
     from qiframe import store
 
     ev = store.load(store.find_root(evaluation))
-    item = store.resolve(ev.evidence, evidence_id, "evidence item")
-    record = store.evidence_record(item)
-    if fmt is ListFormat.json:
-        emit_json(record)
-        return
-    if fmt is ListFormat.csv:
-        _csv([item])
-        return
-    from rich.markup import escape
-
-    out = console()
-    for key, value in record.items():
-        out.print(f"[bold]{key}[/]: {escape(', '.join(value) if isinstance(value, list) else str(value))}")
+    show_result(store.resolve(ev.evidence, evidence_id, "evidence item"), fmt)
 
 
 @app.command()

@@ -72,15 +72,31 @@ def emit_json(data: Any) -> None:
 def show(result: Any, fmt: Any, err: bool = False, soft_wrap: bool = False) -> None:
     """Print `result` rendered by the rendering layer in `fmt`: console markup through the console,
     everything else as it is."""
-    from qiframe.render import Markup, render
+    from qiframe.render import Grid, Markup, render
 
     text = render(result, fmt)
     if isinstance(text, Markup):
         out = err_console() if err else console()
         out.soft_wrap = soft_wrap
-        out.print(text, end="")
+        if isinstance(text, Grid):
+            for part in text.parts:
+                out.print(part if isinstance(part, str) else _table(part))
+        else:
+            out.print(text, end="")
     else:
         (sys.stderr if err else sys.stdout).write(text)
+
+
+def _table(spec):
+    """A rich Table laid out as the rendering layer's `Table` describes it."""
+    from rich.table import Table
+
+    table = Table(**dict(spec.layout))
+    for column in spec.columns:
+        table.add_column(column.header, **dict(column.layout))
+    for row in spec.rows:
+        table.add_row(*row)
+    return table
 
 
 def done(message: str) -> None:

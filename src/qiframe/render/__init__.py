@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 Renderer = Callable[[Any], str]
@@ -25,6 +26,45 @@ _REGISTRY: dict[tuple[str, str], Renderer] = {}
 
 class Markup(str):
     """Text holding console markup (`[bold]…[/]`); user text in it went through `escape`."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a `Table`: its header and how the console lays it out (rich's column options by name:
+    width, min_width, ratio, no_wrap, overflow, justify, style)."""
+
+    header: str = ""
+    layout: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of console-markup cells (file text already escaped), for the console to fit to its width."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    layout: tuple[tuple[str, Any], ...] = (("box", None),)
+    """Table options by name (box, show_header, pad_edge, expand, padding)."""
+
+    def plain(self) -> list[str]:
+        """The table without a console: header and rows, cells two spaces apart."""
+        lines = [[c.header for c in self.columns]] if dict(self.layout).get("show_header", True) else []
+        return ["  ".join(cells).rstrip() for cells in lines + [list(r) for r in self.rows]]
+
+
+class Grid(Markup):
+    """Console markup whose tables the console lays out to its width: `parts` are markup lines and `Table`s.
+    As a string it is the same report with each table in plain columns."""
+
+    parts: tuple[str | Table, ...]
+
+    def __new__(cls, parts: list[str | Table]) -> Grid:
+        lines: list[str] = []
+        for part in parts:
+            lines += part.plain() if isinstance(part, Table) else [part]
+        grid = super().__new__(cls, "".join(line + "\n" for line in lines))
+        grid.parts = tuple(parts)
+        return grid
 
 
 def type_name(kind: type | str) -> str:
@@ -122,4 +162,4 @@ def escape(text: object) -> str:
 
 
 # The renderers register themselves when their modules are imported.
-from qiframe.render import actions, analysis, check, compare, imports, portfolio  # noqa: E402, F401
+from qiframe.render import actions, analysis, check, compare, evidence, imports, portfolio  # noqa: E402, F401

@@ -1,9 +1,8 @@
-"""The improvement plan: one action (text, JSON) and a chosen list of them (JSON; the text table is laid out
-by the command line's console, whose width it needs)."""
+"""The improvement plan: one action and a chosen list of them, as text and JSON."""
 
 from __future__ import annotations
 
-from qiframe.render import Markup, escape, json_text, renderer
+from qiframe.render import Column, Grid, Markup, Table, escape, json_text, renderer
 
 ACTION = "qiframe.model.Action"
 CHOSEN = "qiframe.actions.Chosen"
@@ -35,3 +34,13 @@ def chosen_json(chosen) -> str:
     from qiframe import actions
 
     return json_text({"actions": [actions.record(a) for a in chosen.actions]})
+
+
+@renderer(CHOSEN, "text")
+def chosen_text(chosen) -> Grid:
+    from qiframe import actions
+
+    rows = tuple(tuple(escape(v) for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status,
+                                           actions.measure_brief(a.measure))) for a in chosen.actions)
+    columns = tuple(Column(c) for c in ("id", "QI", "action", "owner", "due", "status", "measure"))
+    return Grid([Table(columns, rows), f"{len(chosen.actions)} of {chosen.total} actions"])
