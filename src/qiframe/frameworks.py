@@ -436,6 +436,23 @@ def owned_by(framework: model.Framework, owner: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What `frameworks show` shows: a framework, the programme whose grading it marks, and the indicators
+    shown (all, or one inspectorate's)."""
+
+    framework: model.Framework
+    programme: model.Programme | None
+    indicators: tuple[str, ...]
+
+
+def show(framework_id: str, programme_id: str | None = None, owner: str | None = None) -> Shown:
+    """The framework named, with its programme and the indicators `owner` owns (every one without)."""
+    fw = load(framework_id)
+    prog = programme(fw, programme_id) if programme_id else None
+    return Shown(fw, prog, tuple(owned_by(fw, owner) if owner else fw.indicators))
+
+
 def as_json(framework: model.Framework, programme_id: str | None = None) -> dict:
     """The framework as JSON-ready data for `frameworks show --format json`."""
     prog = framework.programme(programme_id) if programme_id else None

@@ -1,12 +1,22 @@
 """`qiframe frameworks list|show|validate`."""
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json
+from qiframe.cli.output import done, format_choices
+from qiframe.cli.output import show as show_result
+from qiframe.render import frameworks as rendered
+
+if TYPE_CHECKING:
+    ListedFormat = ShownFormat = str
+else:
+    ListedFormat = format_choices("ListedFormat", rendered.LISTED)
+    ShownFormat = format_choices("ShownFormat", rendered.SHOWN)
+
+FORMAT_HELP = "text for people, json for scripts."
 
 app = typer.Typer(help="List, show and validate framework definitions.", no_args_is_help=True)
 
@@ -16,35 +26,14 @@ def register(root: typer.Typer) -> None:
 
 
 @app.command("list")
-def list_(fmt: Format = FORMAT_OPTION) -> None:
+def list_(fmt: ListedFormat = typer.Option("text", "--format", "-f", help=FORMAT_HELP)) -> None:
     """List the frameworks found: bundled ones and those in the workspace's frameworks/ folder."""
     from qiframe import frameworks
 
     listed = frameworks.listing()
     for problem in listed.problems:
         typer.echo(f"warning: {problem} (left out)", err=True)
-    rows = []
-    for fw in listed.frameworks:
-        rows.append({"id": fw.id, "title": fw.title, "publisher": fw.publisher, "edition": fw.edition,
-                     "indicators": len(fw.indicators), "origin": fw.origin, "path": str(fw.path),
-                     "unconfirmed": fw.unconfirmed_count, "titles": fw.title_count,
-                     "programmes": [p.id for p in fw.programmes]})
-    if fmt is Format.json:
-        emit_json({"frameworks": rows, "problems": [str(p) for p in listed.problems]})
-        return
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, expand=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("QIs", justify="right")
-    table.add_column("origin", no_wrap=True)
-    table.add_column("unconfirmed", no_wrap=True)
-    table.add_column("title", ratio=1, overflow="fold")
-    for r in rows:
-        table.add_row(str(r["id"]), str(r["indicators"]), str(r["origin"]), f"{r['unconfirmed']} of {r['titles']}",
-                      f"{escape(str(r['title']))} [dim]({escape(str(r['publisher']))}, {escape(str(r['edition']))})[/]")
-    console().print(table)
+    show_result(listed, fmt)
 
 
 @app.command()
@@ -53,7 +42,7 @@ def show(
     programme: str = typer.Option(None, "--programme", "-p", help="Mark the indicators this programme grades."),
     owner: str = typer.Option(None, "--owner", metavar="INSPECTORATE",
                               help="Only the indicators this inspectorate owns, e.g. \"Care Inspectorate\"."),
-    fmt: Format = FORMAT_OPTION,
+    fmt: ShownFormat = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """Show a framework as a tree of key questions, areas, indicators and themes.
 
@@ -62,74 +51,7 @@ def show(
     """
     from qiframe import frameworks
 
-    fw = frameworks.load(framework_id)
-    prog = frameworks.programme(fw, programme) if programme else None
-    shown = frameworks.owned_by(fw, owner) if owner else list(fw.indicators)
-    if fmt is Format.json:
-        data = frameworks.as_json(fw, programme)
-        data["indicators"] = [i for i in data["indicators"] if i["id"] in shown]
-        emit_json(data)
-        return
-    from rich.markup import escape
-    from rich.tree import Tree
-
-    def mark(prov) -> str:
-        return "" if prov.confirmed else f" [yellow]({prov.status})[/]"
-
-    def owned(ind) -> str:
-        if not ind.owner:
-            return ""
-        unsure = "" if ind.owner_provenance and ind.owner_provenance.confirmed else \
-            f", {ind.owner_provenance.status if ind.owner_provenance else 'unconfirmed'}"
-        return f" [dim]\\[{escape(ind.owner)}{unsure}][/]"
-
-    tree = Tree(f"[bold]{escape(fw.title)}[/] — {escape(fw.publisher)}, {escape(fw.edition)} [dim]({fw.id})[/]")
-    for kq in fw.key_questions:
-        members = [i for i in kq.indicators if i in shown]
-        if not members:
-            continue
-        branch = tree.add(f"[bold]{escape(kq.id)}[/] {escape(kq.title)}{mark(kq.provenance)}")
-        parents: dict[str, Any] = {}
-        for ind_id in members:
-            ind = fw.indicators[ind_id]
-            parent = branch
-            area = fw.area(ind.area) if ind.area else None
-            if area is not None:
-                if area.id not in parents:
-                    parents[area.id] = branch.add(f"[bold]Area {escape(area.shown)}[/]{mark(area.provenance)}")
-                parent = parents[area.id]
-            unit = prog.grading_unit(ind_id) if prog else None
-            graded = (f" [green]graded with {unit}[/]" if unit and unit != ind_id
-                      else " [green]graded[/]" if unit else "")
-            judged = f" [magenta]judged: {escape(fw.scale_for(ind_id).title or 'own scale')}[/]" if ind.scale else ""
-            leaf = parent.add(f"[cyan]{escape(ind.id)}[/] {escape(ind.title)}{mark(ind.provenance)}{owned(ind)}"
-                              f"{graded}{judged}")
-            for theme in ind.themes:
-                leaf.add(f"{escape(theme.title)}{mark(theme.provenance)}")
-    out = console()
-    out.print(tree)
-    out.print("Scale: " + ", ".join(f"{lv.value} {escape(lv.label)}" for lv in fw.scale.levels)
-              + mark(fw.scale.provenance))
-    for extra in fw.scales:
-        out.print(f"{escape(extra.title or extra.id)}: " + ", ".join(escape(lv.label) for lv in extra.levels)
-                  + mark(extra.provenance))
-    out.print("Quantity terms: " + ", ".join(f"{escape(b.term)} {b.describe()}" for b in fw.quantity_terms.bands)
-              + mark(fw.quantity_terms.provenance))
-    if fw.aliases:
-        out.print("Earlier ids still accepted: " + ", ".join(f"{old} → {new}" for old, new in fw.aliases.items()))
-    if prog:
-        out.print(f"Programme {prog.id}: {escape(prog.title)}")
-        for suite in prog.suites:
-            out.print(f"  {suite.id} {escape(suite.title)}{mark(suite.provenance)} [dim]({', '.join(suite.indicators)})[/]")
-        for unit in prog.units:
-            out.print(f"  {unit.id} {escape(unit.title)}{mark(unit.provenance)} [dim]({', '.join(unit.indicators)})[/]")
-    elif fw.programmes:
-        out.print("Programmes: " + ", ".join(p.id for p in fw.programmes))
-    if fw.unconfirmed_count:
-        out.print(f"[yellow]{fw.unconfirmed_count} of {fw.title_count} titles (key questions, areas, indicators, "
-                  "themes, programme units and suites, scales, quantity terms) are not confirmed against a "
-                  "published source: check them against your copy of the framework, then record it with "
-                  "`qiframe frameworks confirm`.[/]")
+    show_result(frameworks.show(framework_id, programme, owner), fmt)
 
 
 @app.command()

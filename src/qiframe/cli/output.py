@@ -80,11 +80,22 @@ def show(result: Any, fmt: Any, err: bool = False, soft_wrap: bool = False) -> N
         out.soft_wrap = soft_wrap
         if isinstance(text, Grid):
             for part in text.parts:
-                out.print(part if isinstance(part, str) else _table(part))
+                out.print(part if isinstance(part, str) else _tree(part) if hasattr(part, "children")
+                          else _table(part))
         else:
             out.print(text, end="")
     else:
         (sys.stderr if err else sys.stdout).write(text)
+
+
+def _tree(spec, into=None):
+    """A rich Tree drawn as the rendering layer's `Tree` describes it."""
+    from rich.tree import Tree
+
+    node = Tree(spec.label) if into is None else into.add(spec.label)
+    for child in spec.children:
+        _tree(child, node)
+    return node
 
 
 def _table(spec):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Renderer = Callable[[Any], str]
@@ -52,16 +52,33 @@ class Table:
         return ["  ".join(cells).rstrip() for cells in lines + [list(r) for r in self.rows]]
 
 
+@dataclass
+class Tree:
+    """A label (console markup) with branches below it, for the console to draw with guide lines."""
+
+    label: str
+    children: list[Tree] = field(default_factory=list)
+
+    def add(self, label: str) -> Tree:
+        child = Tree(label)
+        self.children.append(child)
+        return child
+
+    def plain(self, depth: int = 0) -> list[str]:
+        """The tree without a console: each branch indented under its parent."""
+        return ["    " * depth + self.label] + [line for c in self.children for line in c.plain(depth + 1)]
+
+
 class Grid(Markup):
-    """Console markup whose tables the console lays out to its width: `parts` are markup lines and `Table`s.
-    As a string it is the same report with each table in plain columns."""
+    """Console markup whose tables and trees the console lays out to its width: `parts` are markup lines,
+    `Table`s and `Tree`s. As a string it is the same report with plain columns and indented trees."""
 
-    parts: tuple[str | Table, ...]
+    parts: tuple[str | Table | Tree, ...]
 
-    def __new__(cls, parts: list[str | Table]) -> Grid:
+    def __new__(cls, parts: list[str | Table | Tree]) -> Grid:
         lines: list[str] = []
         for part in parts:
-            lines += part.plain() if isinstance(part, Table) else [part]
+            lines += [part] if isinstance(part, str) else part.plain()
         grid = super().__new__(cls, "".join(line + "\n" for line in lines))
         grid.parts = tuple(parts)
         return grid
@@ -162,4 +179,4 @@ def escape(text: object) -> str:
 
 
 # The renderers register themselves when their modules are imported.
-from qiframe.render import actions, analysis, check, compare, evidence, imports, portfolio  # noqa: E402, F401
+from qiframe.render import actions, analysis, check, compare, evidence, frameworks, imports, portfolio  # noqa: E402, F401
