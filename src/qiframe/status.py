@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qiframe import model
 
@@ -53,6 +53,8 @@ class Status:
     """Indicators grouped by key question, then suites."""
     evidence_total: int
     """Evidence items in the register."""
+    definition: model.Framework | None = field(default=None, compare=False, repr=False)
+    """The framework itself (its scales and key questions), for laying the report out."""
 
     def to_json(self) -> dict:
         graded = [r for r in self.rows if r.graded]
@@ -103,7 +105,7 @@ def status(evaluation: model.Evaluation) -> Status:
             judgement=scale.judgement, last_year=a.last_year,
         ))
     return Status(evaluation.metadata.title, fw.id, evaluation.metadata.programme, tuple(rows),
-                  len(evaluation.evidence))
+                  len(evaluation.evidence), fw)
 
 
 def _last_year(last: model.LastYear | None) -> dict | None:

@@ -1,12 +1,18 @@
 """`qiframe init`, `status`, `grade`, `note`, `assign` and `edit`."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from qiframe.cli.output import FORMAT_OPTION, Format, console, done, emit_json, level_style
+from qiframe.cli.output import done, format_choices, show
+from qiframe.render import status as rendered
 
-SOURCE_LETTERS = {"data": "Q", "views": "V", "observation": "O", "documentation": "D"}
+if TYPE_CHECKING:
+    StatusFormat = str
+else:
+    StatusFormat = format_choices("StatusFormat", rendered.STATUS)
+
 EVALUATION_OPTION = typer.Option(
     None, "--evaluation", "-e", metavar="DIR",
     help="The evaluation folder; default: the one containing the current folder.",
@@ -84,76 +90,14 @@ def _period(text: str) -> tuple[str, str]:
     return start, end or start
 
 
-def status(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def status(evaluation: Path = EVALUATION_OPTION,
+           fmt: StatusFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts.")
+           ) -> None:
     """Per indicator: lead, grade, evidence count, sources present and state."""
     from qiframe import status as core
     from qiframe import store
 
-    ev = store.load(store.find_root(evaluation))
-    report = core.status(ev)
-    if fmt is Format.json:
-        emit_json(report.to_json())
-        return
-    _print_status(report, ev.framework)
-
-
-def _print_status(report, framework) -> None:
-    """One block per key question, with the same fixed columns so they line up down the page."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from qiframe.model import SOURCES
-
-    out = console()
-    out.print(f"[bold]{report.title}[/] [dim]({report.framework}"
-              f"{' / ' + report.programme if report.programme else ''})[/]")
-    proposals = any(row.proposed for row in report.rows)
-    context = any(row.last_year for row in report.rows)
-    id_width = max([len(row.id) + 2 for row in report.rows] + [4])
-    grade_width = max([len(f"{lv.value} {lv.label}") for lv in framework.scale.levels] + [5])
-    groups: dict[str, list] = {}
-    for row in report.rows:
-        groups.setdefault(row.key_question, []).append(row)
-    for number, (kq_id, rows) in enumerate(groups.items()):
-        kq = framework.key_question(kq_id)
-        out.print(f"\n[bold]{kq.id + ' ' + kq.title if kq else 'Graded together'}[/]")
-        table = Table(box=None, show_header=number == 0, pad_edge=False, expand=True, padding=(0, 1, 0, 0))
-        # Ids and grades are never cut: their columns are as wide as the widest one in the whole report.
-        table.add_column("QI", width=id_width, no_wrap=True)
-        table.add_column("title", ratio=3, min_width=12, overflow="fold")
-        table.add_column("lead", ratio=2, min_width=8, overflow="fold")
-        table.add_column("grade", width=grade_width, no_wrap=True)
-        if proposals:
-            table.add_column("proposed", width=8, no_wrap=True)
-        if context:
-            table.add_column("last year", width=13, no_wrap=True, overflow="ellipsis", style="dim")
-        table.add_column("items", width=5, justify="right")
-        table.add_column("sources", width=7, no_wrap=True)
-        table.add_column("state", width=11, no_wrap=True)
-        for row in rows:
-            scale = framework.scale_for(row.id)
-            shown = row.grade_label if row.judgement else f"{row.grade} {row.grade_label}"
-            grade = (f"[{level_style(scale, row.grade)}]{shown}[/]"
-                     if row.grade is not None else ("[red]—[/]" if row.graded else "—"))
-            cells = [row.id + (" *" if row.graded else ""), escape(row.title), escape(row.lead) or "—", grade]
-            if proposals:  # the spread of evaluators' proposed grades, for moderation
-                cells.append(", ".join(map(str, row.proposed)))
-            if context:
-                cells.append(f"{row.last_year.grade} {row.last_year.label}".strip() if row.last_year else "")
-            cells += [str(row.evidence), " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES),
-                      row.state]
-            table.add_row(*cells)
-        out.print(table)
-    summary = report.to_json()["summary"]
-    if report.programme:
-        grades = f"{summary['graded_with_grade']} of {summary['graded']} graded (*) have a grade"
-    else:
-        grades = f"{summary['with_grade']} of {summary['indicators']} have a grade"
-    out.print(f"\n{summary['indicators']} indicators; {grades}; {summary['evidence']} evidence items; "
-              f"{summary['without_evidence']} indicators without evidence.\nSources: Q quantitative data, "
-              "V people's views, O direct observation, D documentation."
-              + ("\nLast year: the previous evaluation's grade, shown as context; it is not this year's grade."
-                 if context else ""))
+    show(core.status(store.load(store.find_root(evaluation))), fmt)
 
 
 def grade(

@@ -115,18 +115,6 @@ def done(message: str) -> None:
     err_console().print(message)
 
 
-LEVEL_COLOURS = ("green", "green3", "yellow3", "dark_orange", "red", "red3")
-
-
-def level_style(scale, value: int | None) -> str:
-    """A colour for a grade: best levels green, worst red, whatever the number of levels."""
-    if value is None or scale.level(value) is None:
-        return "dim"
-    ordered = sorted(scale.values, reverse=True)
-    position = ordered.index(value) / max(1, len(ordered) - 1)
-    return LEVEL_COLOURS[round(position * (len(LEVEL_COLOURS) - 1))]
-
-
 def warn_personal_data(evaluation) -> int:
     """Flag likely personal identifiers before a document leaves the evaluation; returns how many."""
     from qiframe import checks

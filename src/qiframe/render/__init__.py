@@ -179,4 +179,4 @@ def escape(text: object) -> str:
 
 
 # The renderers register themselves when their modules are imported.
-from qiframe.render import actions, analysis, check, compare, evidence, frameworks, imports, portfolio  # noqa: E402, F401
+from qiframe.render import actions, analysis, check, compare, evidence, frameworks, imports, portfolio, status  # noqa: E402, F401
