@@ -331,3 +331,34 @@ def test_statement_edit_that_fails_keeps_the_text_beside_the_evaluation(tmp_path
     assert len(kept) == 1 and "My long answer, typed with care." in kept[0].read_text(encoding="utf-8")
     assert kept[0].name in result.err
     assert _files(root) == before  # no section file was created
+
+
+def test_the_editor_asks_through_the_callers_question_and_never_reads_stdin(evaluation, tmp_path, monkeypatch):
+    import ast
+    import shlex
+    import sys
+
+    from qiframe import editor
+
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR_TWICE.format(count=str(tmp_path / "count"), seen=str(tmp_path / "seen")),
+                      encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
+    asked = []
+    said = editor.edit_assessment(evaluation, "2.1", again=lambda problem: asked.append(problem) or True)
+    assert said == "indicators/2.1.yaml: saved"
+    assert len(asked) == 1 and "is not one of" in str(asked[0]) and asked[0].path.endswith("2.1.yaml")
+    assert "status: draft  # my typing" in (evaluation / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
+    # Without a question (a script, a page), an invalid edit fails at once and keeps the text.
+    (tmp_path / "count").unlink()
+    monkeypatch.setattr(sys, "stdin", None)  # reading it would fail
+    (evaluation / "indicators" / "2.1.yaml").write_text(
+        (evaluation / "indicators" / "2.1.yaml").read_text(encoding="utf-8").replace("status: draft  # my typing",
+                                                                                      "status: not-started"),
+        encoding="utf-8")
+    with pytest.raises(InputError, match="your text is kept in"):
+        editor.edit_assessment(evaluation, "2.1")
+    source = ast.parse(Path(editor.__file__).read_text(encoding="utf-8"))
+    reads = [n for n in ast.walk(source) if (isinstance(n, ast.Attribute) and n.attr == "stdin")
+             or (isinstance(n, ast.Name) and n.id == "input")]
+    assert not reads, "the core takes the user's answers as parameters; the command line asks"

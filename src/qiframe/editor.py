@@ -12,7 +12,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -56,14 +55,15 @@ def run_editor(file: Path) -> subprocess.CompletedProcess:
 
 
 def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: str | None = None,
-              finish: Callable[[store.Transaction, dict], None] | None = None) -> str:
+              finish: Callable[[store.Transaction, dict], None] | None = None,
+              again: Callable[[InputError], bool] | None = None) -> str:
     """Let the user edit a copy; save it only if it is valid. Returns a confirmation line.
 
     `start` is the text to begin from when the file does not exist yet (it is created only if the user
     writes something); `finish` may stage further changes in the saving transaction. When the edited
-    text is invalid the problem is shown; at a terminal the user may edit again, and otherwise (or if they
-    decline) the file is left as it was, their text is kept under `.qiframe/unsaved/`, and the error says
-    where.
+    text is invalid, `again(problem)` says whether the user wants to edit it again (the command line asks
+    at a terminal; this module never reads stdin); without it, or if they decline, the file is left as it
+    was, their text is kept under `.qiframe/unsaved/`, and the error says where.
     """
     path = root / relpath
     original = yamlio.read_text(path) if path.exists() or start is None else None
@@ -89,7 +89,7 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
                 data = _validated(text, draft, path, kind, validate_extra, root, relpath)
             except InputError as problem:
                 located = InputError(problem.message, path, problem.line, problem.column)
-                if sys.stdin.isatty() and _ask(f"{located}\nEdit again? [Y/n] "):
+                if again is not None and again(located):
                     draft.write_text(_with_banner(str(located), text), encoding="utf-8")
                     continue
                 kept = _keep(root, relpath, text)
@@ -107,12 +107,12 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
     return f"{relpath}: saved"
 
 
-def edit_assessment(root: Path, indicator: str) -> str:
+def edit_assessment(root: Path, indicator: str, again: Callable[[InputError], bool] | None = None) -> str:
     """`qiframe edit QI`: the indicator's (or suite's) assessment in $EDITOR; a missing file starts empty."""
     ident = store.assessment_id(store.load(root), indicator)
     start = yamlio.dump_roundtrip(yamlio.to_commented({"indicator": ident, "status": "not-started"}),
                                   store.header("indicator"))
-    return edit_file(root, f"{store.FOLDERS['indicator']}/{ident}.yaml", "indicator", start=start)
+    return edit_file(root, f"{store.FOLDERS['indicator']}/{ident}.yaml", "indicator", start=start, again=again)
 
 
 def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra, root: Path | None = None,
@@ -168,10 +168,3 @@ def _keep(root: Path, relpath: str, text: str) -> str:
     from qiframe.errors import display_path
 
     return display_path(target)
-
-
-def _ask(prompt: str) -> bool:
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
-    answer = sys.stdin.readline().strip().lower()
-    return answer in ("", "y", "yes")

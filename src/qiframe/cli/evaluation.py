@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qiframe.cli.output import done, format_choices, show
+from qiframe.cli.output import done, edit_again, format_choices, show
 from qiframe.render import status as rendered
 
 if TYPE_CHECKING:
@@ -167,4 +167,4 @@ def edit(
     """Open an indicator's assessment in $EDITOR; the result is validated before it is saved."""
     from qiframe import editor, store
 
-    done(editor.edit_assessment(store.find_root(evaluation), indicator))
+    done(editor.edit_assessment(store.find_root(evaluation), indicator, again=edit_again))

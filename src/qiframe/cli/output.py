@@ -110,6 +110,16 @@ def _table(spec):
     return table
 
 
+def edit_again(problem) -> bool:
+    """Asked when an edit is invalid: at a terminal, whether to edit it again (yes unless the user says no);
+    elsewhere never, so a script's edit fails at once."""
+    if not sys.stdin.isatty():
+        return False
+    sys.stderr.write(f"{problem}\nEdit again? [Y/n] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("", "y", "yes")
+
+
 def done(message: str) -> None:
     """A one-line confirmation on stderr, so stdout stays clean for pipes."""
     err_console().print(message)

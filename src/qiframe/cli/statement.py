@@ -65,9 +65,10 @@ def edit(
     from rich.markup import escape
 
     from qiframe import store
+    from qiframe.cli.output import edit_again
     from qiframe.statement import editing as statement_editing
 
-    for line in statement_editing.edit_section(store.load(store.find_root(evaluation)), unit):
+    for line in statement_editing.edit_section(store.load(store.find_root(evaluation)), unit, again=edit_again):
         done(escape(line))
 
 

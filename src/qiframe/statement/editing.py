@@ -9,13 +9,14 @@ from qiframe.errors import InputError
 from qiframe.statement import DRAFT_MARKER, find_unit, require_units
 
 
-def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
+def edit_section(evaluation: model.Evaluation, unit: str, again=None) -> list[str]:
     """Open a unit's section in $EDITOR (starting from an empty one), validated before it is saved.
 
     Returns lines to show: the outcome, then any citation of an id the register lacks. A new section is
     written only if the user writes something, so opening and closing the editor leaves no trace. When the
     saved text no longer holds the draft marker, the `draft` flag is cleared in the same write: a person
-    has taken it over. An invalid edit is never thrown away (see `qiframe.editor`).
+    has taken it over. An invalid edit is never thrown away (see `qiframe.editor`); `again` is the
+    question whether to edit an invalid text again (`editor.edit_file`).
     """
     from qiframe import editor
 
@@ -42,7 +43,7 @@ def edit_section(evaluation: model.Evaluation, unit: str) -> list[str]:
             cleared[0] = True
 
     outcome = editor.edit_file(root, relpath, "section", known_questions,
-                               start=_skeleton(programme, u), finish=clear_draft_flag)
+                               start=_skeleton(programme, u), finish=clear_draft_flag, again=again)
     if section is None and outcome.endswith("unchanged"):
         return [f"{relpath}: unchanged; nothing saved"]
     if cleared[0]:
