@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,70 @@ def test_the_length_check_counts_commands_only():
               f"def helper(a=1):\n{body}\n")
     assert long_commands(sample) == ["<cli>: cmd has 36 lines", "<cli>: shared has 36 lines"]
     assert long_commands(sample, most=36) == []
+
+
+# --- the core names its parameters, never a command-line flag ----------------------------------------------
+
+SRC = ROOT / "src" / "qiframe"
+FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
+STILL_NAMING_FLAGS = {
+    "actions.py", "analysis/items.py", "analysis/surveys.py", "compare/__init__.py", "compare/external.py",
+    "compare/findings.py", "evidence.py", "exports/__init__.py", "exports/assessments.py", "exports/dataset.py",
+    "exports/matrix.py", "exports/moderation.py", "imports/assessments.py", "imports/evidence.py",
+    "imports/grid.py", "imports/tables.py", "periods.py", "render/analysis.py", "rollforward.py", "store.py",
+    "checks/unconfirmed_wording.py",
+}
+"""Core modules whose messages still name flags (issue 17's remaining work): none may join, and each must
+leave the list once its messages name parameters (`InputError(..., options=...)`)."""
+
+
+def flags_named(source: str) -> list[str]:
+    """Flags in a module's string constants other than docstrings, CSS, and commands quoted in backticks."""
+    tree = ast.parse(source)
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):  # an f-string: its text around the values, read as one
+            value = "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs | parts:
+            value = node.value
+        else:
+            continue
+        text = re.sub(r"`[^`]*`", "", value)
+        if "{" in text and ":root" in text:
+            continue  # a style sheet's custom properties
+        found += FLAG.findall(text)
+    return found
+
+
+def test_core_messages_name_parameters_not_flags():
+    naming = {p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
+              if not p.relative_to(SRC).as_posix().startswith(("cli/", "web/", "checks/_docs"))
+              and flags_named(p.read_text(encoding="utf-8"))}
+    assert not naming - STILL_NAMING_FLAGS, "write {name} and options=(name,) instead of the flag"
+    assert not STILL_NAMING_FLAGS - naming, "these no longer name flags: take them off the list"
+    assert flags_named('"""--doc"""\nx = "give --by NAME"\ny = "see `qiframe grade --agreed`"\n'
+                       'z = f"`qiframe grade {a} --agreed` or {b} --qi"\n') == ["--by", "--qi"]
+
+
+def test_an_error_names_a_parameter_that_each_front_end_spells():
+    from qiframe.cli.main import flag
+    from qiframe.errors import InputError
+
+    problem = InputError("{by} records a proposal and {agreed} the agreed grade", options=("by", "agreed"))
+    assert problem.said(flag) == "--by records a proposal and --agreed the agreed grade"
+    assert problem.said(str.upper) == "BY records a proposal and AGREED the agreed grade"
+    assert flag("rationale") == "-r/--rationale" and flag("min_sample") == "--min-sample"
+    assert InputError("no {braces} named").said(flag) == "no {braces} named"
+
+
+def test_the_command_line_spells_the_cores_parameters_as_its_flags(cli, tmp_path):
+    from qiframe import store
+
+    root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
+    result = cli("grade", "2.1", "3", "--by", "Aisha", "--agreed", "-e", root)
+    assert result.code == 2
+    assert result.err == "qiframe: error: --by records a proposal and --agreed the agreed grade: give one of them\n"

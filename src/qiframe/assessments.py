@@ -32,24 +32,26 @@ def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: st
     if (not by and not agreed and current is not None and current.status == "agreed"
             and current.grade is not None and current.grade != level.value):
         # An agreed grade is the group's settled judgement: changing it is a new agreement, said so.
-        raise InputError(f"{ident} has the agreed grade {scale.shown(current.grade)}; to change it, agree the new grade: add --agreed and a rationale, or record a "
-                         f"proposal with --by NAME")
+        raise InputError(f"{ident} has the agreed grade {scale.shown(current.grade)}; to change it, agree the new "
+                         "grade: add {agreed} and a rationale, or record a proposal with {by} NAME",
+                         options=("agreed", "by"))
     if by is not None:
         by = " ".join(by.split())  # "Ann " and "Ann" are the same evaluator
         if not by:
-            raise InputError("--by needs a name")
+            raise InputError("{by} needs a name", options=("by",))
     if by and agreed:
-        raise InputError("--by records a proposal and --agreed the agreed grade: give one of them")
+        raise InputError("{by} records a proposal and {agreed} the agreed grade: give one of them",
+                         options=("by", "agreed"))
     if (strengths or improvements) and not by:
-        raise InputError("--strength and --improvement with grade record one evaluator's reasons: give --by NAME "
-                         "(use `qiframe note` for the assessment's own)")
+        raise InputError("{strength} and {improvement} with grade record one evaluator's reasons: give {by} NAME "
+                         "(use `qiframe note` for the assessment's own)", options=("strength", "improvement", "by"))
     for text in (*strengths, *improvements):
         if not text.strip():
             raise InputError("a strength or area for improvement cannot be empty")
     if agreed and not (rationale or "").strip() and not (evaluation.assessments.get(ident)
                                                           and evaluation.assessments[ident].rationale):
-        raise InputError(f"an agreed grade needs a rationale: add -r/--rationale saying why {ident} is "
-                         f"{level.label}")
+        raise InputError(f"an agreed grade needs a rationale: add {{rationale}} saying why {ident} is {level.label}",
+                         options=("rationale",))
     today = clock.today_iso()
 
     def mutate(doc):

@@ -15,12 +15,23 @@ class QiframeError(Exception):
     exit_code = 2
 
     def __init__(self, message: str, path: str | os.PathLike | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+                 column: int | None = None, options: tuple[str, ...] = ()) -> None:
+        self.template = message
+        self.options = tuple(options)
+        self.message = self.said(lambda name: name)
+        super().__init__(self.message)
         self.path = os.fspath(path) if path is not None else None
         self.line = line
         self.column = column
+
+    def said(self, spell) -> str:
+        """The message with each of its `options` (the core's parameters it concerns, written `{name}` in
+        it) spelled by the front end: `--by` on the command line, the field's label on a page. The core
+        names its parameters, never a command-line flag."""
+        text = self.template
+        for name in self.options:
+            text = text.replace("{" + name + "}", spell(name))
+        return text
 
     def __str__(self) -> str:
         return self.location_prefix() + self.message

@@ -70,7 +70,7 @@ def _run(args: list[str]) -> None:
     except QiframeError as exc:
         if debug:
             raise
-        _error(str(exc))
+        _error(exc.location_prefix() + exc.said(flag))
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -112,6 +112,15 @@ def usage_message(text: str) -> str:
     for noise in ("Value error, ", "Assertion failed, "):
         text = text.replace(noise, "")
     return text.rstrip(".")
+
+
+FLAGS = {"rationale": "-r/--rationale"}
+"""Options whose spelling in a message is not `--NAME`."""
+
+
+def flag(name: str) -> str:
+    """How the command line spells a parameter of the core that an error message names."""
+    return FLAGS.get(name, "--" + name.replace("_", "-"))
 
 
 def _error(message: str) -> None:

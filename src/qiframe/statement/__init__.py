@@ -427,7 +427,7 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
     as the evidence pack's file names, and also leaves out internal locations unless asked.
     """
     if by not in ("units", "indicators"):
-        raise InputError(f"--by must be units or indicators, not {by!r}")
+        raise InputError(f"{{by}} must be units or indicators, not {by!r}", options=("by",))
     programme = evaluation.programme
     citer = _Citer(evaluation)
     warnings: list[str] = []

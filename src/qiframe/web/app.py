@@ -60,7 +60,7 @@ class Form:
 # Which field an error message of the core concerns: (words in the message, field), first match wins.
 FIELD_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "grade": (("level of the scale", "level"), ("rationale", "rationale")),
-    "propose": (("level of the scale", "level"), ("--by", "by")),
+    "propose": (("level of the scale", "level"), ("evaluator", "by")),
     "notes": (("note", "notes"),),
     "assign": (("status", "status"),),
     "add": (("indicator", "indicators"), ("date", "date"), ("title", "title"), ("voice", "voice")),
@@ -173,7 +173,7 @@ class Site:
             form.errors["form"] = exc.message
             form.errors["stale"] = "yes"
         except QiframeError as exc:
-            form.errors[field_of(form.name, exc.message)] = exc.message
+            form.errors[field_of(form.name, exc.message, exc.options)] = exc.message
         return None
 
     @staticmethod
@@ -397,7 +397,11 @@ def evidence_fields(form: Form) -> dict[str, Any]:
     }
 
 
-def field_of(form_name: str, message: str) -> str:
+def field_of(form_name: str, message: str, options: tuple[str, ...] = ()) -> str:
+    """The field an error concerns: the first form field among the parameters it names, else by its words."""
+    for _, name in FIELD_WORDS.get(form_name, ()):
+        if name in options:
+            return name
     lowered = message.casefold()
     for words, name in FIELD_WORDS.get(form_name, ()):
         if words in lowered:
