@@ -206,7 +206,34 @@ def _statement_imported(tmp_path):
     return changes.StatementImported(statement_docx.plan_import(ev, path), None, True)
 
 
+def _review(tmp_path):
+    from qiframe import statement
+
+    return statement.review(_example(tmp_path), "S1")
+
+
+def _grades(tmp_path):
+    from qiframe import store
+    from qiframe.compare import external
+
+    root = _copy(EXAMPLE, tmp_path)
+    external.add(root, "2.1", "4", "Inspection [report]", "2026-01-20")
+    return external.grades(store.load(root))
+
+
+def _findings(tmp_path):
+    from qiframe import store
+    from qiframe.compare import findings
+
+    root = _copy(EXAMPLE, tmp_path)
+    findings.add(root, "strength", "Staff know the [bold]children[/] well", ("2.1",))
+    return findings.listed(store.load(root))
+
+
 SAMPLES = {
+    "qiframe.statement.Review": _review,
+    "qiframe.compare.external.Grades": _grades,
+    "qiframe.compare.findings.Listed": _findings,
     "qiframe.checks.Report": _check_report,
     "qiframe.portfolio.aggregate.Aggregate": _aggregate,
     "qiframe.analysis.reports.Proportion": _proportion,

@@ -6,12 +6,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
-from qiframe.cli.output import FORMAT_OPTION, Format, done, emit_json, format_choices, show
+from qiframe.cli.output import done, format_choices, show
 from qiframe.render import compare as rendered
 
+LIST_FORMAT = typer.Option("text", "--format", "-f", help="text for people, json for scripts.")
+
 if TYPE_CHECKING:
-    CompareFormat = str
+    CompareFormat = GradesFormat = FindingsFormat = str
 else:
+    GradesFormat = format_choices("GradesFormat", rendered.GRADES)
+    FindingsFormat = format_choices("FindingsFormat", rendered.FINDINGS)
     # The three comparisons render to the same formats; the registry says which.
     CompareFormat = format_choices("CompareFormat", rendered.EXTERNAL)
 
@@ -41,19 +45,15 @@ def external_add(
 
 
 @external_app.command("list")
-def external_list(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def external_list(evaluation: Path = EVALUATION_OPTION, fmt: GradesFormat = LIST_FORMAT) -> None:
     """List the inspection's grades."""
     from qiframe import store
     from qiframe.compare import external
 
-    rows = external.listing(store.load(store.find_root(evaluation)))
-    if fmt is Format.json:
-        emit_json({"external": rows})
-        return
-    for r in rows:
-        extra = "; ".join(x for x in (r["source"], r["date"]) if x)
-        typer.echo(f"{r['indicator']}  {r['grade']} {r['label'] or ''}  {r['title']}" + (f"  ({extra})" if extra else ""))
-    done(f"{len(rows)} inspection grade{'s' if len(rows) != 1 else ''}")
+    grades = external.grades(store.load(store.find_root(evaluation)))
+    show(grades, fmt)
+    if fmt != "json":
+        done(f"{len(grades.rows)} inspection grade{'s' if len(grades.rows) != 1 else ''}")
 
 
 finding_app = typer.Typer(help="What the inspection reported besides grades: strengths, areas for improvement, "
@@ -79,23 +79,15 @@ def finding_add(
 
 
 @finding_app.command("list")
-def finding_list(evaluation: Path = EVALUATION_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+def finding_list(evaluation: Path = EVALUATION_OPTION, fmt: FindingsFormat = LIST_FORMAT) -> None:
     """List the inspection's findings."""
     from qiframe import store
     from qiframe.compare import findings
 
-    ev = store.load(store.find_root(evaluation))
-    if fmt is Format.json:
-        emit_json({"findings": findings.listing(ev)})
-        return
-    from rich.markup import escape
-
-    from qiframe.cli.output import console
-
-    out = console()
-    for f in ev.metadata.findings:
-        out.print(escape(findings.finding_line(f)) + ("  [dim](paired by hand)[/]" if f.pairs is not None else ""))
-    done(f"{len(ev.metadata.findings)} finding{'s' if len(ev.metadata.findings) != 1 else ''}")
+    listed = findings.listed(store.load(store.find_root(evaluation)))
+    show(listed, fmt)
+    if fmt != "json":
+        done(f"{len(listed.findings)} finding{'s' if len(listed.findings) != 1 else ''}")
 
 
 @finding_app.command("pair")

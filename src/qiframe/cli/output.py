@@ -85,6 +85,10 @@ def show(result: Any, fmt: Any, err: bool = False, soft_wrap: bool = False) -> N
         else:
             out.print(text, end="")
     else:
+        if getattr(fmt, "value", fmt) == "text":  # text from files, shown to people: made terminal-safe
+            from qiframe.safetext import terminal_safe
+
+            text = terminal_safe(text)
         (sys.stderr if err else sys.stdout).write(text)
 
 

@@ -2,19 +2,25 @@
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
 from qiframe.cli.output import (
-    FORMAT_OPTION,
-    Format,
     console,
     done,
-    emit_json,
     err_console,
+    format_choices,
     warn_personal_data,
 )
+from qiframe.cli.output import show as show_result
+from qiframe.render import statement as rendered
+
+if TYPE_CHECKING:
+    ReviewFormat = str
+else:
+    ReviewFormat = format_choices("ReviewFormat", rendered.REVIEW)
 
 app = typer.Typer(help="The position statement: draft, edit and review its sections.", no_args_is_help=True)
 
@@ -76,62 +82,12 @@ def edit(
 def show(
     unit: str = typer.Argument(None, metavar="[UNIT]", help="Show one unit's text as well as its counts."),
     evaluation: Path = EVALUATION_OPTION,
-    fmt: Format = FORMAT_OPTION,
+    fmt: ReviewFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts."),
 ) -> None:
     """Word counts of each section against its share of the limit, and the questions not yet answered."""
     from qiframe import statement, store
 
-    ev = store.load(store.find_root(evaluation))
-    doc = statement.build_statement(ev, grades=False)
-    wanted = statement.find_unit(statement.require_units(ev), unit).id if unit else None
-    sections = [s for s in doc.sections if wanted in (None, s.id)]
-    if fmt is Format.json:
-        emit_json(_json(doc, sections))
-        return
-    out = console()
-    if unit is not None:
-        _print_text(out, sections[0])
-    _print_counts(out, doc, sections)
-
-
-def _json(doc, sections) -> dict:
-    return {"sections": [{"unit": s.id, "heading": s.heading, "words": s.words, "share": s.share,
-                          "draft": s.draft, "unanswered": [p.heading for p in s.parts if p.missing],
-                          "parts": [{"question": p.heading, "words": p.words} for p in s.parts]}
-                         for s in sections],
-            "words": doc.words, "word_limit": doc.word_limit, "page_limit": doc.page_limit,
-            "warnings": list(doc.warnings)}
-
-
-def _print_text(out, section) -> None:
-    from rich.markup import escape
-
-    out.print(f"[bold]{escape(section.heading)}[/]")
-    for part in section.parts:
-        out.print(f"\n[bold]{escape(part.heading)}[/] [dim]({part.words:,} words)[/]")
-        for block in part.blocks:
-            prefix = "  • " if block.kind == "bullet" else ""
-            style = "dim italic" if block.kind in ("draft", "missing") else ""
-            text = escape(prefix + block.text)
-            out.print(f"[{style}]{text}[/]" if style else text)
-    out.print()
-
-
-def _print_counts(out, doc, sections) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(box=None, title_justify="left")
-    for column in ("unit", "words", "share", "unanswered"):
-        table.add_column(column, justify="right" if column in ("words", "share") else "left")
-    for s in sections:
-        over = s.share is not None and s.words > s.share
-        words = f"[red]{s.words:,}[/]" if over else f"{s.words:,}"
-        missing = ", ".join(p.heading for p in s.parts if p.missing)
-        table.add_row(s.id + (" (draft)" if s.draft else ""), words, f"{s.share:,.0f}" if s.share else "–",
-                      escape(missing) or "–")
-    out.print(table)
-    out.print(doc.word_summary)
+    show_result(statement.review(store.load(store.find_root(evaluation)), unit), fmt)
 
 
 def print_word_counts(doc) -> None:

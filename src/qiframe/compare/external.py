@@ -7,6 +7,7 @@ command as recording the grade.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from qiframe import model, store
@@ -66,6 +67,17 @@ def _commented(record: dict):
     if record.get("date"):
         record = {**record, "date": dt.date.fromisoformat(record["date"])}
     return yamlio.to_commented(record)
+
+
+@dataclass(frozen=True)
+class Grades:
+    """The inspection's grades as `external list` shows them (rows of `listing`)."""
+
+    rows: tuple[dict, ...]
+
+
+def grades(evaluation: model.Evaluation) -> Grades:
+    return Grades(tuple(listing(evaluation)))
 
 
 def listing(evaluation: model.Evaluation) -> list[dict]:

@@ -125,6 +125,19 @@ def _pair(tx: store.Transaction, finding_id: str, indicator: str, strengths: tup
     return next(store.build_finding(f) for f in data.get("findings", ()) if f["id"] == finding.id)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """The inspection's findings as `external finding list` shows them."""
+
+    findings: tuple[model.ExternalFinding, ...]
+    rows: tuple[dict, ...]
+    """`listing`'s records, for scripts."""
+
+
+def listed(evaluation: model.Evaluation) -> Listed:
+    return Listed(tuple(evaluation.metadata.findings), tuple(listing(evaluation)))
+
+
 def listing(evaluation: model.Evaluation) -> list[dict]:
     """The findings as recorded, each with its indicators' titles."""
     return [_finding_json(evaluation, f) for f in evaluation.metadata.findings]

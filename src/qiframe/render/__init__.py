@@ -179,4 +179,15 @@ def escape(text: object) -> str:
 
 
 # The renderers register themselves when their modules are imported.
-from qiframe.render import actions, analysis, check, compare, evidence, frameworks, imports, portfolio, status  # noqa: E402, F401
+from qiframe.render import (  # noqa: E402, F401
+    actions,
+    analysis,
+    check,
+    compare,
+    evidence,
+    frameworks,
+    imports,
+    portfolio,
+    statement,
+    status,
+)

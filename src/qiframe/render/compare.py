@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qiframe.render import json_text, renderer
+from qiframe.render import Markup, escape, json_text, renderer
 from qiframe.text import md_escape
 
 if TYPE_CHECKING:
@@ -255,3 +255,36 @@ def _columns(rows: Sequence[tuple[str, ...]]) -> list[str]:
 def _md(text: str) -> str:
     """Text safe inside a Markdown table cell (the one Markdown escaper of every export)."""
     return md_escape(text).strip()
+
+
+# --- the inspection's grades and findings, listed ------------------------------------------------------
+
+GRADES = "qiframe.compare.external.Grades"
+FINDINGS = "qiframe.compare.findings.Listed"
+
+
+@renderer(GRADES, "json")
+def grades_json(grades) -> str:
+    return json_text({"external": list(grades.rows)})
+
+
+@renderer(GRADES, "text")
+def grades_text(grades) -> str:
+    lines = []
+    for r in grades.rows:
+        extra = "; ".join(x for x in (r["source"], r["date"]) if x)
+        lines.append(f"{r['indicator']}  {r['grade']} {r['label'] or ''}  {r['title']}" + (f"  ({extra})" if extra else ""))
+    return "".join(line + "\n" for line in lines)
+
+
+@renderer(FINDINGS, "json")
+def findings_json(listed) -> str:
+    return json_text({"findings": list(listed.rows)})
+
+
+@renderer(FINDINGS, "text")
+def findings_text(listed) -> Markup:
+    from qiframe.compare.findings import finding_line
+
+    return Markup("".join(escape(finding_line(f)) + ("  [dim](paired by hand)[/]" if f.pairs is not None else "")
+                          + "\n" for f in listed.findings))

@@ -677,6 +677,23 @@ def evidence_for(evaluation: model.Evaluation, ids, units) -> list[model.Evidenc
     return sorted(items, key=lambda e: (model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
                                         e.date, e.title.casefold(), e.id))
 
+@dataclass(frozen=True)
+class Review:
+    """What `statement show` shows: the statement's word counts for its sections (one unit's or all), and
+    whether that unit's text is shown too."""
+
+    statement: Statement
+    sections: tuple
+    text: bool
+
+
+def review(evaluation: model.Evaluation, unit: str | None = None) -> Review:
+    """The statement without grades, for one unit (its text and counts) or every unit (counts)."""
+    doc = build_statement(evaluation, grades=False)
+    wanted = find_unit(require_units(evaluation), unit).id if unit else None
+    return Review(doc, tuple(s for s in doc.sections if wanted in (None, s.id)), unit is not None)
+
+
 def find_unit(programme: model.Programme, text: str) -> model.Unit:
     """A unit of the programme named exactly or case-insensitively, or a NotFound listing the units."""
     for u in programme.units:
