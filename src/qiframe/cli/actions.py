@@ -13,7 +13,8 @@ from qiframe.render import actions as rendered
 from qiframe.vocabulary import ACTION_STATUSES
 
 if TYPE_CHECKING:
-    ChosenFormat = ActionFormat = str
+    ChosenFormat = str
+    ActionFormat = str
 else:
     ChosenFormat = format_choices("ChosenFormat", rendered.CHOSEN)
     ActionFormat = format_choices("ActionFormat", rendered.ACTION)

@@ -14,7 +14,10 @@ DEFAULT_FRAMEWORK = "ci-care-protection-2019"
 MAX_PROBLEMS_SHOWN = rendered.MAX_PROBLEMS_SHOWN
 
 if TYPE_CHECKING:
-    ProportionFormat = RecordsFormat = AgreementFormat = SurveyFormat = str
+    ProportionFormat = str
+    RecordsFormat = str
+    AgreementFormat = str
+    SurveyFormat = str
 else:
     ProportionFormat = format_choices("ProportionFormat", rendered.PROPORTION)
     RecordsFormat = format_choices("RecordsFormat", rendered.RECORDS)

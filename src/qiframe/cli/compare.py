@@ -12,7 +12,9 @@ from qiframe.render import compare as rendered
 LIST_FORMAT = typer.Option("text", "--format", "-f", help="text for people, json for scripts.")
 
 if TYPE_CHECKING:
-    CompareFormat = GradesFormat = FindingsFormat = str
+    CompareFormat = str
+    GradesFormat = str
+    FindingsFormat = str
 else:
     GradesFormat = format_choices("GradesFormat", rendered.GRADES)
     FindingsFormat = format_choices("FindingsFormat", rendered.FINDINGS)

@@ -21,7 +21,8 @@ Kind = Enum("Kind", {k: k for k in EVIDENCE_KINDS}, type=str)  # type: ignore[mi
 
 
 if TYPE_CHECKING:
-    ListFormat = ItemFormat = str
+    ListFormat = str
+    ItemFormat = str
 else:
     ListFormat = format_choices("ListFormat", rendered.CHOSEN)
     ItemFormat = format_choices("ItemFormat", rendered.ITEM)

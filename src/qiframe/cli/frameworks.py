@@ -11,7 +11,8 @@ from qiframe.cli.output import show as show_result
 from qiframe.render import frameworks as rendered
 
 if TYPE_CHECKING:
-    ListedFormat = ShownFormat = str
+    ListedFormat = str
+    ShownFormat = str
 else:
     ListedFormat = format_choices("ListedFormat", rendered.LISTED)
     ShownFormat = format_choices("ShownFormat", rendered.SHOWN)
