@@ -391,7 +391,7 @@ def test_the_length_check_counts_commands_only():
 SRC = ROOT / "src" / "qiframe"
 FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
 STILL_NAMING_FLAGS = {
-    "actions.py", "analysis/items.py", "analysis/surveys.py", "compare/__init__.py", "compare/external.py",
+    "analysis/items.py", "analysis/surveys.py", "compare/__init__.py", "compare/external.py",
     "compare/findings.py", "evidence.py", "exports/__init__.py", "exports/assessments.py", "exports/dataset.py",
     "exports/matrix.py", "exports/moderation.py", "imports/assessments.py", "imports/evidence.py",
     "imports/grid.py", "imports/tables.py", "periods.py", "render/analysis.py", "rollforward.py", "store.py",

@@ -65,10 +65,10 @@ def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, ow
          measure: MeasureInput | None, today: str, answers: str = "") -> model.Action:
     evaluation = tx.evaluation
     today = today or clock.today_iso()
-    title = _text(title, "--title", required=True)
+    title = _text(title, "title", required=True)
     ident = store.assessment_id(evaluation, indicator) if indicator else ""
     improvement = _improvement(evaluation, ident, improvement)
-    _date(due, "--due")
+    _date(due, "due")
     _status(status)
     answered = _recommendation(evaluation, answers) if answers else ""
     record: dict[str, Any] = {"title": title, "indicator": ident, "improvement": improvement,
@@ -98,13 +98,13 @@ def _update(tx: store.Transaction, action_id: str, status: str | None, owner: st
     if status is not None:
         _status(status)
     if due is not None:
-        _date(due, "--due")
+        _date(due, "due")
     if date is not None:
-        _date(date, "--date", required=True)
+        _date(date, "date", required=True)
     if title is not None:
-        title = _text(title, "--title", required=True)
+        title = _text(title, "title", required=True)
     if progress is not None:
-        progress = _text(progress, "--progress", required=True)
+        progress = _text(progress, "progress", required=True)
     when = date or today
     values = None
     if measure is not None and measure.given():
@@ -220,9 +220,9 @@ def _record_value(tx: store.Transaction, action_id: str, value: float, date: str
     action = store.resolve(tx.evaluation.actions, action_id, "action")
     when = date or (today or clock.today_iso())
     if not _is_month_or_day(when):
-        raise InputError(f"--date {when!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)")
+        raise InputError(f"{{date}} {when!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)", options=("date",))
     number = _number(value, "VALUE")
-    note = _text(note, "--note")
+    note = _text(note, "note")
     entry = {"date": when, "value": number} | ({"note": note} if note else {})
 
     def mutate(doc):
@@ -305,22 +305,30 @@ def measure_brief(measure: model.Measure | None) -> str:
 # --- validation --------------------------------------------------------------------------------------
 
 
+def _named(option: str) -> tuple[str, tuple[str, ...]]:
+    """How a message names the parameter `option`: `{option}` for a front end to spell (an option), or as it
+    is (an argument's metavar such as VALUE)."""
+    return (option, ()) if option.isupper() else ("{" + option + "}", (option,))
+
+
 def _text(value: str, option: str, required: bool = False) -> str:
+    said, options = _named(option)
     if "\x00" in value:
-        raise InputError(f"{option} contains a NUL character")
+        raise InputError(f"{said} contains a NUL character", options=options)
     value = value.strip()
     if required and not value:
-        raise InputError(f"{option} cannot be empty")
+        raise InputError(f"{said} cannot be empty", options=options)
     return value
 
 
 def _improvement(evaluation: model.Evaluation, ident: str, text: str) -> str:
     """The area for improvement: the text given, or the indicator's Nth area when a number is given."""
-    text = _text(text, "--improvement")
+    text = _text(text, "improvement")
     if not text.isdigit():
         return text
     if not ident:
-        raise InputError("--improvement NUMBER needs --qi, whose areas for improvement it counts")
+        raise InputError("{improvement} NUMBER needs {qi}, whose areas for improvement it counts",
+                         options=("improvement", "qi"))
     areas = evaluation.assessments.get(ident, model.Assessment(ident)).improvements
     number = int(text)
     if not 1 <= number <= len(areas):
@@ -333,7 +341,8 @@ def _date(value: str | None, option: str, required: bool = False) -> None:
     if not value and not required:
         return
     if model.parse_date(value or "") is None or len(value or "") != 10:
-        raise InputError(f"{option} {value!r} is not an ISO date (YYYY-MM-DD)")
+        said, options = _named(option)
+        raise InputError(f"{said} {value!r} is not an ISO date (YYYY-MM-DD)", options=options)
 
 
 def _status(value: str, allow_open: bool = False) -> None:
@@ -346,7 +355,8 @@ def _number(value: float | None, option: str) -> float | int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{option} must be a finite number, not {value!r}")
+        said, options = _named(option)
+        raise InputError(f"{said} must be a finite number, not {value!r}", options=options)
     # Whole numbers are written without ".0" so the files read naturally.
     return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
 
@@ -359,7 +369,7 @@ def _measure_record(measure: MeasureInput, today: str, fill_as_of: bool = True) 
     """Validated measure fields (only the ones given); a current value is dated today unless told."""
     values: dict[str, Any] = {}
     for key in ("baseline", "target", "current"):
-        number = _number(getattr(measure, key), f"--{key}")
+        number = _number(getattr(measure, key), key)
         if number is not None:
             values[key] = number
     for key in ("name", "unit"):
@@ -368,15 +378,17 @@ def _measure_record(measure: MeasureInput, today: str, fill_as_of: bool = True) 
             values[key] = " ".join(text.split())
     if measure.target_date is not None:
         if not _is_month_or_day(measure.target_date):
-            raise InputError(f"--target-date {measure.target_date!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)")
+            raise InputError(f"{{target_date}} {measure.target_date!r} is not an ISO date or month (YYYY-MM-DD or "
+                             "YYYY-MM)", options=("target_date",))
         values["target_date"] = measure.target_date
     if measure.interval is not None:
         if measure.interval not in model.MEASURE_INTERVALS:
-            raise InputError(f"--interval {measure.interval!r} is not one of: {', '.join(model.MEASURE_INTERVALS)}")
+            raise InputError(f"{{interval}} {measure.interval!r} is not one of: {', '.join(model.MEASURE_INTERVALS)}",
+                             options=("interval",))
         values["interval"] = measure.interval
     as_of = measure.as_of
     if as_of is not None:
-        _date(as_of, "--as-of", required=True)
+        _date(as_of, "as_of", required=True)
         values["as_of"] = as_of
     elif fill_as_of and "current" in values:
         values["as_of"] = today

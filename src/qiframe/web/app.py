@@ -68,7 +68,7 @@ FIELD_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "link": (("indicator", "qi"),),
     "unlink": (("linked", "qi"),),
     "section": (("question", "form"),),
-    "action": (("status", "status"), ("--progress", "progress"), ("--date", "date")),
+    "action": (("status", "status"), ("progress", "progress"), ("date", "date")),
 }
 
 
