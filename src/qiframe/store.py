@@ -75,12 +75,12 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
         here = Path.cwd()
     except FileNotFoundError:
         raise InputError("the current folder no longer exists (was it deleted or moved?); change to an existing "
-                         "folder, or pass -e/--evaluation DIR with a full path") from None
+                         "folder, or pass {evaluation} DIR with a full path", options=("evaluation",)) from None
     for folder in (here, *here.parents):
         if (folder / EVALUATION_FILE).is_file():
             return folder
-    raise InputError("no evaluation here: run inside an evaluation folder or pass -e/--evaluation DIR "
-                     "(start one with `qiframe init`)")
+    raise InputError("no evaluation here: run inside an evaluation folder or pass {evaluation} DIR "
+                     "(start one with `qiframe init`)", options=("evaluation",))
 
 
 # --- loading -----------------------------------------------------------------------------------------
@@ -932,7 +932,7 @@ def _record_wording(tx: Transaction, framework_id: str, item_text: str, source: 
     if framework_id != evaluation.framework.id:
         raise InputError(f"this evaluation uses framework {evaluation.framework.id!r}, not {framework_id!r}")
     if not source.strip():
-        raise InputError("--source must say where the partnership's copy of the wording comes from")
+        raise InputError("{source} must say where the partnership's copy of the wording comes from", options=("source",))
     # Item keys and texts come from the framework file itself, so a replacement recorded earlier is not
     # mistaken for the wording being confirmed.
     original_framework = frameworks.load(framework_id, start=root)
@@ -942,7 +942,7 @@ def _record_wording(tx: Transaction, framework_id: str, item_text: str, source: 
         if original.kind not in wording.REPLACEABLE:
             raise InputError(f"{item} ({original.kind}) can be confirmed but not replaced")
         if not title.strip():
-            raise InputError("--title must not be empty")
+            raise InputError("{title} must not be empty", options=("title",))
         entry: dict[str, Any] = {"title": " ".join(title.split()), "source": " ".join(source.split())}
     else:
         entry = {"confirmed": original.text, "source": " ".join(source.split())}

@@ -310,7 +310,7 @@ def parse_types(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
         named = type_named(name)
         if not sep or not column.strip() or named is None:
             known = ", ".join(TYPE_NAMES)
-            raise InputError(f"--type {pair!r}: expected COLUMN=TYPE with TYPE one of {known}")
+            raise InputError(f"{{type}} {pair!r}: expected COLUMN=TYPE with TYPE one of {known}", options=("type",))
         out[column.strip()] = named
     return out
 
@@ -322,7 +322,7 @@ def parse_positive(pairs: list[str] | tuple[str, ...]) -> dict[str, tuple[str, .
         column, sep, answers = pair.rpartition("=")
         values = tuple(a.strip() for a in re.split(r"[;,]", answers) if a.strip())
         if not sep or not column.strip() or not values:
-            raise InputError(f"--positive {pair!r}: expected COLUMN=ANSWER;ANSWER, e.g. 'Child seen=Yes'")
+            raise InputError(f"{{positive}} {pair!r}: expected COLUMN=ANSWER;ANSWER, e.g. 'Child seen=Yes'", options=("positive",))
         out[column.strip()] = values
     return out
 
@@ -540,8 +540,8 @@ def read_table_items(table, available: dict[str, ItemType], skip: set[int], give
         item = available.get(detection.type) or (_NOTHING if detection.type == UNANSWERED else None)
         if item is None:
             if i in positive_index:
-                raise InputError(f"--positive {header}=…: column {header!r} is not an item ({detection.rule})",
-                                 table.path)
+                raise InputError(f"{{positive}} {header}=…: column {header!r} is not an item ({detection.rule})",
+                                 table.path, options=("positive",))
             columns.append(Column(i, header, column_letter(i), detection, None, codes, tuple(distinct),
                                   tuple(spelled), (), tuple(totals), frozenset(), ""))
             continue

@@ -199,7 +199,7 @@ def parse_invited(values: list[str] | tuple[str, ...]) -> dict[str, int]:
         try:
             count = int(number.strip())
         except ValueError:
-            raise InputError(f"--invited {value!r}: expected a whole number, or GROUP=N") from None
+            raise InputError(f"{{invited}} {value!r}: expected a whole number, or GROUP=N", options=("invited",)) from None
         out[group.strip()] = count
     return out
 

@@ -114,7 +114,7 @@ def usage_message(text: str) -> str:
     return text.rstrip(".")
 
 
-FLAGS = {"rationale": "-r/--rationale"}
+FLAGS = {"rationale": "-r/--rationale", "evaluation": "-e/--evaluation"}
 """Options whose spelling in a message is not `--NAME`."""
 
 

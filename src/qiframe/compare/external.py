@@ -32,7 +32,7 @@ def _add(tx: store.Transaction, indicator: str, level_text: str, source: str, da
     level = store.level(evaluation.framework.scale_for(ident), level_text)
     source = " ".join(source.split())
     if date and model.parse_date(date) is None:
-        raise InputError(f"--date {date!r} is not an ISO date (YYYY-MM-DD)")
+        raise InputError(f"{{date}} {date!r} is not an ISO date (YYYY-MM-DD)", options=("date",))
     record = {"indicator": ident, "grade": level.value, "source": source, "date": date}
     replaced = [False]
 

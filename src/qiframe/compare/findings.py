@@ -44,15 +44,15 @@ def _add(tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...
          date: str) -> model.ExternalFinding:
     evaluation = tx.evaluation
     if kind not in model.FINDING_KINDS:
-        raise InputError(f"--kind {kind!r} is not one of: {', '.join(model.FINDING_KINDS)}")
+        raise InputError(f"{{kind}} {kind!r} is not one of: {', '.join(model.FINDING_KINDS)}", options=("kind",))
     text = "".join(ch for ch in " ".join((text or "").split()) if ch.isprintable())
     if not text:
-        raise InputError("--text cannot be empty")
+        raise InputError("{text} cannot be empty", options=("text",))
     ids = tuple(dict.fromkeys(store.assessment_id(evaluation, i) for i in indicators))
     if not ids and kind != "key-message":
-        raise InputError(f"a {KIND_WORDS[kind]} needs --qi: the indicator it is about")
+        raise InputError(f"a {KIND_WORDS[kind]} needs {{qi}}: the indicator it is about", options=("qi",))
     if date and (model.parse_date(date) is None or len(date) != 10):
-        raise InputError(f"--date {date!r} is not an ISO date (YYYY-MM-DD)")
+        raise InputError(f"{{date}} {date!r} is not an ISO date (YYYY-MM-DD)", options=("date",))
     source = " ".join(source.split())
     made: list[str] = []  # the new finding's id, allocated inside the edit
 
@@ -93,11 +93,11 @@ def _pair(tx: store.Transaction, finding_id: str, indicator: str, strengths: tup
     finding = store.resolve(findings, finding_id, "inspection finding")
     chosen = bool(strengths or improvements)
     if sum((chosen, none, auto)) != 1:
-        raise InputError("give --strength or --improvement numbers (with --qi), or --none, or --auto")
+        raise InputError("give {strength} or {improvement} numbers (with {qi}), or {none}, or {auto}", options=("strength", "improvement", "qi", "none", "auto"))
     points: list[dict] = []
     if chosen:
         if not indicator:
-            raise InputError("--strength and --improvement count the points of one indicator: give --qi")
+            raise InputError("{strength} and {improvement} count the points of one indicator: give {qi}", options=("strength", "improvement", "qi"))
         ident = store.assessment_id(evaluation, indicator)
         a = evaluation.assessments.get(ident, model.Assessment(ident))
         for kind, numbers, texts in (("strength", strengths, a.strengths),

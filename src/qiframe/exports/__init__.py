@@ -44,12 +44,12 @@ def write_statement(evaluation: model.Evaluation, output: str | os.PathLike, by:
     output = Path(output)
     module = check_output(output, STATEMENT_FORMATS, "the statement")
     if template is not None and module != "statement_docx":
-        raise InputError("--template applies to Word (.docx) output only")
+        raise InputError("{template} applies to Word (.docx) output only", options=("template",))
     if template is not None and not Path(template).is_file():
         raise InputError("template not found", template)
     unknown = sorted(set(allow) - set(FINAL_CHECKS))
     if unknown:
-        raise InputError(f"--allow takes {', '.join(FINAL_CHECKS)}, not {', '.join(unknown)}")
+        raise InputError(f"{{allow}} takes {', '.join(FINAL_CHECKS)}, not {', '.join(unknown)}", options=("allow",))
     if final:
         blocking = [p for p in final_problems(evaluation, by, grades) if p.kind not in allow]
         if blocking:

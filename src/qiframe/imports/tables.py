@@ -88,7 +88,7 @@ def read_table(path: str | os.PathLike, sheet: str | None = None, max_rows: int 
     _check_size(path, max_bytes)
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
-            raise InputError("a CSV file has no sheets; --sheet is for xlsx files", path)
+            raise InputError("a CSV file has no sheets; {sheet} is for xlsx files", path, options=("sheet",))
         raw = _csv_rows(path, max_rows)
     else:
         sheet, raw = _xlsx_rows(path, sheet, max_rows)
