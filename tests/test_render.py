@@ -392,7 +392,7 @@ SRC = ROOT / "src" / "qiframe"
 FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
 STILL_NAMING_FLAGS = {
     "compare/__init__.py",
-    "evidence.py", "exports/__init__.py", "exports/assessments.py", "exports/dataset.py",
+    "exports/__init__.py",
     "exports/matrix.py", "exports/moderation.py", "imports/assessments.py", "imports/evidence.py",
     "imports/grid.py", "periods.py", "render/analysis.py", "rollforward.py",
     "checks/unconfirmed_wording.py",

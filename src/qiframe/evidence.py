@@ -53,7 +53,7 @@ def edit(root: str | os.PathLike, evidence_id: str, changes: dict[str, Any]) -> 
         raise InputError(f"cannot edit {', '.join(unknown)} (editable: {', '.join(EDITABLE)})")
     given = {k: v for k, v in changes.items() if v is not None}
     if not given:
-        raise InputError("nothing to change: give at least one field to edit (see --help)")
+        raise InputError("nothing to change: give at least one field to edit (see {help})", options=("help",))
     if "title" in given and not str(given["title"]).strip():
         raise InputError("the title cannot be blank")
     return store.update_evidence(root, evidence_id, given)

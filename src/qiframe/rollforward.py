@@ -66,7 +66,7 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
                  evidence: str = "current", title: str = "", period: tuple[str, str] | None = None) -> RollForward:
     """Create next year's evaluation in `folder` from the evaluation at `old_root` (all or nothing)."""
     if evidence not in EVIDENCE_CHOICES:
-        raise InputError(f"--evidence {evidence!r} is not one of: {', '.join(EVIDENCE_CHOICES)}")
+        raise InputError(f"{{evidence}} {evidence!r} is not one of: {', '.join(EVIDENCE_CHOICES)}", options=("evidence",))
     old = store.load(store.find_root(old_root))
     target = Path(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

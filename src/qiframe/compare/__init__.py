@@ -325,8 +325,8 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
         crosswalk = crosswalks.find(old.framework, new.framework, start=new.root)
         if crosswalk is None:
             raise InputError(f"the evaluations use different frameworks ({old.framework.id} earlier, "
-                             f"{new.framework.id} now) and no crosswalk maps one to the other; give --map FILE "
-                             "saying which earlier indicator becomes which")
+                             f"{new.framework.id} now) and no crosswalk maps one to the other; give {{map}} FILE "
+                             "saying which earlier indicator becomes which", options=("map",))
         mapping = crosswalk.grades
     # Evidence of every earlier indicator a crosswalk pairs with a newer one is brought across with it.
     brought = crosswalk.evidence if crosswalk else {}

@@ -67,7 +67,7 @@ def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wan
     ids = forms.form_indicators(evaluation, wanted)
     if not ids:
         raise InputError("no indicators to put in the workbook: the evaluation has no graded indicators; "
-                         "name some with --qi")
+                         "name some with {qi}", options=("qi",))
     now = now or dt.datetime.now().replace(microsecond=0)
     names = forms.sheet_names(ids)
     wb = Workbook()

@@ -68,7 +68,7 @@ def _parquet_writer():
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError("writing Parquet needs pyarrow: pip install 'qiframe[dataset]' "
-                         "(or use --format csv)") from None
+                         "(or use {format} csv)", options=("format",)) from None
     types = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_()}
 
     def write_parquet(table: Table, path: Path) -> None:

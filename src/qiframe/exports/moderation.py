@@ -169,7 +169,7 @@ def export(evaluation: model.Evaluation, output: str | os.PathLike, only: tuple[
     fmt = check_output(output, FORMATS, "the moderation pack")
     pack = build(evaluation, only, today)
     if not pack.indicators:
-        raise InputError("nothing to moderate: no graded indicators, and no assessments yet (give --qi)")
+        raise InputError("nothing to moderate: no graded indicators, and no assessments yet (give {qi})", options=("qi",))
     data = render_docx(pack) if fmt == "docx" else render_html(pack).encode("utf-8")
     write_output(output, data)
     return Written(os.fspath(Path(output)), len(pack.indicators), sum(len(i.proposals) for i in pack.indicators))

@@ -330,7 +330,7 @@ def apply_import(root: str | Path, plan: AssessmentImport, evaluation: model.Eva
 def rejection(plan: AssessmentImport) -> InputError:
     first = plan.invalid[0]
     return InputError(f"{len(plan.invalid)} sheet(s) refused, so nothing was written (sheet {first.sheet!r}: "
-                      f"{first.reason}); fix them, or import the rest with --skip-invalid", plan.path)
+                      f"{first.reason}); fix them, or import the rest with {{skip_invalid}}", plan.path, options=("skip_invalid",))
 
 
 def _mutation(sheet: SheetPlan, evaluator: str, day: str):

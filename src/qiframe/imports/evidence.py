@@ -187,7 +187,7 @@ def parse_map(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         column, sep, name = pair.partition("=")
         if not sep or not column.strip():
-            raise InputError(f"--map {pair!r}: expected COLUMN=field, e.g. --map 'Evidence ref=id'")
+            raise InputError(f"{{map}} {pair!r}: expected COLUMN=field, e.g. {{map}} 'Evidence ref=id'", options=("map",))
         out[column.strip()] = name.strip()
     return out
 
@@ -217,14 +217,14 @@ def parse_values(pairs: list[str] | tuple[str, ...], path: str | Path | None = N
             name, word = "", left
         name, word, value = name.strip().casefold(), word.strip(), value.strip()
         if not sep or not word or not value or (name and name not in MAPPED_FIELDS):
-            raise InputError(f"--value {pair!r}: expected [FIELD:]WORD=VALUE with FIELD one of "
-                             f"{', '.join(MAPPED_FIELDS)}, e.g. --value Audit=case-file-audit")
+            raise InputError(f"{{value}} {pair!r}: expected [FIELD:]WORD=VALUE with FIELD one of "
+                             f"{', '.join(MAPPED_FIELDS)}, e.g. {{value}} Audit=case-file-audit", options=("value",))
         if not name:
             fits = [f for f, known in (("kind", model.EVIDENCE_KINDS), ("source", model.SOURCES)) if value in known]
             if len(fits) != 1:
-                raise InputError(f"--value {pair!r}: say which field it maps, e.g. --value 'kind:{word}={value}'"
-                                 if fits else f"--value {pair!r}: {value!r} is not a kind ({', '.join(model.EVIDENCE_KINDS)}) "
-                                 f"or a source ({', '.join(model.SOURCES)})")
+                raise InputError(f"{{value}} {pair!r}: say which field it maps, e.g. {{value}} 'kind:{word}={value}'"
+                                 if fits else f"{{value}} {pair!r}: {value!r} is not a kind ({', '.join(model.EVIDENCE_KINDS)}) "
+                                 f"or a source ({', '.join(model.SOURCES)})", options=("value",))
             name = fits[0]
         out[name][header_key(word)] = value
     return {f: m for f, m in out.items() if m}
@@ -243,15 +243,15 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
     for column, name in mapping.items():
         index = next((i for i, h in enumerate(table.headers) if header_key(h) == header_key(column)), None)
         if index is None:
-            raise InputError(f"--map {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
-                             table.path)
+            raise InputError(f"{{map}} {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
+                             table.path, options=("map",))
         if name.casefold() in IGNORE:
             skipped.add(index)
             continue
         target = next((f for f in store.EVIDENCE_FIELDS if header_key(f) == header_key(name)), None)
         if target is None:
-            raise InputError(f"--map {column}={name}: no field {name!r} (fields: {', '.join(store.EVIDENCE_FIELDS)})",
-                             table.path)
+            raise InputError(f"{{map}} {column}={name}: no field {name!r} (fields: {', '.join(store.EVIDENCE_FIELDS)})",
+                             table.path, options=("map",))
         columns[index] = target
     for i, header in enumerate(table.headers):
         if i not in columns and i not in skipped and header_key(header) in by_key:
@@ -260,11 +260,11 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
     for i, f in sorted(columns.items()):
         if f in seen:
             raise InputError(f"columns {table.headers[seen[f]]!r} and {table.headers[i]!r} both give the {f} "
-                             f"field; leave one out with --map '{table.headers[i]}='", table.path)
+                             f"field; leave one out with {{map}} '{table.headers[i]}='", table.path, options=("map",))
         seen[f] = i
     if "title" not in seen and "id" not in seen:
         raise InputError(f"no column gives a title or an id (columns: {', '.join(table.headers)}); "
-                         "name one with --map COLUMN=title", table.path)
+                         "name one with {map} COLUMN=title", table.path, options=("map",))
     ignored = [h for i, h in enumerate(table.headers) if i not in columns]
     return columns, ignored
 
@@ -542,7 +542,7 @@ def rejection(plan: ImportPlan) -> InputError:
     """The error for a plan with rejected rows: how many, the first reason, and the way out."""
     first = plan.rejected[0]
     return InputError(f"{len(plan.rejected)} row(s) rejected, so nothing was written (row {first.row}: "
-                      f"{first.reason}); fix them, or import the rest with --skip-invalid", plan.path)
+                      f"{first.reason}); fix them, or import the rest with {{skip_invalid}}", plan.path, options=("skip_invalid",))
 
 
 def _mutation(changes: dict[str, tuple[Any, Any]]):

@@ -120,14 +120,14 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
     for column, name in mapping.items():
         index = next((i for i, h in enumerate(table.headers) if header_key(h) == header_key(column)), None)
         if index is None:
-            raise InputError(f"--map {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
-                             table.path)
+            raise InputError(f"{{map}} {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
+                             table.path, options=("map",))
         if name.casefold() in IGNORE:
             skipped[index] = "left out by --map"
             continue
         target = next((f for f in FIELDS if header_key(f) == header_key(name)), None)
         if target is None:
-            raise InputError(f"--map {column}={name}: no field {name!r} (fields: {', '.join(FIELDS)})", table.path)
+            raise InputError(f"{{map}} {column}={name}: no field {name!r} (fields: {', '.join(FIELDS)})", table.path, options=("map",))
         columns[index] = target
     for i, header in enumerate(table.headers):
         if i not in columns and i not in skipped and by_key.get(header_key(header)) in FIELDS:
@@ -137,7 +137,7 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
                 columns[i] = by_key[header_key(header)]
     if "indicator" not in columns.values() and "title" not in columns.values():
         raise InputError(f"no column names the indicator (columns: {', '.join(table.headers)}); name it with "
-                         "--map COLUMN=indicator (an id such as 2.1, or the title)", table.path)
+                         "{map} COLUMN=indicator (an id such as 2.1, or the title)", table.path, options=("map",))
     ignored = [f"{h!r}: {skipped.get(i, 'matches no field (use --map COLUMN=field to read it)')}"
                for i, h in enumerate(table.headers) if i not in columns]
     return columns, ignored
@@ -153,8 +153,8 @@ def plan_import(evaluation: model.Evaluation, path: str | Path, sheet: str | Non
     values_map = {}
     for text, level_text in (grade_map or {}).items():
         if all(sc.parse(level_text) is None for sc in (framework.scale, *framework.scales)):
-            raise InputError(f"--grade {text}={level_text}: {level_text!r} is not a level of the scale "
-                             f"({', '.join(lv.label for lv in framework.scale.levels)})")
+            raise InputError(f"{{grade}} {text}={level_text}: {level_text!r} is not a level of the scale "
+                             f"({', '.join(lv.label for lv in framework.scale.levels)})", options=("grade",))
         values_map[" ".join(text.split()).casefold()] = level_text
     by = forms.normal_name(by)
     grades: dict[str, str] = {}
@@ -288,7 +288,7 @@ def _short(text) -> str:
 def rejection(plan: GridImport) -> InputError:
     first = plan.invalid[0]
     return InputError(f"{len(plan.invalid)} row(s) refused, so nothing was written (row {first.row}: "
-                      f"{first.reason}); fix them, or import the rest with --skip-invalid", plan.path)
+                      f"{first.reason}); fix them, or import the rest with {{skip_invalid}}", plan.path, options=("skip_invalid",))
 
 
 def apply_import(root: str | Path, plan: GridImport, evaluation: model.Evaluation, skip_invalid: bool = False,
