@@ -230,7 +230,21 @@ def _findings(tmp_path):
     return findings.listed(store.load(root))
 
 
+def _statement(tmp_path):
+    from qiframe import statement
+
+    return statement.build_statement(_example(tmp_path))
+
+
+def _rolled(tmp_path):
+    from qiframe import rollforward
+
+    return rollforward.roll_forward(_copy(EXAMPLE, tmp_path), tmp_path / "next-year", "", "current", "", None)
+
+
 SAMPLES = {
+    "qiframe.statement.Statement": _statement,
+    "qiframe.rollforward.RollForward": _rolled,
     "qiframe.statement.Review": _review,
     "qiframe.compare.external.Grades": _grades,
     "qiframe.compare.findings.Listed": _findings,

@@ -56,7 +56,7 @@ def init(
         if programme or organisation:
             raise InputError("--programme and --organisation come from the earlier evaluation with --from")
         result = rollforward.roll_forward(start_from, folder, framework or "", evidence, title, span)
-        _print_rolled(result)
+        show(result, "text", err=True)  # what was carried and what was left behind
         return
     if framework is None:
         raise InputError("give --framework ID (or --from OLD_EVALUATION)")
@@ -65,20 +65,6 @@ def init(
     root = store.init(folder, framework, programme, title, organisation, span)
     count = len(list((root / "indicators").glob("*.yaml")))
     done(f"Created evaluation {root} with {count} indicator files.")
-
-
-def _print_rolled(r) -> None:
-    lines = [f"Created evaluation {r.root} ({r.framework}) from last year's, with {r.indicators} indicator files.",
-             f"  leads carried: {r.leads}; last year's grade shown as context on {r.last_year} (no grade written)",
-             f"  open actions carried: {len(r.actions)}" + (f" ({', '.join(r.actions)})" if r.actions else "")
-             + (f"; finished ones left behind: {len(r.actions_left)}" if r.actions_left else ""),
-             f"  evidence carried: {len(r.evidence)}" + (f" (dated {r.cutoff} or later)" if r.cutoff else "")
-             + (f"; left behind: {len(r.evidence_left)} ({', '.join(r.evidence_left)})" if r.evidence_left else "")]
-    if r.crosswalk:
-        lines.append(f"  through the crosswalk {Path(r.crosswalk).name}")
-    if r.findings:
-        lines.append(f"  inspection recommendations carried with their actions: {', '.join(r.findings)}")
-    done("\n".join(lines))
 
 
 def _period(text: str) -> tuple[str, str]:

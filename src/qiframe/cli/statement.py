@@ -8,7 +8,6 @@ import typer
 
 from qiframe.cli.evaluation import EVALUATION_OPTION
 from qiframe.cli.output import (
-    console,
     done,
     err_console,
     format_choices,
@@ -90,16 +89,6 @@ def show(
     show_result(statement.review(store.load(store.find_root(evaluation)), unit), fmt)
 
 
-def print_word_counts(doc) -> None:
-    """Each section's words against its share, then the total against the limit (stdout)."""
-    out = console()
-    for s in doc.sections:
-        share = f" (share {s.share:,.0f})" if s.share else ""
-        out.print(f"{s.id}: {s.words:,} words{share}", markup=False)
-    limit = f" of {doc.word_limit:,}" if doc.word_limit else ""
-    out.print(f"Total: {doc.words:,}{limit} words", markup=False)
-
-
 def export_statement(
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE",
                                 help="FILE.docx, FILE.md or FILE.html: the suffix picks the format."),
@@ -130,7 +119,7 @@ def export_statement(
     doc = exports.write_statement(ev, output, by.value, grades, template, final=final, allow=tuple(allow or ()),
                                   pack=evidence_pack, internal_locations=internal_locations)
     if not doc.final:
-        print_word_counts(doc)
+        show_result(doc, "text")  # the word counts
     warn = err_console()
     for message in doc.warnings:
         warn.print(f"warning: {message}", markup=False)

@@ -184,6 +184,7 @@ from qiframe.render import (  # noqa: E402, F401
     analysis,
     check,
     compare,
+    evaluation,
     evidence,
     frameworks,
     imports,

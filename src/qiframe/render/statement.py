@@ -46,3 +46,15 @@ def _text(section) -> list:
             text = escape(prefix + block.text)
             lines.append(f"[{style}]{text}[/]" if style else text)
     return lines + [""]
+
+
+STATEMENT = "qiframe.statement.Statement"
+
+
+@renderer(STATEMENT, "text")
+def word_counts(doc) -> str:
+    """Each section's words against its share, then the total against the limit (after an export)."""
+    lines = [f"{s.id}: {s.words:,} words" + (f" (share {s.share:,.0f})" if s.share else "") for s in doc.sections]
+    limit = f" of {doc.word_limit:,}" if doc.word_limit else ""
+    lines.append(f"Total: {doc.words:,}{limit} words")
+    return "".join(line + "\n" for line in lines)
