@@ -6,7 +6,7 @@ line with a hint and exits 3, unless --debug asks for the traceback; Ctrl-C exit
 
 import functools
 import sys
-from typing import Protocol, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 import typer
 
@@ -82,7 +82,7 @@ def _run(args: list[str]) -> None:
     except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             # A bare group (`qiframe`, `qiframe evidence`) asks what it can do: its help, and success.
-            typer.echo(exc.ctx.get_help())
+            typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]  # click's, found by name
             sys.exit(0)
         if _is_usage_error(exc):
             ctx = getattr(exc, "ctx", None)
@@ -136,7 +136,8 @@ def help_(
     """Show the help of qiframe or of one of its commands."""
     from qiframe.errors import NotFound
 
-    ctx = ctx.find_root()
+    root: Any = ctx.find_root()  # click's Context, which typer's only annotates
+    ctx = root
     command = ctx.command
     path = ["qiframe"]
     for word in words or []:
