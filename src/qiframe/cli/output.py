@@ -1,25 +1,11 @@
-"""Shared rendering helpers for the command modules."""
+"""What the command modules share to print: the consoles, `--format` choices from the rendering layer's
+registry, and `show`, which prints a rendered result."""
 
 import sys
 from enum import Enum
 from typing import Any
 
 import typer
-
-
-class Format(str, Enum):
-    """Output formats shared by reporting commands."""
-
-    text = "text"
-    json = "json"
-
-
-class ReportFormat(str, Enum):
-    """Output formats of reports that are also read as documents: text, JSON or Markdown."""
-
-    text = "text"
-    json = "json"
-    md = "md"
 
 
 def format_choices(name: str, kind: str) -> Any:
@@ -30,7 +16,8 @@ def format_choices(name: str, kind: str) -> Any:
     return Enum(name, {fmt: fmt for fmt in render.formats(kind)}, type=str)
 
 
-FORMAT_OPTION = typer.Option(Format.text, "--format", "-f", help="text for people, json for scripts.")
+FORMAT_OPTION = typer.Option("text", "--format", "-f", help="text for people, json for scripts.")
+"""A `--format` option; its choices are the annotation's (`format_choices`), its default text."""
 
 
 def _safe_console_class():
@@ -60,13 +47,6 @@ def echo(text: str, err: bool = False) -> None:
     from qiframe.safetext import terminal_safe
 
     typer.echo(terminal_safe(text), err=err)
-
-
-def emit_json(data: Any) -> None:
-    """JSON on stdout alone, stable key order, ending with a newline."""
-    from qiframe.render import json_text
-
-    sys.stdout.write(json_text(data))
 
 
 def show(result: Any, fmt: Any, err: bool = False, soft_wrap: bool = False) -> None:
