@@ -74,7 +74,9 @@ def main() -> None:
     baseline = warm_seconds([PYTHON, "-c", JSON_LOAD, str(json_file)], args.runs)
     print(row("python: json.load of the 5,000 items (one file)", baseline))
     status = [*QIFRAME, "status", "--format", "json", "-e", str(base)]
-    print(row("status, 5,000 items, no parse cache", cold_seconds(status, [base], args.runs), baseline, "<= 8x"))
+    print(
+        row("status, 5,000 items, no parse cache", cold_seconds(status, [base], args.runs), baseline, "<= 8x")
+    )
     print(row("status, 5,000 items, parse cache warm", warm_seconds(status, args.runs), baseline))
     aggregate = [*QIFRAME, "aggregate", "--format", "json", str(many)]
     cold = cold_seconds(aggregate, roots, args.runs)

@@ -43,7 +43,9 @@ def timed(command: list[str], cwd: Path, before=None) -> float:
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     if result.returncode not in (0, 1):  # check exits 1 when it finds errors: that is a result, not a failure
-        raise SystemExit(f"{' '.join(map(str, command))} failed ({result.returncode}): {result.stderr.decode()[-500:]}")
+        raise SystemExit(
+            f"{' '.join(map(str, command))} failed ({result.returncode}): {result.stderr.decode()[-500:]}"
+        )
     return elapsed
 
 
@@ -103,11 +105,18 @@ def main() -> None:
     print(row("  of which: qiframe --version (interpreter + CLI)", statistics.median(startup)))
     print(row("  of which: store.load, warm (in process)", load))
     print(row("  of which: checks.run, all rules (in process)", run))
-    print(row(f"qiframe check, warm, {findings['warnings']:,} warnings located", statistics.median(flagged),
-              other_s))
+    print(
+        row(
+            f"qiframe check, warm, {findings['warnings']:,} warnings located",
+            statistics.median(flagged),
+            other_s,
+        )
+    )
     verdict = "met" if warm_s < 1 and warm_s < other_s else "NOT met"
-    print(f"target {verdict}: warm check {warm_s:.2f} s, {other_s / warm_s:.1f}x faster than check-jsonschema; "
-          f"cold check {cold_s:.2f} s ({other_s / cold_s:.1f}x)")
+    print(
+        f"target {verdict}: warm check {warm_s:.2f} s, {other_s / warm_s:.1f}x faster than check-jsonschema; "
+        f"cold check {cold_s:.2f} s ({other_s / cold_s:.1f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,10 +23,42 @@ from qiframe import frameworks, model, store
 from qiframe.cells import display
 from qiframe.exports import matrix
 
-WORDS = ("audit", "case", "file", "review", "children", "families", "plan", "risk", "safety", "meeting",
-         "multi-agency", "chronology", "assessment", "team", "visit", "survey", "views", "parents", "carers",
-         "staff", "training", "quality", "assurance", "improvement", "report", "minutes", "partnership",
-         "protection", "early", "help", "wellbeing", "outcome", "performance", "data")
+WORDS = (
+    "audit",
+    "case",
+    "file",
+    "review",
+    "children",
+    "families",
+    "plan",
+    "risk",
+    "safety",
+    "meeting",
+    "multi-agency",
+    "chronology",
+    "assessment",
+    "team",
+    "visit",
+    "survey",
+    "views",
+    "parents",
+    "carers",
+    "staff",
+    "training",
+    "quality",
+    "assurance",
+    "improvement",
+    "report",
+    "minutes",
+    "partnership",
+    "protection",
+    "early",
+    "help",
+    "wellbeing",
+    "outcome",
+    "performance",
+    "data",
+)
 
 
 def synthetic(items: int, seed: int = 5) -> model.Evaluation:
@@ -43,21 +75,37 @@ def synthetic(items: int, seed: int = 5) -> model.Evaluation:
         ident = f"E-{i:06d}"
         start = date(2023, 1, 1) + timedelta(days=rng.randrange(900))
         evidence[ident] = model.Evidence(
-            id=ident, title=words(rng.randint(4, 10)), summary=words(rng.randint(15, 40)) + ".",
-            kind=rng.choice(model.EVIDENCE_KINDS), source=rng.choice(model.SOURCES), date=start.isoformat(),
+            id=ident,
+            title=words(rng.randint(4, 10)),
+            summary=words(rng.randint(15, 40)) + ".",
+            kind=rng.choice(model.EVIDENCE_KINDS),
+            source=rng.choice(model.SOURCES),
+            date=start.isoformat(),
             date_to=(start + timedelta(days=90)).isoformat() if rng.random() < 0.3 else "",
             agency=rng.choice(("Council", "Health board", "Police Scotland", "Third sector")),
-            owner=words(2), location=f"https://intranet.example.org/docs/{i}" if rng.random() < 0.6 else
-            f"Shared drive/Evidence/{i}.docx",
-            indicators=tuple(rng.sample(ids, rng.randint(1, 4))), submission=rng.random() < 0.2,
+            owner=words(2),
+            location=f"https://intranet.example.org/docs/{i}"
+            if rng.random() < 0.6
+            else f"Shared drive/Evidence/{i}.docx",
+            indicators=tuple(rng.sample(ids, rng.randint(1, 4))),
+            submission=rng.random() < 0.2,
         )
     assessments = {i: model.Assessment(i, lead=words(2), grade=rng.choice(fw.scale.values)) for i in ids}
-    actions = {f"A-{i:04d}": model.Action(f"A-{i:04d}", words(8), indicator=rng.choice(ids), owner=words(2),
-                                          due="2025-06-30", measure=model.Measure("Audits done", "%", 40, 90, 60),
-                                          progress=(model.ProgressNote("2025-01-10", words(12)),))
-               for i in range(60)}
-    meta = model.Metadata("Synthetic evaluation", fw.id, "joint-2018", "Example partnership",
-                          "2024-04-01", "2025-03-31")
+    actions = {
+        f"A-{i:04d}": model.Action(
+            f"A-{i:04d}",
+            words(8),
+            indicator=rng.choice(ids),
+            owner=words(2),
+            due="2025-06-30",
+            measure=model.Measure("Audits done", "%", 40, 90, 60),
+            progress=(model.ProgressNote("2025-01-10", words(12)),),
+        )
+        for i in range(60)
+    }
+    meta = model.Metadata(
+        "Synthetic evaluation", fw.id, "joint-2018", "Example partnership", "2024-04-01", "2025-03-31"
+    )
     return model.Evaluation("/nonexistent", meta, fw, assessments, evidence, actions)
 
 
@@ -105,8 +153,25 @@ def bare_dump(evaluation: model.Evaluation, path: Path) -> None:
     acts = wb.create_sheet("Actions")
     acts.append(list(matrix.ACTION_HEADERS))
     for a in evaluation.actions.values():
-        acts.append([a.id, a.title, a.indicator, "", a.owner, date(2025, 6, 30), a.status, "Audits done", "%",
-                     40, 90, 60, date(2025, 1, 10), date(2025, 1, 10), a.progress[0].text])
+        acts.append(
+            [
+                a.id,
+                a.title,
+                a.indicator,
+                "",
+                a.owner,
+                date(2025, 6, 30),
+                a.status,
+                "Audits done",
+                "%",
+                40,
+                90,
+                60,
+                date(2025, 1, 10),
+                date(2025, 1, 10),
+                a.progress[0].text,
+            ]
+        )
 
     lists = wb.create_sheet("Lists")
     for _ in range(len(ids) + 1):
@@ -138,14 +203,22 @@ def main(argv: list[str] | None = None) -> int:
         sizes = out.stat().st_size, plain.stat().st_size
     mine, base = statistics.median(ours), statistics.median(bare)
     ratio = mine / base
-    print(f"evidence items: {args.items}, indicators: {len(evaluation.framework.indicators)}, runs: {args.repeat}")
+    print(
+        f"evidence items: {args.items}, indicators: {len(evaluation.framework.indicators)}, runs: {args.repeat}"
+    )
     # CPU time is printed too: on a shared machine it is less disturbed by other processes than wall time.
-    print(f"write_matrix:     median {mine:.3f} s wall, {statistics.median(ours_cpu):.3f} s CPU "
-          f"({sizes[0] / 1e6:.1f} MB)")
-    print(f"bare openpyxl:    median {base:.3f} s wall, {statistics.median(bare_cpu):.3f} s CPU "
-          f"({sizes[1] / 1e6:.1f} MB)")
-    print(f"ratio:            {ratio:.2f}x wall, {statistics.median(ours_cpu) / statistics.median(bare_cpu):.2f}x CPU "
-          "(target: under 2 s and at most 2x)")
+    print(
+        f"write_matrix:     median {mine:.3f} s wall, {statistics.median(ours_cpu):.3f} s CPU "
+        f"({sizes[0] / 1e6:.1f} MB)"
+    )
+    print(
+        f"bare openpyxl:    median {base:.3f} s wall, {statistics.median(bare_cpu):.3f} s CPU "
+        f"({sizes[1] / 1e6:.1f} MB)"
+    )
+    print(
+        f"ratio:            {ratio:.2f}x wall, {statistics.median(ours_cpu) / statistics.median(bare_cpu):.2f}x CPU "
+        "(target: under 2 s and at most 2x)"
+    )
     return 0 if mine < 2.0 and ratio <= 2.0 else 1
 
 

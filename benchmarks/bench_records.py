@@ -39,7 +39,9 @@ def generate(path: Path, rows: int) -> None:
                 value = rng.choice((1, 2, 3, 3, 4, 4, 4, 5, 5, 6))
                 grades.append(LABELS[value] if rng.random() < 0.3 else str(value))
             answers = [rng.choice(("yes", "yes", "no", "n/a", "")) for _ in YES_NO]
-            writer.writerow([f"R{i:06d}", rng.choice(("SW", "Health", "Education", "Police")), *grades, *answers])
+            writer.writerow(
+                [f"R{i:06d}", rng.choice(("SW", "Health", "Education", "Police")), *grades, *answers]
+            )
 
 
 def median_time(action) -> float:
@@ -72,16 +74,22 @@ def main() -> int:
             records.summarise_records(read_table(path), fw.scale, fw.quantity_terms, by="Agency")
 
         def command() -> None:
-            subprocess.run([sys.executable, "-m", "qiframe", "records", "summarise", str(path), "--format", "json"],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "qiframe", "records", "summarise", str(path), "--format", "json"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
         floor = median_time(bare)
         table = read_table(path)
         results = [
             ("bare csv.reader pass", floor),
             ("read_table", median_time(lambda: read_table(path))),
-            ("summarise_records (table in memory)",
-             median_time(lambda: records.summarise_records(table, fw.scale, fw.quantity_terms))),
+            (
+                "summarise_records (table in memory)",
+                median_time(lambda: records.summarise_records(table, fw.scale, fw.quantity_terms)),
+            ),
             ("read_table + summarise_records", median_time(summarise)),
             ("read_table + summarise_records --by Agency", median_time(summarise_by)),
             ("qiframe records summarise (subprocess)", median_time(command)),

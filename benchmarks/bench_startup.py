@@ -1,6 +1,6 @@
 """Start-up time of `qiframe --version` and `--help`, as ratios to `python -c "import typer"`.
 
-    python benchmarks/bench_startup.py [--runs N]
+python benchmarks/bench_startup.py [--runs N]
 """
 
 from __future__ import annotations

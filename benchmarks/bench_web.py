@@ -22,8 +22,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "evaluations" / "example-partnership"
-PAGES = ("/", "/indicators/2.1", "/evidence", "/evidence?qi=2.1&source=views", "/evidence/E-pnj2q4",
-         "/statement", "/statement/S1", "/actions", "/downloads")
+PAGES = (
+    "/",
+    "/indicators/2.1",
+    "/evidence",
+    "/evidence?qi=2.1&source=views",
+    "/evidence/E-pnj2q4",
+    "/statement",
+    "/statement/S1",
+    "/actions",
+    "/downloads",
+)
 
 
 def main() -> None:
@@ -43,7 +52,9 @@ def main() -> None:
         client = TestClient(create_app(root, "bench", 8000), base_url="http://127.0.0.1:8000")
         client.get("/?token=bench")
         time.sleep(2.1)  # the parse cache ignores files younger than two seconds
-        print(f"qiframe serve — median render time of each page of {args.evaluation.name}, {args.runs} runs\n")
+        print(
+            f"qiframe serve — median render time of each page of {args.evaluation.name}, {args.runs} runs\n"
+        )
         worst = 0.0
         for page in PAGES:
             if client.get(page).status_code != 200:

@@ -27,8 +27,9 @@ from timing import ENV, PYTHON, ROOT, compile_sources, row
 
 def earlier_source(commit: str, into: Path) -> Path:
     """The `src` tree of an earlier commit, unpacked into a folder; returns the folder to put on PYTHONPATH."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src", "frameworks"], check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "src", "frameworks"], check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     import compileall
@@ -62,7 +63,9 @@ def alternate(make_command, envs: dict[str, dict], runs: int, prepare=None) -> d
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--items", type=int, default=2000, help="Evidence items in the evaluation written to.")
+    parser.add_argument(
+        "--items", type=int, default=2000, help="Evidence items in the evaluation written to."
+    )
     parser.add_argument("--before", default="67eb938", help="The commit to compare with.")
     args = parser.parse_args()
     compile_sources()
@@ -70,23 +73,45 @@ def main() -> None:
         tmp = Path(tmp)
         old_src = earlier_source(args.before, tmp / "code-before")
         template = generate(tmp / "template", args.items)
-        envs = {"now": {**ENV, "PYTHONPATH": str(ROOT / "src")}, "before": {**ENV, "PYTHONPATH": str(old_src)}}
+        envs = {
+            "now": {**ENV, "PYTHONPATH": str(ROOT / "src")},
+            "before": {**ENV, "PYTHONPATH": str(old_src)},
+        }
         folders = {}
         for name in envs:
             folders[name] = tmp / f"evaluation-{name}"
             shutil.copytree(template, folders[name])
-            subprocess.run([PYTHON, "-m", "qiframe", "status", "-e", str(folders[name])], env=envs[name],
-                           check=True, capture_output=True)  # warm each one's parse cache
+            subprocess.run(
+                [PYTHON, "-m", "qiframe", "status", "-e", str(folders[name])],
+                env=envs[name],
+                check=True,
+                capture_output=True,
+            )  # warm each one's parse cache
         time.sleep(2.1)  # files younger than 2 s are never cached; let the cache cover every file
 
         def add(name: str) -> list[str]:
-            return [PYTHON, "-m", "qiframe", "evidence", "add", "--title", "Benchmark item", "--qi", "2.1",
-                    "--source", "data", "-e", str(folders[name])]
+            return [
+                PYTHON,
+                "-m",
+                "qiframe",
+                "evidence",
+                "add",
+                "--title",
+                "Benchmark item",
+                "--qi",
+                "2.1",
+                "--source",
+                "data",
+                "-e",
+                str(folders[name]),
+            ]
 
         adds = alternate(add, envs, args.runs)
         register = tmp / "register.csv"
-        register.write_text("title,indicators,source\n" + "".join(f"Imported {n},2.1;5.1,views\n" for n in range(500)),
-                            encoding="utf-8")
+        register.write_text(
+            "title,indicators,source\n" + "".join(f"Imported {n},2.1;5.1,views\n" for n in range(500)),
+            encoding="utf-8",
+        )
         imports = {name: tmp / f"import-{name}" for name in envs}
 
         def fresh(name: str) -> None:
@@ -101,8 +126,14 @@ def main() -> None:
     print(row(f"evidence add, before ({args.before})", adds["before"]))
     print(row("evidence add, now (a transaction)", adds["now"], adds["before"], "target <= 1.10x"))
     print(row(f"evidence import 500 rows, before ({args.before})", import_times["before"]))
-    print(row("evidence import 500 rows, now (one transaction)", import_times["now"], import_times["before"],
-              "target <= 1.10x"))
+    print(
+        row(
+            "evidence import 500 rows, now (one transaction)",
+            import_times["now"],
+            import_times["before"],
+            "target <= 1.10x",
+        )
+    )
 
 
 if __name__ == "__main__":

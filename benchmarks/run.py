@@ -106,8 +106,13 @@ def main() -> None:
     print(row("python: json.load of the 5,000 items (one file)", json_load))
     for name in ("status", "check"):
         cold(base)
-        print(row(f"{name}, 5,000 items, first run (no parse cache)", once_seconds(commands(base, out)[name]),
-                  json_load))
+        print(
+            row(
+                f"{name}, 5,000 items, first run (no parse cache)",
+                once_seconds(commands(base, out)[name]),
+                json_load,
+            )
+        )
     times: dict[tuple[str, int], float] = {}
     for name, command in commands(base, out).items():
         times[name, 5000] = median_seconds(command, args.runs, ok_codes=(0, 1))
@@ -115,8 +120,10 @@ def main() -> None:
         print(row(f"{name}, 5,000 items", times[name, 5000], json_load, target))
 
     evidence_files = sorted(str(p) for p in (base / "evidence").glob("*.yaml"))
-    cj = median_seconds([CHECK_JSONSCHEMA, "--schemafile", str(SCHEMAS / "evidence.schema.json"), *evidence_files],
-                        max(1, args.runs // 2))
+    cj = median_seconds(
+        [CHECK_JSONSCHEMA, "--schemafile", str(SCHEMAS / "evidence.schema.json"), *evidence_files],
+        max(1, args.runs // 2),
+    )
     print(row("check-jsonschema on the same evidence files", cj))
     print(row("  qiframe check relative to check-jsonschema", times["check", 5000], cj, "< 1x"))
     bare = median_seconds([PYTHON, "-c", BARE_DUMP, str(out / "bare.xlsx"), str(json_file)], args.runs)
@@ -128,8 +135,14 @@ def main() -> None:
         print()
         for name, command in commands(large, out).items():
             times[name, args.large] = median_seconds(command, max(1, args.runs // 2), ok_codes=(0, 1))
-            print(row(f"{name}, {args.large:,} items", times[name, args.large], times[name, 5000],
-                      "<= 12x the 5,000-item time"))
+            print(
+                row(
+                    f"{name}, {args.large:,} items",
+                    times[name, args.large],
+                    times[name, 5000],
+                    "<= 12x the 5,000-item time",
+                )
+            )
             if name == "status":
                 cold(large)
                 print(row(f"  first run, {args.large:,} items (no parse cache)", once_seconds(command)))

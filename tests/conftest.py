@@ -90,9 +90,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
     Left out: the parse cache, and text a refused editor session kept for the user in .qiframe/unsaved/.
     """
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-            and ".qiframe/cache" not in str(p) and ".qiframe/unsaved/" not in str(p)
-            and not p.name.startswith(".lock")}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        and ".qiframe/cache" not in str(p)
+        and ".qiframe/unsaved/" not in str(p)
+        and not p.name.startswith(".lock")
+    }
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -109,9 +114,16 @@ def pytest_sessionstart(session):
     import shutil
 
     if os.environ.get("CI") == "true":
-        missing = [name for name, found in (("LibreOffice (soffice)", shutil.which("soffice")),
-                                            ("pdftoppm", shutil.which("pdftoppm")),
-                                            ("Chromium (/usr/bin/chromium)", os.path.exists("/usr/bin/chromium")))
-                   if not found]
+        missing = [
+            name
+            for name, found in (
+                ("LibreOffice (soffice)", shutil.which("soffice")),
+                ("pdftoppm", shutil.which("pdftoppm")),
+                ("Chromium (/usr/bin/chromium)", os.path.exists("/usr/bin/chromium")),
+            )
+            if not found
+        ]
         if missing:
-            pytest.exit(f"CI=true but {', '.join(missing)} not installed: .ci/run installs them", returncode=1)
+            pytest.exit(
+                f"CI=true but {', '.join(missing)} not installed: .ci/run installs them", returncode=1
+            )

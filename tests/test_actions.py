@@ -25,8 +25,17 @@ def _ok(result):
 
 def _joint_with_improvements(root: Path) -> None:
     _ok(run_cli("init", root, "--framework", "ci-care-protection-2019", "--programme", "joint-2018"))
-    _ok(run_cli("note", "2.1", "-i", "Chronologies are not consistently up to date",
-                "-i", "Children's views are not always recorded in plans", cwd=root))
+    _ok(
+        run_cli(
+            "note",
+            "2.1",
+            "-i",
+            "Chronologies are not consistently up to date",
+            "-i",
+            "Children's views are not always recorded in plans",
+            cwd=root,
+        )
+    )
 
 
 @pytest.fixture
@@ -44,15 +53,38 @@ def _show(cli, root: Path, action_id: str) -> dict:
 
 
 def test_add_writes_a_validated_file_and_show_reads_it(cli, ev):
-    action_id = _add(cli, ev, "--title", "Audit chronologies every quarter", "--qi", "2.1", "--improvement", "1",
-                     "--owner", "Lead officer, child protection", "--due", NEXT_YEAR, "--measure",
-                     "Chronologies rated good or better", "--unit", "%", "--baseline", "48", "--target", "80")
+    action_id = _add(
+        cli,
+        ev,
+        "--title",
+        "Audit chronologies every quarter",
+        "--qi",
+        "2.1",
+        "--improvement",
+        "1",
+        "--owner",
+        "Lead officer, child protection",
+        "--due",
+        NEXT_YEAR,
+        "--measure",
+        "Chronologies rated good or better",
+        "--unit",
+        "%",
+        "--baseline",
+        "48",
+        "--target",
+        "80",
+    )
     assert action_id.startswith("A-") and (ev / "actions" / f"{action_id}.yaml").is_file()
     shown = _show(cli, ev, action_id)
     assert shown == {
-        "id": action_id, "title": "Audit chronologies every quarter", "indicator": "2.1",
-        "improvement": "Chronologies are not consistently up to date", "owner": "Lead officer, child protection",
-        "due": NEXT_YEAR, "status": "not-started",
+        "id": action_id,
+        "title": "Audit chronologies every quarter",
+        "indicator": "2.1",
+        "improvement": "Chronologies are not consistently up to date",
+        "owner": "Lead officer, child protection",
+        "due": NEXT_YEAR,
+        "status": "not-started",
         "measure": {"name": "Chronologies rated good or better", "unit": "%", "baseline": 48, "target": 80},
     }
     text = (ev / "actions" / f"{action_id}.yaml").read_text()
@@ -62,14 +94,25 @@ def test_add_writes_a_validated_file_and_show_reads_it(cli, ev):
 
 def test_list_orders_by_indicator_then_due_and_filters(cli, ev):
     late = _add(cli, ev, "--title", "Later action", "--qi", "2.1", "--due", NEXT_YEAR)
-    soon = _add(cli, ev, "--title", "Sooner action", "--qi", "2.1", "--due", TODAY.isoformat(),
-                "--status", "in-progress")
+    soon = _add(
+        cli,
+        ev,
+        "--title",
+        "Sooner action",
+        "--qi",
+        "2.1",
+        "--due",
+        TODAY.isoformat(),
+        "--status",
+        "in-progress",
+    )
     first = _add(cli, ev, "--title", "Outcomes action", "--qi", "1.1")
     suite = _add(cli, ev, "--title", "Leadership action", "--qi", "leadership", "--status", "done")
     listed = json.loads(_ok(cli("action", "list", "--format", "json", cwd=ev)).out)["actions"]
     assert [a["id"] for a in listed] == [first, soon, late, suite]
-    only = json.loads(_ok(cli("action", "list", "--qi", "2.1", "--status", "in-progress", "--format", "json",
-                              cwd=ev)).out)["actions"]
+    only = json.loads(
+        _ok(cli("action", "list", "--qi", "2.1", "--status", "in-progress", "--format", "json", cwd=ev)).out
+    )["actions"]
     assert [a["id"] for a in only] == [soon]
     still_open = json.loads(_ok(cli("action", "list", "--status", "open", "--format", "json", cwd=ev)).out)
     assert {a["id"] for a in still_open["actions"]} == {first, soon, late}
@@ -78,22 +121,61 @@ def test_list_orders_by_indicator_then_due_and_filters(cli, ev):
 
 
 def test_update_changes_fields_and_appends_progress_keeping_comments(cli, ev):
-    action_id = _add(cli, ev, "--title", "Record children's views", "--qi", "2.1", "--improvement", "2",
-                     "--due", NEXT_YEAR, "--measure", "Plans recording the child's view", "--unit", "%",
-                     "--baseline", "55", "--target", "90")
+    action_id = _add(
+        cli,
+        ev,
+        "--title",
+        "Record children's views",
+        "--qi",
+        "2.1",
+        "--improvement",
+        "2",
+        "--due",
+        NEXT_YEAR,
+        "--measure",
+        "Plans recording the child's view",
+        "--unit",
+        "%",
+        "--baseline",
+        "55",
+        "--target",
+        "90",
+    )
     path = ev / "actions" / f"{action_id}.yaml"
     path.write_text(path.read_text().replace("status: not-started", "status: not-started  # agreed at CPC"))
-    _ok(cli("action", "update", action_id, "--status", "in-progress", "--owner", "Practice development team",
-            "--current", "67.5", "--progress", "Template changed to prompt for the child's view",
-            "--date", "2026-05-04", cwd=ev))
+    _ok(
+        cli(
+            "action",
+            "update",
+            action_id,
+            "--status",
+            "in-progress",
+            "--owner",
+            "Practice development team",
+            "--current",
+            "67.5",
+            "--progress",
+            "Template changed to prompt for the child's view",
+            "--date",
+            "2026-05-04",
+            cwd=ev,
+        )
+    )
     _ok(cli("action", "update", action_id[:5], "--progress", "Briefed team managers", cwd=ev))
     shown = _show(cli, ev, action_id)
     assert shown["status"] == "in-progress" and shown["owner"] == "Practice development team"
-    assert shown["measure"] == {"name": "Plans recording the child's view", "unit": "%", "baseline": 55,
-                                "target": 90, "current": 67.5, "as_of": "2026-05-04"}
+    assert shown["measure"] == {
+        "name": "Plans recording the child's view",
+        "unit": "%",
+        "baseline": 55,
+        "target": 90,
+        "current": 67.5,
+        "as_of": "2026-05-04",
+    }
     assert shown["progress"] == [
         {"date": "2026-05-04", "text": "Template changed to prompt for the child's view"},
-        {"date": TODAY.isoformat(), "text": "Briefed team managers"}]
+        {"date": TODAY.isoformat(), "text": "Briefed team managers"},
+    ]
     assert "# agreed at CPC" in path.read_text()
     _ok(cli("action", "update", action_id, "--current", "81", "--as-of", "2026-10-31", cwd=ev))
     assert _show(cli, ev, action_id)["measure"]["current"] == 81
@@ -103,21 +185,34 @@ def test_update_changes_fields_and_appends_progress_keeping_comments(cli, ev):
 def test_update_creates_a_measure_when_there_was_none(cli, ev):
     action_id = _add(cli, ev, "--title", "Publish a leaflet", "--qi", "2.2")
     _ok(cli("action", "update", action_id, "--current", "120", "--unit", "copies", cwd=ev))
-    assert _show(cli, ev, action_id)["measure"] == {"unit": "copies", "current": 120, "as_of": TODAY.isoformat()}
+    assert _show(cli, ev, action_id)["measure"] == {
+        "unit": "copies",
+        "current": 120,
+        "as_of": TODAY.isoformat(),
+    }
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--title", "T", "--qi", "99.9"), "unknown indicator"),
-    (("--title", "T", "--qi", "2.1", "--due", "31/03/2027"), "not an ISO date"),
-    (("--title", "T", "--qi", "2.1", "--due", "2027-02-30"), "not an ISO date"),
-    (("--title", "T", "--status", "finished"), "finished"),
-    (("--title", "T", "--baseline", "nan"), "finite number"),
-    (("--title", "T", "--target", "lots"), "--target"),
-    (("--title", "T", "--qi", "2.1", "--improvement", "3"), "no area for improvement number 3"),
-    (("--title", "T", "--improvement", "1"), "needs --qi"),
-    (("--title", "   ",), "cannot be empty"),
-    (("--title", "T", "--current", "5", "--as-of", "soon"), "not an ISO date"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--title", "T", "--qi", "99.9"), "unknown indicator"),
+        (("--title", "T", "--qi", "2.1", "--due", "31/03/2027"), "not an ISO date"),
+        (("--title", "T", "--qi", "2.1", "--due", "2027-02-30"), "not an ISO date"),
+        (("--title", "T", "--status", "finished"), "finished"),
+        (("--title", "T", "--baseline", "nan"), "finite number"),
+        (("--title", "T", "--target", "lots"), "--target"),
+        (("--title", "T", "--qi", "2.1", "--improvement", "3"), "no area for improvement number 3"),
+        (("--title", "T", "--improvement", "1"), "needs --qi"),
+        (
+            (
+                "--title",
+                "   ",
+            ),
+            "cannot be empty",
+        ),
+        (("--title", "T", "--current", "5", "--as-of", "soon"), "not an ISO date"),
+    ],
+)
 def test_add_bad_input_is_refused_and_nothing_written(cli, ev, args, message):
     before = snapshot(ev)
     result = cli("action", "add", *args, cwd=ev)
@@ -126,13 +221,16 @@ def test_add_bad_input_is_refused_and_nothing_written(cli, ev, args, message):
     assert snapshot(ev) == before
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--status", "finished"), "finished"),
-    (("--due", "tomorrow"), "not an ISO date"),
-    (("--progress", "Note", "--date", "2026-13-01"), "not an ISO date"),
-    (("--progress", "  "), "cannot be empty"),
-    ((), "give something to change"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--status", "finished"), "finished"),
+        (("--due", "tomorrow"), "not an ISO date"),
+        (("--progress", "Note", "--date", "2026-13-01"), "not an ISO date"),
+        (("--progress", "  "), "cannot be empty"),
+        ((), "give something to change"),
+    ],
+)
 def test_update_bad_input_is_refused_and_nothing_written(cli, ev, args, message):
     action_id = _add(cli, ev, "--title", "Something", "--qi", "2.1")
     before = snapshot(ev)
@@ -151,12 +249,14 @@ def _overdue(cli, root: Path) -> tuple[int, list[dict]]:
 
 
 def test_must_show_action_due_yesterday_fails_check(cli, ev):
-    action_id = _add(cli, ev, "--title", "Audit chronologies", "--qi", "2.1", "--due", YESTERDAY,
-                     "--status", "in-progress")
+    action_id = _add(
+        cli, ev, "--title", "Audit chronologies", "--qi", "2.1", "--due", YESTERDAY, "--status", "in-progress"
+    )
     code, problems = _overdue(cli, ev)
     assert code == 1
     assert [(p["rule"], p["severity"], p["indicator"], p["path"]) for p in problems] == [
-        ("overdue-action", "error", "2.1", f"actions/{action_id}.yaml")]
+        ("overdue-action", "error", "2.1", f"actions/{action_id}.yaml")
+    ]
     assert action_id in problems[0]["message"] and YESTERDAY in problems[0]["message"]
     lines = (ev / "actions" / f"{action_id}.yaml").read_text().splitlines()
     assert lines[problems[0]["line"] - 1].startswith("due:")
@@ -166,10 +266,16 @@ def test_must_show_action_due_yesterday_fails_check(cli, ev):
     assert _overdue(cli, ev) == (0, [])
 
 
-@pytest.mark.parametrize("due, status, overdue", [
-    (YESTERDAY, "not-started", True), (YESTERDAY, "dropped", False), (TODAY.isoformat(), "in-progress", False),
-    (NEXT_YEAR, "not-started", False), ("", "not-started", False),
-])
+@pytest.mark.parametrize(
+    "due, status, overdue",
+    [
+        (YESTERDAY, "not-started", True),
+        (YESTERDAY, "dropped", False),
+        (TODAY.isoformat(), "in-progress", False),
+        (NEXT_YEAR, "not-started", False),
+        ("", "not-started", False),
+    ],
+)
 def test_overdue_depends_on_due_date_and_status(cli, ev, due, status, overdue):
     args = ("--due", due) if due else ()
     _add(cli, ev, "--title", "An action", "--status", status, *args)
@@ -201,19 +307,81 @@ def _plan(ev: Path) -> list[str]:
     cli = run_cli
     _joint_with_improvements(ev)
     ids = [
-        _add(cli, ev, "--title", "Audit chronologies every quarter", "--qi", "2.1", "--improvement", "1",
-             "--owner", "Lead officer", "--due", NEXT_YEAR, "--status", "in-progress", "--measure",
-             "Chronologies rated good or better", "--unit", "%", "--baseline", "48", "--target", "80",
-             "--current", "63", "--as-of", "2026-09-30"),
-        _add(cli, ev, "--title", '=HYPERLINK("http://example.invalid","click")', "--qi", "2.1",
-             "--owner", "+44 team", "--due", YESTERDAY),
-        _add(cli, ev, "--title", "Share the leadership self-evaluation with staff", "--qi", "leadership",
-             "--status", "done"),
+        _add(
+            cli,
+            ev,
+            "--title",
+            "Audit chronologies every quarter",
+            "--qi",
+            "2.1",
+            "--improvement",
+            "1",
+            "--owner",
+            "Lead officer",
+            "--due",
+            NEXT_YEAR,
+            "--status",
+            "in-progress",
+            "--measure",
+            "Chronologies rated good or better",
+            "--unit",
+            "%",
+            "--baseline",
+            "48",
+            "--target",
+            "80",
+            "--current",
+            "63",
+            "--as-of",
+            "2026-09-30",
+        ),
+        _add(
+            cli,
+            ev,
+            "--title",
+            '=HYPERLINK("http://example.invalid","click")',
+            "--qi",
+            "2.1",
+            "--owner",
+            "+44 team",
+            "--due",
+            YESTERDAY,
+        ),
+        _add(
+            cli,
+            ev,
+            "--title",
+            "Share the leadership self-evaluation with staff",
+            "--qi",
+            "leadership",
+            "--status",
+            "done",
+        ),
     ]
-    _ok(cli("action", "update", ids[0], "--progress", "First quarterly audit of 40 records", "--date",
-            "2026-07-15", cwd=ev))
-    _ok(cli("action", "update", ids[0], "--progress", "Second audit; feedback to teams", "--date",
-            "2026-10-14", cwd=ev))
+    _ok(
+        cli(
+            "action",
+            "update",
+            ids[0],
+            "--progress",
+            "First quarterly audit of 40 records",
+            "--date",
+            "2026-07-15",
+            cwd=ev,
+        )
+    )
+    _ok(
+        cli(
+            "action",
+            "update",
+            ids[0],
+            "--progress",
+            "Second audit; feedback to teams",
+            "--date",
+            "2026-10-14",
+            cwd=ev,
+        )
+    )
     return ids
 
 
@@ -236,19 +404,28 @@ def test_must_show_progress_docx_has_one_row_per_action(cli, plan, tmp_path):
     assert [h.split()[0] for h in headings] == ["2.1", "leadership"]
     assert [len(t.rows) - 1 for t in doc.tables] == [2, 1]
     for table in doc.tables:
-        assert [c.text for c in table.rows[0].cells][:4] == ["What we said we would do", "Owner", "Due", "RAG"]
+        assert [c.text for c in table.rows[0].cells][:4] == [
+            "What we said we would do",
+            "Owner",
+            "Due",
+            "RAG",
+        ]
         assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader"), "the header row must repeat on every page"
     section = doc.sections[0]
     assert {round(section.page_width / Mm(1)), round(section.page_height / Mm(1))} == {210, 297}
-    assert [f.get(qn_w("instr")).strip() for f in section.footer._element.iter(qn_w("fldSimple"))] == \
-        ["PAGE", "NUMPAGES"]
+    assert [f.get(qn_w("instr")).strip() for f in section.footer._element.iter(qn_w("fldSimple"))] == [
+        "PAGE",
+        "NUMPAGES",
+    ]
     rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows[1:]]
     first = rows[1]  # within an indicator, the earliest due date comes first
     assert first[0].startswith("Audit chronologies every quarter")
     assert "Answers: Chronologies are not consistently up to date" in first[0]
     assert first[5] == "Chronologies rated good or better: 48% → 63% (as of 2026-09-30), target 80%"
-    assert first[6].splitlines() == ["15/07/2026: First quarterly audit of 40 records",
-                                     "14/10/2026: Second audit; feedback to teams"]
+    assert first[6].splitlines() == [
+        "15/07/2026: First quarterly audit of 40 records",
+        "14/10/2026: Second audit; feedback to teams",
+    ]
     assert rows[0][4] == "Not started (overdue)" and rows[2][4] == "Done"
     assert rows[0][3] == "Red" and rows[2][3] == "Green"
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", first[2])
@@ -291,7 +468,10 @@ def test_progress_markdown_groups_by_indicator(cli, plan, tmp_path):
     _ok(cli("export", "progress", "-o", out, cwd=root))
     text = out.read_text()
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == ["## 2.1 Impact on children and young people", "## leadership Leadership and direction"]
+    assert headings == [
+        "## 2.1 Impact on children and young people",
+        "## leadership Leadership and direction",
+    ]
     rows = [line for line in text.splitlines() if line.startswith("| ") and "What we said" not in line]
     assert len(rows) == len(ids)
     assert "3 actions: 1 not started, 1 in progress, 1 done; 1 overdue." in text
@@ -313,20 +493,34 @@ def test_progress_opens_in_libreoffice(cli, plan, tmp_path, suffix, target):
     out = tmp_path / f"progress{suffix}"
     _ok(cli("export", "progress", "-o", out, cwd=root))
     converted = tmp_path / "converted"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-                    "--convert-to", target, "--outdir", str(converted), str(out)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(converted),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     result = converted / f"progress.{target}"
     assert result.is_file() and result.stat().st_size > 0
     if target == "csv":
-        assert '=HYPERLINK' in result.read_text(encoding="utf-8", errors="replace")
+        assert "=HYPERLINK" in result.read_text(encoding="utf-8", errors="replace")
 
 
 # --- the example -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (EXAMPLE / "actions").is_dir() or not any((EXAMPLE / "actions").glob("*.yaml")),
-                    reason="example evaluation has no actions yet")
+@pytest.mark.skipif(
+    not (EXAMPLE / "actions").is_dir() or not any((EXAMPLE / "actions").glob("*.yaml")),
+    reason="example evaluation has no actions yet",
+)
 def test_example_actions_are_valid_and_none_overdue(cli):
     listed = json.loads(_ok(cli("action", "list", "--format", "json", cwd=EXAMPLE)).out)["actions"]
     assert 5 <= len(listed) <= 8

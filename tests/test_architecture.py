@@ -66,8 +66,9 @@ def build_graph(src: Path, package: str) -> Graph:
                 else:
                     origin = node.module or ""
                 # `from a import b` imports the module a.b when there is one, else a name of module a.
-                targets = [f"{origin}.{a.name}" if f"{origin}.{a.name}" in modules else origin
-                           for a in node.names]
+                targets = [
+                    f"{origin}.{a.name}" if f"{origin}.{a.name}" in modules else origin for a in node.names
+                ]
             for target in targets:
                 top = target.split(".")[0]
                 if top != package:
@@ -84,8 +85,10 @@ def build_graph(src: Path, package: str) -> Graph:
 def cycles(graph: Graph) -> list[list[str]]:
     """Strongly connected groups of more than one module (Tarjan). A package's __init__ importing its own
     submodules is how a registry finds them, not a cycle, so those edges are left out."""
-    edges = {m: {t for t in ts if not (m in graph.packages and t.startswith(m + "."))}
-             for m, ts in graph.edges.items()}
+    edges = {
+        m: {t for t in ts if not (m in graph.packages and t.startswith(m + "."))}
+        for m, ts in graph.edges.items()
+    }
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -194,8 +197,10 @@ def test_every_import_follows_the_rooms_table(graph, rooms):
         for target in sorted(targets):
             if rooms.of(target) not in rooms.allowed[room]:
                 wrong.append(f"{module} ({room}) imports {target} ({rooms.of(target)})")
-    assert not wrong, ("imports that docs/architecture.md does not allow (move the shared piece down, or "
-                       "change the table if the design changed):\n" + "\n".join(wrong))
+    assert not wrong, (
+        "imports that docs/architecture.md does not allow (move the shared piece down, or "
+        "change the table if the design changed):\n" + "\n".join(wrong)
+    )
 
 
 def test_no_import_cycles(graph):
@@ -220,7 +225,9 @@ def test_core_modules_do_not_import_the_interface(graph, rooms):
 
 def test_checks_only_read(graph):
     wrong = []
-    for module in sorted(m for m in graph.modules if m == "qiframe.checks" or m.startswith("qiframe.checks.")):
+    for module in sorted(
+        m for m in graph.modules if m == "qiframe.checks" or m.startswith("qiframe.checks.")
+    ):
         for target in sorted(reachable(graph, module) & {"qiframe.store", "qiframe.editor"}):
             wrong.append(f"{module} reaches {target}")
     assert not wrong, "checks must not reach the store:\n" + "\n".join(wrong)
@@ -247,9 +254,14 @@ def dynamic_imports(graph: Graph) -> list[str]:
                 first = arg.values[0]
                 if isinstance(first, ast.Constant):
                     start = first.value
-                elif (isinstance(first, ast.FormattedValue) and isinstance(first.value, ast.Name)
-                      and first.value.id == "__name__" and module in graph.packages and len(arg.values) > 1
-                      and isinstance(arg.values[1], ast.Constant)):
+                elif (
+                    isinstance(first, ast.FormattedValue)
+                    and isinstance(first.value, ast.Name)
+                    and first.value.id == "__name__"
+                    and module in graph.packages
+                    and len(arg.values) > 1
+                    and isinstance(arg.values[1], ast.Constant)
+                ):
                     start = module + arg.values[1].value
             if "." not in package or not start.startswith(package + "."):
                 wrong.append(f"{module}:{node.lineno} imports {ast.unparse(arg) if arg else '?'} dynamically")
@@ -263,8 +275,10 @@ def test_dynamic_imports_stay_inside_their_package(graph):
 
 INTERNALS = {
     "qiframe.yaml_loader": ("ruamel", {"cyaml", "CParser", "VersionedResolver", "implicit_resolvers"}),
-    "qiframe.exports.xlsx_stream": ("openpyxl", {"_write_only", "WriteOnlyWorksheet", "_cell_styles",
-                                                 "_add_sheet", "_values_to_row", "StyleArray"}),
+    "qiframe.exports.xlsx_stream": (
+        "openpyxl",
+        {"_write_only", "WriteOnlyWorksheet", "_cell_styles", "_add_sheet", "_values_to_row", "StyleArray"},
+    ),
 }
 """The one module allowed each library's internals, and the names that mark them."""
 
@@ -284,7 +298,9 @@ def internals_outside(graph: Graph) -> list[str]:
                 names, library = {node.attr}, ""
             for owner, (lib, marks) in INTERNALS.items():
                 if module != owner and names & marks and library in (lib, ""):
-                    wrong.append(f"{module}:{node.lineno} uses {sorted(names & marks)} of {lib} (keep it in {owner})")
+                    wrong.append(
+                        f"{module}:{node.lineno} uses {sorted(names & marks)} of {lib} (keep it in {owner})"
+                    )
     return wrong
 
 
@@ -305,38 +321,53 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_a_lazy_import_cycle_is_found(tmp_path):
-    src = _package(tmp_path, {
-        "__init__.py": "",
-        "a.py": "from pkg import b\n",
-        "sub/__init__.py": "from pkg.sub import c\n",  # a registry importing its child: not a cycle
-        "sub/c.py": "from pkg.sub import d\n",
-        "sub/d.py": "def f():\n    from . import c\n",
-        "b.py": "def f():\n    from pkg.sub.c import thing\n    import pkg.a\n",
-    })
+    src = _package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "a.py": "from pkg import b\n",
+            "sub/__init__.py": "from pkg.sub import c\n",  # a registry importing its child: not a cycle
+            "sub/c.py": "from pkg.sub import d\n",
+            "sub/d.py": "def f():\n    from . import c\n",
+            "b.py": "def f():\n    from pkg.sub.c import thing\n    import pkg.a\n",
+        },
+    )
     graph = build_graph(src, "pkg")
     assert graph.edges["pkg.b"] == {"pkg.sub.c", "pkg.a"}
     assert sorted(cycles(graph)) == [["pkg.a", "pkg.b"], ["pkg.sub.c", "pkg.sub.d"]]
 
 
 def test_a_dynamic_import_out_of_its_package_is_found(tmp_path):
-    src = _package(tmp_path, {
-        "__init__.py": "", "out.py": "",
-        "reg/__init__.py": "import importlib\nimportlib.import_module(f'{__name__}.x')\n",
-        "reg/x.py": "import importlib\nimportlib.import_module('pkg.reg.x')\n",
-        "top.py": "import importlib\ndef f(m):\n    return importlib.import_module(f'pkg.{m}')\n",
-        "reg/y.py": "def f():\n    return __import__('pkg.out')\n",
-    })
+    src = _package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "out.py": "",
+            "reg/__init__.py": "import importlib\nimportlib.import_module(f'{__name__}.x')\n",
+            "reg/x.py": "import importlib\nimportlib.import_module('pkg.reg.x')\n",
+            "top.py": "import importlib\ndef f(m):\n    return importlib.import_module(f'pkg.{m}')\n",
+            "reg/y.py": "def f():\n    return __import__('pkg.out')\n",
+        },
+    )
     found = dynamic_imports(build_graph(src, "pkg"))
     assert [w.split(":")[0] for w in found] == ["pkg.reg.y", "pkg.top"]
 
 
 def test_interface_libraries_and_room_breaches_are_found(tmp_path):
-    src = _package(tmp_path, {"__init__.py": "", "model.py": "def f():\n    import rich.console\n",
-                              "shop.py": "from pkg.model import f\n"})
+    src = _package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "model.py": "def f():\n    import rich.console\n",
+            "shop.py": "from pkg.model import f\n",
+        },
+    )
     graph = build_graph(src, "pkg")
     assert graph.libraries["pkg.model"] == {"rich"}
-    rooms = read_rooms("## Rooms\n\n| Room | Modules | May import |\n|--|--|--|\n"
-                       "| base | `pkg.model` | base |\n| domain | every module not named | base, domain |\n")
+    rooms = read_rooms(
+        "## Rooms\n\n| Room | Modules | May import |\n|--|--|--|\n"
+        "| base | `pkg.model` | base |\n| domain | every module not named | base, domain |\n"
+    )
     assert rooms.of("pkg.shop") == "domain" and rooms.of("pkg.model") == "base"
     assert rooms.of("pkg.shop") in rooms.allowed["domain"]
     assert rooms.of("pkg.shop") not in rooms.allowed["base"]

@@ -29,11 +29,15 @@ ACTION = "actions/A-good22.yaml"
 SECTION = "statement/S1.yaml"
 META = "evaluation.yaml"
 
-GOOD_EVIDENCE = "id: E-good22\ntitle: Case file audit\nsource: data\nkind: case-file-audit\nindicators: ['2.1']\n"
+GOOD_EVIDENCE = (
+    "id: E-good22\ntitle: Case file audit\nsource: data\nkind: case-file-audit\nindicators: ['2.1']\n"
+)
 GOOD_ACTION = "id: A-good22\ntitle: Re-audit chronologies\nindicator: '2.1'\ndue: 2027-03-31\n"
 GOOD_SECTION = "unit: S1\nanswers:\n  now: Risks are spotted early.\n"
-GOOD_META = ("qiframe: 1\ntitle: Glenmuir partnership\nframework: ci-care-protection-2019\n"
-             "programme: risk-of-harm-2021\nperiod:\n  from: 2025-04-01\n  to: 2026-03-31\n")
+GOOD_META = (
+    "qiframe: 1\ntitle: Glenmuir partnership\nframework: ci-care-protection-2019\n"
+    "programme: risk-of-harm-2021\nperiod:\n  from: 2025-04-01\n  to: 2026-03-31\n"
+)
 
 
 @dataclass
@@ -66,8 +70,13 @@ def case(name: str, *args: str, **kw) -> None:
     CORPUS[name] = Case(list(args), **kw)
 
 
-def bad_file(name: str, relpath: str, content: str | bytes, located: bool = True,
-             command: tuple[str, ...] = ("status",)) -> None:
+def bad_file(
+    name: str,
+    relpath: str,
+    content: str | bytes,
+    located: bool = True,
+    command: tuple[str, ...] = ("status",),
+) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     case(name, *command, files={relpath: data}, names=relpath, located=located)
 
@@ -116,8 +125,14 @@ bad_file("ev-crlf-and-error", EVIDENCE, (E + "title: T\nsource: rumour\n").repla
 bad_file("ev-deep-flow", EVIDENCE, E + "title: T\nthemes: " + "[" * 30_000 + "]" * 30_000 + "\n")
 bad_file("ev-deep-block", EVIDENCE, E + "title: T\nthemes:\n" + "- " * 30_000 + "x\n")
 bad_file("ev-deep-mapping", EVIDENCE, E + "title: T\nthemes: " + "{a: " * 200 + "b" + "}" * 200 + "\n")
-bad_file("ev-alias-bomb", EVIDENCE, E + "title: T\nthemes: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"l{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 6)}]\n" for i in range(12)), located=False)
+bad_file(
+    "ev-alias-bomb",
+    EVIDENCE,
+    E
+    + "title: T\nthemes: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"l{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 6)}]\n" for i in range(12)),
+    located=False,
+)
 bad_file("ev-python-tag", EVIDENCE, E + "title: !!python/object/apply:os.system ['echo hi']\n")
 bad_file("ev-binary-tag", EVIDENCE, E + "title: !!binary aGVsbG8=\n", located=False)
 bad_file("ev-set-tag", EVIDENCE, E + "title: T\nthemes: !!set {a, b}\n")
@@ -198,10 +213,16 @@ bad_file("meta-team-text", META, M + "team: everyone\n")
 bad_file("meta-unknown-field", META, M + "colour: blue\n")
 bad_file("meta-malformed", META, M + "team: [\n")
 bad_file("meta-framework-missing", META, "qiframe: 1\ntitle: T\n")
-bad_file("meta-period-text", META, M.replace("period:\n  from: 2025-04-01\n  to: 2026-03-31\n", "period: 2025\n"))
+bad_file(
+    "meta-period-text", META, M.replace("period:\n  from: 2025-04-01\n  to: 2026-03-31\n", "period: 2025\n")
+)
 bad_file("meta-empty", META, "")
-bad_file("meta-on-evidence-add", META, M.replace("risk-of-harm-2021", "nope"),
-         command=("evidence", "add", "--title", "x"))
+bad_file(
+    "meta-on-evidence-add",
+    META,
+    M.replace("risk-of-harm-2021", "nope"),
+    command=("evidence", "add", "--title", "x"),
+)
 
 # --- command-line values ---------------------------------------------------------------------------------
 
@@ -262,19 +283,36 @@ case("cli-compare-with-nowhere", "compare", "--with", "/no/such/evaluation")
 case("cli-unknown-command", "frobnicate")
 case("cli-help-unknown", "help", "frobnicate", evaluation=False)
 case("cli-frameworks-show-unknown", "frameworks", "show", "nope", evaluation=False)
-case("cli-frameworks-show-unknown-programme", "frameworks", "show", "ci-care-protection-2019", "--programme", "nope",
-     evaluation=False)
+case(
+    "cli-frameworks-show-unknown-programme",
+    "frameworks",
+    "show",
+    "ci-care-protection-2019",
+    "--programme",
+    "nope",
+    evaluation=False,
+)
 case("cli-init-existing", "init", ".", "--framework", "es-hgios4", evaluation=False)
 case("cli-init-unknown-framework", "init", "new-eval", "--framework", "nope", evaluation=False)
-case("cli-init-bad-period", "init", "new-eval", "--framework", "es-hgios4", "--period", "2026-04-01:2025-01-01",
-     evaluation=False)
+case(
+    "cli-init-bad-period",
+    "init",
+    "new-eval",
+    "--framework",
+    "es-hgios4",
+    "--period",
+    "2026-04-01:2025-01-01",
+    evaluation=False,
+)
 case("cli-evaluation-not-a-folder", "status", "-e", "/no/such/evaluation", evaluation=False)
 
 
 # --- spreadsheets --------------------------------------------------------------------------------------
 
 
-def sheet(name: str, content: bytes | Callable[[Path], None], *command: str, names: str | None = None) -> None:
+def sheet(
+    name: str, content: bytes | Callable[[Path], None], *command: str, names: str | None = None
+) -> None:
     """A spreadsheet written beside the evaluation, then given to a command; the message names it."""
 
     def prepare(root: Path, name=name, content=content) -> None:
@@ -284,8 +322,12 @@ def sheet(name: str, content: bytes | Callable[[Path], None], *command: str, nam
         else:
             target.write_bytes(content)
 
-    case(f"sheet-{name}-{command[0]}", *[a.replace("FILE", f"../{name}") for a in command], names=names or name,
-         prepare=prepare)
+    case(
+        f"sheet-{name}-{command[0]}",
+        *[a.replace("FILE", f"../{name}") for a in command],
+        names=names or name,
+        prepare=prepare,
+    )
 
 
 def _xlsx(rows: list[list], formula: str | None = None) -> Callable[[Path], None]:
@@ -308,7 +350,11 @@ def _zip_without_workbook(path: Path) -> None:
         archive.writestr("hello.txt", "not a workbook")
 
 
-for command in (("evidence", "import", "FILE"), ("records", "summarise", "FILE"), ("survey", "summarise", "FILE")):
+for command in (
+    ("evidence", "import", "FILE"),
+    ("records", "summarise", "FILE"),
+    ("survey", "summarise", "FILE"),
+):
     sheet("text-as.xlsx", b"this is not a workbook\n", *command)
     sheet("zip-not-workbook.xlsx", _zip_without_workbook, *command)
     sheet("empty.csv", b"", *command)
@@ -316,9 +362,12 @@ for command in (("evidence", "import", "FILE"), ("records", "summarise", "FILE")
     sheet("nul.csv", b"Record,Item\nR1,\x00\n", *command)
     if command[0] != "survey":  # a survey of nobody is reported as such, not refused
         sheet("notes.txt", b"some notes\n", *command)
-sheet("formula.xlsx", _xlsx([["id", "title"], ["E-good22", "x"]], formula="=1+1"), "evidence", "import", "FILE")
-sheet("audit.csv", b"Record,Chronology\nR1,yes\n", "records", "summarise", "FILE", "--sheet", "Nope",
-      names=None)
+sheet(
+    "formula.xlsx", _xlsx([["id", "title"], ["E-good22", "x"]], formula="=1+1"), "evidence", "import", "FILE"
+)
+sheet(
+    "audit.csv", b"Record,Chronology\nR1,yes\n", "records", "summarise", "FILE", "--sheet", "Nope", names=None
+)
 sheet("audit2.csv", b"Record,Chronology\nR1,yes\nR2,no\n", "records", "summarise", "FILE", "--by", "Team")
 sheet("survey.csv", b"Respondent,Q1\nS1,Agree\n", "survey", "summarise", "FILE", "--by", "Role")
 sheet("ids.csv", b"Record,Chronology\nR1,yes\n", "records", "summarise", "FILE", "--id", "Case")
@@ -346,16 +395,40 @@ case("env-editor-missing", "edit", "2.1", env={"EDITOR": "no-such-editor-qiframe
 case("env-editor-unbalanced-quote", "edit", "2.1", env={"EDITOR": "vi 'oops"})
 case("env-editor-fails", "edit", "2.1", env={"EDITOR": "false"})
 case("env-editor-not-executable", "edit", "2.1", env={"EDITOR": "/etc/hostname"})
-case("env-editor-latin-1", "edit", "2.1", names=INDICATOR, located=True,
-     env=editor("p.write_bytes(p.read_bytes() + 'lead: Ren\\u00e9e\\n'.encode('latin-1'))"))
-case("env-editor-nel", "edit", "2.1", names=INDICATOR, located=True,
-     env=editor("p.write_text(p.read_text() + 'lead: a\\u0085b\\n', encoding='utf-8')"))
-case("env-editor-grade-9", "edit", "2.1", names=INDICATOR, located=True,
-     env=editor("p.write_text(p.read_text() + 'grade: 9\\n')"))
+case(
+    "env-editor-latin-1",
+    "edit",
+    "2.1",
+    names=INDICATOR,
+    located=True,
+    env=editor("p.write_bytes(p.read_bytes() + 'lead: Ren\\u00e9e\\n'.encode('latin-1'))"),
+)
+case(
+    "env-editor-nel",
+    "edit",
+    "2.1",
+    names=INDICATOR,
+    located=True,
+    env=editor("p.write_text(p.read_text() + 'lead: a\\u0085b\\n', encoding='utf-8')"),
+)
+case(
+    "env-editor-grade-9",
+    "edit",
+    "2.1",
+    names=INDICATOR,
+    located=True,
+    env=editor("p.write_text(p.read_text() + 'grade: 9\\n')"),
+)
 case("env-editor-binary", "edit", "2.1", names=INDICATOR, env=editor("p.write_bytes(b'\\x00\\x01')"))
 case("env-editor-deletes-file", "edit", "2.1", names=INDICATOR, env=editor("p.unlink()"))
-case("env-editor-changes-id", "edit", "2.1", names=INDICATOR, located=True,
-     env=editor("p.write_text(p.read_text().replace(\"'2.1'\", \"'2.2'\"))"))
+case(
+    "env-editor-changes-id",
+    "edit",
+    "2.1",
+    names=INDICATOR,
+    located=True,
+    env=editor("p.write_text(p.read_text().replace(\"'2.1'\", \"'2.2'\"))"),
+)
 case("env-statement-editor-missing", "statement", "edit", "S1", env={"EDITOR": "no-such-editor-qiframe"})
 
 
@@ -369,9 +442,24 @@ def _plain_file(name: str) -> Callable[[Path], None]:
 
 for folder in (".qiframe", "evidence", "indicators", "actions", "statement"):
     case(f"env-{folder.strip('.')}-is-a-file", "status", prepare=_plain_file(folder), names=folder)
-case("env-qiframe-is-a-file-on-write", "note", "2.1", "-s", "x", prepare=_plain_file(".qiframe"), names=".qiframe")
-case("env-evidence-is-a-file-on-add", "evidence", "add", "--title", "x", prepare=_plain_file("evidence"),
-     names="evidence")
+case(
+    "env-qiframe-is-a-file-on-write",
+    "note",
+    "2.1",
+    "-s",
+    "x",
+    prepare=_plain_file(".qiframe"),
+    names=".qiframe",
+)
+case(
+    "env-evidence-is-a-file-on-add",
+    "evidence",
+    "add",
+    "--title",
+    "x",
+    prepare=_plain_file("evidence"),
+    names="evidence",
+)
 
 
 def _link(target: str, name: str = "E-link22.yaml") -> Callable[[Path], None]:
@@ -386,19 +474,40 @@ def _loop(root: Path) -> None:
 case("env-dangling-link", "status", prepare=_link("nowhere.yaml"), names="evidence/E-link22.yaml")
 case("env-link-loop", "status", prepare=_loop, names="evidence/E-loop22.yaml")
 case("env-link-to-folder", "status", prepare=_link("../indicators"), names="evidence/E-link22.yaml")
-case("env-fifo", "status", prepare=lambda root: os.mkfifo(root / "evidence" / "E-fifo22.yaml"),
-     names="evidence/E-fifo22.yaml", process=True)
-case("env-fifo-indicator", "grade", "2.2", "4", prepare=lambda root: os.mkfifo(root / "indicators" / "5.9.yaml"),
-     names="indicators/5.9.yaml", process=True)
-case("env-evaluation-yaml-is-a-folder", "status",
-     prepare=lambda root: ((root / META).unlink(), (root / META).mkdir()), names="ev")
+case(
+    "env-fifo",
+    "status",
+    prepare=lambda root: os.mkfifo(root / "evidence" / "E-fifo22.yaml"),
+    names="evidence/E-fifo22.yaml",
+    process=True,
+)
+case(
+    "env-fifo-indicator",
+    "grade",
+    "2.2",
+    "4",
+    prepare=lambda root: os.mkfifo(root / "indicators" / "5.9.yaml"),
+    names="indicators/5.9.yaml",
+    process=True,
+)
+case(
+    "env-evaluation-yaml-is-a-folder",
+    "status",
+    prepare=lambda root: ((root / META).unlink(), (root / META).mkdir()),
+    names="ev",
+)
 case("env-cwd-deleted", "status", process=True, evaluation=False)
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    root = store.init(tmp_path_factory.mktemp("corpus") / "ev", "ci-care-protection-2019", "risk-of-harm-2021",
-                      organisation="Glenmuir partnership", period=("2025-04-01", "2026-03-31"))
+    root = store.init(
+        tmp_path_factory.mktemp("corpus") / "ev",
+        "ci-care-protection-2019",
+        "risk-of-harm-2021",
+        organisation="Glenmuir partnership",
+        period=("2025-04-01", "2026-03-31"),
+    )
     (root / EVIDENCE).write_text(GOOD_EVIDENCE, encoding="utf-8")
     (root / ACTION).write_text(GOOD_ACTION, encoding="utf-8")
     (root / "statement").mkdir(exist_ok=True)
@@ -437,7 +546,11 @@ def test_bad_input(name, template, tmp_path, cli):
     assert code == 2, (code, out[-500:], err[-1500:])
     errors = [line for line in err.splitlines() if line.startswith("qiframe: error: ")]
     assert len(errors) == 1, err[-2000:]
-    others = [line for line in err.splitlines() if line.strip() and not line.startswith(("qiframe: error: ", "Usage:"))]
+    others = [
+        line
+        for line in err.splitlines()
+        if line.strip() and not line.startswith(("qiframe: error: ", "Usage:"))
+    ]
     assert not others, err[-2000:]
     assert "Traceback" not in out + err
     assert len(err.encode("utf-8")) < 2048, len(err)
@@ -479,8 +592,10 @@ def run(name: str, args: list[str], root: Path, spec: Case) -> tuple[int, str, s
     if name == "env-cwd-deleted":
         gone = root.parent / "gone"
         gone.mkdir()
-        script = ("import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
-                  "from qiframe.cli.main import run; run(sys.argv[2:])")
+        script = (
+            "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+            "from qiframe.cli.main import run; run(sys.argv[2:])"
+        )
         command = [sys.executable, "-c", script, str(gone), *args]
     else:
         command = [sys.executable, "-c", "from qiframe.cli.main import run; run()", *args]

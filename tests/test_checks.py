@@ -55,7 +55,7 @@ def set_yaml(path: Path, **fields) -> None:
 def line_at(root: Path, problem: dict) -> str:
     """The text of the file from the problem's line and column on."""
     lines = (root / problem["path"]).read_text(encoding="utf-8").splitlines()
-    return lines[problem["line"] - 1][problem["column"] - 1:]
+    return lines[problem["line"] - 1][problem["column"] - 1 :]
 
 
 # --- one example per rule ------------------------------------------------------------------------------
@@ -102,18 +102,46 @@ def test_example_folders_are_left_unchanged_by_check(cli, tmp_path):
 
 def test_must_show_scenario(cli, tmp_path):
     root = tmp_path / "joint"
-    assert cli("init", root, "--framework", "ci-care-protection-2019", "--programme", "joint-2018",
-               "--period", "2024-04-01:2025-03-31").code == 0
+    assert (
+        cli(
+            "init",
+            root,
+            "--framework",
+            "ci-care-protection-2019",
+            "--programme",
+            "joint-2018",
+            "--period",
+            "2024-04-01:2025-03-31",
+        ).code
+        == 0
+    )
     # 1.1 is graded by joint-2018 and stays ungraded; 2.1 gets a grade but no rationale.
     assert cli("grade", "2.1", "good", "-e", root).code == 0
-    added = cli("evidence", "add", "-e", root, "--title", "Survey of young people", "--qi", "2.1", "--source",
-                "views", "--date", "2025-01-10", "--summary", "Follow-up for CHI 120380 2358 was late.")
+    added = cli(
+        "evidence",
+        "add",
+        "-e",
+        root,
+        "--title",
+        "Survey of young people",
+        "--qi",
+        "2.1",
+        "--source",
+        "views",
+        "--date",
+        "2025-01-10",
+        "--summary",
+        "Follow-up for CHI 120380 2358 was late.",
+    )
     assert added.code == 0, added.err
-    other = cli("evidence", "add", "-e", root, "--title", "Team meeting notes", "--qi", "2.1", "--date",
-                "2025-02-01").out.strip()
+    other = cli(
+        "evidence", "add", "-e", root, "--title", "Team meeting notes", "--qi", "2.1", "--date", "2025-02-01"
+    ).out.strip()
     # The CLI refuses unknown indicators, so the dangling link is made by hand, as a user would.
     path = root / "evidence" / f"{other}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("- '2.1'", "- '2.1'\n  - '99.9'"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("- '2.1'", "- '2.1'\n  - '99.9'"), encoding="utf-8"
+    )
 
     result = cli("check", "-e", root, "--format", "json")
     assert result.code == 1
@@ -121,11 +149,20 @@ def test_must_show_scenario(cli, tmp_path):
     by_rule: dict[str, list[dict]] = {}
     for p in report["problems"]:
         by_rule.setdefault(p["rule"], []).append(p)
-    assert {"ungraded", "missing-rationale", "weak-triangulation", "dangling-reference",
-            "personal-data"} <= set(by_rule)
+    assert {
+        "ungraded",
+        "missing-rationale",
+        "weak-triangulation",
+        "dangling-reference",
+        "personal-data",
+    } <= set(by_rule)
     # joint-2018 also judges 10.1 (capacity for improvement, on its confidence scale).
     assert [p["indicator"] for p in by_rule["ungraded"] if p["severity"] == "error"] == [
-        "1.1", "2.2", "10.1", "leadership"]
+        "1.1",
+        "2.2",
+        "10.1",
+        "leadership",
+    ]
     assert [p["indicator"] for p in by_rule["missing-rationale"]] == ["2.1"]
     assert "2.1" in [p["indicator"] for p in by_rule["weak-triangulation"]]
     dangling = by_rule["dangling-reference"]
@@ -163,11 +200,15 @@ def test_dangling_assessment_action_and_section(tmp_path):
     (root / "indicators" / "99.9.yaml").write_text("indicator: '99.9'\nlead: Someone\n", encoding="utf-8")
     (root / "statement" / "S7.yaml").write_text("unit: S7\nanswers: {now: x}\n", encoding="utf-8")
     (root / "actions").mkdir()
-    (root / "actions" / "A-q2w3er.yaml").write_text("id: A-q2w3er\ntitle: Do it\nindicator: '42'\n",
-                                                    encoding="utf-8")
+    (root / "actions" / "A-q2w3er.yaml").write_text(
+        "id: A-q2w3er\ntitle: Do it\nindicator: '42'\n", encoding="utf-8"
+    )
     report = checks.run(store.load(root), only=["dangling-reference"])
-    assert sorted(p.path for p in report.problems) == ["actions/A-q2w3er.yaml", "indicators/99.9.yaml",
-                                                       "statement/S7.yaml"]
+    assert sorted(p.path for p in report.problems) == [
+        "actions/A-q2w3er.yaml",
+        "indicators/99.9.yaml",
+        "statement/S7.yaml",
+    ]
 
 
 def test_theme_must_be_written_qi_colon_title(tmp_path):
@@ -175,8 +216,13 @@ def test_theme_must_be_written_qi_colon_title(tmp_path):
 
     root = copy("clean", tmp_path)
     path = root / "evidence" / "E-7bq2df.yaml"
-    set_yaml(path, themes=["Children and young people feel listened to", "2.1:  children and young PEOPLE "
-                           "feel listened to,   understood and respected"])
+    set_yaml(
+        path,
+        themes=[
+            "Children and young people feel listened to",
+            "2.1:  children and young PEOPLE feel listened to,   understood and respected",
+        ],
+    )
     problems = checks.run(store.load(root), only=["dangling-reference"]).problems
     # The second spelling differs only in case and spacing, so it names a real theme.
     assert len(problems) == 1 and "QI: theme title" in problems[0].message
@@ -205,15 +251,23 @@ def test_personal_data_suppression_is_per_item(tmp_path):
     root = copy("personal-data", tmp_path)
     ev = store.load(root)
     base = checks.run(ev, only=["personal-data"])
-    set_yaml(root / "evaluation.yaml", suppress=[
-        {"rule": "personal-data", "item": "E-c6v7bn", "reason": "Shared mailbox."},
-        {"rule": "personal-data", "item": "S4", "reason": "Quoted with the carer's written consent."},
-        {"rule": "missing-lead", "item": "E-k3m9qx", "reason": "A different rule: must not hide anything."},
-    ])
+    set_yaml(
+        root / "evaluation.yaml",
+        suppress=[
+            {"rule": "personal-data", "item": "E-c6v7bn", "reason": "Shared mailbox."},
+            {"rule": "personal-data", "item": "S4", "reason": "Quoted with the carer's written consent."},
+            {
+                "rule": "missing-lead",
+                "item": "E-k3m9qx",
+                "reason": "A different rule: must not hide anything.",
+            },
+        ],
+    )
     after = checks.run(store.load(root), only=["personal-data"])
     assert after.suppressed == base.suppressed + 1
-    assert [p.path for p in base.problems if p.path not in {p2.path for p2 in after.problems}] == \
-        ["statement/S4.yaml"]
+    assert [p.path for p in base.problems if p.path not in {p2.path for p2 in after.problems}] == [
+        "statement/S4.yaml"
+    ]
 
 
 def test_suite_is_judged_through_its_indicators(tmp_path):
@@ -256,14 +310,19 @@ def test_weak_triangulation_ignores_documentation_and_reads_threshold(tmp_path):
     set_yaml(root / "evaluation.yaml", checks={"weak-triangulation": {"threshold": 3}})
     (p,) = checks.run(store.load(root), only=["weak-triangulation"]).problems
     assert "2 of the 3" in p.message and "direct observation" in p.message
-    store.add_evidence(root, title="Procedures", source="documentation", indicators=["2.1"], date="2025-01-01")
+    store.add_evidence(
+        root, title="Procedures", source="documentation", indicators=["2.1"], date="2025-01-01"
+    )
     assert len(checks.run(store.load(root), only=["weak-triangulation"]).problems) == 1
-    store.add_evidence(root, title="Observed meeting", source="observation", indicators=["2.1"],
-                       date="2025-01-01")
+    store.add_evidence(
+        root, title="Observed meeting", source="observation", indicators=["2.1"], date="2025-01-01"
+    )
     assert not checks.run(store.load(root), only=["weak-triangulation"]).problems
 
 
-@pytest.mark.parametrize(("end", "stale"), [("2023-03-31", False), ("2023-03-30", True), ("2024-12-01", False)])
+@pytest.mark.parametrize(
+    ("end", "stale"), [("2023-03-31", False), ("2023-03-30", True), ("2024-12-01", False)]
+)
 def test_stale_evidence_boundary_is_24_months(tmp_path, end, stale):
     from qiframe import checks, store
 
@@ -293,7 +352,9 @@ def test_evaluation_date_falls_back_to_period_end_then_today(tmp_path):
     assert len(checks.run(ev, only=["future-evidence"], today="2025-08-31").problems) == 1
     assert not checks.run(ev, only=["future-evidence"], today="2025-09-01").problems
     stale = checks.run(ev, only=["stale-evidence"], today="2026-12-01").problems
-    assert [p.evidence for p in stale] == ["E-k3m9qx"]  # 2024-11-15 is over 24 months before; the rest are not
+    assert [p.evidence for p in stale] == [
+        "E-k3m9qx"
+    ]  # 2024-11-15 is over 24 months before; the rest are not
 
 
 def test_grade_balance_reads_the_scale(tmp_path):
@@ -301,8 +362,13 @@ def test_grade_balance_reads_the_scale(tmp_path):
 
     root = copy("clean", tmp_path)
     path = root / "indicators" / "2.1.yaml"
-    cases = {5: ([], ["x"], True), 6: (["x"], [], False), 2: (["x"], [], True), 1: ([], ["y"], False),
-             3: (["x"], ["y"], False)}
+    cases = {
+        5: ([], ["x"], True),
+        6: (["x"], [], False),
+        2: (["x"], [], True),
+        1: ([], ["y"], False),
+        3: (["x"], ["y"], False),
+    }
     for grade, (strengths, improvements, fails) in cases.items():
         set_yaml(path, grade=grade, strengths=strengths or None, improvements=improvements or None)
         problems = checks.run(store.load(root), only=["grade-balance"]).problems
@@ -360,16 +426,38 @@ def test_rule_can_be_turned_off_or_change_severity(cli, tmp_path):
     assert code == 0 and report["problems"] == []
 
 
-@pytest.mark.parametrize(("settings", "message", "located"), [
-    ({"checks": {"missing-leed": "off"}}, "unknown rule 'missing-leed'; did you mean 'missing-lead'?", "missing-leed"),
-    ({"checks": {"stale-evidence": {"years": 3}}}, "stale-evidence has no setting 'years'", "years"),
-    ({"checks": {"stale-evidence": {"months": 0}}}, "stale-evidence.months: expected a whole number", "0"),
-    ({"checks": {"weak-triangulation": {"threshold": 4}}}, "from 1 to 3", "4"),
-    ({"suppress": [{"rule": "personal-dat", "item": "E-k3m9qx", "reason": "x"}]}, "unknown rule 'personal-dat'",
-     "personal-dat"),
-    ({"suppress": [{"rule": "personal-data", "item": "E-k3m9qx", "reason": "  "}]}, "needs a reason", "'  '"),
-    ({"suppress": [{"rule": "personal-data", "item": "E-k3m9qx"}]}, "'reason' is required", "rule: personal-data"),
-])
+@pytest.mark.parametrize(
+    ("settings", "message", "located"),
+    [
+        (
+            {"checks": {"missing-leed": "off"}},
+            "unknown rule 'missing-leed'; did you mean 'missing-lead'?",
+            "missing-leed",
+        ),
+        ({"checks": {"stale-evidence": {"years": 3}}}, "stale-evidence has no setting 'years'", "years"),
+        (
+            {"checks": {"stale-evidence": {"months": 0}}},
+            "stale-evidence.months: expected a whole number",
+            "0",
+        ),
+        ({"checks": {"weak-triangulation": {"threshold": 4}}}, "from 1 to 3", "4"),
+        (
+            {"suppress": [{"rule": "personal-dat", "item": "E-k3m9qx", "reason": "x"}]},
+            "unknown rule 'personal-dat'",
+            "personal-dat",
+        ),
+        (
+            {"suppress": [{"rule": "personal-data", "item": "E-k3m9qx", "reason": "  "}]},
+            "needs a reason",
+            "'  '",
+        ),
+        (
+            {"suppress": [{"rule": "personal-data", "item": "E-k3m9qx"}]},
+            "'reason' is required",
+            "rule: personal-data",
+        ),
+    ],
+)
 def test_bad_settings_are_located_input_errors(cli, tmp_path, settings, message, located):
     root = copy("clean", tmp_path)
     set_yaml(root / "evaluation.yaml", **settings)
@@ -383,7 +471,7 @@ def test_bad_settings_are_located_input_errors(cli, tmp_path, settings, message,
     if located:
         file, line, column = location.rsplit(":", 2)
         text = (root / "evaluation.yaml").read_text(encoding="utf-8").splitlines()[int(line) - 1]
-        assert text[int(column) - 1:].startswith(located)
+        assert text[int(column) - 1 :].startswith(located)
     assert snapshot(root) == before
 
 
@@ -420,7 +508,9 @@ def test_text_output_groups_by_indicator(cli, tmp_path):
     assert result.code == 1
     lines = result.out.splitlines()
     assert lines[0] == "2.1 Impact on children and young people"
-    assert lines[1].startswith("  personal-data/indicators/2.1.yaml:2:1: warning missing-lead QI 2.1 has no lead")
+    assert lines[1].startswith(
+        "  personal-data/indicators/2.1.yaml:2:1: warning missing-lead QI 2.1 has no lead"
+    )
     assert lines[2].startswith("  personal-data/indicators/2.1.yaml:") and " error personal-data " in lines[2]
     assert lines[3] == "Evidence and other files"
     assert len([x for x in lines if x.startswith("  ")]) == 5
@@ -434,8 +524,10 @@ def test_github_annotations(cli, tmp_path):
     annotations = [x for x in result.out.splitlines() if x.startswith("::")]
     assert len(annotations) == 4
     first = annotations[0]
-    assert first.startswith("::error file=dangling-reference/evidence/E-k3m9qx.yaml,line=13,col=5,"
-                            "title=dangling-reference::evidence E-k3m9qx is linked to indicator '99.9'")
+    assert first.startswith(
+        "::error file=dangling-reference/evidence/E-k3m9qx.yaml,line=13,col=5,"
+        "title=dangling-reference::evidence E-k3m9qx is linked to indicator '99.9'"
+    )
     lines = (root / "evidence" / "E-k3m9qx.yaml").read_text(encoding="utf-8").splitlines()
     assert "99.9" in lines[12]
 
@@ -451,8 +543,9 @@ def test_warning_annotation_and_strict(cli, tmp_path):
     root = copy("orphan-evidence", tmp_path)
     result = cli("check", "-e", root, "--format", "github", cwd=tmp_path)
     assert result.code == 0
-    assert result.out.startswith("::warning file=orphan-evidence/evidence/E-m2n3bv.yaml,line=2,col=5,"
-                                 "title=orphan-evidence::")
+    assert result.out.startswith(
+        "::warning file=orphan-evidence/evidence/E-m2n3bv.yaml,line=2,col=5,title=orphan-evidence::"
+    )
     assert cli("check", "-e", root, "--strict").code == 1
 
 
@@ -467,31 +560,40 @@ def _chi(nine: str) -> str:
     return nine + str(check)
 
 
-@pytest.mark.parametrize("number", [_chi("120380235"), _chi("010101123"), _chi("290200123"),
-                                    _chi("311299876"), _chi("150612345")])
+@pytest.mark.parametrize(
+    "number", [_chi("120380235"), _chi("010101123"), _chi("290200123"), _chi("311299876"), _chi("150612345")]
+)
 def test_valid_chi_numbers(number):
     from qiframe.checks.personal_data import chi_valid, find_identifiers
 
     assert chi_valid(number)
-    for written in (number, f"{number[:3]} {number[3:6]} {number[6:]}", f"{number[:3]}-{number[3:6]}-{number[6:]}",
-                    f"{number[:6]} {number[6:]}", f"{number[:6]}-{number[6:]}"):
+    for written in (
+        number,
+        f"{number[:3]} {number[3:6]} {number[6:]}",
+        f"{number[:3]}-{number[3:6]}-{number[6:]}",
+        f"{number[:6]} {number[6:]}",
+        f"{number[:6]}-{number[6:]}",
+    ):
         found = find_identifiers(f"Record {written} was read.")
         assert [(f.kind, f.text) for f in found] == [("chi", written)]
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    ("1203802340", "first nine digits give a check digit of 10, so no CHI number starts this way"),
-    ("1203802357", "wrong check digit (8 expected)"),
-    ("3202801234", "day 32"),
-    ("2902011237", "29 February 1901 and 2001 do not exist"),
-    ("1213801233", "month 13"),
-    ("1234567890", "an ordinary ten-digit number: not a date"),
-    ("2501202601", "a date-like start but the check digit fails"),
-    ("120 3802358", "grouped 3-7, which is not how CHI numbers are written"),
-    ("120-380 2358", "mixed separators in 3-3-4"),
-    ("12038023581", "eleven digits"),
-    ("ref-1203802358", "part of a longer code"),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("1203802340", "first nine digits give a check digit of 10, so no CHI number starts this way"),
+        ("1203802357", "wrong check digit (8 expected)"),
+        ("3202801234", "day 32"),
+        ("2902011237", "29 February 1901 and 2001 do not exist"),
+        ("1213801233", "month 13"),
+        ("1234567890", "an ordinary ten-digit number: not a date"),
+        ("2501202601", "a date-like start but the check digit fails"),
+        ("120 3802358", "grouped 3-7, which is not how CHI numbers are written"),
+        ("120-380 2358", "mixed separators in 3-3-4"),
+        ("12038023581", "eleven digits"),
+        ("ref-1203802358", "part of a longer code"),
+    ],
+)
 def test_chi_near_misses(text, why):
     from qiframe.checks.personal_data import find_identifiers
 
@@ -503,42 +605,50 @@ def test_chi_leap_day():
 
     assert chi_valid(_chi("290200123"))  # 2000 was a leap year
     assert chi_valid(_chi("290296123"))  # so was 1996
-    assert _chi("290297123") == "2902971230"  # the check digit is right, but 1997 and 2097 were not leap years
+    assert (
+        _chi("290297123") == "2902971230"
+    )  # the check digit is right, but 1997 and 2097 were not leap years
     assert not chi_valid("2902971230")
 
 
-@pytest.mark.parametrize(("text", "kind", "found"), [
-    ("Contact morven.quinn@lochavich.example for the file.", "email", "morven.quinn@lochavich.example"),
-    ("Write to A.B+cp@nhs.scot.", "email", "A.B+cp@nhs.scot"),
-    ("Call 0141 287 2000 today", "phone", "0141 287 2000"),
-    ("Mobile 07700 900123.", "phone", "07700 900123"),
-    ("Mobile 07700900123", "phone", "07700900123"),
-    ("From abroad +44 7700 900123", "phone", "+44 7700 900123"),
-    ("Or +44 (0)131 496 0000", "phone", "+44 (0)131 496 0000"),
-    ("Office (0131) 496 0000", "phone", "(0131) 496 0000"),
-    ("Short area code 016977 3456", "phone", "016977 3456"),
-    ("NI AB 12 34 56 C on file", "ni", "AB 12 34 56 C"),
-    ("NI AB123456C on file", "ni", "AB123456C"),
-    ("lower case ce123456d too", "ni", "ce123456d"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("Contact morven.quinn@lochavich.example for the file.", "email", "morven.quinn@lochavich.example"),
+        ("Write to A.B+cp@nhs.scot.", "email", "A.B+cp@nhs.scot"),
+        ("Call 0141 287 2000 today", "phone", "0141 287 2000"),
+        ("Mobile 07700 900123.", "phone", "07700 900123"),
+        ("Mobile 07700900123", "phone", "07700900123"),
+        ("From abroad +44 7700 900123", "phone", "+44 7700 900123"),
+        ("Or +44 (0)131 496 0000", "phone", "+44 (0)131 496 0000"),
+        ("Office (0131) 496 0000", "phone", "(0131) 496 0000"),
+        ("Short area code 016977 3456", "phone", "016977 3456"),
+        ("NI AB 12 34 56 C on file", "ni", "AB 12 34 56 C"),
+        ("NI AB123456C on file", "ni", "AB123456C"),
+        ("lower case ce123456d too", "ni", "ce123456d"),
+    ],
+)
 def test_identifiers_found(text, kind, found):
     from qiframe.checks.personal_data import find_identifiers
 
     assert [(f.kind, f.text) for f in find_identifiers(text)] == [(kind, found)]
 
 
-@pytest.mark.parametrize("text", [
-    "Referrals rose from 1,204 to 1,377 in 2024-25.",
-    "Meetings on 01/02/2023, 2023-01-31 and 31.01.2023.",
-    "Seen at 10:30 on 05 03 2024 10 11 by the team.",
-    "Budget £1,250,000 (0.5% of spend); code 00123456789.",
-    "Ordinary numbers 1234567890 and 012345 and 0123 4567.",
-    "A 04 number 0401 234 5678 and a 06 number 0601 234 5678 are not UK ranges.",
-    "An email-like note: see @team or user@localhost.",
-    "Specimen prefixes QQ 12 34 56 C, GB123456A, ZZ123456A and DA123456A are not issued.",
-    "Prose: we 12 34 56 a list of figures.",
-    "Cited as [E-k3m9qx] with 78% of 40 files.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Referrals rose from 1,204 to 1,377 in 2024-25.",
+        "Meetings on 01/02/2023, 2023-01-31 and 31.01.2023.",
+        "Seen at 10:30 on 05 03 2024 10 11 by the team.",
+        "Budget £1,250,000 (0.5% of spend); code 00123456789.",
+        "Ordinary numbers 1234567890 and 012345 and 0123 4567.",
+        "A 04 number 0401 234 5678 and a 06 number 0601 234 5678 are not UK ranges.",
+        "An email-like note: see @team or user@localhost.",
+        "Specimen prefixes QQ 12 34 56 C, GB123456A, ZZ123456A and DA123456A are not issued.",
+        "Prose: we 12 34 56 a list of figures.",
+        "Cited as [E-k3m9qx] with 78% of 40 files.",
+    ],
+)
 def test_no_identifiers_in_ordinary_text(text):
     from qiframe.checks.personal_data import find_identifiers
 
@@ -558,13 +668,16 @@ def test_masked_identifiers_do_not_reveal_them():
 # --- citations -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "ids"), [
-    ("Shown here [E-k3m9qx].", ["E-k3m9qx"]),
-    ("Both [E-k3m9qx, E-7bq2df] and again [E-k3m9qx].", ["E-k3m9qx", "E-7bq2df"]),
-    ("Semicolons [ E-k3m9qx;E-7bq2df ]", ["E-k3m9qx", "E-7bq2df"]),
-    ("Not a citation (E-k3m9qx) or [see E-k3m9qx] or E-k3m9qx alone.", []),
-    ("Half a list [E-k3m9qx, p. 4] is not one.", []),
-])
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("Shown here [E-k3m9qx].", ["E-k3m9qx"]),
+        ("Both [E-k3m9qx, E-7bq2df] and again [E-k3m9qx].", ["E-k3m9qx", "E-7bq2df"]),
+        ("Semicolons [ E-k3m9qx;E-7bq2df ]", ["E-k3m9qx", "E-7bq2df"]),
+        ("Not a citation (E-k3m9qx) or [see E-k3m9qx] or E-k3m9qx alone.", []),
+        ("Half a list [E-k3m9qx, p. 4] is not one.", []),
+    ],
+)
 def test_cited_ids(text, ids):
     from qiframe.citations import cited_ids
 
@@ -597,7 +710,9 @@ def test_undocumented_rule_is_refused():
     from qiframe.checks import Rule
     from qiframe.checks._docs import Undocumented, parse, render
 
-    bare = Rule("bare", "warning", lambda ctx: (), "Something is wrong.\n\n    Passes:\n\n        x: 1\n", True)
+    bare = Rule(
+        "bare", "warning", lambda ctx: (), "Something is wrong.\n\n    Passes:\n\n        x: 1\n", True
+    )
     with pytest.raises(Undocumented, match="bare"):
         parse(bare)
     with pytest.raises(Undocumented):
@@ -609,8 +724,9 @@ def test_docs_page_is_up_to_date():
     from qiframe.checks._docs import render
 
     page = ROOT / "docs" / "checks.md"
-    assert page.read_text(encoding="utf-8") == render(load_rules()), \
+    assert page.read_text(encoding="utf-8") == render(load_rules()), (
         "docs/checks.md is out of date: run python -m qiframe.checks._docs"
+    )
 
 
 def test_docs_check_mode(tmp_path):
@@ -673,8 +789,9 @@ def test_today_reaches_every_date_judged_against_it(cli, tmp_path, monkeypatch):
     _, before = check_json(cli, root)
     today_rules = ("overdue-action", "late-measure")
     assert {p["rule"] for p in report["problems"]} >= set(today_rules)
-    assert ([p for p in report["problems"] if p["rule"] not in today_rules]
-            == [p for p in before["problems"] if p["rule"] not in today_rules])
+    assert [p for p in report["problems"] if p["rule"] not in today_rules] == [
+        p for p in before["problems"] if p["rule"] not in today_rules
+    ]
 
     monkeypatch.setenv("QIFRAME_TODAY", "2030-01-01")
     assert cli("export", "statement", "-e", root, "-o", tmp_path / "s.md").code == 0
@@ -721,14 +838,17 @@ def test_line_scan_agrees_with_the_parser():
     assert answered > 200
 
 
-@pytest.mark.parametrize(("text", "where", "expected"), [
-    ("a: 1\nlist: [x, y]\n", ("list", 1), (2, 11)),           # flow style: the parser answers
-    ("a: 1\nlist:\n- x\n- y\nb: 2\n", ("list", 1), (4, 3)),   # a list at the key's own indent
-    ("m:\n  inner: 1\n", ("m", "inner"), (2, 10)),             # nested: the parser answers
-    ("text: |\n  line one\n  line two\n", ("text",), (1, 7)),  # block scalar: at its indicator
-    ("a: 1\n", ("missing",), (1, 1)),                          # a missing field: the document
-    ("# c\nlist:\n  # note\n  - x\n  - y\n", ("list", 1), (5, 5)),
-])
+@pytest.mark.parametrize(
+    ("text", "where", "expected"),
+    [
+        ("a: 1\nlist: [x, y]\n", ("list", 1), (2, 11)),  # flow style: the parser answers
+        ("a: 1\nlist:\n- x\n- y\nb: 2\n", ("list", 1), (4, 3)),  # a list at the key's own indent
+        ("m:\n  inner: 1\n", ("m", "inner"), (2, 10)),  # nested: the parser answers
+        ("text: |\n  line one\n  line two\n", ("text",), (1, 7)),  # block scalar: at its indicator
+        ("a: 1\n", ("missing",), (1, 1)),  # a missing field: the document
+        ("# c\nlist:\n  # note\n  - x\n  - y\n", ("list", 1), (5, 5)),
+    ],
+)
 def test_locations_in_unusual_layouts(tmp_path, text, where, expected):
     from qiframe.checks._locate import Locator
 

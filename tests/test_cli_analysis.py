@@ -24,8 +24,10 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
 def audit(tmp_path: Path) -> Path:
     """25 records with good-or-better chronologies out of 40, one unreadable cell, one yes/no item."""
     levels = [6] * 3 + [5] * 10 + [4] * 12 + [3] * 8 + [2] * 5 + [1] * 2
-    rows = [[f"R{i}", "Very good" if v == 5 and i % 2 else str(v), "yes" if i % 3 else "no"]
-            for i, v in enumerate(levels, start=1)]
+    rows = [
+        [f"R{i}", "Very good" if v == 5 and i % 2 else str(v), "yes" if i % 3 else "no"]
+        for i, v in enumerate(levels, start=1)
+    ]
     rows.append(["R41", "7", "yes"])
     return write_csv(tmp_path / "audit.csv", ["Record", "Chronology", "Child seen"], rows)
 
@@ -33,9 +35,18 @@ def audit(tmp_path: Path) -> Path:
 # --- describe ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("arg", "term"), [("14", "few"), ("15", "less than half"), ("49.9", "less than half"),
-                                           ("50%", "the majority"), ("90", "almost all"), ("0", "none"),
-                                           ("100", "all")])
+@pytest.mark.parametrize(
+    ("arg", "term"),
+    [
+        ("14", "few"),
+        ("15", "less than half"),
+        ("49.9", "less than half"),
+        ("50%", "the majority"),
+        ("90", "almost all"),
+        ("0", "none"),
+        ("100", "all"),
+    ],
+)
 def test_describe_percent(cli, arg, term):
     result = cli("describe", arg)
     assert result.code == 0, result.err
@@ -53,8 +64,18 @@ def test_describe_count_json(cli):
     assert data["framework"] == "ci-care-protection-2019"
 
 
-@pytest.mark.parametrize("args", [("50", "--count", "1", "--of", "2"), (), ("--count", "3"), ("101",), ("abc",),
-                                  ("--count", "5", "--of", "4"), ("--count", "1", "--of", "0")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("50", "--count", "1", "--of", "2"),
+        (),
+        ("--count", "3"),
+        ("101",),
+        ("abc",),
+        ("--count", "5", "--of", "4"),
+        ("--count", "1", "--of", "0"),
+    ],
+)
 def test_describe_bad_input_exits_2(cli, args):
     result = cli("describe", *args)
     assert result.code == 2
@@ -75,10 +96,15 @@ def test_describe_with_a_workspace_framework(cli, tmp_path):
 def test_records_text(cli, tmp_path):
     result = cli("records", "summarise", audit(tmp_path))
     assert result.code == 0, result.err
-    assert ("In the majority of the records read (25 of 40 that answered this item; 1 unreadable, left out), "
-            "chronology was evaluated as good or better.") in result.out
+    assert (
+        "In the majority of the records read (25 of 40 that answered this item; 1 unreadable, left out), "
+        "chronology was evaluated as good or better."
+    ) in result.out
     assert "Chronology (scale: 40 of 41 counted answers read as the scale 'ci-six-point'" in result.out
-    assert "6 Excellent 3 · 5 Very good 10 · 4 Good 12 · 3 Adequate 8 · 2 Weak 5 · 1 Unsatisfactory 2" in result.out
+    assert (
+        "6 Excellent 3 · 5 Very good 10 · 4 Good 12 · 3 Adequate 8 · 2 Weak 5 · 1 Unsatisfactory 2"
+        in result.out
+    )
     assert "row 42, column B (Chronology): '7' is not a level" in result.err
     assert "warning" not in result.out
 
@@ -93,8 +119,15 @@ def test_records_json_carries_problems_and_warnings(cli, tmp_path):
     assert chronology["description"]["term"] == "less than half"
     assert [c["count"] for c in chronology["distribution"]] == [3, 10, 12, 8, 5, 2]
     assert seen["kind"] == "yes-no" and seen["n"] == 41
-    assert data["problems"] == [{"row": 42, "column": "Chronology", "letter": "B", "value": "7",
-                                 "message": data["problems"][0]["message"]}]
+    assert data["problems"] == [
+        {
+            "row": 42,
+            "column": "Chronology",
+            "letter": "B",
+            "value": "7",
+            "message": data["problems"][0]["message"],
+        }
+    ]
     assert data["warnings"] == [] and result.err == ""
 
 
@@ -103,18 +136,25 @@ def test_records_markdown(cli, tmp_path):
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert lines[0] == "# Record reading: audit.csv"
-    assert ("| Chronology | scale | 40 | 1 | 3 | 10 | 12 | 8 | 5 | 2 | 25 | good or better | 62.5% | the majority |"
-            in lines)
+    assert (
+        "| Chronology | scale | 40 | 1 | 3 | 10 | 12 | 8 | 5 | 2 | 25 | good or better | 62.5% | the majority |"
+        in lines
+    )
     assert any(line.startswith("- Row 42, column B (Chronology)") for line in lines)
 
 
 def test_records_by_group(cli, tmp_path):
-    path = write_csv(tmp_path / "g.csv", ["Record", "Agency", "Plan"],
-                     [["1", "SW", "4"], ["2", "SW", "2"], ["3", "Health", "5"]])
+    path = write_csv(
+        tmp_path / "g.csv",
+        ["Record", "Agency", "Plan"],
+        [["1", "SW", "4"], ["2", "SW", "2"], ["3", "Health", "5"]],
+    )
     result = cli("records", "summarise", path, "--by", "agency", "--format", "json")
     data = json.loads(result.out)
-    assert [(g["value"], g["items"][0]["positive"], g["items"][0]["n"]) for g in data["groups"]] == \
-        [("SW", 1, 2), ("Health", 1, 1)]
+    assert [(g["value"], g["items"][0]["positive"], g["items"][0]["n"]) for g in data["groups"]] == [
+        ("SW", 1, 2),
+        ("Health", 1, 1),
+    ]
     assert any("group 'SW'" in w for w in data["warnings"])
     bad = cli("records", "summarise", path, "--by", "Team")
     assert bad.code == 2 and "no column 'Team' (columns: Record, Agency, Plan)" in bad.err
@@ -163,7 +203,9 @@ def test_records_with_a_four_level_framework(cli, tmp_path):
     (tmp_path / "frameworks").mkdir()
     shutil.copy(DATA / "frameworks" / "valid" / "four-level.yaml", tmp_path / "frameworks")
     path = write_csv(tmp_path / "f.csv", ["Case", "Safety"], [["1", "Strong"], ["2", "sound"], ["3", "1"]])
-    result = cli("records", "summarise", path.name, "--framework", "test-four-level", "-f", "json", cwd=tmp_path)
+    result = cli(
+        "records", "summarise", path.name, "--framework", "test-four-level", "-f", "json", cwd=tmp_path
+    )
     assert result.code == 0, result.err
     item = json.loads(result.out)["items"][0]
     assert [c["label"] for c in item["distribution"]] == ["Strong", "Sound", "Developing", "Weak"]
@@ -179,15 +221,27 @@ def test_add_evidence_to_an_evaluation(cli, tmp_path):
     init = cli("init", tmp_path / "eval", "--framework", "ci-care-protection-2019")
     assert init.code == 0, init.err
     path = write_csv(tmp_path / "eval" / "audit.csv", ["Record", "Plan"], [[str(i), "4"] for i in range(5)])
-    result = cli("records", "summarise", path, "--add-evidence", "--qi", "2.1", "-e", tmp_path / "eval",
-                 "--format", "json")
+    result = cli(
+        "records",
+        "summarise",
+        path,
+        "--add-evidence",
+        "--qi",
+        "2.1",
+        "-e",
+        tmp_path / "eval",
+        "--format",
+        "json",
+    )
     assert result.code == 0, result.err
     added = json.loads(result.out)["evidence"]
     text = (tmp_path / "eval" / "evidence" / f"{added}.yaml").read_text(encoding="utf-8")
     assert "kind: case-file-audit" in text and "source: data" in text and "location: audit.csv" in text
     # 5 records is below the minimum sample (10): counts, not "all".
-    assert ("In 5 of the 5 records read that answered this item, plan was evaluated as good or better."
-            in " ".join(text.split()))
+    assert (
+        "In 5 of the 5 records read that answered this item, plan was evaluated as good or better."
+        in " ".join(text.split())
+    )
 
 
 # --- surveys -----------------------------------------------------------------------------------------
@@ -202,14 +256,25 @@ def survey(tmp_path: Path) -> Path:
 def test_survey_text(cli, tmp_path):
     result = cli("survey", "summarise", survey(tmp_path), "--respondents", "staff")
     assert result.code == 0, result.err
-    assert ("Most of the staff who responded (78 of 96 who answered this question; 4 did not know or preferred "
-            "not to say) agreed that: I know how to raise a concern." in result.out)
+    assert (
+        "Most of the staff who responded (78 of 96 who answered this question; 4 did not know or preferred "
+        "not to say) agreed that: I know how to raise a concern." in result.out
+    )
     assert "column B (Agency) is not a question" in result.err
 
 
 def test_survey_json_by_group_and_custom_agree(cli, tmp_path):
-    result = cli("survey", "summarise", survey(tmp_path), "--by", "Agency", "--agree", "Strongly agree",
-                 "--format", "json")
+    result = cli(
+        "survey",
+        "summarise",
+        survey(tmp_path),
+        "--by",
+        "Agency",
+        "--agree",
+        "Strongly agree",
+        "--format",
+        "json",
+    )
     assert result.code == 0, result.err
     data = json.loads(result.out)
     question = data["questions"][0]
@@ -227,17 +292,32 @@ def test_survey_markdown(cli, tmp_path):
 
 def test_survey_add_evidence_is_views(cli, tmp_path):
     assert cli("init", tmp_path / "eval", "--framework", "ci-care-protection-2019").code == 0
-    result = cli("survey", "summarise", survey(tmp_path), "--add-evidence", "--qi", "2.1",
-                 "-e", tmp_path / "eval")
+    result = cli(
+        "survey", "summarise", survey(tmp_path), "--add-evidence", "--qi", "2.1", "-e", tmp_path / "eval"
+    )
     assert result.code == 0, result.err
     assert "added evidence E-" in result.err
     [item] = (tmp_path / "eval" / "evidence").glob("*.yaml")
     text = item.read_text(encoding="utf-8")
     assert "kind: survey" in text and "source: views" in text and "voice" not in text
-    heard = cli("survey", "summarise", survey(tmp_path), "--add-evidence", "--qi", "2.1", "--voice", "staff",
-                "-e", tmp_path / "eval", "--format", "json")
+    heard = cli(
+        "survey",
+        "summarise",
+        survey(tmp_path),
+        "--add-evidence",
+        "--qi",
+        "2.1",
+        "--voice",
+        "staff",
+        "-e",
+        tmp_path / "eval",
+        "--format",
+        "json",
+    )
     assert heard.code == 0, heard.err
     added = json.loads(heard.out)["evidence"]
-    assert "voice:\n  - staff" in (tmp_path / "eval" / "evidence" / f"{added}.yaml").read_text(encoding="utf-8")
+    assert "voice:\n  - staff" in (tmp_path / "eval" / "evidence" / f"{added}.yaml").read_text(
+        encoding="utf-8"
+    )
     alone = cli("survey", "summarise", survey(tmp_path), "--voice", "staff")
     assert alone.code == 2 and "--voice is used with --add-evidence" in alone.err

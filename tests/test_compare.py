@@ -35,8 +35,19 @@ def joint(tmp_path, prebuilt) -> Path:
 
 def _inspect(cli, root: Path, grades: dict[str, str]) -> None:
     for qi, level in grades.items():
-        _ok(cli("external", "add", qi, level, "--source", "Joint inspection report", "--date", "2020-06-16",
-                cwd=root))
+        _ok(
+            cli(
+                "external",
+                "add",
+                qi,
+                level,
+                "--source",
+                "Joint inspection report",
+                "--date",
+                "2020-06-16",
+                cwd=root,
+            )
+        )
 
 
 # --- against the inspection ----------------------------------------------------------------------------
@@ -49,7 +60,8 @@ def test_must_show_external_json(cli, joint):
     # joint-2018 also judges 10.1 (confidence); it is listed but not counted with the grades.
     assert list(rows) == ["1.1", "2.1", "2.2", "leadership", "10.1"] and rows.pop("10.1")["judgement"]
     assert {qi: (r["self"]["grade"], r["external"]["grade"]) for qi, r in rows.items()} == {
-        qi: (int(SELF[qi]), int(INSPECTION[qi])) for qi in SELF}
+        qi: (int(SELF[qi]), int(INSPECTION[qi])) for qi in SELF
+    }
     assert {qi: r["difference"] for qi, r in rows.items()} == {"1.1": 0, "2.1": 2, "2.2": 0, "leadership": 0}
     summary = data["summary"]
     assert (summary["compared"], summary["matched"], summary["within_one"]) == (4, 3, 3)
@@ -63,7 +75,11 @@ def test_must_show_external_text_and_markdown(cli, joint):
     out = _ok(cli("compare", "--external", cwd=joint)).out
     assert "3 of 4 matched" in out
     differing = [line for line in out.splitlines() if "above the inspection" in line and line[:3] in SELF]
-    assert len(differing) == 1 and differing[0].startswith("2.1") and "2 levels above the inspection" in differing[0]
+    assert (
+        len(differing) == 1
+        and differing[0].startswith("2.1")
+        and "2 levels above the inspection" in differing[0]
+    )
     assert sum(line.rstrip().endswith("matched") for line in out.splitlines()) == 3
     md = _ok(cli("compare", "--external", "--format", "md", cwd=joint)).out
     table = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| QI")]
@@ -76,7 +92,11 @@ def test_lean_below_and_missing_grades(cli, joint):
     _inspect(cli, joint, {"2.1": "6", "2.2": "5"})  # 1.1 and leadership have no inspection grade
     data = json.loads(_ok(cli("compare", "--external", "--format", "json", cwd=joint)).out)
     assert data["summary"]["compared"] == 2 and data["summary"]["graded"] == 4
-    assert (data["summary"]["self_below"], data["summary"]["self_above"], data["summary"]["lean"]) == (2, 0, "below")
+    assert (data["summary"]["self_below"], data["summary"]["self_above"], data["summary"]["lean"]) == (
+        2,
+        0,
+        "below",
+    )
     rows = {r["indicator"]: r for r in data["indicators"]}
     assert rows["1.1"]["external"] is None and rows["1.1"]["difference"] is None
     out = _ok(cli("compare", "--external", cwd=joint)).out
@@ -104,8 +124,13 @@ def test_without_a_programme_every_indicator_with_both_grades(tmp_path, cli):
 
 def test_difference_is_in_scale_positions(tmp_path, cli):
     text = (DATA / "frameworks" / "valid" / "four-level.yaml").read_text()
-    for old, new in (("value: 4", "value: 40"), ("value: 3", "value: 30"), ("value: 2", "value: 20"),
-                     ("value: 1", "value: 10"), ("threshold: 3", "threshold: 30")):
+    for old, new in (
+        ("value: 4", "value: 40"),
+        ("value: 3", "value: 30"),
+        ("value: 2", "value: 20"),
+        ("value: 1", "value: 10"),
+        ("threshold: 3", "threshold: 30"),
+    ):
         text = text.replace(old, new)
     (tmp_path / "frameworks").mkdir()
     (tmp_path / "frameworks" / "tens.yaml").write_text(text.replace("id: test-four-level", "id: test-tens"))
@@ -127,15 +152,20 @@ def test_external_add_replaces_and_lists(cli, joint):
     _ok(cli("external", "add", "Leadership", "4", cwd=joint))  # suite ids are matched case-insensitively
     listed = json.loads(_ok(cli("external", "list", "--format", "json", cwd=joint)).out)["external"]
     assert [(x["indicator"], x["grade"], x["label"], x["source"]) for x in listed] == [
-        ("2.1", 3, "Adequate", "Published report"), ("leadership", 4, "Good", None)]
+        ("2.1", 3, "Adequate", "Published report"),
+        ("leadership", 4, "Good", None),
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("99.9", "4"), "unknown indicator"),
-    (("2.1", "splendid"), "not a level of the scale"),
-    (("2.1", "4", "--date", "16/06/2020"), "not an ISO date"),
-    (("2.1", "4", "--date", "2020-02-30"), "not an ISO date"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("99.9", "4"), "unknown indicator"),
+        (("2.1", "splendid"), "not a level of the scale"),
+        (("2.1", "4", "--date", "16/06/2020"), "not an ISO date"),
+        (("2.1", "4", "--date", "2020-02-30"), "not an ISO date"),
+    ],
+)
 def test_external_add_bad_input(cli, joint, args, message):
     before = snapshot(joint)
     result = cli("external", "add", *args, cwd=joint)
@@ -195,8 +225,10 @@ def test_first_external_grade_keeps_comments(cli, joint):
     _inspect(cli, joint, {"2.1": "3"})
     text = path.read_text()
     assert "# kept\nqiframe: 1  # format\n" in text
-    assert text.endswith("external:\n  - indicator: '2.1'\n    grade: 3\n    source: Joint inspection report\n"
-                         "    date: 2020-06-16\n")
+    assert text.endswith(
+        "external:\n  - indicator: '2.1'\n    grade: 3\n    source: Joint inspection report\n"
+        "    date: 2020-06-16\n"
+    )
 
 
 # --- year on year --------------------------------------------------------------------------------------
@@ -212,8 +244,10 @@ def _two_years(folder: Path) -> list[str]:
     later = folder / "later"
     shutil.copytree(joint, later)
     _ok(cli("grade", "2.1", "4", cwd=later))
-    return [_ok(cli("evidence", "add", "--title", t, "--qi", "1.1", "--source", "data", cwd=later)).out.strip()
-            for t in ("Chronology audit", "Performance report")]
+    return [
+        _ok(cli("evidence", "add", "--title", t, "--qi", "1.1", "--source", "data", cwd=later)).out.strip()
+        for t in ("Chronology audit", "Performance report")
+    ]
 
 
 @pytest.fixture
@@ -229,7 +263,11 @@ def test_must_show_with_reports_exactly_the_changes(cli, two_years):
     changed = {r["indicator"]: r for r in data["indicators"] if r["changed"]}
     assert sorted(changed) == ["1.1", "2.1"]
     grade_row = changed["2.1"]
-    assert (grade_row["grade"]["old"], grade_row["grade"]["new"], grade_row["grade"]["changed"]) == (5, 4, True)
+    assert (grade_row["grade"]["old"], grade_row["grade"]["new"], grade_row["grade"]["changed"]) == (
+        5,
+        4,
+        True,
+    )
     assert grade_row["evidence"]["added"] == [] and grade_row["evidence"]["removed"] == []
     assert grade_row["strengths"] == {"added": [], "removed": []}
     evidence_row = changed["1.1"]
@@ -259,7 +297,10 @@ def test_with_reports_notes_added_and_removed_ignoring_spacing(cli, two_years):
     data = json.loads(_ok(cli("compare", "--with", earlier, "--format", "json", cwd=later)).out)
     row = next(r for r in data["indicators"] if r["indicator"] == "2.1")
     assert row["strengths"] == {"added": [], "removed": []}
-    assert row["improvements"] == {"added": ["Chronologies vary in quality"], "removed": ["Chronologies vary"]}
+    assert row["improvements"] == {
+        "added": ["Chronologies vary in quality"],
+        "removed": ["Chronologies vary"],
+    }
 
 
 def test_with_markdown_has_a_row_per_indicator(cli, two_years):
@@ -278,16 +319,24 @@ def test_must_show_with_on_the_example(cli, tmp_path):
     shutil.copytree(EXAMPLE, later, ignore=shutil.ignore_patterns(".qiframe"))
     status = json.loads(_ok(cli("status", "--format", "json", cwd=later)).out)
     graded = next(r for r in status["indicators"] if r["grade"] is not None)
-    scale_values = [lv["value"] for lv in json.loads(_ok(cli("frameworks", "show", status["framework"],
-                                                             "--format", "json")).out)["scale"]["levels"]]
+    scale_values = [
+        lv["value"]
+        for lv in json.loads(_ok(cli("frameworks", "show", status["framework"], "--format", "json")).out)[
+            "scale"
+        ]["levels"]
+    ]
     other = next(v for v in scale_values if v != graded["grade"])
     _ok(cli("grade", graded["id"], str(other), "--agreed", cwd=later))  # changing an agreed grade is said so
     linked = next(r["id"] for r in status["indicators"] if r["key_question"])
-    new_ids = {_ok(cli("evidence", "add", "--title", f"New item {n}", "--qi", linked, cwd=later)).out.strip()
-               for n in (1, 2)}
+    new_ids = {
+        _ok(cli("evidence", "add", "--title", f"New item {n}", "--qi", linked, cwd=later)).out.strip()
+        for n in (1, 2)
+    }
     data = json.loads(_ok(cli("compare", "--with", earlier, "--format", "json", cwd=later)).out)
     assert data["summary"]["grades_changed"] == 1
-    assert set(data["summary"]["evidence"]["added"]) == new_ids and data["summary"]["evidence"]["removed"] == []
+    assert (
+        set(data["summary"]["evidence"]["added"]) == new_ids and data["summary"]["evidence"]["removed"] == []
+    )
     for row in data["indicators"]:
         assert row["grade"]["changed"] == (row["indicator"] == graded["id"])
         assert row["strengths"] == row["improvements"] == {"added": [], "removed": []}
@@ -317,11 +366,17 @@ def test_across_editions_grades_are_carried(cli, joint, next_edition, tmp_path):
     mapping = tmp_path / "map.yaml"
     # Unquoted ids are read as typed, and ids left out are not carried.
     mapping.write_text("# 2019 edition to 2030\n1.1: 1.1\n2.1: 2.1\n2.2: 2.5\nleadership: leadership\n")
-    data = json.loads(_ok(cli("compare", "--with", joint, "--map", mapping, "--format", "json", cwd=later)).out)
+    data = json.loads(
+        _ok(cli("compare", "--with", joint, "--map", mapping, "--format", "json", cwd=later)).out
+    )
     rows = {r["indicator"]: r for r in data["indicators"]}
     assert data["mapped"] is True
     assert rows["2.5"]["old_indicator"] == "2.2" and rows["2.5"]["carried"] is True
-    assert (rows["2.5"]["grade"]["old"], rows["2.5"]["grade"]["new"], rows["2.5"]["grade"]["carried"]) == (4, 5, True)
+    assert (rows["2.5"]["grade"]["old"], rows["2.5"]["grade"]["new"], rows["2.5"]["grade"]["carried"]) == (
+        4,
+        5,
+        True,
+    )
     assert rows["2.1"]["grade"]["carried"] is True and rows["2.1"]["grade"]["changed"] is False
     # Left out of the mapping but still in the new edition: matched by id, and carried across editions.
     assert rows["3.1"]["old_indicator"] == "3.1" and rows["3.1"]["carried"] is True
@@ -336,7 +391,9 @@ def test_an_indicator_the_new_edition_dropped_shows_as_earlier_only(cli, joint, 
     _ok(cli("init", later, "--framework", next_edition, "--programme", "joint-2018"))
     mapping = tmp_path / "map.yaml"
     mapping.write_text('"1.1": "1.1"\n')
-    data = json.loads(_ok(cli("compare", "--with", joint, "--map", mapping, "--format", "json", cwd=later)).out)
+    data = json.loads(
+        _ok(cli("compare", "--with", joint, "--map", mapping, "--format", "json", cwd=later)).out
+    )
     rows = {r["indicator"]: r for r in data["indicators"]}
     assert (rows["2.2"]["in_old"], rows["2.2"]["in_new"], rows["2.2"]["carried"]) == (True, False, False)
     assert (rows["2.5"]["in_old"], rows["2.5"]["old_indicator"]) == (False, None)
@@ -350,14 +407,17 @@ def test_different_frameworks_need_a_mapping(cli, joint, next_edition, tmp_path)
     assert result.code == 2 and "--map" in result.err
 
 
-@pytest.mark.parametrize("content, message, line, column", [
-    ('"1.1": "1.1"\n"7.7": "2.1"\n', "'7.7' is not an indicator", 2, 1),
-    ("1.1: 1.1\n2.1: 2.10\n", "'2.10' is not an indicator", 2, 6),
-    ("2.1: 2.1\n2.2: 2.1\n", "both map to '2.1'", 2, 6),
-    ("2.1:\n", "needs one newer indicator id", None, None),
-    ("- 2.1\n", "expected a mapping", 1, 1),
-    ("2.1: [2.1\n", "malformed YAML", None, None),
-])
+@pytest.mark.parametrize(
+    "content, message, line, column",
+    [
+        ('"1.1": "1.1"\n"7.7": "2.1"\n', "'7.7' is not an indicator", 2, 1),
+        ("1.1: 1.1\n2.1: 2.10\n", "'2.10' is not an indicator", 2, 6),
+        ("2.1: 2.1\n2.2: 2.1\n", "both map to '2.1'", 2, 6),
+        ("2.1:\n", "needs one newer indicator id", None, None),
+        ("- 2.1\n", "expected a mapping", 1, 1),
+        ("2.1: [2.1\n", "malformed YAML", None, None),
+    ],
+)
 def test_bad_mapping_file_is_located(cli, joint, tmp_path, content, message, line, column):
     later = tmp_path / "later"
     shutil.copytree(joint, later)

@@ -32,14 +32,23 @@ run()
 """
 
 
-def _all_at_once(commands: list[list[str]], cwd: Path, stagger: float = 0.0) -> list[subprocess.CompletedProcess]:
+def _all_at_once(
+    commands: list[list[str]], cwd: Path, stagger: float = 0.0
+) -> list[subprocess.CompletedProcess]:
     """Run the commands at once; with `stagger`, the k-th starts k × stagger seconds after the first."""
     line = cwd.parent / "start"
     for old in cwd.parent.glob("start*"):
         old.unlink()
-    procs = [subprocess.Popen([sys.executable, "-c", AT_THE_LINE, str(line), str(k * stagger), *c], cwd=cwd,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for k, c in enumerate(commands)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", AT_THE_LINE, str(line), str(k * stagger), *c],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k, c in enumerate(commands)
+    ]
     deadline = time.monotonic() + 120
     while len(list(cwd.parent.glob("start.*"))) < len(procs) and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -136,12 +145,20 @@ def test_a_section_edited_while_drafting_runs_keeps_the_typed_text(evaluation, t
     script = tmp_path / "editor.py"
     script.write_text(EDITOR.format(flag=str(flag)), encoding="utf-8")
     env = {**os.environ, "EDITOR": f"{sys.executable} {script}"}
-    editing = subprocess.Popen([*QIFRAME, "statement", "edit", "S1"], cwd=evaluation, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    editing = subprocess.Popen(
+        [*QIFRAME, "statement", "edit", "S1"],
+        cwd=evaluation,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not flag.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    drafted = subprocess.run([*QIFRAME, "statement", "draft", "S1"], cwd=evaluation, capture_output=True, text=True)
+    drafted = subprocess.run(
+        [*QIFRAME, "statement", "draft", "S1"], cwd=evaluation, capture_output=True, text=True
+    )
     assert drafted.returncode == 0, drafted.stderr
     flag.write_text("go")
     _out, err = editing.communicate(timeout=120)

@@ -30,7 +30,8 @@ def test_every_top_level_command_is_in_the_readme():
 
 def test_command_reference_is_current():
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == reference.render(), (
-        "docs/cli.md is out of date: run `python -m qiframe.cli.reference > docs/cli.md`")
+        "docs/cli.md is out of date: run `python -m qiframe.cli.reference > docs/cli.md`"
+    )
 
 
 def test_readme_help_excerpt_matches_the_real_output():

@@ -21,8 +21,9 @@ from tests.test_statement import answered, care_evaluation, write_section
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SOFFICE = shutil.which("soffice")
-needs_office = pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
-                                  reason="LibreOffice and poppler are not installed")
+needs_office = pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None, reason="LibreOffice and poppler are not installed"
+)
 
 
 @pytest.fixture
@@ -59,8 +60,10 @@ def test_xml_text_turns_line_controls_into_breaks_and_drops_what_xml_forbids():
 
 
 def test_md_escape_makes_markup_literal_and_one_line():
-    assert md_escape("*bold* _it_ `code` [link](x) <b> a|b & #h ~~s~~ ![i]") == \
-        "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\<b\\> a\\|b \\& \\#h \\~\\~s\\~\\~ \\!\\[i\\]"
+    assert (
+        md_escape("*bold* _it_ `code` [link](x) <b> a|b & #h ~~s~~ ![i]")
+        == "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\<b\\> a\\|b \\& \\#h \\~\\~s\\~\\~ \\!\\[i\\]"
+    )
     assert md_escape("- not a list") == "\\- not a list"
     assert md_escape("1. not ordered") == "1\\. not ordered"
     assert md_escape("two\nlines\vand\u2028more") == "two lines and more"
@@ -95,7 +98,9 @@ def _without_numbering(data: bytes) -> bytes:
             if item.filename == "[Content_Types].xml":
                 content = re.sub(rb"<Override [^>]*numbering[^>]*/>", b"", content)
             if item.filename == "word/styles.xml":
-                content = re.sub(rb"<w:style [^>]*w:styleId=\"List[^\"]*\".*?</w:style>", b"", content, flags=re.S)
+                content = re.sub(
+                    rb"<w:style [^>]*w:styleId=\"List[^\"]*\".*?</w:style>", b"", content, flags=re.S
+                )
             dst.writestr(item, content)
     return out.getvalue()
 
@@ -169,8 +174,9 @@ def test_crash_vertical_tab_in_evidence_now_exports(small, cli, tmp_path):
     import docx
 
     root, ids = small
-    store.update_evidence(root, ids["audit"], {"title": "Case file audit\vspring sample",
-                                               "agency": "Social work\fservices"})
+    store.update_evidence(
+        root, ids["audit"], {"title": "Case file audit\vspring sample", "agency": "Social work\fservices"}
+    )
     for name in ("s.docx", "s.html", "s.md"):
         run(cli, "export", "statement", "-o", tmp_path / name, "-e", root)
     table = docx.Document(tmp_path / "s.docx").tables[-1]
@@ -190,7 +196,9 @@ def test_crash_noncharacters_in_the_matrix_now_export(small, cli, tmp_path):
     store.update_evidence(root, ids["group"], {"title": "Young people\ufffe's focus\uffff group\v2025"})
     out = tmp_path / "m.xlsx"
     run(cli, "export", "matrix", "-o", out, "-e", root)
-    titles = {r[0]: r[1] for r in openpyxl.load_workbook(out)["Evidence"].iter_rows(min_row=2, values_only=True)}
+    titles = {
+        r[0]: r[1] for r in openpyxl.load_workbook(out)["Evidence"].iter_rows(min_row=2, values_only=True)
+    }
     assert titles[ids["group"]] == "Young people's focus group\n2025"
 
 
@@ -212,8 +220,9 @@ def test_unwritable_outputs_exit_2_with_a_message(small, cli, tmp_path, command)
 
 
 @pytest.mark.parametrize("command", ["statement", "progress", "moderation"])
-def test_word_files_have_real_properties_british_english_and_no_compatibility_mode(example, cli, tmp_path,
-                                                                                  command):
+def test_word_files_have_real_properties_british_english_and_no_compatibility_mode(
+    example, cli, tmp_path, command
+):
     import docx
 
     out = tmp_path / f"{command}.docx"
@@ -229,7 +238,11 @@ def test_word_files_have_real_properties_british_english_and_no_compatibility_mo
     assert defaults.find(f"{W}lang").get(f"{W}val") == "en-GB"
     assert all(lang.get(f"{W}val") == "en-GB" for lang in document.styles.element.iter(f"{W}lang"))
     settings = document.settings.element
-    modes = [s.get(f"{W}val") for s in settings.iter(f"{W}compatSetting") if s.get(f"{W}name") == "compatibilityMode"]
+    modes = [
+        s.get(f"{W}val")
+        for s in settings.iter(f"{W}compatSetting")
+        if s.get(f"{W}name") == "compatibilityMode"
+    ]
     assert modes == ["15"]
     assert settings.find(f"{W}updateFields") is None
     footer = document.sections[-1].footer._element
@@ -255,18 +268,45 @@ def test_final_refuses_draft_text_naming_the_section(small, cli, tmp_path):
     assert "the title of S1 (" in result.err and "--allow wording" in result.err
     assert not out.exists() and snapshot(root) == before
     # Overridden, it exports; the draft mode never refuses.
-    result = cli("export", "statement", "-o", str(out), "--final", "--allow", "draft", "--allow", "machine-text",
-                 "-e", str(root))
+    result = cli(
+        "export",
+        "statement",
+        "-o",
+        str(out),
+        "--final",
+        "--allow",
+        "draft",
+        "--allow",
+        "machine-text",
+        "-e",
+        str(root),
+    )
     assert result.code == 2 and "machine-text" not in result.err and "the title of S1 (" in result.err
-    run(cli, "export", "statement", "-o", out, "--final", "--allow", "draft", "--allow", "machine-text",
-        "--allow", "wording", "-e", root)
+    run(
+        cli,
+        "export",
+        "statement",
+        "-o",
+        out,
+        "--final",
+        "--allow",
+        "draft",
+        "--allow",
+        "machine-text",
+        "--allow",
+        "wording",
+        "-e",
+        root,
+    )
     run(cli, "export", "statement", "-o", tmp_path / "draft.docx", "-e", root)
 
 
 def test_final_refuses_unanswered_questions(small, cli, tmp_path):
     root, ids = small
     write_section(root, "S2", {"now": "Something.", "know": "", "next": "Later."})
-    result = cli("export", "statement", "-o", str(tmp_path / "f.md"), "--final", "--allow", "wording", "-e", str(root))
+    result = cli(
+        "export", "statement", "-o", str(tmp_path / "f.md"), "--final", "--allow", "wording", "-e", str(root)
+    )
     assert result.code == 2 and "S2 (How do we know?) has no answer" in result.err
     assert "the title of" not in result.err
 
@@ -280,7 +320,10 @@ def test_final_succeeds_on_the_example_with_front_matter_and_no_word_counts(exam
     document = docx.Document(out)
     text = [p.text for p in document.paragraphs]
     h1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert h1[:2] == ["Introduction and context", "Self-evaluated grades"] and h1[-2:] == ["Sign-off", "Evidence"]
+    assert h1[:2] == ["Introduction and context", "Self-evaluated grades"] and h1[-2:] == [
+        "Sign-off",
+        "Evidence",
+    ]
     assert "Word count" not in h1
     assert not any(re.search(r"\d words", t) for t in text)
     assert "Date: 31 March 2026" in text  # the evaluation's date, not the day of export
@@ -331,7 +374,9 @@ def test_evidence_numbers_stay_fixed_after_an_edit_cites_a_new_item_earlier(exam
     assert second[new.title] == f"E{len(first) + 1:02d}"
     assert store.load(example).metadata.statement.evidence_numbers[new.id] == len(first) + 1
     # The file keeps its comments through the recording.
-    assert "# the front matter of the submitted position statement" in (example / "evaluation.yaml").read_text()
+    assert (
+        "# the front matter of the submitted position statement" in (example / "evaluation.yaml").read_text()
+    )
 
 
 def test_evidence_pack_lists_file_names_and_leaves_out_internal_locations(example, cli, tmp_path):
@@ -363,8 +408,24 @@ def test_evidence_pack_lists_file_names_and_leaves_out_internal_locations(exampl
 
 def test_grade_by_records_the_evaluators_reasons(small, cli):
     root, _ = small
-    run(cli, "grade", "2.1", "5", "--by", "Pair B", "--rationale", "Attendance rose", "--strength", "Stable homes",
-        "--improvement", "Plans", "--improvement", "Voice", "-e", root)
+    run(
+        cli,
+        "grade",
+        "2.1",
+        "5",
+        "--by",
+        "Pair B",
+        "--rationale",
+        "Attendance rose",
+        "--strength",
+        "Stable homes",
+        "--improvement",
+        "Plans",
+        "--improvement",
+        "Voice",
+        "-e",
+        root,
+    )
     data = yamlio.load(root / "indicators" / "2.1.yaml")
     proposal = next(p for p in data["proposed"] if p["by"] == "Pair B")
     assert proposal["rationale"] == "Attendance rose" and proposal["grade"] == 5
@@ -381,7 +442,9 @@ def test_moderation_pack_has_a_section_per_graded_indicator_with_every_proposal(
     out = tmp_path / name
     result = run(cli, "export", "moderation", "-o", out, "-e", example)
     proposals = [p for g in graded for p in ev.assessments[g].proposed]
-    assert f"{len(graded)} indicator{'s' if len(graded) != 1 else ''}, {len(proposals)} proposals" in result.err
+    assert (
+        f"{len(graded)} indicator{'s' if len(graded) != 1 else ''}, {len(proposals)} proposals" in result.err
+    )
     if name.endswith(".html"):
         html = out.read_text(encoding="utf-8")
         assert html.count('<section class="indicator"') == len(graded)
@@ -392,7 +455,9 @@ def test_moderation_pack_has_a_section_per_graded_indicator_with_every_proposal(
     h1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert h1 == [f"{g} – {ev.title_of(g)}" for g in graded]
     side_by_side = document.tables[0]
-    assert [c.text for c in side_by_side.rows[0].cells][1:] == [p.by for p in ev.assessments[graded[0]].proposed]
+    assert [c.text for c in side_by_side.rows[0].cells][1:] == [
+        p.by for p in ev.assessments[graded[0]].proposed
+    ]
     rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in side_by_side.rows[1:]}
     for i, p in enumerate(ev.assessments[graded[0]].proposed):
         assert rows["Reasons"][i].startswith(p.rationale[:40])
@@ -409,8 +474,10 @@ def test_moderation_pack_has_a_section_per_graded_indicator_with_every_proposal(
 
 def test_moderation_pack_for_one_indicator_of_a_four_level_framework(cli, tmp_path):
     (tmp_path / "frameworks").mkdir()
-    shutil.copy(Path(__file__).parent / "data" / "frameworks" / "valid" / "four-level.yaml",
-                tmp_path / "frameworks" / "test-four-level.yaml")
+    shutil.copy(
+        Path(__file__).parent / "data" / "frameworks" / "valid" / "four-level.yaml",
+        tmp_path / "frameworks" / "test-four-level.yaml",
+    )
     root = store.init(tmp_path / "ev", "test-four-level")
     levels = store.load(root).framework.scale.levels
     run(cli, "grade", "safe-care", levels[0].label, "--by", "Ann", "-r", "Strong audit", "-e", root)
@@ -428,19 +495,38 @@ def test_moderation_pack_for_one_indicator_of_a_four_level_framework(cli, tmp_pa
 
 def _pdf(path: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "pdf"
-    done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                           "pdf", "--outdir", str(folder), str(path)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return folder / f"{path.stem}.pdf"
 
 
 def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
     """Each page's size and word boxes, from pdftotext -bbox."""
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=120
+    ).stdout
     pages = []
     for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page[3])]
+        words = [
+            (float(a), float(b), float(c), float(d), w)
+            for a, b, c, d, w in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page[3]
+            )
+        ]
         pages.append((float(page[1]), float(page[2]), words))
     return pages
 
@@ -450,7 +536,7 @@ def _overlaps(words) -> list[tuple[str, str]]:
     found = []
     ordered = sorted(words)
     for i, (x0, y0, x1, y1, w) in enumerate(ordered):
-        for a0, b0, a1, b1, v in ordered[i + 1:]:
+        for a0, b0, a1, b1, v in ordered[i + 1 :]:
             if a0 >= x1:
                 break
             dx, dy = min(x1, a1) - max(x0, a0), min(y1, b1) - max(y0, b0)
@@ -499,9 +585,14 @@ def test_every_export_prints_on_a4_one_page_wide_with_repeated_headers_and_no_ov
     import openpyxl
 
     files = {}
-    for name, command, extra in (("statement.docx", "statement", ()), ("final.docx", "statement", ("--final",)),
-                                 ("progress.docx", "progress", ()), ("moderation.docx", "moderation", ()),
-                                 ("matrix.xlsx", "matrix", ()), ("progress.xlsx", "progress", ())):
+    for name, command, extra in (
+        ("statement.docx", "statement", ()),
+        ("final.docx", "statement", ("--final",)),
+        ("progress.docx", "progress", ()),
+        ("moderation.docx", "moderation", ()),
+        ("matrix.xlsx", "matrix", ()),
+        ("progress.xlsx", "progress", ()),
+    ):
         files[name] = tmp_path / name
         run(cli, "export", command, "-o", files[name], *extra, "-e", example)
 
@@ -513,7 +604,9 @@ def test_every_export_prints_on_a4_one_page_wide_with_repeated_headers_and_no_ov
                 continue
             setup = ws.page_setup
             assert setup.paperSize == 9, (name, ws.title)
-            assert setup.fitToWidth == 1 and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+            assert (
+                setup.fitToWidth == 1 and setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+            )
             if ws.title != "Summary":
                 assert ws.print_title_rows, (name, ws.title)
             assert ws.oddFooter.left.text == "&A" and "&P" in ws.oddFooter.right.text
@@ -548,9 +641,21 @@ def test_html_exports_print_on_a4_without_overlap(example, cli, tmp_path):
         out = tmp_path / name
         run(cli, "export", command, "-o", out, "-e", example)
         folder = tmp_path / "pdf"
-        done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-                               "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", str(folder), str(out)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--headless",
+                "--convert-to",
+                "pdf:writer_web_pdf_Export",
+                "--outdir",
+                str(folder),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         pages = _pages(folder / f"{out.stem}.pdf")
         assert pages and all(not _overlaps(words) for _, _, words in pages), name

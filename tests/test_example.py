@@ -32,7 +32,11 @@ def ev() -> model.Evaluation:
 
 def shared_files() -> list[Path]:
     """The files a team shares through git (the private .qiframe folder is per machine)."""
-    return [p for p in sorted(EXAMPLE.rglob("*")) if p.is_file() and ".qiframe" not in p.relative_to(EXAMPLE).parts]
+    return [
+        p
+        for p in sorted(EXAMPLE.rglob("*"))
+        if p.is_file() and ".qiframe" not in p.relative_to(EXAMPLE).parts
+    ]
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -137,9 +141,14 @@ def test_no_file_contains_contact_details_or_long_numbers():
 
 
 def test_hand_written_comments_are_kept():
-    commented = [p.name for p in (EXAMPLE / "indicators").glob("*.yaml")
-                 if any(line.lstrip().startswith("#") or " #" in line
-                        for line in p.read_text(encoding="utf-8").splitlines()[1:])]
+    commented = [
+        p.name
+        for p in (EXAMPLE / "indicators").glob("*.yaml")
+        if any(
+            line.lstrip().startswith("#") or " #" in line
+            for line in p.read_text(encoding="utf-8").splitlines()[1:]
+        )
+    ]
     assert len(commented) >= 2
 
 
@@ -174,4 +183,6 @@ def test_schema_copies_for_editors_are_current():
     copies = sorted((EXAMPLE / ".qiframe" / "schemas").glob("*.schema.json"))
     assert copies
     for copy in copies:
-        assert copy.read_text(encoding="utf-8") == (schemas.SCHEMA_DIR / copy.name).read_text(encoding="utf-8")
+        assert copy.read_text(encoding="utf-8") == (schemas.SCHEMA_DIR / copy.name).read_text(
+            encoding="utf-8"
+        )

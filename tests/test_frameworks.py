@@ -48,7 +48,7 @@ def test_duplicate_indicator_names_file_line_and_column(cli):
     location, message = result.err.splitlines()[0].rsplit(".yaml:", 1)
     line, column, _ = message.split(":", 2)
     # The reported position is the second definition of the id, not the first.
-    assert lines[int(line) - 1][int(column) - 1:].startswith("leadership")
+    assert lines[int(line) - 1][int(column) - 1 :].startswith("leadership")
     assert [i for i, text in enumerate(lines) if text.strip() == "- id: leadership"][1] == int(line) - 1
 
 
@@ -74,7 +74,13 @@ def test_care_protection_framework_json(cli):
         assert indicators[ident]["title"] == title
         assert indicators[ident]["provenance"]["status"] == "confirmed"
     assert [lv["label"] for lv in data["scale"]["levels"]] == [
-        "Excellent", "Very good", "Good", "Adequate", "Weak", "Unsatisfactory"]
+        "Excellent",
+        "Very good",
+        "Good",
+        "Adequate",
+        "Weak",
+        "Unsatisfactory",
+    ]
     programmes = {p["id"]: p for p in data["programmes"]}
     assert set(programmes) == {"joint-2018", "risk-of-harm-2021", "cso-2025"}
     assert programmes["joint-2018"]["graded"] == ["1.1", "2.1", "2.2", "leadership", "10.1"]
@@ -99,14 +105,26 @@ def test_care_inspectorate_quantity_terms_follow_the_seed_report():
     fw = frameworks.load("ci-care-protection-2019")
     term = lambda pct: fw.quantity_terms.band(pct).term  # noqa: E731
     assert [term(p) for p in (0, 14, 15, 49, 50, 74, 75, 89, 90, 99, 100)] == [
-        "none", "few", "less than half", "less than half", "the majority", "the majority", "most", "most",
-        "almost all", "almost all", "all"]
+        "none",
+        "few",
+        "less than half",
+        "less than half",
+        "the majority",
+        "the majority",
+        "most",
+        "most",
+        "almost all",
+        "almost all",
+        "all",
+    ]
 
 
 def test_show_text_marks_unconfirmed_and_graded(cli):
     result = cli("frameworks", "show", "ci-care-protection-2019", "--programme", "risk-of-harm-2021")
     assert result.code == 0
-    line_21 = next(line for line in result.out.splitlines() if "2.1 Impact on children and young people" in line)
+    line_21 = next(
+        line for line in result.out.splitlines() if "2.1 Impact on children and young people" in line
+    )
     assert "graded" in line_21
     line_31 = next(line for line in result.out.splitlines() if "3.1 Impact on staff" in line)
     assert "(assumed)" in line_31 and "graded" not in line_31
@@ -130,10 +148,14 @@ def test_workspace_framework_is_found_and_overrides(tmp_path, cli):
     assert rows["ci-care-protection-2019"]["origin"] == "bundled"
     # A workspace file with a bundled id wins.
     text = (ROOT / "frameworks" / "es-hgios4.yaml").read_text(encoding="utf-8")
-    (own / "mine.yaml").write_text(text.replace("title: How good is our school? (4th edition)",
-                                                "title: Our local copy"), encoding="utf-8")
-    rows = {r["id"]: r for r in json.loads(cli("frameworks", "list", "--format", "json", cwd=tmp_path).out)
-            ["frameworks"]}
+    (own / "mine.yaml").write_text(
+        text.replace("title: How good is our school? (4th edition)", "title: Our local copy"),
+        encoding="utf-8",
+    )
+    rows = {
+        r["id"]: r
+        for r in json.loads(cli("frameworks", "list", "--format", "json", cwd=tmp_path).out)["frameworks"]
+    }
     assert rows["es-hgios4"]["origin"] == "workspace" and rows["es-hgios4"]["title"] == "Our local copy"
 
 
@@ -164,8 +186,15 @@ def partitions(draw):
     bands, covered = [], False
     for lo, hi in zip(points, points[1:], strict=False):
         upper_inclusive = draw(st.booleans()) if hi != 100 else True
-        bands.append({"term": f"t{lo}", "lower": lo, "upper": hi, "lower_inclusive": not covered,
-                      "upper_inclusive": upper_inclusive})
+        bands.append(
+            {
+                "term": f"t{lo}",
+                "lower": lo,
+                "upper": hi,
+                "lower_inclusive": not covered,
+                "upper_inclusive": upper_inclusive,
+            }
+        )
         covered = upper_inclusive
     return bands
 
@@ -196,7 +225,9 @@ def test_a_framework_named_otherwise_is_found_nearest_first_and_its_id_read_once
     outer.mkdir()
     (outer / "theirs.yaml").write_text(text.replace("title: ", "title: Outer ", 1), encoding="utf-8")
     (inner / "ours.yaml").write_text(text.replace("title: ", "title: Inner ", 1), encoding="utf-8")
-    (inner / "another.yaml").write_text(text.replace("id: test-four-level", "id: test-other"), encoding="utf-8")
+    (inner / "another.yaml").write_text(
+        text.replace("id: test-four-level", "id: test-other"), encoding="utf-8"
+    )
     for path in (*outer.iterdir(), *inner.iterdir()):
         os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)  # old enough for the parse cache
     start = tmp_path / "area" / "ev"

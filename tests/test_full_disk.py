@@ -53,8 +53,12 @@ def _in_namespace(mode: str, template: Path, register: Path, mountpoint: Path) -
     if probe.returncode != 0:
         pytest.skip("cannot make a mount namespace here (needs root)")
     mountpoint.mkdir()
-    result = subprocess.run([unshare, "-m", sys.executable, "-c", INSIDE, mode, str(template), str(register),
-                             str(mountpoint)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [unshare, "-m", sys.executable, "-c", INSIDE, mode, str(template), str(register), str(mountpoint)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -68,9 +72,13 @@ def template(tmp_path) -> Path:
 
 def _register(tmp_path: Path, rows: int) -> Path:
     path = tmp_path / "register.csv"
-    path.write_text("title,summary,indicators\n" + "".join(
-        f"Imported item {n},{'A long summary of what the item shows. ' * 8},2.1\n" for n in range(rows)),
-        encoding="utf-8")
+    path.write_text(
+        "title,summary,indicators\n"
+        + "".join(
+            f"Imported item {n},{'A long summary of what the item shows. ' * 8},2.1\n" for n in range(rows)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 

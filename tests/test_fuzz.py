@@ -15,14 +15,59 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # fuzzing: hundreds of examples per test
 
-FUZZ = settings(max_examples=int(__import__("os").environ.get("QIFRAME_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=int(__import__("os").environ.get("QIFRAME_FUZZ_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 # Fragments that YAML parsers find interesting, mixed with arbitrary text.
-YAMLISH = st.lists(st.sampled_from([
-    "id: ", "title: ", "indicators:", "\n", "  - ", "'2.1'", "&a ", "*a", "!!python/object ", "{", "}", "[", "]",
-    ": ", "- ", "|", ">", "#", "\t", "---", "...", "%YAML 1.1\n", "? ", '"', "'", "\\", "\ufeff", "\r\n", "null",
-    "true", "2025-13-45", "1e999", "0o17", ".nan", "<<: *a", "\x00", "\x85", "\u2028",
-]) | st.text(max_size=12), max_size=40).map("".join)
+YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            "id: ",
+            "title: ",
+            "indicators:",
+            "\n",
+            "  - ",
+            "'2.1'",
+            "&a ",
+            "*a",
+            "!!python/object ",
+            "{",
+            "}",
+            "[",
+            "]",
+            ": ",
+            "- ",
+            "|",
+            ">",
+            "#",
+            "\t",
+            "---",
+            "...",
+            "%YAML 1.1\n",
+            "? ",
+            '"',
+            "'",
+            "\\",
+            "\ufeff",
+            "\r\n",
+            "null",
+            "true",
+            "2025-13-45",
+            "1e999",
+            "0o17",
+            ".nan",
+            "<<: *a",
+            "\x00",
+            "\x85",
+            "\u2028",
+        ]
+    )
+    | st.text(max_size=12),
+    max_size=40,
+).map("".join)
 
 
 @FUZZ
@@ -47,14 +92,21 @@ def test_any_bytes_read_as_file_give_data_or_input_error(tmp_path, data):
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
 @FUZZ
-@given(extra=st.dictionaries(st.sampled_from(["scale", "quantity_terms", "key_questions", "programmes", "id",
-                                              "title", "qiframe"]), JSONISH, max_size=3))
+@given(
+    extra=st.dictionaries(
+        st.sampled_from(["scale", "quantity_terms", "key_questions", "programmes", "id", "title", "qiframe"]),
+        JSONISH,
+        max_size=3,
+    )
+)
 def test_framework_problems_never_crash_on_wrong_shapes(extra):
     data = yamlio.load(ROOT / "frameworks" / "ci-care-protection-2019.yaml")
     data.update(extra)
@@ -68,8 +120,18 @@ def template(tmp_path_factory):
 
 
 @FUZZ
-@given(body=YAMLISH, kind=st.sampled_from(["evidence/E-fuzz22.yaml", "indicators/2.1.yaml", "evaluation.yaml",
-                                           "actions/A-fuzz22.yaml", "statement/S1.yaml"]))
+@given(
+    body=YAMLISH,
+    kind=st.sampled_from(
+        [
+            "evidence/E-fuzz22.yaml",
+            "indicators/2.1.yaml",
+            "evaluation.yaml",
+            "actions/A-fuzz22.yaml",
+            "statement/S1.yaml",
+        ]
+    ),
+)
 def test_evaluation_loads_or_raises_one_located_error(template, tmp_path_factory, body, kind):
     root = tmp_path_factory.mktemp("ev") / "ev"
     shutil.copytree(template, root)
@@ -106,10 +168,13 @@ def test_fast_yaml_reader_agrees_with_ruamels_safe_loader(text):
 
 EVIDENCEISH = st.fixed_dictionaries(
     {"id": st.sampled_from(["E-abc234", "bad id", 12]), "title": st.sampled_from(["T", "", None, 3])},
-    optional={"date": st.sampled_from(["2025-02-28", "2025-02-30", "2025-2-3", 20250101, "2024-02-29"]),
-              "source": st.sampled_from(["data", "views", "rumour"]), "submission": st.sampled_from([True, "yes"]),
-              "indicators": st.lists(st.sampled_from(["2.1", 2.1, "", "a b"]), max_size=3),
-              "colour": st.just("blue")},
+    optional={
+        "date": st.sampled_from(["2025-02-28", "2025-02-30", "2025-2-3", 20250101, "2024-02-29"]),
+        "source": st.sampled_from(["data", "views", "rumour"]),
+        "submission": st.sampled_from([True, "yes"]),
+        "indicators": st.lists(st.sampled_from(["2.1", 2.1, "", "a b"]), max_size=3),
+        "colour": st.just("blue"),
+    },
 )
 
 
@@ -123,9 +188,33 @@ def test_compiled_validator_agrees_with_jsonschema(data):
 
 # --- spreadsheets and the evidence import ----------------------------------------------------------------
 
-CSVISH = st.lists(st.sampled_from([",", ";", "\t", '"', "\n", "\r\n", "=1+1", "@SUM(A1)", "Title", "ID", "QI",
-                                   "2.1", "Source", "views", "Date", "2025-02-30", "\x00", "\ufeff", "é"])
-                  | st.text(max_size=8), max_size=40).map("".join)
+CSVISH = st.lists(
+    st.sampled_from(
+        [
+            ",",
+            ";",
+            "\t",
+            '"',
+            "\n",
+            "\r\n",
+            "=1+1",
+            "@SUM(A1)",
+            "Title",
+            "ID",
+            "QI",
+            "2.1",
+            "Source",
+            "views",
+            "Date",
+            "2025-02-30",
+            "\x00",
+            "\ufeff",
+            "é",
+        ]
+    )
+    | st.text(max_size=8),
+    max_size=40,
+).map("".join)
 
 
 @FUZZ
@@ -178,6 +267,7 @@ def test_import_plan_classifies_every_row_or_raises_input_error(template, tmp_pa
 # yaml-rs reads an evaluation's files; ruamel is the reference for what they mean. On anything either
 # produces, the fast path must give exactly the reference's data, or the reference's own error.
 
+
 def _both(text: str):
     results = []
     for parse in (yamlio.parse, yamlio._parse_reference):
@@ -197,8 +287,11 @@ def test_fast_parser_agrees_with_the_reference_on_fragments(text):
 
 # Text as people type it: printable characters and new lines (control characters and line breaks other
 # than \n are refused on input, so they are not part of what qiframe writes).
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x85\u2028\u2029")
-               | st.just("\n"), max_size=10)
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x85\u2028\u2029")
+    | st.just("\n"),
+    max_size=10,
+)
 WRITTEN = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
@@ -214,12 +307,33 @@ def test_fast_parser_agrees_with_the_reference_on_files_qiframe_writes(data):
     assert fast == reference == ("data", yamlio.plain(data))
 
 
-@pytest.mark.parametrize("text", [
-    "a: 2025-09-05", "a: yes", "a: 014", "a: .nan", "a: !!binary aGVsbG8=", "? [1, 2]\n: x", "a: 1\na: 2",
-    "a: &x [1]\nb: *x", "a: |\n  x\n  y\n", "1: one\n2.5: two", "a: '2.1'\nb: 2.1", "[" * 100 + "]" * 100,
-    "- &a [x, x]\n- &b [*a, *a]\n- [*b, *b]", "a: !!python/object:os.system x", "%YAML 1.1\n---\na: yes",
-    "a: _0", "a: 1_000e1_0", "a: 1_0", "title: Survey_2025.pdf", "|\n", "a: >\n\n", "a: |  # c\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 2025-09-05",
+        "a: yes",
+        "a: 014",
+        "a: .nan",
+        "a: !!binary aGVsbG8=",
+        "? [1, 2]\n: x",
+        "a: 1\na: 2",
+        "a: &x [1]\nb: *x",
+        "a: |\n  x\n  y\n",
+        "1: one\n2.5: two",
+        "a: '2.1'\nb: 2.1",
+        "[" * 100 + "]" * 100,
+        "- &a [x, x]\n- &b [*a, *a]\n- [*b, *b]",
+        "a: !!python/object:os.system x",
+        "%YAML 1.1\n---\na: yes",
+        "a: _0",
+        "a: 1_000e1_0",
+        "a: 1_0",
+        "title: Survey_2025.pdf",
+        "|\n",
+        "a: >\n\n",
+        "a: |  # c\n",
+    ],
+)
 def test_fast_parser_agrees_with_the_reference_on_known_differences(text):
     fast, reference = _both(text)
     assert fast == reference

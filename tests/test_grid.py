@@ -37,17 +37,40 @@ def indicator(root: Path, ident: str) -> dict:
 def test_a_grid_with_its_own_headers_and_grade_words_comes_in(fresh, cli, tmp_path):
     framework = store.load(fresh).framework
     title_53 = framework.indicators["5.3"].title
-    grid = write_csv(tmp_path / "grid.csv", [
-        ["QI", "Self-evaluation", "Key strengths", "Areas for development", "Next steps", "Lead officer", "RAG"],
-        ["QI 2.1", "Good", "Stable relationships\n- Plans reviewed on time", "Chronologies", "Re-audit", "CSWO",
-         "Amber"],
-        [title_53, "Green", "", "Risk assessments vary", "", "", "Green"],
-        ["", "", "", "", "", "", ""],
-    ])
+    grid = write_csv(
+        tmp_path / "grid.csv",
+        [
+            [
+                "QI",
+                "Self-evaluation",
+                "Key strengths",
+                "Areas for development",
+                "Next steps",
+                "Lead officer",
+                "RAG",
+            ],
+            [
+                "QI 2.1",
+                "Good",
+                "Stable relationships\n- Plans reviewed on time",
+                "Chronologies",
+                "Re-audit",
+                "CSWO",
+                "Amber",
+            ],
+            [title_53, "Green", "", "Risk assessments vary", "", "", "Green"],
+            ["", "", "", "", "", "", ""],
+        ],
+    )
     report = run_import(cli, fresh, grid, "--grade", "Green=5")
-    assert report["columns"] == {"QI": "indicator", "Self-evaluation": "grade", "Key strengths": "strengths",
-                                 "Areas for development": "improvements", "Next steps": "next_steps",
-                                 "Lead officer": "lead"}
+    assert report["columns"] == {
+        "QI": "indicator",
+        "Self-evaluation": "grade",
+        "Key strengths": "strengths",
+        "Areas for development": "improvements",
+        "Next steps": "next_steps",
+        "Lead officer": "lead",
+    }
     assert any(text.startswith("'RAG'") for text in report["ignored"])
     rows = {r["row"]: r for r in report["rows"]}
     assert rows[2]["indicator"] == "2.1" and rows[2]["action"] == "changed"
@@ -72,8 +95,15 @@ def test_a_grid_never_overwrites_what_is_recorded_or_agreed(fresh, cli, tmp_path
     assessments.grade(fresh, "2.1", "3", rationale="Agreed at the meeting.", agreed=True)
     assessments.grade(fresh, "5.3", "4")
     before = {i: (fresh / "indicators" / f"{i}.yaml").read_bytes() for i in ("2.1", "5.3")}
-    grid = write_csv(tmp_path / "grid.csv", [["Indicator", "Grade", "Strengths"], ["2.1", "6", "New"],
-                                             ["5.3", "2", ""], ["5.1", "4", "Prompt IRDs"]])
+    grid = write_csv(
+        tmp_path / "grid.csv",
+        [
+            ["Indicator", "Grade", "Strengths"],
+            ["2.1", "6", "New"],
+            ["5.3", "2", ""],
+            ["5.1", "4", "Prompt IRDs"],
+        ],
+    )
     report = run_import(cli, fresh, grid)
     rows = {r["row"]: r for r in report["rows"]}
     assert rows[2]["action"] == "conflict" and rows[3]["action"] == "conflict"
@@ -103,8 +133,19 @@ def test_unknown_values_and_formulas_are_refused_and_nothing_is_written(fresh, c
 
 def test_map_and_by_record_proposals(fresh, cli, tmp_path):
     grid = write_csv(tmp_path / "grid.csv", [["Which", "Mark", "Why"], ["2.1", "Good (4)", "Most are safer"]])
-    report = run_import(cli, fresh, grid, "--map", "Which=indicator", "--map", "Mark=grade", "--map",
-                        "Why=rationale", "--by", "Pair A")
+    report = run_import(
+        cli,
+        fresh,
+        grid,
+        "--map",
+        "Which=indicator",
+        "--map",
+        "Mark=grade",
+        "--map",
+        "Why=rationale",
+        "--by",
+        "Pair A",
+    )
     assert report["rows"][0]["action"] == "changed"
     data = indicator(fresh, "2.1")
     assert "grade" not in data

@@ -73,9 +73,14 @@ def test_export_edit_two_rows_add_one_then_import(cli, tmp_path):
     ws.cell(row, column(ws, "Indicators")).value = "2.1; 9.2"
     ws.cell(row, column(ws, "Date")).value = datetime(2025, 11, 3)
     new_row = ws.max_row + 1
-    for header, value in (("Title", "Walkround of the duty team"), ("Kind", "observation"),
-                          ("Source", "observation"), ("Date", datetime(2026, 1, 20)), ("Indicators", "5.2, 5.3"),
-                          ("Submission", "yes")):
+    for header, value in (
+        ("Title", "Walkround of the duty team"),
+        ("Kind", "observation"),
+        ("Source", "observation"),
+        ("Date", datetime(2026, 1, 20)),
+        ("Indicators", "5.2, 5.3"),
+        ("Submission", "yes"),
+    ):
         ws.cell(new_row, column(ws, header)).value = value
     wb.save(out)
 
@@ -95,7 +100,13 @@ def test_export_edit_two_rows_add_one_then_import(cli, tmp_path):
     assert row_number == new_row
     added = after.evidence[new_id]
     assert (added.title, added.kind, added.source, added.date, added.indicators, added.submission) == (
-        "Walkround of the duty team", "observation", "observation", "2026-01-20", ("5.2", "5.3"), True)
+        "Walkround of the duty team",
+        "observation",
+        "observation",
+        "2026-01-20",
+        ("5.2", "5.3"),
+        True,
+    )
     # Nothing else moved.
     for ident, item in before.evidence.items():
         if ident not in (first, second):
@@ -121,8 +132,11 @@ def test_an_unedited_export_imports_as_unchanged_even_with_tricky_text(cli, rich
 def test_comments_survive_an_import(cli, rich, tmp_path):
     path = rich / "evidence" / "E-aaaaa2.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title:", "# Checked with the audit team in May\ntitle:", 1)
-                    + "# end note kept by hand\n", encoding="utf-8")
+    path.write_text(
+        text.replace("title:", "# Checked with the audit team in May\ntitle:", 1)
+        + "# end note kept by hand\n",
+        encoding="utf-8",
+    )
     out = export(rich, tmp_path / "m.xlsx")
     wb = openpyxl.load_workbook(out)
     ws = wb["Evidence"]
@@ -169,18 +183,21 @@ def test_a_rejected_row_means_nothing_is_written(cli, rich, tmp_path):
     assert after.evidence["E-aaaaa3"].kind == "other"
 
 
-@pytest.mark.parametrize("header, value, reason", [
-    ("Kind", "rumour", "Kind 'rumour' is not one of"),
-    ("Source", "gossip", "Source 'gossip' is not one of"),
-    ("Date", "next Tuesday", "Date 'next Tuesday' is not a date"),
-    ("Date", "31/02/2025", "is not a date"),
-    ("Indicators", "2.1; 99.9", "'99.9' is not an indicator of framework"),
-    ("Submission", "perhaps", "Submission 'perhaps' is not yes or no"),
-    ("ID", "E-zzzzzz", "no evidence item 'E-zzzzzz' in the register"),
-    ("Title", "", "the title is empty"),
-    ("Title", "=1+1", "formula in column 'Title'; type the value instead"),
-    ("Units", "S9", "'S9' is not a unit of programme"),
-])
+@pytest.mark.parametrize(
+    "header, value, reason",
+    [
+        ("Kind", "rumour", "Kind 'rumour' is not one of"),
+        ("Source", "gossip", "Source 'gossip' is not one of"),
+        ("Date", "next Tuesday", "Date 'next Tuesday' is not a date"),
+        ("Date", "31/02/2025", "is not a date"),
+        ("Indicators", "2.1; 99.9", "'99.9' is not an indicator of framework"),
+        ("Submission", "perhaps", "Submission 'perhaps' is not yes or no"),
+        ("ID", "E-zzzzzz", "no evidence item 'E-zzzzzz' in the register"),
+        ("Title", "", "the title is empty"),
+        ("Title", "=1+1", "formula in column 'Title'; type the value instead"),
+        ("Units", "S9", "'S9' is not a unit of programme"),
+    ],
+)
 def test_invalid_values_are_rejected_with_a_reason(cli, tmp_path, header, value, reason):
     root = copy_example(tmp_path)
     out = export(root, tmp_path / "m.xlsx")
@@ -244,23 +261,56 @@ def test_a_missing_sheet_is_refused(cli, rich, tmp_path):
 
 
 def test_a_generic_csv_maps_aliases_and_imports_twice_without_change(cli, rich, tmp_path):
-    path = write_csv(tmp_path / "register.csv", [
-        ["Evidence", "What it shows", "Type", "Triangulation", "QIs", "Link", "Date", "Held by", "Notes"],
-        ["Team meeting minutes", "Decisions on caseloads", "Minutes", "Documentation", "safe-care, VOICE",
-         "https://example.org/m", "03/02/2026", "Team manager", "keep"],
-        ["Parent survey 2026", "Most parents felt heard", "Survey", "people's views", "voice", "", "2026-02-10",
-         "Participation officer", ""],
-    ])
+    path = write_csv(
+        tmp_path / "register.csv",
+        [
+            ["Evidence", "What it shows", "Type", "Triangulation", "QIs", "Link", "Date", "Held by", "Notes"],
+            [
+                "Team meeting minutes",
+                "Decisions on caseloads",
+                "Minutes",
+                "Documentation",
+                "safe-care, VOICE",
+                "https://example.org/m",
+                "03/02/2026",
+                "Team manager",
+                "keep",
+            ],
+            [
+                "Parent survey 2026",
+                "Most parents felt heard",
+                "Survey",
+                "people's views",
+                "voice",
+                "",
+                "2026-02-10",
+                "Participation officer",
+                "",
+            ],
+        ],
+    )
     report = run_import(cli, rich, path, "--map", "Held by=owner")
-    assert report["columns"] == {"Evidence": "title", "What it shows": "summary", "Type": "kind",
-                                 "Triangulation": "source", "QIs": "indicators", "Link": "location",
-                                 "Date": "date", "Held by": "owner"}
+    assert report["columns"] == {
+        "Evidence": "title",
+        "What it shows": "summary",
+        "Type": "kind",
+        "Triangulation": "source",
+        "QIs": "indicators",
+        "Link": "location",
+        "Date": "date",
+        "Held by": "owner",
+    }
     assert report["ignored"] == ["Notes"]
     assert report["summary"] == {"new": 2, "changed": 0, "unchanged": 0, "rejected": 0}
     items = {e.title: e for e in store.load(rich).evidence.values()}
     minutes = items["Team meeting minutes"]
     assert (minutes.kind, minutes.source, minutes.indicators, minutes.date, minutes.owner) == (
-        "minutes", "documentation", ("safe-care", "voice"), "2026-02-03", "Team manager")
+        "minutes",
+        "documentation",
+        ("safe-care", "voice"),
+        "2026-02-03",
+        "Team manager",
+    )
     assert items["Parent survey 2026"].source == "views"
 
     files = snapshot(rich)
@@ -277,10 +327,12 @@ def test_a_generic_csv_maps_aliases_and_imports_twice_without_change(cli, rich, 
 
 def test_map_errors_are_input_errors(cli, rich, tmp_path):
     path = write_csv(tmp_path / "r.csv", [["Evidence", "Notes"], ["A", "b"]])
-    for args, message in ((("--map", "Nope=title"), "no column 'Nope'"),
-                          (("--map", "Notes=colour"), "no field 'colour'"),
-                          (("--map", "Notes"), "expected COLUMN=field"),
-                          (("--map", "Notes=title"), "both give the title field")):
+    for args, message in (
+        (("--map", "Nope=title"), "no column 'Nope'"),
+        (("--map", "Notes=colour"), "no field 'colour'"),
+        (("--map", "Notes"), "expected COLUMN=field"),
+        (("--map", "Notes=title"), "both give the title field"),
+    ):
         result = cli("evidence", "import", path, "-e", rich, *args)
         assert result.code == 2, args
         assert message in result.err, (args, result.err)
@@ -321,7 +373,9 @@ def test_an_item_edited_after_planning_stops_the_whole_import(tmp_path):
     root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
     item = store.add_evidence(root, title="Staff survey", source="views", indicators=["2.1"])
     sheet = tmp_path / "in.csv"
-    sheet.write_text(f"ID,Title,Source\n{item.id},Staff survey 2026,views\n,A new item,data\n", encoding="utf-8")
+    sheet.write_text(
+        f"ID,Title,Source\n{item.id},Staff survey 2026,views\n,A new item,data\n", encoding="utf-8"
+    )
     plan = importer.plan_import(store.load(root), importer.read(sheet), {})
     assert [r.action for r in plan.rows] == ["changed", "new"]
     store.update_evidence(root, item.id, {"title": "Renamed by a colleague meanwhile"})

@@ -35,27 +35,40 @@ OFTEN = "How often do you get supervision on time?"
 def mixed_staff_survey(tmp_path: Path) -> Path:
     """64 staff: an agree/disagree question, a Yes/No question (35 yes, 25 no, 4 blank), a frequency one."""
     rng = random.Random(11)
-    agree = ["Strongly agree"] * 20 + ["Agree"] * 22 + ["Neither agree nor disagree"] * 8 + ["Disagree"] * 10 \
-        + ["Strongly disagree"] * 2 + ["Don't know"] * 2
+    agree = (
+        ["Strongly agree"] * 20
+        + ["Agree"] * 22
+        + ["Neither agree nor disagree"] * 8
+        + ["Disagree"] * 10
+        + ["Strongly disagree"] * 2
+        + ["Don't know"] * 2
+    )
     yes_no = ["Yes"] * 35 + ["No"] * 25 + [""] * 4
     often = ["Always"] * 16 + ["Usually"] * 24 + ["Sometimes"] * 14 + ["Never"] * 6 + ["N/A"] * 4
     for column in (agree, yes_no, often):
         rng.shuffle(column)
-    rows = [[f"S{i + 1}", ["Health", "Social work"][i % 2], a, y, o, "fine" if i % 3 else ""]
-            for i, (a, y, o) in enumerate(zip(agree, yes_no, often, strict=True))]
-    return write_csv(tmp_path / "staff.csv", ["Respondent", "Agency", SUPPORTED, TRAINED, OFTEN, "Comments"], rows)
+    rows = [
+        [f"S{i + 1}", ["Health", "Social work"][i % 2], a, y, o, "fine" if i % 3 else ""]
+        for i, (a, y, o) in enumerate(zip(agree, yes_no, often, strict=True))
+    ]
+    return write_csv(
+        tmp_path / "staff.csv", ["Respondent", "Agency", SUPPORTED, TRAINED, OFTEN, "Comments"], rows
+    )
 
 
 def test_mixed_staff_survey_counts_each_question_by_its_own_answers(tmp_path):
-    summary = surveys.summarise_survey(read_table(mixed_staff_survey(tmp_path)), CI.quantity_terms,
-                                       respondents="staff")
+    summary = surveys.summarise_survey(
+        read_table(mixed_staff_survey(tmp_path)), CI.quantity_terms, respondents="staff"
+    )
     supported, trained, often = summary.questions
     assert [q.kind for q in summary.questions] == ["agree", "yes-no", "frequency"]
     assert summary.skipped == ("Agency", "Comments")
     assert (supported.n, supported.positive, supported.dont_know) == (62, 42, 2)
     assert (trained.n, trained.positive, trained.not_answered) == (60, 35, 4)
-    assert trained.sentence == ("The majority of the staff who responded (35 of 60 who answered this question; "
-                                f'4 did not answer) answered yes to "{TRAINED.rstrip(".")}".')
+    assert trained.sentence == (
+        "The majority of the staff who responded (35 of 60 who answered this question; "
+        f'4 did not answer) answered yes to "{TRAINED.rstrip(".")}".'
+    )
     assert (often.n, often.positive, often.not_applicable) == (60, 40, 4)
     assert often.description.fraction == "two thirds"  # 40 of 60, exactly
     assert "answered always or usually to" in often.sentence
@@ -76,8 +89,9 @@ def test_mixed_staff_survey_through_the_cli(cli, tmp_path):
 def test_per_question_positive_answers_and_type_override(tmp_path):
     path = mixed_staff_survey(tmp_path)
     table = read_table(path)
-    summary = surveys.summarise_survey(table, CI.quantity_terms, positive={TRAINED: ("No",)},
-                                       types={"Agency": "text"})
+    summary = surveys.summarise_survey(
+        table, CI.quantity_terms, positive={TRAINED: ("No",)}, types={"Agency": "text"}
+    )
     trained = summary.questions[1]
     assert (trained.positive, trained.phrase) == (25, "no")
     assert "set by" not in trained.rule and trained.rule == "60 of 60 counted answers read as yes/no"
@@ -91,8 +105,7 @@ def test_per_question_positive_answers_and_type_override(tmp_path):
 
 def test_response_rate(tmp_path):
     table = read_table(mixed_staff_survey(tmp_path))
-    summary = surveys.summarise_survey(table, CI.quantity_terms, by="Agency",
-                                       invited={"": 80, "Health": 40})
+    summary = surveys.summarise_survey(table, CI.quantity_terms, by="Agency", invited={"": 80, "Health": 40})
     whole, health = summary.response_rates
     assert (whole.group, whole.responded, whole.invited, whole.percent) == ("", 64, 80, 80.0)
     assert (health.group, health.responded) == ("Health", 32)
@@ -105,15 +118,48 @@ def test_response_rate(tmp_path):
 def reading_file(tmp_path: Path) -> Path:
     """24 records, 12 per agency, with one item of each type the issue names."""
     chronology = ["6", "Very good", "5", "4", "Good", "4", "3", "2", "Adequate", "1", "5", "4"] * 2
-    plan = ["Completely effective", "Mostly effective", "Partly", "Not effective", "Partially effective",
-            "mostly", "completely", "partly effective", "n/a", "Mostly effective", "Not effective", ""] * 2
+    plan = [
+        "Completely effective",
+        "Mostly effective",
+        "Partly",
+        "Not effective",
+        "Partially effective",
+        "mostly",
+        "completely",
+        "partly effective",
+        "n/a",
+        "Mostly effective",
+        "Not effective",
+        "",
+    ] * 2
     seen = ["Yes", "No", "Yes", "Yes", "N/A", "Yes", "No", "Yes", "Yes", "Yes", "y", "n"] * 2
-    present = ["Present", "Absent", "Present", "Present", "Present", "Absent", "present", "Present", "",
-               "Absent", "Present", "Present"] * 2
-    rows = [[f"R{i + 1:02d}", "Social work" if i < 12 else "Health", c, p, s, a, "comment" if i % 4 else ""]
-            for i, (c, p, s, a) in enumerate(zip(chronology, plan, seen, present, strict=True))]
-    header = ["Record", "Agency", "Quality of chronology", "Effectiveness of the plan", "Child seen alone",
-              "Chronology on file", "Notes"]
+    present = [
+        "Present",
+        "Absent",
+        "Present",
+        "Present",
+        "Present",
+        "Absent",
+        "present",
+        "Present",
+        "",
+        "Absent",
+        "Present",
+        "Present",
+    ] * 2
+    rows = [
+        [f"R{i + 1:02d}", "Social work" if i < 12 else "Health", c, p, s, a, "comment" if i % 4 else ""]
+        for i, (c, p, s, a) in enumerate(zip(chronology, plan, seen, present, strict=True))
+    ]
+    header = [
+        "Record",
+        "Agency",
+        "Quality of chronology",
+        "Effectiveness of the plan",
+        "Child seen alone",
+        "Chronology on file",
+        "Notes",
+    ]
     return write_csv(tmp_path / "reading.csv", header, rows)
 
 
@@ -122,8 +168,12 @@ def test_record_reading_every_item_type_summarised_none_skipped(cli, tmp_path):
     assert result.code == 0, result.err
     data = json.loads(result.out)
     kinds = {i["column"]: i["kind"] for i in data["items"]}
-    assert kinds == {"Quality of chronology": "scale", "Effectiveness of the plan": "effectiveness",
-                     "Child seen alone": "yes-no", "Chronology on file": "present-absent"}
+    assert kinds == {
+        "Quality of chronology": "scale",
+        "Effectiveness of the plan": "effectiveness",
+        "Child seen alone": "yes-no",
+        "Chronology on file": "present-absent",
+    }
     assert data["skipped"] == ["Notes"] and data["problems"] == []
     by_name = {i["column"]: i for i in data["items"]}
     # Hand counts over the 12-row pattern, doubled: chronology good or better 6, 5, 5, 4, 4, 4, 5, 4 = 8 of 12.
@@ -132,7 +182,11 @@ def test_record_reading_every_item_type_summarised_none_skipped(cli, tmp_path):
     # Partly and partially both count; n/a and blank are left out: 10 counted per 12, 5 mostly or completely.
     assert (plan["positive"], plan["n"], plan["not_applicable"], plan["not_answered"]) == (10, 20, 2, 2)
     assert [(c["label"], c["count"]) for c in plan["distribution"]] == [
-        ("Completely effective", 4), ("Mostly effective", 6), ("Partially effective", 6), ("Not effective", 4)]
+        ("Completely effective", 4),
+        ("Mostly effective", 6),
+        ("Partially effective", 6),
+        ("Not effective", 4),
+    ]
     seen = by_name["Child seen alone"]
     assert (seen["positive"], seen["n"], seen["not_applicable"]) == (16, 22, 2)
     present = by_name["Chronology on file"]
@@ -150,7 +204,12 @@ def test_record_reading_every_item_type_summarised_none_skipped(cli, tmp_path):
 
 
 def test_type_row_sets_types_and_is_not_a_record(tmp_path):
-    rows = [["id", "yes/no", "scale", "text"], ["1", "Yes", "4", "ok"], ["2", "No", "Good", ""], ["3", "Yes", "2", "x"]]
+    rows = [
+        ["id", "yes/no", "scale", "text"],
+        ["1", "Yes", "4", "ok"],
+        ["2", "No", "Good", ""],
+        ["3", "Yes", "2", "x"],
+    ]
     path = write_csv(tmp_path / "t.csv", ["Record", "IRD held", "Assessment", "Notes"], rows)
     summary = records.summarise_records(read_table(path), CI.scale, CI.quantity_terms, minimum=1)
     assert summary.records == 3 and summary.type_row == 2
@@ -168,12 +227,19 @@ def test_a_first_record_of_answers_is_not_a_type_row(tmp_path):
 
 
 def test_four_level_scale_and_numbers(tmp_path):
-    rows = [[str(i), lv, str(v)] for i, (lv, v) in enumerate([("Strong", 3), ("sound", 0), ("2", 7), ("Weak", 2)])]
+    rows = [
+        [str(i), lv, str(v)] for i, (lv, v) in enumerate([("Strong", 3), ("sound", 0), ("2", 7), ("Weak", 2)])
+    ]
     path = write_csv(tmp_path / "f.csv", ["ID", "Safety", "Visits"], rows)
     summary = records.summarise_records(read_table(path), FOUR.scale, FOUR.quantity_terms)
     safety, visits = summary.items
     assert safety.kind == "scale" and visits.kind == "number"
-    assert (visits.numbers.total, visits.numbers.low, visits.numbers.high, visits.numbers.mean) == (12, 0, 7, 3)
+    assert (visits.numbers.total, visits.numbers.low, visits.numbers.high, visits.numbers.mean) == (
+        12,
+        0,
+        7,
+        3,
+    )
     assert "total 12, mean 3, from 0 to 7" in visits.sentence
 
 
@@ -193,8 +259,9 @@ def test_describe_below_the_minimum_sample_gives_counts(cli):
 def test_summaries_below_the_minimum_sample_give_counts(tmp_path):
     path = write_csv(tmp_path / "s.csv", ["Record", "Chronology"], [["1", "5"], ["2", "2"]])
     item = records.summarise_records(read_table(path), CI.scale, CI.quantity_terms).items[0]
-    assert item.sentence == ("In 1 of the 2 records read that answered this item, chronology was evaluated as "
-                             "good or better.")
+    assert item.sentence == (
+        "In 1 of the 2 records read that answered this item, chronology was evaluated as good or better."
+    )
     assert item.description.counts_only and "majority" not in item.sentence
 
 
@@ -225,8 +292,20 @@ def test_pair_agreement_on_twenty_records(tmp_path):
     assert (chronology.pairs, chronology.exact, chronology.within_one) == (20, 13, 17)
     assert (chronology.exact_percent, chronology.within_one_percent) == (65.0, 85.0)
     assert chronology.apart == ("R18", "R19", "R20")
-    assert (seen.kind, seen.pairs, seen.exact, seen.within_one, seen.apart) == ("yes-no", 20, 18, None, ("R03", "R07"))
-    assert (plan.kind, plan.pairs, plan.exact, plan.within_one, plan.left_out) == ("effectiveness", 19, 18, 19, 1)
+    assert (seen.kind, seen.pairs, seen.exact, seen.within_one, seen.apart) == (
+        "yes-no",
+        20,
+        18,
+        None,
+        ("R03", "R07"),
+    )
+    assert (plan.kind, plan.pairs, plan.exact, plan.within_one, plan.left_out) == (
+        "effectiveness",
+        19,
+        18,
+        19,
+        1,
+    )
     assert any("'R21' is read 1 time" in w for w in summary.warnings)
 
 
@@ -256,4 +335,6 @@ def test_fold_and_type_names():
     assert items.type_named("Yes/No") == "yes-no" and items.type_named("Likert") == "agree"
     assert items.type_named("agree") == "agree"
     # ...but "Agree" in a first row is an answer, so the row is a record, not a type row.
-    assert all(not items.FIXED[t].read(items.fold(n)) for t, n in items.TYPE_ROW_NAMES.items() if t in items.FIXED)
+    assert all(
+        not items.FIXED[t].read(items.fold(n)) for t, n in items.TYPE_ROW_NAMES.items() if t in items.FIXED
+    )

@@ -22,8 +22,7 @@ import pytest
 from qiframe import store, yamlio
 from tests.conftest import run_cli
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not hasattr(os, "fork"), reason="forks writer processes")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="forks writer processes")]
 
 
 def _fork(work) -> int:
@@ -47,8 +46,11 @@ def _kill(pid: int) -> None:
 
 def _tracked(root: Path) -> dict[str, bytes]:
     """The evaluation's own files, as git would see them (qiframe's private folder left out)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".qiframe" not in p.relative_to(root).parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".qiframe" not in p.relative_to(root).parts
+    }
 
 
 ROWS = 2000
@@ -58,8 +60,11 @@ def test_sigkill_during_a_2000_row_import_leaves_it_before_or_after(tmp_path):
     template = store.init(tmp_path / "template", "ci-care-protection-2019", "risk-of-harm-2021")
     kept = store.add_evidence(template, title="Already there", indicators=["2.1"], source="views")
     register = tmp_path / "register.csv"
-    register.write_text("title,indicators,source,date\n" + "".join(
-        f"Imported item {n},2.1;5.1,data,2025-0{1 + n % 9}-1{n % 10}\n" for n in range(ROWS)), encoding="utf-8")
+    register.write_text(
+        "title,indicators,source,date\n"
+        + "".join(f"Imported item {n},2.1;5.1,data,2025-0{1 + n % 9}-1{n % 10}\n" for n in range(ROWS)),
+        encoding="utf-8",
+    )
     before = _tracked(template)
     titles = {f"Imported item {n}" for n in range(ROWS)} | {kept.title}
 
@@ -83,15 +88,18 @@ def test_sigkill_during_a_2000_row_import_leaves_it_before_or_after(tmp_path):
             assert _tracked(folder) == before, "killed import left changes"
             return "before", took
         assert found == titles, f"half-applied import: {len(found) - 1} of {ROWS} rows"
-        assert {k: v for k, v in _tracked(folder).items() if not k.startswith("evidence/")} == \
-            {k: v for k, v in before.items() if not k.startswith("evidence/")}
+        assert {k: v for k, v in _tracked(folder).items() if not k.startswith("evidence/")} == {
+            k: v for k, v in before.items() if not k.startswith("evidence/")
+        }
         return "after", took
 
     outcome, full = attempt(tmp_path / "run", None)
     assert outcome == "after"
     rng = random.Random(20261201)
     seen = []
-    for _ in range(20):  # kill moments across the second half, where the writing happens, and a little past it
+    for _ in range(
+        20
+    ):  # kill moments across the second half, where the writing happens, and a little past it
         outcome, _ = attempt(tmp_path / "run", full * rng.uniform(0.4, 1.05))
         seen.append(outcome)
     assert len(seen) >= 20
@@ -109,8 +117,9 @@ def _writer(root: Path, seed: int) -> None:
     for n in range(WRITER_ROUNDS):
         choice = rng.random()
         if choice < 0.4:
-            register.write_text("title,indicators\n" + "".join(f"w{seed} {n} {k},2.1\n" for k in range(3)),
-                                encoding="utf-8")
+            register.write_text(
+                "title,indicators\n" + "".join(f"w{seed} {n} {k},2.1\n" for k in range(3)), encoding="utf-8"
+            )
             run_cli("evidence", "import", register, "-e", root)
         elif choice < 0.6:
             run_cli("evidence", "add", "--title", f"single {seed} {n}", "--qi", "5.1", "-e", root)
@@ -131,9 +140,16 @@ def test_two_hundred_kills_leave_nothing_for_git(tmp_path):
         pytest.skip("git is not installed")
 
     def run_git(*args: str) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-        return subprocess.run([git, *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.org",
+        }
+        return subprocess.run(
+            [git, *args], cwd=root, env=env, check=True, capture_output=True, text=True
+        ).stdout
 
     run_git("init", "-q")
     run_git("add", "-A")
@@ -163,8 +179,9 @@ def test_a_killed_init_leaves_nothing_a_second_init_refuses(tmp_path):
         pid = _fork(lambda f=folder: store.init(f, "ci-care-protection-2019", "risk-of-harm-2021"))
         time.sleep(rng.uniform(0.0, 0.25))
         _kill(pid)
-        result = run_cli("init", folder, "--framework", "ci-care-protection-2019", "--programme",
-                         "risk-of-harm-2021")
+        result = run_cli(
+            "init", folder, "--framework", "ci-care-protection-2019", "--programme", "risk-of-harm-2021"
+        )
         if result.code == 2:  # the first init had finished: the evaluation is complete, never partial
             assert "an evaluation already exists here" in result.err, result.err
         else:
@@ -179,9 +196,23 @@ def test_the_subprocess_kill_path_works_too(tmp_path):
     """One real `qiframe evidence import` process, killed mid-way: the forked tests' findings hold for it."""
     root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
     register = tmp_path / "r.csv"
-    register.write_text("title,indicators\n" + "".join(f"Row {n},2.1\n" for n in range(300)), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-c", "from qiframe.cli.main import run; run()", "evidence", "import",
-                             str(register), "-e", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    register.write_text(
+        "title,indicators\n" + "".join(f"Row {n},2.1\n" for n in range(300)), encoding="utf-8"
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from qiframe.cli.main import run; run()",
+            "evidence",
+            "import",
+            str(register),
+            "-e",
+            str(root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)
     proc.kill()
     proc.wait()

@@ -25,9 +25,25 @@ from tests.conftest import DATA, EXAMPLE, snapshot
 PAYLOAD = '=HYPERLINK("http://x","y")'
 SOFFICE = shutil.which("soffice")
 NOW = datetime(2026, 1, 15, 9, 30)
-EVIDENCE_HEADERS = ["ID", "Title", "What it shows", "Kind", "Source", "Date", "Date to", "Agency", "Voice",
-                    "Ages", "Owner",
-                    "Location", "Indicators", "Themes", "Units", "Submission", "Personal data"]
+EVIDENCE_HEADERS = [
+    "ID",
+    "Title",
+    "What it shows",
+    "Kind",
+    "Source",
+    "Date",
+    "Date to",
+    "Agency",
+    "Voice",
+    "Ages",
+    "Owner",
+    "Location",
+    "Indicators",
+    "Themes",
+    "Units",
+    "Submission",
+    "Personal data",
+]
 SHEETS = ["Summary", "Evidence", "Matrix", "Triangulation", "Actions", "Lists"]
 
 
@@ -51,39 +67,104 @@ def build_rich(tmp_path: Path) -> Path:
     fw_text = fw_text.replace("title: How good is our care?", "title: '+ How good is our care?'")
     (tmp_path / "frameworks").mkdir()
     (tmp_path / "frameworks" / "four-level.yaml").write_text(fw_text, encoding="utf-8")
-    root = store.init(tmp_path / "ev", "test-four-level", "visit", title=PAYLOAD, organisation="@Partnership",
-                      period=("2025-04-01", "2026-03-31"))
+    root = store.init(
+        tmp_path / "ev",
+        "test-four-level",
+        "visit",
+        title=PAYLOAD,
+        organisation="@Partnership",
+        period=("2025-04-01", "2026-03-31"),
+    )
     items = [
-        dict(id="E-aaaaa1", title=PAYLOAD, summary="Line one\nline two", kind="survey", source="views",
-             date="2025-05-01", date_to="2025-06-30", agency="-Council", owner="+Owner",
-             location="https://example.org/report?a=1&b=2", indicators=["safe-care", "voice"],
-             themes=["safe-care: Safe routines"], units=["U1"], submission=True),
-        dict(id="E-aaaaa2", title="+plus", kind="case-file-audit", source="data", date="2025-07-01",
-             location="file:///C:/secret.docx", indicators=["leadership", "safe-care"]),
-        dict(id="E-aaaaa3", title="\tstarts with a tab", source="observation", location="javascript:alert(1)",
-             indicators=["voice", "improvement"]),
-        dict(id="E-aaaaa4", title="Named child's chronology", personal_data=True, indicators=["safe-care"],
-             source="documentation"),
-        dict(id="E-aaaaa5", title="#N/A", location="Shared drive/plan.docx", indicators=["99.9", "voice"],
-             source="documentation", kind="plan"),
+        dict(
+            id="E-aaaaa1",
+            title=PAYLOAD,
+            summary="Line one\nline two",
+            kind="survey",
+            source="views",
+            date="2025-05-01",
+            date_to="2025-06-30",
+            agency="-Council",
+            owner="+Owner",
+            location="https://example.org/report?a=1&b=2",
+            indicators=["safe-care", "voice"],
+            themes=["safe-care: Safe routines"],
+            units=["U1"],
+            submission=True,
+        ),
+        dict(
+            id="E-aaaaa2",
+            title="+plus",
+            kind="case-file-audit",
+            source="data",
+            date="2025-07-01",
+            location="file:///C:/secret.docx",
+            indicators=["leadership", "safe-care"],
+        ),
+        dict(
+            id="E-aaaaa3",
+            title="\tstarts with a tab",
+            source="observation",
+            location="javascript:alert(1)",
+            indicators=["voice", "improvement"],
+        ),
+        dict(
+            id="E-aaaaa4",
+            title="Named child's chronology",
+            personal_data=True,
+            indicators=["safe-care"],
+            source="documentation",
+        ),
+        dict(
+            id="E-aaaaa5",
+            title="#N/A",
+            location="Shared drive/plan.docx",
+            indicators=["99.9", "voice"],
+            source="documentation",
+            kind="plan",
+        ),
         dict(id="E-aaaaa6", title="@mention and \rcarriage return", kind="minutes", source="views"),
     ]
     with store.writing(root):
         for item in items:
             store.write_new(root / "evidence" / f"{item['id']}.yaml", "evidence", item)
-        store.write_new(root / "actions" / "A-aaaaa1.yaml", "action", {
-            "id": "A-aaaaa1", "title": PAYLOAD, "indicator": "safe-care", "improvement": "-Plans are late",
-            "owner": "Service manager", "due": "2026-06-30", "status": "in-progress",
-            "measure": {"name": "Plans on time", "unit": "%", "baseline": 40, "target": 90, "current": 55.5,
-                        "as_of": "2026-02-01"},
-            "progress": [{"date": "2026-01-10", "text": "Audit started"},
-                         {"date": "2026-02-01", "text": "=SUM(A1:A9) started"}]})
+        store.write_new(
+            root / "actions" / "A-aaaaa1.yaml",
+            "action",
+            {
+                "id": "A-aaaaa1",
+                "title": PAYLOAD,
+                "indicator": "safe-care",
+                "improvement": "-Plans are late",
+                "owner": "Service manager",
+                "due": "2026-06-30",
+                "status": "in-progress",
+                "measure": {
+                    "name": "Plans on time",
+                    "unit": "%",
+                    "baseline": 40,
+                    "target": 90,
+                    "current": 55.5,
+                    "as_of": "2026-02-01",
+                },
+                "progress": [
+                    {"date": "2026-01-10", "text": "Audit started"},
+                    {"date": "2026-02-01", "text": "=SUM(A1:A9) started"},
+                ],
+            },
+        )
         store.write_new(root / "actions" / "A-aaaaa2.yaml", "action", {"id": "A-aaaaa2", "title": "Plain"})
-    for indicator, grade, lead in (("safe-care", 4, PAYLOAD), ("voice", 3, "Lead"), ("leadership", 2, ""),
-                                   ("improvement", 1, "Other lead")):
+    for indicator, grade, lead in (
+        ("safe-care", 4, PAYLOAD),
+        ("voice", 3, "Lead"),
+        ("leadership", 2, ""),
+        ("improvement", 1, "Other lead"),
+    ):
+
         def mutate(doc, grade=grade, lead=lead):
             store.set_field(doc, "grade", grade, store.ASSESSMENT_FIELDS)
             store.set_field(doc, "lead", lead, store.ASSESSMENT_FIELDS)
+
         store.edit_assessment(root, indicator, mutate)
     return root
 
@@ -125,7 +206,7 @@ def summary_rows(ws) -> list[dict]:
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row[0] == "Key question")
     out = []
-    for row in rows[start + 1:]:
+    for row in rows[start + 1 :]:
         if all(v is None for v in row):
             break
         out.append(dict(zip(rows[start], row, strict=False)))
@@ -134,6 +215,7 @@ def summary_rows(ws) -> list[dict]:
 
 def expected_row(e: model.Evidence) -> list:
     """The Evidence sheet row an item should have, worked out here rather than by the exporter."""
+
     def text(value: str):
         return value or None
 
@@ -141,12 +223,30 @@ def expected_row(e: model.Evidence) -> list:
         # A whole day is an Excel date; a month or a year stays text at its precision.
         return (datetime.fromisoformat(value) if len(value) == 10 else value) if value else None
 
-    return [e.id, text(e.title), text(e.summary), e.kind, e.source, day(e.date), day(e.date_to), text(e.agency),
-            text("; ".join(e.voice)), text("; ".join(e.ages)), text(e.owner), text(e.location), text("; ".join(e.indicators)), text("; ".join(e.themes)),
-            text("; ".join(e.units)), "yes" if e.submission else "no", "yes" if e.personal_data else "no"]
+    return [
+        e.id,
+        text(e.title),
+        text(e.summary),
+        e.kind,
+        e.source,
+        day(e.date),
+        day(e.date_to),
+        text(e.agency),
+        text("; ".join(e.voice)),
+        text("; ".join(e.ages)),
+        text(e.owner),
+        text(e.location),
+        text("; ".join(e.indicators)),
+        text("; ".join(e.themes)),
+        text("; ".join(e.units)),
+        "yes" if e.submission else "no",
+        "yes" if e.personal_data else "no",
+    ]
 
 
-def assert_workbook_matches(wb: openpyxl.Workbook, ev: model.Evaluation, include_personal: bool = False) -> None:
+def assert_workbook_matches(
+    wb: openpyxl.Workbook, ev: model.Evaluation, include_personal: bool = False
+) -> None:
     """Every item, field, link mark, total and count of the workbook equals the evaluation's data."""
     items = [e for e in ev.evidence.values() if include_personal or not e.personal_data]
     assert wb.sheetnames == SHEETS
@@ -192,7 +292,7 @@ def assert_workbook_matches(wb: openpyxl.Workbook, ev: model.Evaluation, include
         if not shown:
             continue
         assert ws.cell(1, col).value == f"{kq.id} {kq.title}"
-        assert indicators[col - 3:col - 3 + len(shown)] == shown
+        assert indicators[col - 3 : col - 3 + len(shown)] == shown
         if len(shown) > 1:
             first = openpyxl.utils.get_column_letter(col)
             last = openpyxl.utils.get_column_letter(col + len(shown) - 1)
@@ -200,7 +300,9 @@ def assert_workbook_matches(wb: openpyxl.Workbook, ev: model.Evaluation, include
         col += len(shown)
 
     # Triangulation: per indicator, items per source.
-    assert wb["Triangulation"]["A1"].value.startswith("Highlighted: fewer than 2 of the triangulation sources")
+    assert wb["Triangulation"]["A1"].value.startswith(
+        "Highlighted: fewer than 2 of the triangulation sources"
+    )
     for row in table(wb["Triangulation"], 2):
         ind = row["ID"]
         mine = [e for e in items if ind in e.indicators]
@@ -229,11 +331,18 @@ def assert_workbook_matches(wb: openpyxl.Workbook, ev: model.Evaluation, include
     for a in ev.actions.values():
         row = actions[a.id]
         assert (row["Title"], row["Indicator"] or "", row["Owner"] or "", row["Status"]) == (
-            a.title, a.indicator, a.owner, a.status)
+            a.title,
+            a.indicator,
+            a.owner,
+            a.status,
+        )
         assert row["Due"] == (datetime.fromisoformat(a.due) if a.due else None)
         if a.measure:
             assert (row["Baseline"], row["Target"], row["Current"]) == (
-                a.measure.baseline, a.measure.target, a.measure.current)
+                a.measure.baseline,
+                a.measure.target,
+                a.measure.current,
+            )
         if a.progress:
             latest = max(a.progress, key=lambda p: p.date)
             assert row["Latest progress"] == latest.text
@@ -321,15 +430,18 @@ def test_grade_colours_follow_a_four_level_scale(rich, tmp_path):
     assert fills == colours
     legend = [row for row in ws.iter_rows() if row[0].value in (1, 2, 3, 4) and row[1].value]
     assert [(r[0].value, r[1].value, r[0].fill.fgColor.rgb[-6:]) for r in legend] == [
-        (lv.value, lv.label, colours[lv.value]) for lv in ev.framework.scale.levels]
+        (lv.value, lv.label, colours[lv.value]) for lv in ev.framework.scale.levels
+    ]
 
 
 def test_open_problems_are_counted_per_indicator(rich, tmp_path):
     from qiframe.checks import Problem
 
-    problems = [Problem("x", "error", "m", "", None, None, "safe-care", ""),
-                Problem("y", "warning", "m", "", None, None, "safe-care", ""),
-                Problem("z", "warning", "m", "", None, None, "voice", "")]
+    problems = [
+        Problem("x", "error", "m", "", None, None, "safe-care", ""),
+        Problem("y", "warning", "m", "", None, None, "safe-care", ""),
+        Problem("z", "warning", "m", "", None, None, "voice", ""),
+    ]
     write_matrix(store.load(rich), tmp_path / "m.xlsx", problems=problems)
     rows = {r["ID"]: r for r in summary_rows(openpyxl.load_workbook(tmp_path / "m.xlsx")["Summary"])}
     assert rows["safe-care"]["Open problems"] == 2
@@ -378,9 +490,12 @@ def test_layout_validation_and_properties(rich, tmp_path):
 
     lists = wb["Lists"]
     assert lists.sheet_state == "hidden"
-    columns = {lists.cell(1, c).value: [lists.cell(r, c).value for r in range(2, lists.max_row + 1)
-                                        if lists.cell(r, c).value is not None]
-               for c in range(1, lists.max_column + 1)}
+    columns = {
+        lists.cell(1, c).value: [
+            lists.cell(r, c).value for r in range(2, lists.max_row + 1) if lists.cell(r, c).value is not None
+        ]
+        for c in range(1, lists.max_column + 1)
+    }
     assert columns["Indicator"] == list(ev.framework.indicators)
     assert columns["Source"] == list(model.SOURCES)
     assert columns["Kind"] == list(model.EVIDENCE_KINDS)
@@ -389,8 +504,12 @@ def test_layout_validation_and_properties(rich, tmp_path):
         letter = str(dv.sqref).split(":")[0].rstrip("0123456789")
         validations[evidence[f"{letter}1"].value] = dv
     assert set(validations) == {"Source", "Kind", "Indicators", "Submission", "Personal data"}
-    for header, name in (("Source", "Source"), ("Kind", "Kind"), ("Indicators", "Indicator"),
-                         ("Submission", "Yes/no")):
+    for header, name in (
+        ("Source", "Source"),
+        ("Kind", "Kind"),
+        ("Indicators", "Indicator"),
+        ("Submission", "Yes/no"),
+    ):
         dv = validations[header]
         assert dv.type == "list"
         sheet, cells = dv.formula1.split("!")
@@ -428,10 +547,13 @@ def test_cli_writes_the_workbook(cli, example, tmp_path):
     assert all(isinstance(p, int) for p in problems)
 
 
-@pytest.mark.parametrize("name, message", [
-    ("missing/matrix.xlsx", "does not exist"),
-    ("matrix.docx", "give the evidence matrix (an Excel workbook) a name ending in .xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("missing/matrix.xlsx", "does not exist"),
+        ("matrix.docx", "give the evidence matrix (an Excel workbook) a name ending in .xlsx"),
+    ],
+)
 def test_cli_refuses_bad_outputs_and_writes_nothing(cli, rich, tmp_path, name, message):
     before = snapshot(tmp_path)
     result = cli("export", "matrix", "-o", tmp_path / name, "-e", rich)
@@ -473,9 +595,21 @@ def test_a_failed_write_keeps_the_previous_workbook(rich, tmp_path, monkeypatch)
 def convert(workbook: Path, target: str, tmp_path: Path) -> Path:
     """Convert with LibreOffice in a private profile; returns the output folder."""
     converted = tmp_path / "converted"
-    run = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-                          "--convert-to", target, "--outdir", str(converted), str(workbook)],
-                         capture_output=True, text=True, timeout=180)
+    run = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(converted),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stderr
     return converted
 
@@ -500,9 +634,13 @@ def test_libreoffice_opens_every_sheet_of_the_example(example, tmp_path):
         assert (converted / f"m-{sheet}.csv").is_file(), sheet
     rows = read_csv(converted / "m-Evidence.csv")
     assert rows[0] == EVIDENCE_HEADERS
-    assert sorted(row[0] for row in rows[1:]) == sorted(e.id for e in ev.evidence.values() if not e.personal_data)
+    assert sorted(row[0] for row in rows[1:]) == sorted(
+        e.id for e in ev.evidence.values() if not e.personal_data
+    )
     grid = read_csv(converted / "m-Matrix.csv")
-    assert grid[-1][-1] == str(sum(len(set(e.indicators)) for e in ev.evidence.values() if not e.personal_data))
+    assert grid[-1][-1] == str(
+        sum(len(set(e.indicators)) for e in ev.evidence.values() if not e.personal_data)
+    )
     # LibreOffice's own xlsx of the workbook opens again in openpyxl with every sheet.
     again = openpyxl.load_workbook(convert(out, "xlsx", tmp_path) / "m.xlsx")
     assert again.sheetnames == SHEETS

@@ -41,7 +41,8 @@ def test_gap_of_two_levels_without_agreed_grade_is_flagged(cli, joint):
     code, problems = _gaps(cli, joint)
     assert code == 0  # a warning by default
     assert [(p["rule"], p["severity"], p["indicator"], p["path"]) for p in problems] == [
-        ("moderation-gap", "warning", "2.1", "indicators/2.1.yaml")]
+        ("moderation-gap", "warning", "2.1", "indicators/2.1.yaml")
+    ]
     assert "2 levels apart" in problems[0]["message"]
     assert problems[0]["line"] is not None
     assert _gaps(cli, joint, "--strict")[0] == 1
@@ -94,13 +95,16 @@ def test_suites_are_moderated_too(cli, joint):
     assert [p["indicator"] for p in problems] == ["leadership"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("-s", "a strength"), "give --by NAME"),
-    (("--by", "Aisha", "-i", " "), "cannot be empty"),
-    (("--agreed",), "needs a rationale"),
-    (("--by", "  "), "--by needs a name"),
-    (("--by", "Aisha", "--agreed"), "give one of them"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("-s", "a strength"), "give --by NAME"),
+        (("--by", "Aisha", "-i", " "), "cannot be empty"),
+        (("--agreed",), "needs a rationale"),
+        (("--by", "  "), "--by needs a name"),
+        (("--by", "Aisha", "--agreed"), "give one of them"),
+    ],
+)
 def test_bad_moderation_input_is_refused_and_nothing_written(cli, joint, args, message):
     before = snapshot(joint)
     result = cli("grade", "2.1", "4", *args, cwd=joint)
@@ -137,8 +141,13 @@ def test_four_level_scale(tmp_path, cli):
 def test_gap_is_counted_in_scale_positions_not_numbers(tmp_path, cli):
     # The same four levels recorded as 2, 4, 6 and 8: 4 and 6 are neighbours, 4 and 8 are two apart.
     text = FOUR_LEVEL.read_text()
-    for old, new in (("value: 4", "value: 8"), ("value: 3", "value: 6"), ("value: 2", "value: 4"),
-                     ("value: 1", "value: 2"), ("threshold: 3", "threshold: 6")):
+    for old, new in (
+        ("value: 4", "value: 8"),
+        ("value: 3", "value: 6"),
+        ("value: 2", "value: 4"),
+        ("value: 1", "value: 2"),
+        ("threshold: 3", "threshold: 6"),
+    ):
         text = text.replace(old, new)
     text = text.replace("id: test-four-level", "id: test-gapped")
     gapped = tmp_path / "src" / "gapped.yaml"

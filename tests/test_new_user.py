@@ -26,15 +26,25 @@ ERROR = re.compile(r"^qiframe: error: (?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d
 
 @pytest.fixture
 def ev(tmp_path, cli) -> Path:
-    result = cli("init", tmp_path / "ev", "--framework", "ci-care-protection-2019", "--programme",
-                 "risk-of-harm-2021", "--period", "2025-04-01:2026-03-31")
+    result = cli(
+        "init",
+        tmp_path / "ev",
+        "--framework",
+        "ci-care-protection-2019",
+        "--programme",
+        "risk-of-harm-2021",
+        "--period",
+        "2025-04-01:2026-03-31",
+    )
     assert result.code == 0, result.err
     return tmp_path / "ev"
 
 
 @pytest.fixture
 def joint(tmp_path, cli) -> Path:
-    result = cli("init", tmp_path / "joint", "--framework", "ci-care-protection-2019", "--programme", "joint-2018")
+    result = cli(
+        "init", tmp_path / "joint", "--framework", "ci-care-protection-2019", "--programme", "joint-2018"
+    )
     assert result.code == 0, result.err
     return tmp_path / "joint"
 
@@ -56,9 +66,12 @@ def refused(result, root: Path | None, before: dict | None, path: str | None = N
 
 
 def text_at(root: Path, match: re.Match) -> str:
-    lines = (root / match["path"]).read_text(encoding="utf-8").splitlines() if (root / match["path"]).exists() \
+    lines = (
+        (root / match["path"]).read_text(encoding="utf-8").splitlines()
+        if (root / match["path"]).exists()
         else Path(match["path"]).read_text(encoding="utf-8").splitlines()
-    return lines[int(match["line"]) - 1][int(match["col"]) - 1:]
+    )
+    return lines[int(match["line"]) - 1][int(match["col"]) - 1 :]
 
 
 def append(path: Path, text: str) -> None:
@@ -68,7 +81,9 @@ def append(path: Path, text: str) -> None:
 def editor_script(tmp_path: Path, body: str) -> str:
     """An $EDITOR: a Python script that rewrites the file it is given."""
     script = tmp_path / "editor.py"
-    script.write_text("import sys\nfrom pathlib import Path\npath = Path(sys.argv[1])\n" + body, encoding="utf-8")
+    script.write_text(
+        "import sys\nfrom pathlib import Path\npath = Path(sys.argv[1])\n" + body, encoding="utf-8"
+    )
     return f"{sys.executable} {script}"
 
 
@@ -95,7 +110,9 @@ def test_proposed_and_inspection_grades_from_files_are_checked(ev, cli):
 
 
 def test_qiframe_edit_refuses_a_grade_that_is_not_a_level(ev, cli, tmp_path, monkeypatch):
-    monkeypatch.setenv("EDITOR", editor_script(tmp_path, "path.write_text(path.read_text() + 'grade: 9\\n')\n"))
+    monkeypatch.setenv(
+        "EDITOR", editor_script(tmp_path, "path.write_text(path.read_text() + 'grade: 9\\n')\n")
+    )
     before = snapshot(ev)
     result = cli("edit", "2.1", "-e", ev)
     assert result.code == 2 and "not a level of the scale" in result.err, result.err
@@ -103,9 +120,15 @@ def test_qiframe_edit_refuses_a_grade_that_is_not_a_level(ev, cli, tmp_path, mon
 
 
 def test_overdue_means_the_same_to_action_list_and_check(ev, cli):
-    assert cli("action", "add", "-e", ev, "--title", "Re-audit", "--qi", "2.1", "--due", "2020-01-31").code == 0
-    listed = json.loads(cli("action", "list", "-e", ev, "--status", "overdue", "--format", "json").out)["actions"]
-    checked = json.loads(cli("check", "-e", ev, "--format", "json", "--rule", "overdue-action").out)["problems"]
+    assert (
+        cli("action", "add", "-e", ev, "--title", "Re-audit", "--qi", "2.1", "--due", "2020-01-31").code == 0
+    )
+    listed = json.loads(cli("action", "list", "-e", ev, "--status", "overdue", "--format", "json").out)[
+        "actions"
+    ]
+    checked = json.loads(cli("check", "-e", ev, "--format", "json", "--rule", "overdue-action").out)[
+        "problems"
+    ]
     assert len(listed) == 1 and len(checked) == 1
     assert checked[0]["path"] == f"actions/{listed[0]['id']}.yaml"
 
@@ -205,8 +228,21 @@ def test_describe_warns_about_a_likely_fraction(cli):
 
 
 def test_external_add_keeps_an_earlier_source(ev, cli):
-    assert cli("external", "add", "2.1", "good", "--source", "Joint inspection report", "--date", "2026-10-01",
-               "-e", ev).code == 0
+    assert (
+        cli(
+            "external",
+            "add",
+            "2.1",
+            "good",
+            "--source",
+            "Joint inspection report",
+            "--date",
+            "2026-10-01",
+            "-e",
+            ev,
+        ).code
+        == 0
+    )
     assert cli("external", "add", "2.1", "5", "-e", ev).code == 0
     (grade,) = store.load(ev).metadata.external
     assert (grade.grade, grade.source, grade.date) == (5, "Joint inspection report", "2026-10-01")
@@ -228,10 +264,13 @@ def test_a_stray_framework_far_up_the_tree_is_not_used(tmp_path, cli):
     text = (ROOT / "frameworks" / "es-hgios4.yaml").read_text(encoding="utf-8")
     (tmp_path / "frameworks").mkdir()
     (tmp_path / "frameworks" / "es-hgios4.yaml").write_text(
-        text.replace("title: How good is our school? (4th edition)", "title: A stray copy"), encoding="utf-8")
+        text.replace("title: How good is our school? (4th edition)", "title: A stray copy"), encoding="utf-8"
+    )
     deep = tmp_path / "a" / "b" / "c"
     deep.mkdir(parents=True)
-    rows = {r["id"]: r for r in json.loads(cli("frameworks", "list", "-f", "json", cwd=deep).out)["frameworks"]}
+    rows = {
+        r["id"]: r for r in json.loads(cli("frameworks", "list", "-f", "json", cwd=deep).out)["frameworks"]
+    }
     assert rows["es-hgios4"]["origin"] == "bundled"
     assert cli("init", deep / "ev", "--framework", "es-hgios4").code == 0
     assert store.load(deep / "ev").framework.origin == "bundled"
@@ -244,11 +283,15 @@ def test_statement_date_is_the_evaluations(ev, cli):
 
 
 def test_default_title_reads_well(tmp_path, cli):
-    assert cli("init", tmp_path / "a", "--framework", "es-hgios4", "--organisation", "Glenmuir High").code == 0
+    assert (
+        cli("init", tmp_path / "a", "--framework", "es-hgios4", "--organisation", "Glenmuir High").code == 0
+    )
     assert store.load(tmp_path / "a").metadata.title == "Glenmuir High: self-evaluation"
     assert cli("init", tmp_path / "b", "--framework", "es-hgios4").code == 0
     title = store.load(tmp_path / "b").metadata.title
-    assert "against A" not in title and title == "Self-evaluation using “How good is our school? (4th edition)”"
+    assert (
+        "against A" not in title and title == "Self-evaluation using “How good is our school? (4th edition)”"
+    )
 
 
 # --- instructions that mislead ---------------------------------------------------------------------------
@@ -292,7 +335,19 @@ def test_help_has_no_python_type_names_or_odd_brackets():
     from qiframe.cli import reference
 
     text = reference.render()
-    for bad in ("<str>", "<int>", "<float>", "<list", "<Path>", "<path>", "{QI}", "{ID}", "{DIR}", "[[", "]]"):
+    for bad in (
+        "<str>",
+        "<int>",
+        "<float>",
+        "<list",
+        "<Path>",
+        "<path>",
+        "{QI}",
+        "{ID}",
+        "{DIR}",
+        "[[",
+        "]]",
+    ):
         assert bad not in text, bad
 
 
@@ -317,15 +372,35 @@ def test_readme_describes_the_formats_truly():
 
 
 def test_evidence_edit_changes_fields_and_keeps_comments(ev, cli):
-    ident = cli("evidence", "add", "-e", ev, "--title", "Audit", "--qi", "2.1", "--date", "2026-01-10").out.strip()
+    ident = cli(
+        "evidence", "add", "-e", ev, "--title", "Audit", "--qi", "2.1", "--date", "2026-01-10"
+    ).out.strip()
     path = ev / "evidence" / f"{ident}.yaml"
     append(path, "# checked by the QA team\n")
-    result = cli("evidence", "edit", ident, "--title", "Case file audit", "--source", "data", "--owner", "QA",
-                 "--date", "", "-e", ev)
+    result = cli(
+        "evidence",
+        "edit",
+        ident,
+        "--title",
+        "Case file audit",
+        "--source",
+        "data",
+        "--owner",
+        "QA",
+        "--date",
+        "",
+        "-e",
+        ev,
+    )
     assert result.code == 0, result.err
     item = store.load(ev).evidence[ident]
-    assert (item.title, item.source, item.owner, item.date, item.indicators) == ("Case file audit", "data", "QA",
-                                                                                   "", ("2.1",))
+    assert (item.title, item.source, item.owner, item.date, item.indicators) == (
+        "Case file audit",
+        "data",
+        "QA",
+        "",
+        ("2.1",),
+    )
     assert "# checked by the QA team" in path.read_text(encoding="utf-8")
     refused(cli("evidence", "edit", ident, "-e", ev), ev, snapshot(ev))
     refused(cli("evidence", "edit", ident, "--title", "  ", "-e", ev), ev, snapshot(ev))
@@ -353,15 +428,25 @@ def test_records_summarise_says_which_cells_count(cli):
 def run_process(*args, cwd, timeout=60, env=None):
     """The real console script in its own process: a crash shows as a signal, a hang as a timeout."""
     command = [sys.executable, "-c", "from qiframe.cli.main import run; run()", *map(str, args)]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
 
 
-@pytest.mark.parametrize("body", [
-    "themes: " + "[" * 30000 + "]" * 30000 + "\n",
-    "themes:\n" + "- " * 30000 + "x\n",
-    "themes: " + "{a: " * 30000 + "}" * 30000 + "\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "themes: " + "[" * 30000 + "]" * 30000 + "\n",
+        "themes:\n" + "- " * 30000 + "x\n",
+        "themes: " + "{a: " * 30000 + "}" * 30000 + "\n",
+    ],
+)
 @pytest.mark.slow
 def test_a_very_deep_file_is_located_not_a_crash(ev, body):
     (ev / "evidence" / "E-deep22.yaml").write_text("id: E-deep22\ntitle: T\n" + body, encoding="utf-8")
@@ -402,8 +487,12 @@ def test_a_plain_file_where_a_folder_belongs_exits_2(ev, cli, name):
 
 
 def test_an_editor_that_saves_latin_1_is_located(ev, cli, tmp_path, monkeypatch):
-    monkeypatch.setenv("EDITOR", editor_script(
-        tmp_path, "path.write_bytes(path.read_bytes() + 'lead: Ren\\u00e9e\\n'.encode('latin-1'))\n"))
+    monkeypatch.setenv(
+        "EDITOR",
+        editor_script(
+            tmp_path, "path.write_bytes(path.read_bytes() + 'lead: Ren\\u00e9e\\n'.encode('latin-1'))\n"
+        ),
+    )
     before = snapshot(ev)
     result = cli("edit", "2.1", "-e", ev)
     match = refused(result, ev, before, "indicators/2.1.yaml")
@@ -414,18 +503,28 @@ def test_an_editor_that_saves_latin_1_is_located(ev, cli, tmp_path, monkeypatch)
 def test_the_current_folder_deleted_under_the_command(tmp_path):
     gone = tmp_path / "gone"
     gone.mkdir()
-    script = ("import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
-              "from qiframe.cli.main import run; run(sys.argv[2:])")
+    script = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+        "from qiframe.cli.main import run; run(sys.argv[2:])"
+    )
     for args in (["status"], ["frameworks", "list"], ["evidence", "list"]):
-        result = subprocess.run([sys.executable, "-c", script, str(gone), *args], capture_output=True, text=True,
-                                timeout=60, check=False, cwd=tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(gone), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=tmp_path,
+        )
         gone.mkdir()
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr and "no longer exists" in result.stderr
 
 
 def test_an_impossible_date_is_located(ev, cli):
-    (ev / "evidence" / "E-date22.yaml").write_text("id: E-date22\ntitle: T\ndate: 2026-02-30\n", encoding="utf-8")
+    (ev / "evidence" / "E-date22.yaml").write_text(
+        "id: E-date22\ntitle: T\ndate: 2026-02-30\n", encoding="utf-8"
+    )
     match = refused(cli("status", "-e", ev), ev, snapshot(ev), "evidence/E-date22.yaml")
     assert text_at(ev, match) == "2026-02-30"
 
@@ -433,24 +532,33 @@ def test_an_impossible_date_is_located(ev, cli):
 @pytest.mark.parametrize("field,value", [("framework", "no-such-framework"), ("programme", "nope")])
 def test_unknown_framework_or_programme_names_the_file(ev, cli, field, value):
     path = ev / "evaluation.yaml"
-    path.write_text(re.sub(rf"^{field}: .*$", f"{field}: {value}", path.read_text(encoding="utf-8"), flags=re.M),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(rf"^{field}: .*$", f"{field}: {value}", path.read_text(encoding="utf-8"), flags=re.M),
+        encoding="utf-8",
+    )
     match = refused(cli("status", "-e", ev), ev, snapshot(ev), "evaluation.yaml")
     assert text_at(ev, match) == value
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(ev, cli, tmp_path):
     path = ev / "evaluation.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("to: 2026-03-31", "to: 2024-03-31"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("to: 2026-03-31", "to: 2024-03-31"), encoding="utf-8"
+    )
     match = refused(cli("status", "-e", ev), ev, snapshot(ev), "evaluation.yaml")
     assert text_at(ev, match) == "2024-03-31"
-    refused(cli("init", tmp_path / "new", "--framework", "es-hgios4", "--period", "2026-04-01:2025-03-31"),
-            None, None)
+    refused(
+        cli("init", tmp_path / "new", "--framework", "es-hgios4", "--period", "2026-04-01:2025-03-31"),
+        None,
+        None,
+    )
     assert not (tmp_path / "new").exists()
 
 
 def test_a_huge_value_is_not_echoed_whole(ev, cli):
-    (ev / "evidence" / "E-huge22.yaml").write_text("id: E-huge22\ntitle: " + "x" * 100_000 + "\n", encoding="utf-8")
+    (ev / "evidence" / "E-huge22.yaml").write_text(
+        "id: E-huge22\ntitle: " + "x" * 100_000 + "\n", encoding="utf-8"
+    )
     refused(cli("status", "-e", ev), ev, snapshot(ev), "evidence/E-huge22.yaml")
     refused(cli("grade", "2.1", "y" * 100_000, "-e", ev), ev, snapshot(ev))
     refused(cli("evidence", "add", "--title", "z" * 100_000, "-e", ev), ev, snapshot(ev))
@@ -461,13 +569,30 @@ def test_escape_sequences_from_files_do_not_reach_the_terminal(ev, cli):
     from qiframe.safetext import terminal_safe
 
     hostile = "\x1b]0;owned\x07\x1b[2J\x9b31m"
-    ident = cli("evidence", "add", "-e", ev, "--title", "Audit", "--summary", f"Clears the screen {hostile}",
-                "--owner", "Ann", "--qi", "2.1").out.strip()
+    ident = cli(
+        "evidence",
+        "add",
+        "-e",
+        ev,
+        "--title",
+        "Audit",
+        "--summary",
+        f"Clears the screen {hostile}",
+        "--owner",
+        "Ann",
+        "--qi",
+        "2.1",
+    ).out.strip()
     path = ev / "evidence" / f"{ident}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("owner: Ann", "owner: \"Ann\\e[2J\""),
-                    encoding="utf-8")
-    for args in (["evidence", "show", ident], ["evidence", "list"], ["evidence", "show", ident, "-f", "json"],
-                 ["status"]):
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("owner: Ann", 'owner: "Ann\\e[2J"'), encoding="utf-8"
+    )
+    for args in (
+        ["evidence", "show", ident],
+        ["evidence", "list"],
+        ["evidence", "show", ident, "-f", "json"],
+        ["status"],
+    ):
         result = cli(*args, "-e", ev)
         assert result.code == 0, result.err
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.out), (args, result.out)

@@ -20,8 +20,10 @@ from qiframe import store
 from qiframe.portfolio import dataset as dataset_core
 from tests.conftest import ROOT
 
-FRAMEWORKS = {"ci-care-protection-2019": ("risk-of-harm-2021", ["2.1", "5.3", "5.4", "9.2"]),
-              "es-hgios4": (None, ["1.3", "2.3", "3.1", "3.2"])}
+FRAMEWORKS = {
+    "ci-care-protection-2019": ("risk-of-harm-2021", ["2.1", "5.3", "5.4", "9.2"]),
+    "es-hgios4": (None, ["1.3", "2.3", "3.1", "3.2"]),
+}
 SOURCES = ["data", "views", "observation", "documentation"]
 
 
@@ -58,10 +60,15 @@ def _make(base: Path, count: int = 50, seed: int = 11) -> dict:
             for ind in indicators[:2]:
                 external[ind] = rng.choice([3, 4, 5])
         truth["external"][name] = external
-        meta = (root / "evaluation.yaml").read_text(encoding="utf-8").replace("organisation: Template",
-                                                                               f"organisation: {name}")
+        meta = (
+            (root / "evaluation.yaml")
+            .read_text(encoding="utf-8")
+            .replace("organisation: Template", f"organisation: {name}")
+        )
         if external:
-            meta += "external:\n" + "".join(f"  - indicator: '{i}'\n    grade: {g}\n" for i, g in external.items())
+            meta += "external:\n" + "".join(
+                f"  - indicator: '{i}'\n    grade: {g}\n" for i, g in external.items()
+            )
         _write(root / "evaluation.yaml", meta)
         items = rng.randint(0, 4)
         links = []
@@ -70,9 +77,11 @@ def _make(base: Path, count: int = 50, seed: int = 11) -> dict:
             linked = rng.sample(indicators, rng.randint(1, 2))
             source = rng.choice(SOURCES)
             links += [(ident, i, source) for i in linked]
-            _write(root / "evidence" / f"{ident}.yaml",
-                   f"id: {ident}\ntitle: Item {k} of {name}\nsource: {source}\ndate: 2025-06-01\nindicators:\n"
-                   + "".join(f"  - '{i}'\n" for i in linked))
+            _write(
+                root / "evidence" / f"{ident}.yaml",
+                f"id: {ident}\ntitle: Item {k} of {name}\nsource: {source}\ndate: 2025-06-01\nindicators:\n"
+                + "".join(f"  - '{i}'\n" for i in linked),
+            )
         truth["evidence"][name] = items
         truth["links"][name] = links
     for fw in FRAMEWORKS:
@@ -105,25 +114,37 @@ def test_aggregate_json_matches_counts_made_independently(many, cli):
             ordered = sorted(given)
             assert by_id[ind]["median"] == [ordered[(len(ordered) - 1) // 2], ordered[len(ordered) // 2]]
             assert (by_id[ind]["lowest"], by_id[ind]["highest"]) == (min(given), max(given))
-            pairs = [(truth["grades"][m][ind], truth["external"][m][ind]) for m in members
-                     if ind in truth["grades"][m] and ind in truth["external"][m]]
-            assert by_id[ind]["inspection"] == {"matched": sum(s == x for s, x in pairs),
-                                                "above": sum(s > x for s, x in pairs),
-                                                "below": sum(s < x for s, x in pairs)}
+            pairs = [
+                (truth["grades"][m][ind], truth["external"][m][ind])
+                for m in members
+                if ind in truth["grades"][m] and ind in truth["external"][m]
+            ]
+            assert by_id[ind]["inspection"] == {
+                "matched": sum(s == x for s, x in pairs),
+                "above": sum(s > x for s, x in pairs),
+                "below": sum(s < x for s, x in pairs),
+            }
         grid = {(c["establishment"], c["indicator"]): c for c in g["grid"]}
         for m in members:
             for ind in indicators:
                 assert grid[m, ind]["grade"] == truth["grades"][m].get(ind)
                 assert grid[m, ind]["inspection"] == truth["external"][m].get(ind)
-        inspection_outliers = {(o["establishment"], o["indicator"]) for o in g["outliers"] if o["rule"] == "inspection"}
-        expected = {(m, ind) for m in members for ind, x in truth["external"][m].items()
-                    if ind in truth["grades"][m] and abs(truth["grades"][m][ind] - x) >= 2}
+        inspection_outliers = {
+            (o["establishment"], o["indicator"]) for o in g["outliers"] if o["rule"] == "inspection"
+        }
+        expected = {
+            (m, ind)
+            for m in members
+            for ind, x in truth["external"][m].items()
+            if ind in truth["grades"][m] and abs(truth["grades"][m][ind] - x) >= 2
+        }
         assert inspection_outliers == expected
         assert g["coverage"]["establishments"] == len(members)
         assert g["coverage"]["graded_any"] == sum(bool(truth["grades"][m]) for m in members)
         for source in SOURCES:
             assert g["coverage"]["sources"][source] == sum(
-                any(s == source for _, _, s in truth["links"][m]) for m in members), source
+                any(s == source for _, _, s in truth["links"][m]) for m in members
+            ), source
 
 
 def test_aggregate_one_framework_and_the_text_and_markdown_reports(many, cli):
@@ -148,14 +169,17 @@ def test_aggregate_refuses_a_folder_without_evaluations(tmp_path, cli):
 def test_a_crosswalk_folds_one_framework_into_another(many, cli, tmp_path):
     base, truth = many
     walk = tmp_path / "walk.yaml"
-    walk.write_text("from: es-hgios4\nto: ci-care-protection-2019\nindicators:\n  '2.3': '2.1'\n", encoding="utf-8")
+    walk.write_text(
+        "from: es-hgios4\nto: ci-care-protection-2019\nindicators:\n  '2.3': '2.1'\n", encoding="utf-8"
+    )
     result = cli("aggregate", str(base), "--crosswalk", str(walk), "--format", "json")
     assert result.code == 0, result.err
     groups = json.loads(result.out)["groups"]
     assert [g["framework"] for g in groups] == ["ci-care-protection-2019"]
     row = next(i for i in groups[0]["indicators"] if i["id"] == "2.1")
     expected = [g.get("2.1") for g in truth["grades"].values()] + [
-        g.get("2.3") for name, g in truth["grades"].items() if truth["framework"][name] == "es-hgios4"]
+        g.get("2.3") for name, g in truth["grades"].items() if truth["framework"][name] == "es-hgios4"
+    ]
     assert row["graded"] == sum(v is not None for v in expected)
 
 
@@ -193,9 +217,21 @@ def test_aggregate_workbook_opens_in_libreoffice(many, cli, tmp_path):
     base, _ = many
     out = tmp_path / "aggregate.xlsx"
     assert cli("aggregate", str(base), "-o", str(out)).code == 0
-    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     pdf = tmp_path / "aggregate.pdf"
     assert done.returncode == 0 and pdf.stat().st_size > 1000, done.stderr
 
@@ -216,10 +252,14 @@ def test_dataset_parquet_read_back_with_duckdb(many, cli, tmp_path):
     assert count("evidence") == sum(truth["evidence"].values())
     assert count("evidence_links") == sum(len(v) for v in truth["links"].values())
     assert count("external_grades") == sum(len(v) for v in truth["external"].values())
-    graded = con.execute(f"SELECT count(*) FROM '{out}/assessments.parquet' WHERE grade IS NOT NULL").fetchone()[0]
+    graded = con.execute(
+        f"SELECT count(*) FROM '{out}/assessments.parquet' WHERE grade IS NOT NULL"
+    ).fetchone()[0]
     assert graded == sum(len(v) for v in truth["grades"].values())
-    types = dict(con.execute(f"DESCRIBE SELECT * FROM '{out}/assessments.parquet'").fetchall()[i][:2]
-                 for i in range(len(dataset_core.SCHEMA[1].columns)))
+    types = dict(
+        con.execute(f"DESCRIBE SELECT * FROM '{out}/assessments.parquet'").fetchall()[i][:2]
+        for i in range(len(dataset_core.SCHEMA[1].columns))
+    )
     assert types["grade"] == "BIGINT" and types["indicator"] == "VARCHAR"
 
     # The three documented queries, run as documented (from the dataset folder), against expectations.
@@ -230,8 +270,12 @@ def test_dataset_parquet_read_back_with_duckdb(many, cli, tmp_path):
     assert {(r[0], r[1]): r[3] for r in distribution} == dict(expected)
 
     above = con.execute(queries["Establishments whose self-evaluation is above the inspection"]).fetchall()
-    expected_above = sorted((name, ind) for name, x in truth["external"].items() for ind, g in x.items()
-                            if truth["grades"][name].get(ind, 0) > g)
+    expected_above = sorted(
+        (name, ind)
+        for name, x in truth["external"].items()
+        for ind, g in x.items()
+        if truth["grades"][name].get(ind, 0) > g
+    )
     assert sorted((r[0], r[1]) for r in above) == expected_above
 
     sources = con.execute(queries["Evidence sources per indicator"]).fetchall()
@@ -243,7 +287,7 @@ def test_dataset_parquet_read_back_with_duckdb(many, cli, tmp_path):
 
 
 def test_dataset_csv_needs_nothing_more_and_guards_formulas(tmp_path, cli):
-    root = store.init(tmp_path / "e", "es-hgios4", organisation="=HYPERLINK(\"x\")")
+    root = store.init(tmp_path / "e", "es-hgios4", organisation='=HYPERLINK("x")')
     out = tmp_path / "csv"
     assert cli("export", "dataset", str(root), "-o", str(out), "--format", "csv").code == 0
     text = (out / "evaluations.csv").read_text(encoding="utf-8")
@@ -260,4 +304,5 @@ def test_dataset_refuses_an_unknown_format_and_writes_nothing(tmp_path, cli):
 
 def test_data_dictionary_is_current():
     assert (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8") == dataset_core.dictionary(), (
-        "docs/dataset.md is out of date: run `python -m qiframe.portfolio.dataset > docs/dataset.md`")
+        "docs/dataset.md is out of date: run `python -m qiframe.portfolio.dataset > docs/dataset.md`"
+    )

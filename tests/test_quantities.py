@@ -45,36 +45,46 @@ CI_ROUNDED = QuantityTerms(ci_bands(), rounding="integer")
 ES = QuantityTerms(es_bands())
 
 
-@pytest.mark.parametrize(("percent", "term"), [
-    (0, "none"),
-    (0.001, "few"),
-    (14, "few"),
-    (14.999, "few"),
-    (15, "less than half"),
-    (49.9, "less than half"),
-    (49.99999, "less than half"),
-    (50, "the majority"),
-    (74.9, "the majority"),
-    (75, "most"),
-    (89, "most"),
-    (89.99, "most"),
-    (90, "almost all"),
-    (99.99, "almost all"),
-    (100, "all"),
-])
+@pytest.mark.parametrize(
+    ("percent", "term"),
+    [
+        (0, "none"),
+        (0.001, "few"),
+        (14, "few"),
+        (14.999, "few"),
+        (15, "less than half"),
+        (49.9, "less than half"),
+        (49.99999, "less than half"),
+        (50, "the majority"),
+        (74.9, "the majority"),
+        (75, "most"),
+        (89, "most"),
+        (89.99, "most"),
+        (90, "almost all"),
+        (99.99, "almost all"),
+        (100, "all"),
+    ],
+)
 def test_ci_band_edges(percent, term):
     assert quantities.describe(percent, CI).term == term
 
 
-@pytest.mark.parametrize(("percent", "term"), [(90, "most"), (90.01, "almost all"), (50, "majority"),
-                                               (15, "less than half")])
+@pytest.mark.parametrize(
+    ("percent", "term"), [(90, "most"), (90.01, "almost all"), (50, "majority"), (15, "less than half")]
+)
 def test_es_band_edges_differ_at_90(percent, term):
     assert quantities.describe(percent, ES).term == term
 
 
 def test_description_carries_interval_rule_and_note():
-    terms = QuantityTerms(tuple(QuantityBand(b.term, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive,
-                                             note=f"note on {b.term}") for b in ci_bands()))
+    terms = QuantityTerms(
+        tuple(
+            QuantityBand(
+                b.term, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive, note=f"note on {b.term}"
+            )
+            for b in ci_bands()
+        )
+    )
     found = quantities.describe(15, terms)
     assert found.interval == "[15%, 50%)"
     assert '"less than half" covers [15%, 50%)' in found.rule
@@ -83,18 +93,21 @@ def test_description_carries_interval_rule_and_note():
     assert (found.percent, found.rounded, found.count, found.total) == (15.0, 15.0, None, None)
 
 
-@pytest.mark.parametrize(("percent", "rounded", "term"), [
-    (49.5, 50, "the majority"),
-    (49.4, 49, "less than half"),
-    (14.5, 15, "less than half"),
-    (74.49, 74, "the majority"),
-    (89.5, 90, "almost all"),
-    # Rounding never invents "none" or "all".
-    (0.4, 0.4, "few"),
-    (99.6, 99.6, "almost all"),
-    (0, 0, "none"),
-    (100, 100, "all"),
-])
+@pytest.mark.parametrize(
+    ("percent", "rounded", "term"),
+    [
+        (49.5, 50, "the majority"),
+        (49.4, 49, "less than half"),
+        (14.5, 15, "less than half"),
+        (74.49, 74, "the majority"),
+        (89.5, 90, "almost all"),
+        # Rounding never invents "none" or "all".
+        (0.4, 0.4, "few"),
+        (99.6, 99.6, "almost all"),
+        (0, 0, "none"),
+        (100, 100, "all"),
+    ],
+)
 def test_integer_rounding_happens_before_banding(percent, rounded, term):
     found = quantities.describe(percent, CI_ROUNDED)
     assert (found.rounded, found.term) == (rounded, term)
@@ -140,16 +153,28 @@ def test_bad_counts_are_refused(k, n):
 
 
 def test_uncovered_percent_is_an_input_error():
-    gappy = QuantityTerms((QuantityBand("low", 0, 40, True, False), QuantityBand("high", 60, 100, True, True)))
+    gappy = QuantityTerms(
+        (QuantityBand("low", 0, 40, True, False), QuantityBand("high", 60, 100, True, True))
+    )
     with pytest.raises(InputError, match="50%"):
         quantities.describe(50, gappy)
 
 
 def test_other_scales_of_terms_work():
-    terms = QuantityTerms((QuantityBand("some", 0, 50), QuantityBand("many", 50, 100),
-                           QuantityBand("every one", 100, 100, True, True)))
-    assert [quantities.describe_count(k, 4, terms, minimum=1).term for k in range(5)] == \
-        ["some", "some", "many", "many", "every one"]
+    terms = QuantityTerms(
+        (
+            QuantityBand("some", 0, 50),
+            QuantityBand("many", 50, 100),
+            QuantityBand("every one", 100, 100, True, True),
+        )
+    )
+    assert [quantities.describe_count(k, 4, terms, minimum=1).term for k in range(5)] == [
+        "some",
+        "some",
+        "many",
+        "many",
+        "every one",
+    ]
 
 
 def test_percent_text_never_shows_a_false_edge():
@@ -169,8 +194,10 @@ def _oracle(k: int, n: int, bands) -> list[str]:
     return out
 
 
-percents = st.one_of(st.floats(min_value=0, max_value=100, allow_nan=False),
-                     st.sampled_from([0.0, 15.0, 50.0, 75.0, 90.0, 100.0, 14.999999, 49.999999, 89.999999]))
+percents = st.one_of(
+    st.floats(min_value=0, max_value=100, allow_nan=False),
+    st.sampled_from([0.0, 15.0, 50.0, 75.0, 90.0, 100.0, 14.999999, 49.999999, 89.999999]),
+)
 
 
 @given(percents, st.sampled_from([CI, ES, CI_ROUNDED]))
@@ -183,8 +210,10 @@ def test_every_percent_is_in_exactly_one_band(percent, terms):
         assert found.term == holding[0].term
 
 
-@given(st.integers(min_value=1, max_value=10_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.sampled_from([CI, ES]))
+@given(
+    st.integers(min_value=1, max_value=10_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from([CI, ES]),
+)
 def test_count_agrees_with_the_exact_fraction(kn, terms):
     k, n = kn
     found = quantities.describe_count(k, n, terms, minimum=1)
@@ -205,12 +234,26 @@ def test_below_the_minimum_sample_only_counts_are_given():
         quantities.describe_count(1, 2, CI, minimum=0)
 
 
-@pytest.mark.parametrize(("k", "n", "words"), [
-    (20, 60, "a third"), (30, 60, "half"), (31, 60, "just over half"), (29, 60, "just under half"),
-    (40, 60, "two thirds"), (39, 60, "just under two thirds"), (15, 60, "a quarter"), (45, 60, "three quarters"),
-    (35, 60, ""), (6, 60, ""), (0, 60, ""), (60, 60, ""), (52, 100, "just over half"), (53, 100, "just over half"),
-    (54, 100, ""),
-])
+@pytest.mark.parametrize(
+    ("k", "n", "words"),
+    [
+        (20, 60, "a third"),
+        (30, 60, "half"),
+        (31, 60, "just over half"),
+        (29, 60, "just under half"),
+        (40, 60, "two thirds"),
+        (39, 60, "just under two thirds"),
+        (15, 60, "a quarter"),
+        (45, 60, "three quarters"),
+        (35, 60, ""),
+        (6, 60, ""),
+        (0, 60, ""),
+        (60, 60, ""),
+        (52, 100, "just over half"),
+        (53, 100, "just over half"),
+        (54, 100, ""),
+    ],
+)
 def test_plain_fractions_exactly_or_nearly(k, n, words):
     # Expected values worked by hand: 31/60 = 51.7% is 1.7 points over half; 35/60 = 58.3% is 8.3 points
     # over half and 8.3 under two thirds, too far from both; 53/100 is 3 points over (NEAR), 54 is 4.

@@ -70,8 +70,15 @@ def test_readme_tour_runs_as_written(tmp_path):
     env = {**os.environ, "HOME": str(home), "EDITOR": "true", "VISUAL": "", "COLUMNS": "100", "NO_COLOR": "1"}
     env.pop("VIRTUAL_ENV", None)
     script = "trap 'echo \"TOUR FAILED AT: $BASH_COMMAND\" >&2' ERR\n" + tour_script()
-    result = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=600, check=False)
+    result = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "Traceback" not in output and "internal error" not in output
@@ -82,6 +89,10 @@ def test_readme_tour_runs_as_written(tmp_path):
     assert not problems, problems
     # The summary recorded as evidence names its file relative to the evaluation, not by an absolute path.
     recorded = [p.read_text(encoding="utf-8") for p in (evaluation / "evidence").glob("*.yaml")]
-    locations = [line.split(":", 1)[1].strip() for text in recorded for line in text.splitlines()
-                 if line.startswith("location:")]
+    locations = [
+        line.split(":", 1)[1].strip()
+        for text in recorded
+        for line in text.splitlines()
+        if line.startswith("location:")
+    ]
     assert locations and all(not os.path.isabs(loc) for loc in locations), locations

@@ -17,10 +17,16 @@ from qiframe.imports.tables import read_table
 DATA = Path(__file__).resolve().parent / "data"
 
 SIX = {
-    "id": "six", "levels": [
-        {"value": 6, "label": "Excellent"}, {"value": 5, "label": "Very good"}, {"value": 4, "label": "Good"},
-        {"value": 3, "label": "Adequate"}, {"value": 2, "label": "Weak"}, {"value": 1, "label": "Unsatisfactory"},
-    ], "threshold": 4,
+    "id": "six",
+    "levels": [
+        {"value": 6, "label": "Excellent"},
+        {"value": 5, "label": "Very good"},
+        {"value": 4, "label": "Good"},
+        {"value": 3, "label": "Adequate"},
+        {"value": 2, "label": "Weak"},
+        {"value": 1, "label": "Unsatisfactory"},
+    ],
+    "threshold": 4,
 }
 CI_BANDS = [
     {"term": "none", "lower": 0, "upper": 0, "lower_inclusive": True, "upper_inclusive": True},
@@ -35,11 +41,20 @@ CI_BANDS = [
 
 def framework(scale=SIX, bands=CI_BANDS):
     """A framework built in the test, so these tests do not depend on the bundled files."""
-    return frameworks.build({
-        "id": "test-ci", "title": "Test", "publisher": "tests", "edition": "1", "published": "2024",
-        "source": "tests", "reuse": "tests", "scale": scale, "quantity_terms": {"bands": bands},
-        "key_questions": [],
-    })
+    return frameworks.build(
+        {
+            "id": "test-ci",
+            "title": "Test",
+            "publisher": "tests",
+            "edition": "1",
+            "published": "2024",
+            "source": "tests",
+            "reuse": "tests",
+            "scale": scale,
+            "quantity_terms": {"bands": bands},
+            "key_questions": [],
+        }
+    )
 
 
 FW = framework()
@@ -61,10 +76,14 @@ def forty_records(tmp_path: Path) -> tuple[Path, list[int]]:
     labels = {lv["value"]: lv["label"] for lv in SIX["levels"]}
     rows = []
     for i, value in enumerate(values):
-        cell = str(value) if i % 2 else rng.choice([labels[value], labels[value].upper(), labels[value].lower()])
+        cell = (
+            str(value) if i % 2 else rng.choice([labels[value], labels[value].upper(), labels[value].lower()])
+        )
         plan = "yes" if i < 30 else ("no" if i < 36 else "n/a")
         rows.append([f"R{i + 1:02d}", "SW" if i % 4 else "Health", cell, plan])
-    return write_csv(tmp_path / "audit.csv", ["Record", "Agency", "Chronology", "Plan in place"], rows), values
+    return write_csv(
+        tmp_path / "audit.csv", ["Record", "Agency", "Chronology", "Plan in place"], rows
+    ), values
 
 
 def test_forty_records_summarise_to_the_majority(tmp_path):
@@ -77,10 +96,13 @@ def test_forty_records_summarise_to_the_majority(tmp_path):
     assert chronology.n == 40
     assert chronology.positive == sum(c for v, c in written.items() if v >= 4) == 25
     assert chronology.description.term == "the majority"
-    assert [(c.value, c.label, c.count) for c in chronology.distribution] == \
-        [(lv["value"], lv["label"], written[lv["value"]]) for lv in SIX["levels"]]
-    assert chronology.sentence == ("In the majority of the records read (25 of 40 that answered this item), "
-                                   "chronology was evaluated as good or better.")
+    assert [(c.value, c.label, c.count) for c in chronology.distribution] == [
+        (lv["value"], lv["label"], written[lv["value"]]) for lv in SIX["levels"]
+    ]
+    assert chronology.sentence == (
+        "In the majority of the records read (25 of 40 that answered this item), "
+        "chronology was evaluated as good or better."
+    )
     assert not chronology.small_n
     assert summary.phrase == "good or better"
     assert summary.skipped == ("Agency",)
@@ -97,8 +119,11 @@ def test_yes_no_share_leaves_out_not_applicable(tmp_path):
 
 
 def test_label_and_value_count_the_same(tmp_path):
-    path = write_csv(tmp_path / "a.csv", ["Case", "Assessment"],
-                     [["1", "very good"], ["2", "5"], ["3", " Very  GOOD "], ["4", "Good"], ["5", "4"]])
+    path = write_csv(
+        tmp_path / "a.csv",
+        ["Case", "Assessment"],
+        [["1", "very good"], ["2", "5"], ["3", " Very  GOOD "], ["4", "Good"], ["5", "4"]],
+    )
     item = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms).items[0]
     counts = {c.value: c.count for c in item.distribution}
     assert counts[5] == 3 and counts[4] == 2
@@ -144,7 +169,9 @@ def test_groups_summarise_each_value(tmp_path):
 
 
 def test_small_numbers_are_flagged(tmp_path):
-    path = write_csv(tmp_path / "s.csv", ["Record", "Plan"], [[str(i), "4"] for i in range(records.SMALL_N - 1)])
+    path = write_csv(
+        tmp_path / "s.csv", ["Record", "Plan"], [[str(i), "4"] for i in range(records.SMALL_N - 1)]
+    )
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     assert summary.items[0].small_n
     assert any(f"fewer than {records.SMALL_N} answers" in w and '"Plan"' in w for w in summary.warnings)
@@ -154,8 +181,11 @@ def test_small_numbers_are_flagged(tmp_path):
 
 def test_four_level_scale_is_data(tmp_path):
     fw = frameworks.load_file(DATA / "frameworks" / "valid" / "four-level.yaml")
-    path = write_csv(tmp_path / "f.csv", ["ID", "Safety"],
-                     [["1", "Strong"], ["2", "3"], ["3", "sound"], ["4", "2"], ["5", "Weak"], ["6", "6"]])
+    path = write_csv(
+        tmp_path / "f.csv",
+        ["ID", "Safety"],
+        [["1", "Strong"], ["2", "3"], ["3", "sound"], ["4", "2"], ["5", "Weak"], ["6", "6"]],
+    )
     summary = records.summarise_records(read_table(path), fw.scale, fw.quantity_terms, minimum=5)
     item = summary.items[0]
     assert [(c.value, c.count) for c in item.distribution] == [(4, 1), (3, 2), (2, 1), (1, 1)]
@@ -166,7 +196,9 @@ def test_four_level_scale_is_data(tmp_path):
 
 
 def test_id_column_detection_and_override(tmp_path):
-    path = write_csv(tmp_path / "i.csv", ["Reader", "Record_ID", "Plan"], [["Ann", "R1", "4"], ["Bo", "R1", "5"]])
+    path = write_csv(
+        tmp_path / "i.csv", ["Reader", "Record_ID", "Plan"], [["Ann", "R1", "4"], ["Bo", "R1", "5"]]
+    )
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     assert summary.id_column == "Record_ID"
     assert summary.reader == "Reader" and summary.skipped == ()  # a reader column is not an item
@@ -183,7 +215,13 @@ def test_unanswered_item_has_no_term(tmp_path):
     path = write_csv(tmp_path / "u.csv", ["Record", "Plan", "IRD held"], [["1", "4", "n/a"], ["2", "5", ""]])
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     ird = summary.items[1]
-    assert (ird.kind, ird.n, ird.description, ird.not_applicable, ird.not_answered) == ("unanswered", 0, None, 1, 1)
+    assert (ird.kind, ird.n, ird.description, ird.not_applicable, ird.not_answered) == (
+        "unanswered",
+        0,
+        None,
+        1,
+        1,
+    )
     assert "No record read answered" in ird.sentence
 
 
@@ -195,7 +233,15 @@ def test_sentence_keeps_acronyms_and_adds_the_to_majority():
 
 
 def test_yes_no_answers_ignore_case_and_abbreviation(tmp_path):
-    rows = [["1", "Yes"], ["2", "Y"], ["3", "NO"], ["4", "N/A"], ["5", "Not Applicable"], ["6", "na"], ["7", "n"]]
+    rows = [
+        ["1", "Yes"],
+        ["2", "Y"],
+        ["3", "NO"],
+        ["4", "N/A"],
+        ["5", "Not Applicable"],
+        ["6", "na"],
+        ["7", "n"],
+    ]
     path = write_csv(tmp_path / "y.csv", ["Record", "IRD held"], rows)
     summary = records.summarise_records(read_table(path), FW.scale, FW.quantity_terms)
     item = summary.items[0]

@@ -41,10 +41,14 @@ def _table(tmp_path: Path, name: str, text: str):
     return tables.read_table(path)
 
 
-RECORDS_CSV = ("Record,Reader,Plan quality,Child seen,Team\nR1,A,5,Yes,North\nR2,A,4,No,South\nR3,A,3,Yes,North\n"
-               "R1,B,4,Yes,North\nR2,B,2,No,South\nR3,B,3,n/a,North\n")
-SURVEY_CSV = ("Respondent,I feel safe,I am listened to,Group\n1,Strongly agree,Yes,a\n2,Agree,No,b\n"
-              "3,Disagree,Yes,a\n4,Don't know,Yes,b\n")
+RECORDS_CSV = (
+    "Record,Reader,Plan quality,Child seen,Team\nR1,A,5,Yes,North\nR2,A,4,No,South\nR3,A,3,Yes,North\n"
+    "R1,B,4,Yes,North\nR2,B,2,No,South\nR3,B,3,n/a,North\n"
+)
+SURVEY_CSV = (
+    "Respondent,I feel safe,I am listened to,Group\n1,Strongly agree,Yes,a\n2,Agree,No,b\n"
+    "3,Disagree,Yes,a\n4,Don't know,Yes,b\n"
+)
 
 
 def _copy(source: Path, tmp_path: Path) -> Path:
@@ -88,16 +92,20 @@ def _records(tmp_path):
     fw = _framework()
     table = _table(tmp_path, "records.csv", RECORDS_CSV)
     item = next(iter(_example(tmp_path).evidence.values()))
-    return reports.RecordsReport(records.summarise_records(table, fw.scale, fw.quantity_terms, by="Team"), fw,
-                                 evidence.Recorded(item, True))
+    return reports.RecordsReport(
+        records.summarise_records(table, fw.scale, fw.quantity_terms, by="Team"),
+        fw,
+        evidence.Recorded(item, True),
+    )
 
 
 def _agreement(tmp_path):
     from qiframe.analysis import agreement, reports
 
     fw = _framework()
-    return reports.AgreementReport(agreement.pair_agreement(_table(tmp_path, "pairs.csv", RECORDS_CSV), fw.scale),
-                                   fw)
+    return reports.AgreementReport(
+        agreement.pair_agreement(_table(tmp_path, "pairs.csv", RECORDS_CSV), fw.scale), fw
+    )
 
 
 def _survey(tmp_path):
@@ -314,7 +322,9 @@ def test_a_grid_is_the_same_report_as_plain_text():
 def test_file_text_with_markup_prints_literally(tmp_path):
     from rich.text import Text
 
-    assert "Audit [bold]notes[/]" in Text.from_markup(render.render(_evidence_imported(tmp_path), "text")).plain
+    assert (
+        "Audit [bold]notes[/]" in Text.from_markup(render.render(_evidence_imported(tmp_path), "text")).plain
+    )
 
 
 # --- the command line builds no report itself -------------------------------------------------------------
@@ -325,36 +335,57 @@ def report_building(source: str, name: str = "<cli>") -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source, name)):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if (node.value.id, node.attr) in {("json", "dumps"), ("json", "dump"), ("csv", "writer"),
-                                              ("csv", "DictWriter")}:
+            if (node.value.id, node.attr) in {
+                ("json", "dumps"),
+                ("json", "dump"),
+                ("csv", "writer"),
+                ("csv", "DictWriter"),
+            }:
                 found.append(f"{name}:{node.lineno} uses {node.value.id}.{node.attr}")
         elif isinstance(node, ast.ImportFrom) and node.module in ("json", "csv"):
-            found += [f"{name}:{node.lineno} imports {a.name} from {node.module}" for a in node.names
-                      if a.name in ("dumps", "dump", "writer", "DictWriter")]
+            found += [
+                f"{name}:{node.lineno} imports {a.name} from {node.module}"
+                for a in node.names
+                if a.name in ("dumps", "dump", "writer", "DictWriter")
+            ]
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if "|---" in node.value or "---|" in node.value:
                 found.append(f"{name}:{node.lineno} writes a Markdown table rule")
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
-              and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
-              and " | " in node.func.value.value):  # a cell separator; "|".join of choices is help text
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and isinstance(node.func.value.value, str)
+            and " | " in node.func.value.value
+        ):  # a cell separator; "|".join of choices is help text
             found.append(f"{name}:{node.lineno} joins Markdown table cells")
     return found
 
 
 def test_cli_modules_build_no_json_csv_or_markdown_tables():
-    found = [hit for path in sorted(CLI.glob("*.py"))
-             for hit in report_building(path.read_text(encoding="utf-8"), path.name)]
+    found = [
+        hit
+        for path in sorted(CLI.glob("*.py"))
+        for hit in report_building(path.read_text(encoding="utf-8"), path.name)
+    ]
     assert not found, "render these in qiframe.render instead:\n" + "\n".join(found)
 
 
 def test_the_report_building_finder_finds_each_kind():
-    sample = ("import json, csv\nfrom json import dumps\n"
-              "def a(x):\n    return json.dumps(x)\n"
-              "def b(f):\n    return csv.writer(f)\n"
-              "def c(cells):\n    return ['| ' + ' | '.join(cells) + ' |', '|---|---|']\n")
+    sample = (
+        "import json, csv\nfrom json import dumps\n"
+        "def a(x):\n    return json.dumps(x)\n"
+        "def b(f):\n    return csv.writer(f)\n"
+        "def c(cells):\n    return ['| ' + ' | '.join(cells) + ' |', '|---|---|']\n"
+    )
     assert sorted(f.split(" ", 1)[1] for f in report_building(sample)) == [
-        "imports dumps from json", "joins Markdown table cells", "uses csv.writer", "uses json.dumps",
-        "writes a Markdown table rule"]
+        "imports dumps from json",
+        "joins Markdown table cells",
+        "uses csv.writer",
+        "uses json.dumps",
+        "writes a Markdown table rule",
+    ]
 
 
 # --- command functions stay short --------------------------------------------------------------------------
@@ -363,8 +394,12 @@ def test_the_report_building_finder_finds_each_kind():
 def _is_command(node: ast.FunctionDef) -> bool:
     """A function whose parameters are typer options or arguments (directly or through a shared constant)."""
     for default in [*node.args.defaults, *node.args.kw_defaults]:
-        if (isinstance(default, ast.Call) and isinstance(default.func, ast.Attribute)
-                and isinstance(default.func.value, ast.Name) and default.func.value.id == "typer"):
+        if (
+            isinstance(default, ast.Call)
+            and isinstance(default.func, ast.Attribute)
+            and isinstance(default.func.value, ast.Name)
+            and default.func.value.id == "typer"
+        ):
             return True
         if isinstance(default, ast.Name) and default.id.isupper():
             return True
@@ -385,17 +420,24 @@ def long_commands(source: str, name: str = "<cli>", most: int = MOST_COMMAND_LIN
 
 
 def test_command_functions_are_short():
-    found = [hit for path in sorted(CLI.glob("*.py"))
-             for hit in long_commands(path.read_text(encoding="utf-8"), path.name)]
-    assert not found, (f"commands over {MOST_COMMAND_LINES} lines (move the work into the core and the "
-                       "report into qiframe.render):\n" + "\n".join(found))
+    found = [
+        hit
+        for path in sorted(CLI.glob("*.py"))
+        for hit in long_commands(path.read_text(encoding="utf-8"), path.name)
+    ]
+    assert not found, (
+        f"commands over {MOST_COMMAND_LINES} lines (move the work into the core and the "
+        "report into qiframe.render):\n" + "\n".join(found)
+    )
 
 
 def test_the_length_check_counts_commands_only():
     body = "\n".join(f"    x{i} = {i}" for i in range(36))
-    sample = (f"import typer\ndef cmd(a: int = typer.Option(1)):\n    '''Help.'''\n{body}\n"
-              f"def shared(a: int = OPTION):\n{body}\n"
-              f"def helper(a=1):\n{body}\n")
+    sample = (
+        f"import typer\ndef cmd(a: int = typer.Option(1)):\n    '''Help.'''\n{body}\n"
+        f"def shared(a: int = OPTION):\n{body}\n"
+        f"def helper(a=1):\n{body}\n"
+    )
     assert long_commands(sample) == ["<cli>: cmd has 36 lines", "<cli>: shared has 36 lines"]
     assert long_commands(sample, most=36) == []
 
@@ -407,8 +449,14 @@ FLAG = re.compile(r"(?<![\w`-])--[a-z][a-z-]+")
 STILL_NAMING_FLAGS = {
     "compare/__init__.py",
     "exports/__init__.py",
-    "exports/matrix.py", "exports/moderation.py", "imports/assessments.py", "imports/evidence.py",
-    "imports/grid.py", "periods.py", "render/analysis.py", "rollforward.py",
+    "exports/matrix.py",
+    "exports/moderation.py",
+    "imports/assessments.py",
+    "imports/evidence.py",
+    "imports/grid.py",
+    "periods.py",
+    "render/analysis.py",
+    "rollforward.py",
     "checks/unconfirmed_wording.py",
 }
 """Core modules whose messages still name flags (issue 17's remaining work): none may join, and each must
@@ -418,9 +466,14 @@ leave the list once its messages name parameters (`InputError(..., options=...)`
 def flags_named(source: str) -> list[str]:
     """Flags in a module's string constants other than docstrings, CSS, and commands quoted in backticks."""
     tree = ast.parse(source)
-    docs = {id(n.body[0].value) for n in ast.walk(tree)
-            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    docs = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+    }
     parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     found = []
     for node in ast.walk(tree):
@@ -438,13 +491,18 @@ def flags_named(source: str) -> list[str]:
 
 
 def test_core_messages_name_parameters_not_flags():
-    naming = {p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")
-              if not p.relative_to(SRC).as_posix().startswith(("cli/", "web/", "checks/_docs"))
-              and flags_named(p.read_text(encoding="utf-8"))}
+    naming = {
+        p.relative_to(SRC).as_posix()
+        for p in SRC.rglob("*.py")
+        if not p.relative_to(SRC).as_posix().startswith(("cli/", "web/", "checks/_docs"))
+        and flags_named(p.read_text(encoding="utf-8"))
+    }
     assert not naming - STILL_NAMING_FLAGS, "write {name} and options=(name,) instead of the flag"
     assert not STILL_NAMING_FLAGS - naming, "these no longer name flags: take them off the list"
-    assert flags_named('"""--doc"""\nx = "give --by NAME"\ny = "see `qiframe grade --agreed`"\n'
-                       'z = f"`qiframe grade {a} --agreed` or {b} --qi"\n') == ["--by", "--qi"]
+    assert flags_named(
+        '"""--doc"""\nx = "give --by NAME"\ny = "see `qiframe grade --agreed`"\n'
+        'z = f"`qiframe grade {a} --agreed` or {b} --qi"\n'
+    ) == ["--by", "--qi"]
 
 
 def test_an_error_names_a_parameter_that_each_front_end_spells():
@@ -464,4 +522,7 @@ def test_the_command_line_spells_the_cores_parameters_as_its_flags(cli, tmp_path
     root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
     result = cli("grade", "2.1", "3", "--by", "Aisha", "--agreed", "-e", root)
     assert result.code == 2
-    assert result.err == "qiframe: error: --by records a proposal and --agreed the agreed grade: give one of them\n"
+    assert (
+        result.err
+        == "qiframe: error: --by records a proposal and --agreed the agreed grade: give one of them\n"
+    )

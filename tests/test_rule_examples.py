@@ -102,7 +102,8 @@ def test_the_base_passes_every_rule(tmp_path):
 def test_an_example_is_parsed_into_files_today_and_words():
     files, today = parse_example(
         "# actions/A-k3m9qx.yaml, checked on 2026-11-22\nid: A-k3m9qx\n# prose, not a file\n"
-        "# statement/S1.yaml: long\nanswers:\n  now: <1,002 words>\n")
+        "# statement/S1.yaml: long\nanswers:\n  now: <1,002 words>\n"
+    )
     assert today == "2026-11-22"
     assert files["actions/A-k3m9qx.yaml"] == "id: A-k3m9qx\n# prose, not a file\n"
     assert files["statement/S1.yaml"].count("word") == 1002

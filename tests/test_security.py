@@ -25,17 +25,23 @@ def test_no_command_opens_a_network_connection(example, tmp_path, cli, monkeypat
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    for command in (["status"], ["check"], ["export", "matrix", "-o", tmp_path / "m.xlsx"],
-                    ["export", "statement", "-o", tmp_path / "s.docx"],
-                    ["export", "statement", "-o", tmp_path / "s.html"],
-                    ["export", "progress", "-o", tmp_path / "p.docx"], ["compare", "--with", example]):
+    for command in (
+        ["status"],
+        ["check"],
+        ["export", "matrix", "-o", tmp_path / "m.xlsx"],
+        ["export", "statement", "-o", tmp_path / "s.docx"],
+        ["export", "statement", "-o", tmp_path / "s.html"],
+        ["export", "progress", "-o", tmp_path / "p.docx"],
+        ["compare", "--with", example],
+    ):
         result = cli(*command, "-e", example)
         assert result.code == 0, (command, result.err)
         assert "network" not in result.err
 
 
-@pytest.mark.parametrize("export", [["matrix", "-o", "m.xlsx"], ["statement", "-o", "s.md"],
-                                    ["progress", "-o", "p.md"]])
+@pytest.mark.parametrize(
+    "export", [["matrix", "-o", "m.xlsx"], ["statement", "-o", "s.md"], ["progress", "-o", "p.md"]]
+)
 def test_exports_flag_personal_identifiers_first(example, tmp_path, cli, export):
     item = next(iter(store.load(example).evidence.values()))
     store.update_evidence(example, item.id, {"summary": "Contact the worker at jo.bloggs@glenmuir.example"})

@@ -36,10 +36,15 @@ def _answered_care_evaluation(root: Path) -> dict[str, str]:
     ids = care_evaluation(root)
     for unit in ("S1", "S3", "S4"):
         write_section(root, unit, answered(ids, 30))
-    write_section(root, "S2", {
-        "now": "Strengths:\n- Families say <script>alert('x')</script> & more\n- Second point\n\nA closing line.",
-        "know": f"Views [{ids['group']}; {ids['audit']}] and a plan [{ids['plan']}].",
-        "next": "- Review *all* [links](http://example.invalid)\n- | pipes | too"})
+    write_section(
+        root,
+        "S2",
+        {
+            "now": "Strengths:\n- Families say <script>alert('x')</script> & more\n- Second point\n\nA closing line.",
+            "know": f"Views [{ids['group']}; {ids['audit']}] and a plan [{ids['plan']}].",
+            "next": "- Review *all* [links](http://example.invalid)\n- | pipes | too",
+        },
+    )
     return ids
 
 
@@ -81,10 +86,18 @@ def expected_order(root: Path) -> list[str]:
     matter (the context and the rationale of each graded indicator)."""
     ev = store.load(root)
     prog = ev.programme
-    front = [ev.metadata.statement.context] + [ev.assessments[g].rationale for g in prog.graded
-                                               if g in ev.assessments]
-    text = "\n".join([ev.sections[u.id].answers.get(q.id, "") for u in prog.units if u.id in ev.sections
-                      for q in prog.questions] + front)
+    front = [ev.metadata.statement.context] + [
+        ev.assessments[g].rationale for g in prog.graded if g in ev.assessments
+    ]
+    text = "\n".join(
+        [
+            ev.sections[u.id].answers.get(q.id, "")
+            for u in prog.units
+            if u.id in ev.sections
+            for q in prog.questions
+        ]
+        + front
+    )
     return [i for i in citations.cited_ids(text) if i in ev.evidence and not ev.evidence[i].personal_data]
 
 
@@ -99,14 +112,22 @@ def test_example_statement_in_word(example, cli):
     ev = store.load(example)
     units = ev.programme.units
     h1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert h1 == ["Introduction and context", *BEFORE, *[f"{u.id} – {u.title.rstrip('.')}" for u in units],
-                  "Word count", "Sign-off", "Evidence"]
+    assert h1 == [
+        "Introduction and context",
+        *BEFORE,
+        *[f"{u.id} – {u.title.rstrip('.')}" for u in units],
+        "Word count",
+        "Sign-off",
+        "Evidence",
+    ]
     h2 = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert h2 == [q.text for _ in units for q in ev.programme.questions]
 
     # Every citation is an internal link to a bookmarked appendix entry, numbered in order of first citation.
     body = document.element.body
-    links = [(h.get(f"{W}anchor"), "".join(t.text for t in h.iter(f"{W}t"))) for h in body.iter(f"{W}hyperlink")]
+    links = [
+        (h.get(f"{W}anchor"), "".join(t.text for t in h.iter(f"{W}t"))) for h in body.iter(f"{W}hyperlink")
+    ]
     marks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
     assert links and all(anchor in marks for anchor, _ in links)
     assert {anchor for anchor, _ in links} == marks
@@ -127,8 +148,9 @@ def test_example_statement_in_word(example, cli):
     for u in units:
         assert sections[u.id] == sum(count_words(t) for t in read_back[f"{u.id} – {u.title.rstrip('.')}"])
     assert total == sum(sections.values())
-    assert total == sum(count_words(t) for h, texts in read_back.items() if h not in FIXED_HEADINGS
-                        for t in texts)
+    assert total == sum(
+        count_words(t) for h, texts in read_back.items() if h not in FIXED_HEADINGS for t in texts
+    )
     assert f"Total: {total:,} of 5,000 words" in result.out
     assert 0 < total < 5000
 
@@ -149,8 +171,10 @@ def test_word_document_structure(built, cli):
     assert settings.find(f"{W}updateFields") is None  # Word asks nothing on opening
     instructions = [t.text for t in document.element.body.iter(f"{W}instrText")]
     assert instructions == [' TOC \\o "1-2" \\h \\z \\u ']
-    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"][:2] == \
-        ["Self-evaluated grades", "S1 – Risks to children are spotted early and acted on well, so children are safer"]
+    assert [p.text for p in document.paragraphs if p.style.name == "toc 1"][:2] == [
+        "Self-evaluated grades",
+        "S1 – Risks to children are spotted early and acted on well, so children are safer",
+    ]
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "Position statement" and document.paragraphs[0].style.name == "Title"
     assert "Test Partnership" in paragraphs[1]
@@ -165,8 +189,11 @@ def test_word_document_structure(built, cli):
     assert "Families say <script>alert('x')</script> & more" in bullets  # text stays text in Word
     # S2 cites group then audit then plan; S1 (earlier) cites the audit first.
     appendix = [[row.cells[0].text, row.cells[1].paragraphs[0].text] for row in document.tables[-1].rows[1:]]
-    assert appendix == [["E01", "Case file audit, spring"], ["E02", "Young people's focus group"],
-                        ["E03", "Parenting strategy"]]
+    assert appendix == [
+        ["E01", "Case file audit, spring"],
+        ["E02", "Young people's focus group"],
+        ["E03", "Parenting strategy"],
+    ]
     assert "Views [E02; E01]" not in paragraphs and "Views [E02, E01] and a plan [E03]." in paragraphs
 
 
@@ -203,7 +230,9 @@ def test_word_template_keeps_styles_headers_and_footers(built, cli, tmp_path):
     toc = [st for st in document.styles if st.name.casefold() == "toc 1"]
     assert len(toc) == 1 and toc[0].font.italic
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == [
-        "Self-evaluated grades", "S1 – Risks to children are spotted early and acted on well, so children are safer"]
+        "Self-evaluated grades",
+        "S1 – Risks to children are spotted early and acted on well, so children are safer",
+    ]
 
 
 def test_by_indicators_in_word(built, cli):
@@ -219,9 +248,15 @@ def test_by_indicators_in_word(built, cli):
     assert h1 == [*expected, "Word count", "Evidence"]
     assert [t.text for t in document.element.body.iter(f"{W}instrText")] == [' TOC \\o "1-1" \\h \\z \\u ']
     assert [p.text for p in document.paragraphs if re.fullmatch(r"toc \d", p.style.name)] == h1
-    grade = next(i for i, p in enumerate(document.paragraphs)
-                 if p.style.name == "Heading 1" and p.text == "2.1 – Impact on children and young people")
-    assert [p.text for p in document.paragraphs[grade + 1:grade + 3]] == ["Self-evaluated grade", "Good (4)"]
+    grade = next(
+        i
+        for i, p in enumerate(document.paragraphs)
+        if p.style.name == "Heading 1" and p.text == "2.1 – Impact on children and young people"
+    )
+    assert [p.text for p in document.paragraphs[grade + 1 : grade + 3]] == [
+        "Self-evaluated grade",
+        "Good (4)",
+    ]
     assert "Total: " in result.out
 
 
@@ -231,14 +266,28 @@ def test_libreoffice_converts_the_word_document_to_pdf(built, example, cli, tmp_
     for root in (built[0], example):
         out, _ = export(cli, root, "statement.docx")
         folder = tmp_path / f"pdf-{root.name}"
-        done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-                               "--convert-to", "pdf", "--outdir", str(folder), str(out)],
-                              capture_output=True, text=True, timeout=180)
+        done = subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stderr
         pdf = folder / "statement.pdf"
         assert pdf.read_bytes()[:5] == b"%PDF-"
         if shutil.which("pdftotext"):
-            text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60
+            ).stdout
             assert "Position statement" in text and "How do we know?" in text and "Evidence" in text
 
 
@@ -280,16 +329,37 @@ def test_html_is_self_contained_escaped_and_linked(built, cli):
 # --- refusals --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("-o", "{dir}/s.pdf"), "cannot tell the format from 's.pdf'"),
-    (("-o", "{dir}/s.md", "--template", "{dir}/t.docx"), "--template applies to Word"),
-    (("-o", "{dir}/s.docx", "--template", "{dir}/missing.docx"), "template not found"),
-    (("-o", "{dir}/s.docx", "--template", "{dir}/t.docx"), "not a Word document or template"),
-    (("-o", "{dir}/s.docx", "--by", "themes"), "'themes' is not one of"),
-    (("-o", "{dir}/nowhere/s.docx",), "does not exist; create it first"),
-    (("-o", "{dir}",), "cannot tell the format"),
-    (("-o", "{dir}/folder.html",), "is a folder"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-o", "{dir}/s.pdf"), "cannot tell the format from 's.pdf'"),
+        (("-o", "{dir}/s.md", "--template", "{dir}/t.docx"), "--template applies to Word"),
+        (("-o", "{dir}/s.docx", "--template", "{dir}/missing.docx"), "template not found"),
+        (("-o", "{dir}/s.docx", "--template", "{dir}/t.docx"), "not a Word document or template"),
+        (("-o", "{dir}/s.docx", "--by", "themes"), "'themes' is not one of"),
+        (
+            (
+                "-o",
+                "{dir}/nowhere/s.docx",
+            ),
+            "does not exist; create it first",
+        ),
+        (
+            (
+                "-o",
+                "{dir}",
+            ),
+            "cannot tell the format",
+        ),
+        (
+            (
+                "-o",
+                "{dir}/folder.html",
+            ),
+            "is a folder",
+        ),
+    ],
+)
 def test_bad_export_requests_exit_2_and_write_nothing(built, cli, tmp_path, args, message):
     root, _ = built
     (tmp_path / "t.docx").write_text("not really a Word file", encoding="utf-8")

@@ -70,7 +70,9 @@ def run_import(cli, root: Path, file: Path, *args: str, code: int = 0) -> dict:
 
 
 def id_titled(root: Path, title: str) -> str:
-    found = [yamlio.load(p)["id"] for p in (root / "evidence").glob("*.yaml") if yamlio.load(p)["title"] == title]
+    found = [
+        yamlio.load(p)["id"] for p in (root / "evidence").glob("*.yaml") if yamlio.load(p)["title"] == title
+    ]
     assert len(found) == 1
     return found[0]
 
@@ -157,8 +159,9 @@ def test_comments_are_reported_with_their_section(example, cli):
     document.add_comment(paragraph.runs[0], text="Is this figure from this year?", author="Chief officer")
     document.save(out)
     report = run_import(cli, example, out, "--dry-run")
-    assert report["comments"] == [{"author": "Chief officer", "text": "Is this figure from this year?",
-                                   "where": "S4 (know)"}]
+    assert report["comments"] == [
+        {"author": "Chief officer", "text": "Is this figure from this year?", "where": "S4 (know)"}
+    ]
     text = cli("statement", "import", out, "-e", example, "--dry-run")
     assert "comment by Chief officer in S4 (know): Is this figure from this year?" in text.out
 
@@ -184,9 +187,13 @@ def test_an_answer_typed_where_there_was_none_creates_it(example, cli):
     retype(placeholder[0], "Leaders work well together.")
     document.save(out)
     report = run_import(cli, example, out)
-    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [("S4", "now")]
-    assert yamlio.load(example / "statement" / "S4.yaml") == {"unit": "S4",
-                                                               "answers": {"now": "Leaders work well together."}}
+    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [
+        ("S4", "now")
+    ]
+    assert yamlio.load(example / "statement" / "S4.yaml") == {
+        "unit": "S4",
+        "answers": {"now": "Leaders work well together."},
+    }
 
 
 def test_not_a_statement(example, cli, tmp_path):
@@ -206,16 +213,31 @@ def test_a_document_resaved_by_libreoffice_still_imports(example, cli, tmp_path)
     retype(under(document, "S2", "What do we plan to do next?")[0], "Keep the same worker for every child.")
     document.save(out)
     resaved = tmp_path / "resaved"
-    done = subprocess.run([shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                           "--headless", "--convert-to", "docx", "--outdir", str(resaved), str(out)],
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [
+            shutil.which("soffice"),
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(resaved),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     copy = resaved / out.name
     assert copy.read_bytes() != out.read_bytes()
     report = run_import(cli, example, copy)
-    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [("S2", "next")]
+    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [
+        ("S2", "next")
+    ]
     assert yamlio.load(example / "statement" / "S2.yaml")["answers"]["next"].startswith(
-        "- Keep the same worker for every child.\n")
+        "- Keep the same worker for every child.\n"
+    )
 
 
 def test_citations_follow_the_numbers_the_document_was_exported_with(example, cli):
@@ -280,7 +302,9 @@ def test_a_withheld_citation_in_an_edited_paragraph_keeps_its_item(example, cli)
 
 def test_a_final_statement_with_an_evidence_pack_list_imports(example, cli):
     out = example.parent / "final.docx"
-    result = cli("export", "statement", "-o", out, "-e", example, "--final", "--evidence-pack", "--allow", "wording")
+    result = cli(
+        "export", "statement", "-o", out, "-e", example, "--final", "--evidence-pack", "--allow", "wording"
+    )
     assert result.code == 0, result.err
     document = docx.Document(out)
     numbers = appendix(document)  # labels -> file names made from the titles
@@ -289,9 +313,12 @@ def test_a_final_statement_with_an_evidence_pack_list_imports(example, cli):
     document.save(out)
     report = run_import(cli, example, out)
     assert not [line for line in report["ignored"] if line.startswith("evidence list")]
-    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [("S1", "next")]
+    assert [(a["unit"], a["question"]) for a in report["answers"] if a["action"] == "changed"] == [
+        ("S1", "next")
+    ]
     text = yamlio.load(example / "statement" / "S1.yaml")["answers"]["next"]
     cited = re.findall(r"\[(E-[a-z0-9]+)\]", text.split("\n", 1)[0])[-1]
     title = yamlio.load(example / "evidence" / f"{cited}.yaml")["title"]
     assert "".join(c for c in title.casefold() if c.isalnum()) in "".join(
-        c for c in numbers[label].casefold() if c.isalnum())
+        c for c in numbers[label].casefold() if c.isalnum()
+    )

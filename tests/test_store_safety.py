@@ -18,9 +18,35 @@ from qiframe import store, yamlio
 from qiframe.errors import InputError
 
 # Text that stresses YAML quoting: YAML keywords, numbers, dates, comment and indicator characters.
-TRICKY = st.sampled_from(["yes", "no", "null", "~", "2.1", "1e3", "0x1f", "2025-03-01", "- item", "# not a comment",
-                          "a: b", "'quoted'", '"double"', "@at", "=SUM(A1)", "line one\nline two", " leading",
-                          "trailing ", "tab\there", "ünïcödé ✓", "[E-abc234]", "*star", "&amp", "!tag", "%pct"])
+TRICKY = st.sampled_from(
+    [
+        "yes",
+        "no",
+        "null",
+        "~",
+        "2.1",
+        "1e3",
+        "0x1f",
+        "2025-03-01",
+        "- item",
+        "# not a comment",
+        "a: b",
+        "'quoted'",
+        '"double"',
+        "@at",
+        "=SUM(A1)",
+        "line one\nline two",
+        " leading",
+        "trailing ",
+        "tab\there",
+        "ünïcödé ✓",
+        "[E-abc234]",
+        "*star",
+        "&amp",
+        "!tag",
+        "%pct",
+    ]
+)
 TEXT = st.one_of(TRICKY, st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
 
 
@@ -28,11 +54,15 @@ def evidence_records():
     return st.fixed_dictionaries(
         {"id": st.just("E-test22"), "title": TEXT},
         optional={
-            "summary": TEXT, "kind": st.sampled_from(["survey", "observation", "other"]),
+            "summary": TEXT,
+            "kind": st.sampled_from(["survey", "observation", "other"]),
             "source": st.sampled_from(["data", "views", "observation", "documentation"]),
-            "date": st.dates().map(lambda d: d.isoformat()), "agency": TEXT, "location": TEXT,
+            "date": st.dates().map(lambda d: d.isoformat()),
+            "agency": TEXT,
+            "location": TEXT,
             "indicators": st.lists(st.sampled_from(["1.1", "2.1", "9.4", "10.1"]), unique=True, max_size=4),
-            "themes": st.lists(TEXT, max_size=3), "submission": st.booleans(),
+            "themes": st.lists(TEXT, max_size=3),
+            "submission": st.booleans(),
         },
     )
 
@@ -86,7 +116,9 @@ def evaluation(tmp_path):
 
 @pytest.mark.slow
 def test_two_processes_adding_fifty_items_each_lose_nothing(evaluation):
-    procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(evaluation), tag, "50"]) for tag in ("a", "b")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", ADDER, str(evaluation), tag, "50"]) for tag in ("a", "b")
+    ]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
     ev = store.load(evaluation)
     titles = sorted(e.title for e in ev.evidence.values())
@@ -130,7 +162,9 @@ def test_sigkill_at_random_moments_during_200_writes(evaluation):
     rng = random.Random(1234)
     versions, kills = [0], 0
     while versions[-1] < 200 and kills < 60:
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(evaluation), "200"], stdout=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(evaluation), "200"], stdout=subprocess.PIPE
+        )
         assert proc.stdout.readline() == b"writing\n"
         time.sleep(rng.random() * 0.05)  # a random moment, usually in the middle of a write
         os.kill(proc.pid, signal.SIGKILL)
@@ -141,7 +175,9 @@ def test_sigkill_at_random_moments_during_200_writes(evaluation):
         for leftover in target.parent.glob(".*.tmp"):  # a killed writer may leave its temporary file
             leftover.unlink()
     # On a slow machine the kills may come before all 200 writes are done: finish them undisturbed.
-    subprocess.run([sys.executable, "-c", WRITER, str(evaluation), "200"], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        [sys.executable, "-c", WRITER, str(evaluation), "200"], stdout=subprocess.DEVNULL, check=True
+    )
     versions.append(_version(target))
     assert versions[-1] == 200
     assert versions == sorted(versions)  # no write was ever lost or rolled back
@@ -154,7 +190,9 @@ def test_a_failing_write_changes_nothing(evaluation):
 
     before = snapshot(evaluation)
     with pytest.raises(InputError, match="grade: expected"):
-        store.edit(Path(evaluation), "indicators/2.1.yaml", "indicator", lambda doc: doc.__setitem__("grade", "x"))
+        store.edit(
+            Path(evaluation), "indicators/2.1.yaml", "indicator", lambda doc: doc.__setitem__("grade", "x")
+        )
     assert snapshot(evaluation) == before
 
 

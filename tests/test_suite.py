@@ -11,18 +11,34 @@ import ast
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
-SIGNS = ("subprocess.", "Popen(", "soffice", "SOFFICE", "playwright", "chromium", "os.kill(", "multiprocessing")
+SIGNS = (
+    "subprocess.",
+    "Popen(",
+    "soffice",
+    "SOFFICE",
+    "playwright",
+    "chromium",
+    "os.kill(",
+    "multiprocessing",
+)
 """What in a test's code means it starts a process, a converter or a browser."""
 
 
 def unmarked(text: str) -> list[str]:
     tree = ast.parse(text)
-    if any(isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in n.targets)
-           and "slow" in ast.unparse(n.value) for n in tree.body):
+    if any(
+        isinstance(n, ast.Assign)
+        and any(getattr(t, "id", "") == "pytestmark" for t in n.targets)
+        and "slow" in ast.unparse(n.value)
+        for n in tree.body
+    ):
         return []
     functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    helpers = {f.name for f in functions if not f.name.startswith("test_")
-               and any(s in ast.unparse(f) for s in SIGNS)}
+    helpers = {
+        f.name
+        for f in functions
+        if not f.name.startswith("test_") and any(s in ast.unparse(f) for s in SIGNS)
+    }
     found = []
     for f in functions:
         if not f.name.startswith("test_"):
@@ -36,14 +52,25 @@ def unmarked(text: str) -> list[str]:
 
 
 def test_tests_that_start_processes_or_converters_are_marked_slow():
-    missing = [f"{p.name}::{name}" for p in sorted(TESTS.glob("test_*.py")) if p.name != Path(__file__).name
-               for name in unmarked(p.read_text(encoding="utf-8"))]
-    assert not missing, "mark these @pytest.mark.slow (they start processes or converters):\n" + "\n".join(missing)
+    missing = [
+        f"{p.name}::{name}"
+        for p in sorted(TESTS.glob("test_*.py"))
+        if p.name != Path(__file__).name
+        for name in unmarked(p.read_text(encoding="utf-8"))
+    ]
+    assert not missing, "mark these @pytest.mark.slow (they start processes or converters):\n" + "\n".join(
+        missing
+    )
 
 
 def test_the_rule_finds_an_unmarked_process_test():
-    text = ("import subprocess, pytest\n\ndef run_it():\n    subprocess.run(['x'])\n\n"
-            "def test_a():\n    run_it()\n\n@pytest.mark.slow\ndef test_b():\n    subprocess.run(['y'])\n\n"
-            "def test_c():\n    assert 1\n")
+    text = (
+        "import subprocess, pytest\n\ndef run_it():\n    subprocess.run(['x'])\n\n"
+        "def test_a():\n    run_it()\n\n@pytest.mark.slow\ndef test_b():\n    subprocess.run(['y'])\n\n"
+        "def test_c():\n    assert 1\n"
+    )
     assert unmarked(text) == ["test_a"]
-    assert unmarked("import pytest\npytestmark = pytest.mark.slow\n\ndef test_a():\n    subprocess.run([])\n") == []
+    assert (
+        unmarked("import pytest\npytestmark = pytest.mark.slow\n\ndef test_a():\n    subprocess.run([])\n")
+        == []
+    )

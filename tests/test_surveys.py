@@ -13,11 +13,17 @@ from qiframe.errors import InputError
 from qiframe.imports.tables import read_table
 from qiframe.model import QuantityBand, QuantityTerms
 
-TERMS = QuantityTerms((
-    QuantityBand("none", 0, 0, True, True), QuantityBand("few", 0, 15, False), QuantityBand("less than half", 15, 50),
-    QuantityBand("the majority", 50, 75), QuantityBand("most", 75, 90), QuantityBand("almost all", 90, 100),
-    QuantityBand("all", 100, 100, True, True),
-))
+TERMS = QuantityTerms(
+    (
+        QuantityBand("none", 0, 0, True, True),
+        QuantityBand("few", 0, 15, False),
+        QuantityBand("less than half", 15, 50),
+        QuantityBand("the majority", 50, 75),
+        QuantityBand("most", 75, 90),
+        QuantityBand("almost all", 90, 100),
+        QuantityBand("all", 100, 100, True, True),
+    )
+)
 
 QUESTION = "I am confident in identifying when a child may be at risk of harm."
 ANSWERS = ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree", "Strongly disagree"]
@@ -34,13 +40,25 @@ def write_csv(path, header, rows):
 def staff_survey(tmp_path):
     """96 staff expressed a view on QUESTION (78 agreeing); 4 more said they don't know; 2 left it blank."""
     rng = random.Random(3)
-    answers = (["Strongly agree"] * 30 + ["Agree"] * 48 + ["Neither agree nor disagree"] * 10
-               + ["Disagree"] * 6 + ["Strongly disagree"] * 2 + ["Don't know"] * 3 + ["don’t know"] + [""] * 2)
+    answers = (
+        ["Strongly agree"] * 30
+        + ["Agree"] * 48
+        + ["Neither agree nor disagree"] * 10
+        + ["Disagree"] * 6
+        + ["Strongly disagree"] * 2
+        + ["Don't know"] * 3
+        + ["don’t know"]
+        + [""] * 2
+    )
     rng.shuffle(answers)
     roles = ["Social work", "Health", "Education"]
-    rows = [[str(i + 1), roles[i % 3], answer, rng.choice(ANSWERS), f"comment number {i}" if i % 5 else ""]
-            for i, answer in enumerate(answers)]
-    path = write_csv(tmp_path / "staff.csv", ["Respondent", "Role", QUESTION, "I feel supported", "Comments"], rows)
+    rows = [
+        [str(i + 1), roles[i % 3], answer, rng.choice(ANSWERS), f"comment number {i}" if i % 5 else ""]
+        for i, answer in enumerate(answers)
+    ]
+    path = write_csv(
+        tmp_path / "staff.csv", ["Respondent", "Role", QUESTION, "I feel supported", "Comments"], rows
+    )
     return path, rows
 
 
@@ -53,9 +71,11 @@ def test_staff_survey_sentence_and_counts(tmp_path):
     assert first.column == QUESTION
     assert (first.n, first.agreed, first.dont_know, first.not_answered) == (96, 78, 4, 2)
     assert first.description.term == "most"
-    assert first.sentence == ("Most of the staff who responded (78 of 96 who answered this question; 2 did not "
-                              "answer; 4 did not know or preferred not to say) agreed that: I am confident in "
-                              "identifying when a child may be at risk of harm.")
+    assert first.sentence == (
+        "Most of the staff who responded (78 of 96 who answered this question; 2 did not "
+        "answer; 4 did not know or preferred not to say) agreed that: I am confident in "
+        "identifying when a child may be at risk of harm."
+    )
     answers = {a.answer: a.count for a in first.answers}
     assert answers["Agree"] == 48 and answers["Strongly agree"] == 30
     assert sum(answers.values()) == 100
@@ -91,19 +111,29 @@ def test_groups(tmp_path):
 
 
 def test_custom_agree_answers_and_all_negative_question(tmp_path):
-    rows = [["1", "Always", "Never"], ["2", "Mostly", "Never"], ["3", "Never", "Never"], ["4", "Sometimes", ""]]
+    rows = [
+        ["1", "Always", "Never"],
+        ["2", "Mostly", "Never"],
+        ["3", "Never", "Never"],
+        ["4", "Sometimes", ""],
+    ]
     path = write_csv(tmp_path / "c.csv", ["ID", "I am listened to", "I am bored"], rows)
-    summary = surveys.summarise_survey(read_table(path), TERMS, minimum=1,
-                                       positive={"I am listened to": ("always", "MOSTLY")})
+    summary = surveys.summarise_survey(
+        read_table(path), TERMS, minimum=1, positive={"I am listened to": ("always", "MOSTLY")}
+    )
     listened, bored = summary.questions
     assert listened.kind == bored.kind == "frequency"
     assert (listened.n, listened.agreed, listened.description.term) == (4, 2, "the majority")
     assert (bored.n, bored.agreed, bored.description.term) == (3, 0, "none")
-    assert bored.sentence == ("None of the people who responded (0 of 3 who answered this question; 1 did not "
-                              'answer) answered always or usually to "I am bored".')
+    assert bored.sentence == (
+        "None of the people who responded (0 of 3 who answered this question; 1 did not "
+        'answer) answered always or usually to "I am bored".'
+    )
     small = surveys.summarise_survey(read_table(path), TERMS).questions[1]
-    assert small.sentence == ('0 of the 3 people who answered this question (1 did not answer) answered always '
-                              'or usually to "I am bored".')
+    assert small.sentence == (
+        "0 of the 3 people who answered this question (1 did not answer) answered always "
+        'or usually to "I am bored".'
+    )
 
 
 def test_small_numbers_and_unused_agree_answer(tmp_path):
@@ -118,7 +148,9 @@ def test_small_numbers_and_unused_agree_answer(tmp_path):
 
 
 def test_only_dont_know_gives_no_term(tmp_path):
-    path = write_csv(tmp_path / "d.csv", ["Id", "Q1", "Q2"], [["1", "Agree", "Not sure"], ["2", "Agree", "N/A"]])
+    path = write_csv(
+        tmp_path / "d.csv", ["Id", "Q1", "Q2"], [["1", "Agree", "Not sure"], ["2", "Agree", "N/A"]]
+    )
     q2 = surveys.summarise_survey(read_table(path), TERMS).questions[1]
     assert (q2.n, q2.dont_know, q2.not_applicable, q2.description) == (0, 1, 1, None)
     assert "gave a view" in q2.sentence

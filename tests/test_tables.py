@@ -20,8 +20,10 @@ def write(path, text: str, encoding: str = "utf-8"):
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_csv_delimiters_are_sniffed(tmp_path, delimiter):
-    path = write(tmp_path / "t.csv", delimiter.join(["Record", "Plan", "Note"]) + "\n"
-                 + delimiter.join(["R1", "4", '"a, b; c"']) + "\n")
+    path = write(
+        tmp_path / "t.csv",
+        delimiter.join(["Record", "Plan", "Note"]) + "\n" + delimiter.join(["R1", "4", '"a, b; c"']) + "\n",
+    )
     table = read_table(path)
     assert table.headers == ("Record", "Plan", "Note")
     assert table.rows == (("R1", "4", "a, b; c"),)
@@ -79,12 +81,15 @@ def test_limits_are_enforced(tmp_path):
         read_table(path, max_bytes=10)
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("t.xls", b"x", "save it as .csv or .xlsx"),
-    ("t", b"x", "without an extension"),
-    ("t.csv", b"Record\n\xff\xfe\n", "not UTF-8"),
-    ("t.csv", b"\n\n", "no header row"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("t.xls", b"x", "save it as .csv or .xlsx"),
+        ("t", b"x", "without an extension"),
+        ("t.csv", b"Record\n\xff\xfe\n", "not UTF-8"),
+        ("t.csv", b"\n\n", "no header row"),
+    ],
+)
 def test_unreadable_inputs(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -104,8 +109,17 @@ def test_sheet_is_refused_for_csv(tmp_path):
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == \
-        ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
 
 
 # --- xlsx --------------------------------------------------------------------------------------------
@@ -134,7 +148,9 @@ def _cache_formula(path, value: str) -> None:
         parts = {info.filename: src.read(info) for info in src.infolist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     assert "<f>2+2</f><v></v>" in sheet
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace("<f>2+2</f><v></v>", f"<f>2+2</f><v>{value}</v>").encode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        "<f>2+2</f><v></v>", f"<f>2+2</f><v>{value}</v>"
+    ).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in parts.items():
             dst.writestr(name, data)

@@ -36,8 +36,11 @@ def test_a_transaction_commits_every_staged_file_together(evaluation):
         assert first != second
         tx.create(f"evidence/{first}.yaml", "evidence", _evidence(first, "One"))
         tx.create(f"evidence/{second}.yaml", "evidence", _evidence(second, "Two"))
-        tx.edit("indicators/2.1.yaml", "indicator", lambda doc: store.set_field(
-            doc, "strengths", ["Stable relationships"], store.ASSESSMENT_FIELDS))
+        tx.edit(
+            "indicators/2.1.yaml",
+            "indicator",
+            lambda doc: store.set_field(doc, "strengths", ["Stable relationships"], store.ASSESSMENT_FIELDS),
+        )
         assert tx.read("indicators/2.1.yaml")["strengths"] == ["Stable relationships"]  # sees its own changes
         assert not (evaluation / "evidence" / f"{first}.yaml").exists()  # nothing written before the end
     ev = store.load(evaluation)
@@ -69,14 +72,28 @@ def test_the_edit_keeps_comments_and_creation_refuses_an_existing_file(evaluatio
     path = evaluation / "indicators" / "2.1.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# keep me\n", encoding="utf-8")
     with store.transaction(evaluation) as tx:
-        tx.edit("indicators/2.1.yaml", "indicator", lambda doc: store.set_field(doc, "lead", "Ann", store.ASSESSMENT_FIELDS))
+        tx.edit(
+            "indicators/2.1.yaml",
+            "indicator",
+            lambda doc: store.set_field(doc, "lead", "Ann", store.ASSESSMENT_FIELDS),
+        )
         with pytest.raises(InputError, match="already exists"):
             tx.create("indicators/2.1.yaml", "indicator", {"indicator": "2.1"})
     assert "# keep me" in path.read_text(encoding="utf-8") and yamlio.load(path)["lead"] == "Ann"
 
 
-@pytest.mark.parametrize("relpath", ["../outside.yaml", "/etc/passwd", ".qiframe/lock", "evidence/../x.yaml",
-                                     "evidence/sub/E-abc234.yaml", "evidence/.hidden.yaml", "notes.txt"])
+@pytest.mark.parametrize(
+    "relpath",
+    [
+        "../outside.yaml",
+        "/etc/passwd",
+        ".qiframe/lock",
+        "evidence/../x.yaml",
+        "evidence/sub/E-abc234.yaml",
+        "evidence/.hidden.yaml",
+        "notes.txt",
+    ],
+)
 def test_a_transaction_writes_only_evaluation_files(evaluation, relpath):
     with pytest.raises(InputError, match="not a file of an evaluation"), store.transaction(evaluation) as tx:
         tx.create(relpath, "evidence", _evidence("E-abc234", "One"))
@@ -167,9 +184,14 @@ def test_recovery_killed_itself_is_finished_next_time(evaluation, monkeypatch):
 # --- the operating system refuses ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("code", "reason"), [(errno.ENOSPC, "the disk is full"),
-                                              (errno.EROFS, "the folder is read-only"),
-                                              (errno.EACCES, "permission denied")])
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "the folder is read-only"),
+        (errno.EACCES, "permission denied"),
+    ],
+)
 def test_a_refused_write_part_way_changes_nothing_and_exits_2(evaluation, monkeypatch, cli, code, reason):
     for n in range(3):
         store.add_evidence(evaluation, title=f"Item {n}", indicators=["2.1"])
@@ -189,7 +211,9 @@ def test_a_refused_write_part_way_changes_nothing_and_exits_2(evaluation, monkey
     result = cli("evidence", "import", csv_file, "-e", evaluation)
     assert result.code == 2, (result.out, result.err)
     assert reason in result.err and "nothing was changed" in result.err
-    assert re.search(r"^qiframe: error: \S*evidence/E-\w+\.yaml: could not write", result.err)  # names the file
+    assert re.search(
+        r"^qiframe: error: \S*evidence/E-\w+\.yaml: could not write", result.err
+    )  # names the file
     assert "Traceback" not in result.err
     assert _files(evaluation) == before
     assert not (evaluation / ".qiframe" / "tx").exists()
@@ -197,7 +221,9 @@ def test_a_refused_write_part_way_changes_nothing_and_exits_2(evaluation, monkey
 
 def test_a_full_disk_on_a_single_write_exits_2(evaluation, monkeypatch, cli):
     before = _files(evaluation)
-    monkeypatch.setattr(journal.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space")))
+    monkeypatch.setattr(
+        journal.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space"))
+    )
     result = cli("note", "2.1", "-s", "Stable relationships", "-e", evaluation)
     assert result.code == 2, result.err
     assert "indicators/2.1.yaml: could not write: the disk is full" in result.err
@@ -259,12 +285,16 @@ def test_a_lock_file_left_by_a_dead_process_is_taken_over_at_once(tmp_path):
     import sys
     import time
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     pid = int(dead.stdout)
     import socket
 
     held = tmp_path / "lock.held"  # the stand-in where file locking is unavailable
-    held.write_text(json.dumps({"pid": pid, "host": socket.gethostname(), "command": "qiframe x", "since": "-"}))
+    held.write_text(
+        json.dumps({"pid": pid, "host": socket.gethostname(), "command": "qiframe x", "since": "-"})
+    )
     start = time.monotonic()
     assert yamlio._lock_by_file(held)
     assert time.monotonic() - start < 1
@@ -296,14 +326,28 @@ def test_an_invalid_edit_reopens_the_editor_on_the_typed_text_with_the_error_on_
     import sys
 
     script = tmp_path / "editor.py"
-    script.write_text(EDITOR_TWICE.format(count=str(tmp_path / "count"), seen=str(tmp_path / "seen")),
-                      encoding="utf-8")
+    script.write_text(
+        EDITOR_TWICE.format(count=str(tmp_path / "count"), seen=str(tmp_path / "seen")), encoding="utf-8"
+    )
     master, slave = os.openpty()  # a terminal on stdin, so qiframe may ask "Edit again?"
     os.write(master, b"y\n")
     env = {**os.environ, "EDITOR": f"{sys.executable} {script}"}
-    result = subprocess.run([sys.executable, "-c", "from qiframe.cli.main import run; run()", "edit", "2.1",
-                             "-e", str(evaluation)], stdin=slave, capture_output=True, text=True, env=env,
-                            timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from qiframe.cli.main import run; run()",
+            "edit",
+            "2.1",
+            "-e",
+            str(evaluation),
+        ],
+        stdin=slave,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     os.close(slave)
     os.close(master)
     assert result.returncode == 0, result.stderr
@@ -321,8 +365,11 @@ def test_statement_edit_that_fails_keeps_the_text_beside_the_evaluation(tmp_path
 
     root = store.init(tmp_path / "ev", "ci-care-protection-2019", "risk-of-harm-2021")
     script = tmp_path / "editor.py"
-    script.write_text("import pathlib, sys\np = pathlib.Path(sys.argv[-1])\n"
-                      "p.write_text(p.read_text() + '  mine: My long answer, typed with care.\\n')\n", encoding="utf-8")
+    script.write_text(
+        "import pathlib, sys\np = pathlib.Path(sys.argv[-1])\n"
+        "p.write_text(p.read_text() + '  mine: My long answer, typed with care.\\n')\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
     before = _files(root)
     result = cli("statement", "edit", "S1", "-e", root)
@@ -333,7 +380,9 @@ def test_statement_edit_that_fails_keeps_the_text_beside_the_evaluation(tmp_path
     assert _files(root) == before  # no section file was created
 
 
-def test_the_editor_asks_through_the_callers_question_and_never_reads_stdin(evaluation, tmp_path, monkeypatch):
+def test_the_editor_asks_through_the_callers_question_and_never_reads_stdin(
+    evaluation, tmp_path, monkeypatch
+):
     import ast
     import shlex
     import sys
@@ -341,24 +390,33 @@ def test_the_editor_asks_through_the_callers_question_and_never_reads_stdin(eval
     from qiframe import editor
 
     script = tmp_path / "editor.py"
-    script.write_text(EDITOR_TWICE.format(count=str(tmp_path / "count"), seen=str(tmp_path / "seen")),
-                      encoding="utf-8")
+    script.write_text(
+        EDITOR_TWICE.format(count=str(tmp_path / "count"), seen=str(tmp_path / "seen")), encoding="utf-8"
+    )
     monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}")
     asked = []
     said = editor.edit_assessment(evaluation, "2.1", again=lambda problem: asked.append(problem) or True)
     assert said == "indicators/2.1.yaml: saved"
     assert len(asked) == 1 and "is not one of" in str(asked[0]) and asked[0].path.endswith("2.1.yaml")
-    assert "status: draft  # my typing" in (evaluation / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
+    assert "status: draft  # my typing" in (evaluation / "indicators" / "2.1.yaml").read_text(
+        encoding="utf-8"
+    )
     # Without a question (a script, a page), an invalid edit fails at once and keeps the text.
     (tmp_path / "count").unlink()
     monkeypatch.setattr(sys, "stdin", None)  # reading it would fail
     (evaluation / "indicators" / "2.1.yaml").write_text(
-        (evaluation / "indicators" / "2.1.yaml").read_text(encoding="utf-8").replace("status: draft  # my typing",
-                                                                                      "status: not-started"),
-        encoding="utf-8")
+        (evaluation / "indicators" / "2.1.yaml")
+        .read_text(encoding="utf-8")
+        .replace("status: draft  # my typing", "status: not-started"),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="your text is kept in"):
         editor.edit_assessment(evaluation, "2.1")
     source = ast.parse(Path(editor.__file__).read_text(encoding="utf-8"))
-    reads = [n for n in ast.walk(source) if (isinstance(n, ast.Attribute) and n.attr == "stdin")
-             or (isinstance(n, ast.Name) and n.id == "input")]
+    reads = [
+        n
+        for n in ast.walk(source)
+        if (isinstance(n, ast.Attribute) and n.attr == "stdin")
+        or (isinstance(n, ast.Name) and n.id == "input")
+    ]
     assert not reads, "the core takes the user's answers as parameters; the command line asks"

@@ -18,22 +18,48 @@ def stored(folder, ident) -> dict:
 
 def test_survey_without_a_source_stores_views(cli, tmp_path):
     folder = new_eval(cli, tmp_path)
-    expected = {"survey": "views", "focus-group": "views", "interview": "views", "observation": "observation",
-                "case-file-audit": "data", "performance-data": "data", "policy-document": "documentation",
-                "other": "documentation"}
+    expected = {
+        "survey": "views",
+        "focus-group": "views",
+        "interview": "views",
+        "observation": "observation",
+        "case-file-audit": "data",
+        "performance-data": "data",
+        "policy-document": "documentation",
+        "other": "documentation",
+    }
     for kind, source in expected.items():
         result = cli("evidence", "add", "--title", f"A {kind}", "--kind", kind, "-e", folder)
         assert result.code == 0, result.err
         assert stored(folder, result.out.strip())["source"] == source, kind
-    chosen = cli("evidence", "add", "--title", "Survey data", "--kind", "survey", "--source", "data", "-e", folder)
+    chosen = cli(
+        "evidence", "add", "--title", "Survey data", "--kind", "survey", "--source", "data", "-e", folder
+    )
     assert stored(folder, chosen.out.strip())["source"] == "data"
 
 
 def test_voice_ages_and_a_month_date(cli, tmp_path):
     folder = new_eval(cli, tmp_path)
-    result = cli("evidence", "add", "--title", "Young people's survey", "--kind", "survey", "--voice",
-                 "Children and young people", "--voice", "care-experienced", "--ages", "12-15", "--date",
-                 "March 2025", "--agency", "Council", "-e", folder)
+    result = cli(
+        "evidence",
+        "add",
+        "--title",
+        "Young people's survey",
+        "--kind",
+        "survey",
+        "--voice",
+        "Children and young people",
+        "--voice",
+        "care-experienced",
+        "--ages",
+        "12-15",
+        "--date",
+        "March 2025",
+        "--agency",
+        "Council",
+        "-e",
+        folder,
+    )
     assert result.code == 0, result.err
     data = stored(folder, result.out.strip())
     assert data["voice"] == ["children-and-young-people", "care-experienced"]
@@ -63,10 +89,16 @@ def test_year_and_period_dates(cli, tmp_path):
 
 
 def test_periods_parse_each_precision():
-    cases = {"2025-03-14": ("2025-03-14", "day", "14 March 2025"), "14/03/2025": ("2025-03-14", "day", None),
-             "March 2025": ("2025-03", "month", "March 2025"), "Sept 2024": ("2024-09", "month", None),
-             "2025-03": ("2025-03", "month", None), "03/2025": ("2025-03", "month", None),
-             "2025": ("2025", "year", "2025"), "2025-03-14T10:00:00": ("2025-03-14", "day", None)}
+    cases = {
+        "2025-03-14": ("2025-03-14", "day", "14 March 2025"),
+        "14/03/2025": ("2025-03-14", "day", None),
+        "March 2025": ("2025-03", "month", "March 2025"),
+        "Sept 2024": ("2024-09", "month", None),
+        "2025-03": ("2025-03", "month", None),
+        "03/2025": ("2025-03", "month", None),
+        "2025": ("2025", "year", "2025"),
+        "2025-03-14T10:00:00": ("2025-03-14", "day", None),
+    }
     for text, (iso, precision, label) in cases.items():
         found = periods.parse(text)
         assert (found.text, found.precision) == (iso, precision), text
@@ -74,7 +106,10 @@ def test_periods_parse_each_precision():
             assert found.label == label
     for bad in ("2025-02-30", "13/2025", "Smarch 2025", "25", "2025-3", ""):
         assert periods.parse(bad) is None, bad
-    assert (periods.start("2024-02").isoformat(), periods.end("2024-02").isoformat()) == ("2024-02-01", "2024-02-29")
+    assert (periods.start("2024-02").isoformat(), periods.end("2024-02").isoformat()) == (
+        "2024-02-01",
+        "2024-02-29",
+    )
     assert periods.end("2024").isoformat() == "2024-12-31"
     assert periods.parse_date("2025-03") is None and periods.parse_date("2025-03-01").day == 1
     assert periods.stored("March 2025") is None  # files hold the ISO form only
@@ -93,9 +128,11 @@ def register(tmp_path, rows):
     return path
 
 
-LOG = [["", "Case file audit of 40 records", "Audit", "", "March 2025", "2.1", "Council"],
-       ["", "Young people's survey", "Survey", "", "2025", "2.1", "Council"],
-       ["", "Multi-agency procedures", "Policy document", "Documentation", "14/02/2025", "2.1", "NHS"]]
+LOG = [
+    ["", "Case file audit of 40 records", "Audit", "", "March 2025", "2.1", "Council"],
+    ["", "Young people's survey", "Survey", "", "2025", "2.1", "Council"],
+    ["", "Multi-agency procedures", "Policy document", "Documentation", "14/02/2025", "2.1", "NHS"],
+]
 
 
 def test_evidence_log_with_audit_and_a_month_imports_with_a_mapping(cli, tmp_path):
@@ -124,16 +161,22 @@ def test_value_mapping_file_and_json_report(cli, tmp_path):
     mapping = tmp_path / "words.yaml"
     mapping.write_text("kind:\n  Audit: case-file-audit\nsource:\n  Consultation: views\n", encoding="utf-8")
     path = register(tmp_path, [["", "Audit", "Audit", "Consultation", "2025-03", "2.1", ""]])
-    result = cli("evidence", "import", path, "--values", mapping, "--format", "json", "--dry-run", "-e", folder)
+    result = cli(
+        "evidence", "import", path, "--values", mapping, "--format", "json", "--dry-run", "-e", folder
+    )
     assert result.code == 0, result.err
     import json
 
     mapped = json.loads(result.out)["mapped"]
     assert {(m["field"], m["text"], m["value"], m["how"]) for m in mapped} == {
-        ("kind", "Audit", "case-file-audit", "mapping"), ("source", "Consultation", "views", "mapping")}
-    for bad, message in ((["--value", "Audit=audit"], "not a kind"), (["--value", "Watching=observation"],
-                                                                       "say which field"),
-                         (["--value", "nonsense"], "expected [FIELD:]WORD=VALUE")):
+        ("kind", "Audit", "case-file-audit", "mapping"),
+        ("source", "Consultation", "views", "mapping"),
+    }
+    for bad, message in (
+        (["--value", "Audit=audit"], "not a kind"),
+        (["--value", "Watching=observation"], "say which field"),
+        (["--value", "nonsense"], "expected [FIELD:]WORD=VALUE"),
+    ):
         refused = cli("evidence", "import", path, *bad, "-e", folder)
         assert refused.code == 2 and message in refused.err, bad
 

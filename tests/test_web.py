@@ -61,7 +61,7 @@ def site(folder):
 def hidden(page: str, name: str, form: str | None = None) -> str:
     """The value of a hidden input, in the given form (by its `form` field) or the first on the page."""
     if form is not None:
-        page = page[page.index(f'name="form" value="{form}"') - 200:]
+        page = page[page.index(f'name="form" value="{form}"') - 200 :]
     return html.unescape(re.search(rf'name="{name}" value="([^"]*)"', page).group(1))
 
 
@@ -70,7 +70,7 @@ def post(c, path: str, form: str, page_path: str | None = None, **data):
     page = c.get(page_path or path).text
     fields = {"csrf": hidden(page, "csrf"), "form": form, **data}
     if f'name="form" value="{form}"' in page and "version" not in data:
-        section = page[page.index(f'name="form" value="{form}"'):][:400]
+        section = page[page.index(f'name="form" value="{form}"') :][:400]
         match = re.search(r'name="version" value="([^"]*)"', section)
         if match:
             fields["version"] = match.group(1)
@@ -78,8 +78,10 @@ def post(c, path: str, form: str, page_path: str | None = None, **data):
 
 
 def field_errors(page: str) -> list[str]:
-    return [html.unescape(re.sub(r"<[^>]+>", "", m)).replace("Error: ", "")
-            for m in re.findall(r'class="field-error"[^>]*>(.*?)</p>', page, re.S)]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", m)).replace("Error: ", "")
+        for m in re.findall(r'class="field-error"[^>]*>(.*?)</p>', page, re.S)
+    ]
 
 
 def alert(page: str) -> str:
@@ -92,8 +94,16 @@ def alert(page: str) -> str:
 
 def test_without_the_secret_every_request_is_refused(folder):
     c = client(folder, login=False)
-    for path in ("/", "/indicators/2.1", "/evidence", "/statement/S1", "/downloads/evidence-matrix.xlsx",
-                 "/static/qiframe.css", "/nope", "/?token=wrong-guess"):
+    for path in (
+        "/",
+        "/indicators/2.1",
+        "/evidence",
+        "/statement/S1",
+        "/downloads/evidence-matrix.xlsx",
+        "/static/qiframe.css",
+        "/nope",
+        "/?token=wrong-guess",
+    ):
         r = c.get(path)
         assert r.status_code == 403, path
         assert "Glenmuir" not in r.text
@@ -133,14 +143,25 @@ def test_a_forged_cross_site_post_is_refused_and_writes_nothing(site, folder):
     assert site.post("/indicators/2.1", data={**grade, "csrf": "0" * 32}).status_code == 403
     # The right token but sent by another site, as the browser tells.
     token = hidden(page, "csrf")
-    assert site.post("/indicators/2.1", data={**grade, "csrf": token},
-                     headers={"origin": "http://evil.example"}).status_code == 403
-    assert site.post("/indicators/2.1", data={**grade, "csrf": token},
-                     headers={"sec-fetch-site": "cross-site"}).status_code == 403
+    assert (
+        site.post(
+            "/indicators/2.1", data={**grade, "csrf": token}, headers={"origin": "http://evil.example"}
+        ).status_code
+        == 403
+    )
+    assert (
+        site.post(
+            "/indicators/2.1", data={**grade, "csrf": token}, headers={"sec-fetch-site": "cross-site"}
+        ).status_code
+        == 403
+    )
     assert snapshot(folder) == before
     # The same form from the page itself is accepted.
-    r = site.post("/indicators/2.1", data={**grade, "csrf": token}, headers={"origin": BASE,
-                                                                           "sec-fetch-site": "same-origin"})
+    r = site.post(
+        "/indicators/2.1",
+        data={**grade, "csrf": token},
+        headers={"origin": BASE, "sec-fetch-site": "same-origin"},
+    )
     assert r.status_code == 303
     assert "grade: 1" in (folder / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
 
@@ -148,8 +169,12 @@ def test_a_forged_cross_site_post_is_refused_and_writes_nothing(site, folder):
 def test_text_holding_script_is_shown_as_text(site, folder):
     from qiframe import store
 
-    item = store.add_evidence(folder, title="<script>alert('x')</script> audit", summary="<img src=x onerror=alert(1)>",
-                              indicators=["2.1"])
+    item = store.add_evidence(
+        folder,
+        title="<script>alert('x')</script> audit",
+        summary="<img src=x onerror=alert(1)>",
+        indicators=["2.1"],
+    )
     for path in ("/evidence", f"/evidence/{item.id}", "/indicators/2.1"):
         page = site.get(path).text
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; audit" in page, path
@@ -161,9 +186,15 @@ def test_text_holding_script_is_shown_as_text(site, folder):
 
 def test_no_file_outside_the_evaluation_or_the_page_is_served(site, folder):
     (folder.parent / "secret.txt").write_text("outside", encoding="utf-8")
-    for path in ("/static/../evaluation.yaml", "/static/%2e%2e/%2e%2e/secret.txt", "/static/..%2f..%2fsecret.txt",
-                 "/downloads/..%2fevaluation.yaml", "/downloads/evaluation.yaml", "/evaluation.yaml",
-                 "/indicators/..%2f..%2fsecret.txt"):
+    for path in (
+        "/static/../evaluation.yaml",
+        "/static/%2e%2e/%2e%2e/secret.txt",
+        "/static/..%2f..%2fsecret.txt",
+        "/downloads/..%2fevaluation.yaml",
+        "/downloads/evaluation.yaml",
+        "/evaluation.yaml",
+        "/indicators/..%2f..%2fsecret.txt",
+    ):
         r = site.get(path)
         assert r.status_code == 404, path
         assert "outside" not in r.text and "qiframe: 1" not in r.text
@@ -174,17 +205,32 @@ def test_no_file_outside_the_evaluation_or_the_page_is_served(site, folder):
 
 def test_grade_and_notes_reach_the_file_with_its_comments(site, folder):
     path = folder / "indicators" / "2.1.yaml"
-    r = post(site, "/indicators/2.1", "grade", level="5", rationale="Strong evidence of impact [E-pnj2q4].",
-             agreed="yes")  # 2.1's grade is agreed: changing it is a new agreement
+    r = post(
+        site,
+        "/indicators/2.1",
+        "grade",
+        level="5",
+        rationale="Strong evidence of impact [E-pnj2q4].",
+        agreed="yes",
+    )  # 2.1's grade is agreed: changing it is a new agreement
     assert r.status_code == 303 and "graded" in r.headers["location"]
-    r = post(site, "/indicators/2.1", "notes", strength="Children say they are listened to.",
-             improvement="", next_step="Repeat the survey.")
+    r = post(
+        site,
+        "/indicators/2.1",
+        "notes",
+        strength="Children say they are listened to.",
+        improvement="",
+        next_step="Repeat the survey.",
+    )
     assert r.status_code == 303
     text = path.read_text(encoding="utf-8")
     assert "grade: 5\n" in text and "rationale: Strong evidence of impact [E-pnj2q4]." in text
     assert "  - Children say they are listened to.\n" in text and "  - Repeat the survey.\n" in text
-    for comment in ("# signed off by the Chief Officers Group", "# moderated at CIG meeting",
-                    "# the first two were raised by young people"):
+    for comment in (
+        "# signed off by the Chief Officers Group",
+        "# moderated at CIG meeting",
+        "# the first two were raised by young people",
+    ):
         assert comment in text
     page = site.get(r.headers["location"]).text
     assert "Children say they are listened to." in page and "2.1: 2 notes added" in html.unescape(page)
@@ -215,8 +261,16 @@ def test_a_page_showing_an_older_copy_cannot_overwrite_the_clis_change(site, fol
     token, version = hidden(page, "csrf"), hidden(page, "version", "grade")
     cli = run_cli("grade", "2.1", "3", "--agreed", "-e", str(folder))
     assert cli.code == 0
-    r = site.post("/indicators/2.1", data={"csrf": token, "form": "grade", "version": version, "level": "6",
-                                           "rationale": "my careful words"})
+    r = site.post(
+        "/indicators/2.1",
+        data={
+            "csrf": token,
+            "form": "grade",
+            "version": version,
+            "level": "6",
+            "rationale": "my careful words",
+        },
+    )
     assert r.status_code == 409
     assert "changed by someone else after this page was opened" in alert(r.text)
     assert r.text.count("changed by someone else") == 1
@@ -225,29 +279,62 @@ def test_a_page_showing_an_older_copy_cannot_overwrite_the_clis_change(site, fol
     assert "grade: 3\n" in text and "my careful words" not in text
     # The page now carries the newer version, so saving again is accepted.
     assert hidden(r.text, "version", "grade") != version
-    again = site.post("/indicators/2.1", data={"csrf": token, "form": "grade",
-                                               "version": hidden(r.text, "version", "grade"), "level": "6",
-                                               "agreed": "yes"})
+    again = site.post(
+        "/indicators/2.1",
+        data={
+            "csrf": token,
+            "form": "grade",
+            "version": hidden(r.text, "version", "grade"),
+            "level": "6",
+            "agreed": "yes",
+        },
+    )
     assert again.status_code == 303
 
 
 def test_evidence_added_edited_linked_and_unlinked(site, folder):
-    r = post(site, "/evidence", "add", page_path="/evidence", title="Audit of  chronologies", source="data",
-             kind="case-file-audit", date="2025-10-01:2025-12-31", agency="Social work", indicators=["5.2", "2.1"],
-             voice=["children-and-young-people", "staff"], ages=["8-11"])
+    r = post(
+        site,
+        "/evidence",
+        "add",
+        page_path="/evidence",
+        title="Audit of  chronologies",
+        source="data",
+        kind="case-file-audit",
+        date="2025-10-01:2025-12-31",
+        agency="Social work",
+        indicators=["5.2", "2.1"],
+        voice=["children-and-young-people", "staff"],
+        ages=["8-11"],
+    )
     assert r.status_code == 303
     ident = re.search(r"/evidence/(E-\w+)", r.headers["location"]).group(1)
     path = folder / "evidence" / f"{ident}.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "title: Audit of chronologies\n" in text and "date: 2025-10-01\n" in text and "date_to: 2025-12-31" in text
-    text = text.replace("title:", "# checked by the QA manager\ntitle:").replace("agency: Social work",
-                                                                           "agency: Social work  # children's")
+    assert (
+        "title: Audit of chronologies\n" in text
+        and "date: 2025-10-01\n" in text
+        and "date_to: 2025-12-31" in text
+    )
+    text = text.replace("title:", "# checked by the QA manager\ntitle:").replace(
+        "agency: Social work", "agency: Social work  # children's"
+    )
     path.write_text(text + "# the 2026 audit follows in spring\n", encoding="utf-8")
     here = f"/evidence/{ident}"
     assert post(site, here, "link", qi="6.4").status_code == 303
     assert post(site, here, "unlink", qi="5.2").status_code == 303
-    r = post(site, here, "edit", title="Audit of chronologies, autumn", source="data", kind="case-file-audit",
-             date="2025-10-01:2025-12-31", agency="Social work", submission="yes", voice=["staff"])
+    r = post(
+        site,
+        here,
+        "edit",
+        title="Audit of chronologies, autumn",
+        source="data",
+        kind="case-file-audit",
+        date="2025-10-01:2025-12-31",
+        agency="Social work",
+        submission="yes",
+        voice=["staff"],
+    )
     assert r.status_code == 303
     from qiframe import store
 
@@ -265,8 +352,15 @@ def test_evidence_added_edited_linked_and_unlinked(site, folder):
 
 def test_evidence_form_errors_use_the_clis_messages(site, folder):
     before = snapshot(folder)
-    r = post(site, "/evidence", "add", page_path="/evidence", title="Bad date", date="2025-13-40",
-             indicators=["2.1"])
+    r = post(
+        site,
+        "/evidence",
+        "add",
+        page_path="/evidence",
+        title="Bad date",
+        date="2025-13-40",
+        indicators=["2.1"],
+    )
     assert r.status_code == 400
     cli = run_cli("evidence", "add", "--title", "Bad date", "--date", "2025-13-40", "-e", str(folder))
     message = "expected a date (2025-03-31, 31/03/2025, March 2025, 2025-03 or 2025) or a period FROM:TO"
@@ -277,7 +371,9 @@ def test_evidence_form_errors_use_the_clis_messages(site, folder):
 
 
 def test_register_filters_as_evidence_list_does(site, folder):
-    cli = run_cli("evidence", "list", "--qi", "2.1", "--source", "views", "--format", "json", "-e", str(folder))
+    cli = run_cli(
+        "evidence", "list", "--qi", "2.1", "--source", "views", "--format", "json", "-e", str(folder)
+    )
     import json
 
     expected = [e["id"] for e in json.loads(cli.out)["evidence"]]
@@ -290,9 +386,15 @@ def test_register_filters_as_evidence_list_does(site, folder):
 def test_statement_answer_saved_with_its_word_count_and_citations_checked(site, folder):
     path = folder / "statement" / "S2.yaml"
     original = path.read_text(encoding="utf-8")
-    path.write_text(original.replace("answers:", "# reviewed by the lead officer\nanswers:", 1), encoding="utf-8")
-    r = post(site, "/statement/S2", "section", **{"answer-now": "Children are safer [E-pnj2q4] and [E-zz9zzz].\n\n"
-                                                                  "- one bullet point"})
+    path.write_text(
+        original.replace("answers:", "# reviewed by the lead officer\nanswers:", 1), encoding="utf-8"
+    )
+    r = post(
+        site,
+        "/statement/S2",
+        "section",
+        **{"answer-now": "Children are safer [E-pnj2q4] and [E-zz9zzz].\n\n- one bullet point"},
+    )
     assert r.status_code == 303
     text = path.read_text(encoding="utf-8")
     assert "# reviewed by the lead officer" in text
@@ -311,9 +413,15 @@ def test_an_action_records_progress(site, folder):
     action = next(iter(store.load(folder).actions.values()))
     page = site.get("/actions").text
     start = page.index(f'value="{action.id}"') - 400
-    fields = {"csrf": hidden(page, "csrf"), "form": "action", "id": action.id, "status": "in-progress",
-              "version": re.findall(r'name="version" value="([^"]*)"', page[start:])[0],
-              "progress": "Reviewed with the team", "date": "2026-04-02"}
+    fields = {
+        "csrf": hidden(page, "csrf"),
+        "form": "action",
+        "id": action.id,
+        "status": "in-progress",
+        "version": re.findall(r'name="version" value="([^"]*)"', page[start:])[0],
+        "progress": "Reviewed with the team",
+        "date": "2026-04-02",
+    }
     r = site.post("/actions", data=fields)
     assert r.status_code == 303
     after = store.load(folder).actions[action.id]
@@ -326,9 +434,16 @@ def test_every_download_opens_in_its_reader(site, folder):
 
     page = site.get("/downloads").text
     names = re.findall(r'href="/downloads/([^"]+)"', page)
-    assert {"position-statement.docx", "position-statement.md", "position-statement.html",
-            "evidence-matrix.xlsx", "improvement-progress.docx", "improvement-progress.xlsx",
-            "moderation-pack.docx", "moderation-pack.html"} <= set(names)
+    assert {
+        "position-statement.docx",
+        "position-statement.md",
+        "position-statement.html",
+        "evidence-matrix.xlsx",
+        "improvement-progress.docx",
+        "improvement-progress.xlsx",
+        "moderation-pack.docx",
+        "moderation-pack.html",
+    } <= set(names)
     for name in names:
         r = site.get(f"/downloads/{name}")
         assert r.status_code == 200, name
@@ -360,8 +475,14 @@ def test_overview_links_each_problem_to_the_page_that_fixes_it(site, folder):
 def test_cli_and_page_writing_at_once_lose_nothing(site, folder):
     """Notes added by 4 CLI processes and 4 page saves at the same moment are all kept."""
     qiframe = str(Path(sys.executable).with_name("qiframe"))
-    procs = [subprocess.Popen([qiframe, "note", "2.2", "-s", f"cli note {i}", "-e", str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for i in range(4)]
+    procs = [
+        subprocess.Popen(
+            [qiframe, "note", "2.2", "-s", f"cli note {i}", "-e", str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(4)
+    ]
     refused = []
 
     def page_note(i: int) -> None:
@@ -384,7 +505,8 @@ def test_cli_and_page_writing_at_once_lose_nothing(site, folder):
 
     strengths = store.load(folder).assessments["2.2"].strengths
     assert sorted(s for s in strengths if " note " in s) == sorted(
-        [f"cli note {i}" for i in range(4)] + [f"page note {i}" for i in range(4)])
+        [f"cli note {i}" for i in range(4)] + [f"page note {i}" for i in range(4)]
+    )
 
 
 # --- the command -------------------------------------------------------------------------------------
@@ -392,9 +514,11 @@ def test_cli_and_page_writing_at_once_lose_nothing(site, folder):
 
 @pytest.mark.slow
 def test_help_does_not_import_the_server_stack():
-    code = ("import sys\nfrom qiframe.cli.main import run\ntry:\n    run(['--help'])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'jinja2', "
-            "'multipart', 'anyio') or m.startswith('qiframe.web')))")
+    code = (
+        "import sys\nfrom qiframe.cli.main import run\ntry:\n    run(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'jinja2', "
+        "'multipart', 'anyio') or m.startswith('qiframe.web')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "serve" in out  # the command is listed …
     assert out.strip().splitlines()[-1] == "[]"  # … but nothing of the server was imported
@@ -403,8 +527,12 @@ def test_help_does_not_import_the_server_stack():
 @pytest.mark.slow
 def test_serve_prints_the_address_serves_the_page_and_stops_on_ctrl_c(folder):
     qiframe = str(Path(sys.executable).with_name("qiframe"))
-    proc = subprocess.Popen([qiframe, "serve", "-e", str(folder), "--port", "0", "--no-browser"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [qiframe, "serve", "-e", str(folder), "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         address = re.search(r"(http://127\.0\.0\.1:\d+/\?token=\S+)", line).group(1)
@@ -463,11 +591,21 @@ def test_every_field_of_every_page_has_a_label(site, folder):
             a = dict(attrs)
             if tag == "label" and a.get("for"):
                 self.labels.add(a["for"])
-            if tag in ("select", "textarea") or (tag == "input" and a.get("type") not in ("hidden", "submit")):
+            if tag in ("select", "textarea") or (
+                tag == "input" and a.get("type") not in ("hidden", "submit")
+            ):
                 self.controls.append(a.get("id"))
 
-    pages = ["/", "/indicators/2.1", "/evidence", "/evidence/E-pnj2q4", "/statement", "/statement/S1",
-             "/actions", "/downloads"]
+    pages = [
+        "/",
+        "/indicators/2.1",
+        "/evidence",
+        "/evidence/E-pnj2q4",
+        "/statement",
+        "/statement/S1",
+        "/actions",
+        "/downloads",
+    ]
     counted = 0
     for path in pages:
         parser = Fields()
@@ -483,12 +621,16 @@ def test_a_four_level_framework_with_named_indicators_is_graded_by_its_own_scale
     from tests.conftest import DATA
 
     (tmp_path / "frameworks").mkdir()
-    shutil.copy(DATA / "frameworks" / "valid" / "four-level.yaml", tmp_path / "frameworks" / "test-four-level.yaml")
+    shutil.copy(
+        DATA / "frameworks" / "valid" / "four-level.yaml", tmp_path / "frameworks" / "test-four-level.yaml"
+    )
     root = store.init(tmp_path / "ev", "test-four-level")
     ident = next(iter(store.load(root).assessments))
     c = client(root)
     page = c.get(f"/indicators/{ident}").text
-    options = re.findall(r'<option value="(\d+)"[^>]*>(\d+ \w+)</option>', page[page.index('id="grade-level"'):])
+    options = re.findall(
+        r'<option value="(\d+)"[^>]*>(\d+ \w+)</option>', page[page.index('id="grade-level"') :]
+    )
     assert [label for _, label in options][:4] == ["4 Strong", "3 Sound", "2 Developing", "1 Weak"]
     assert post(c, f"/indicators/{ident}", "grade", level="Developing").status_code == 303
     assert store.load(root).assessments[ident].grade == 2
@@ -500,9 +642,19 @@ def test_a_four_level_framework_with_named_indicators_is_graded_by_its_own_scale
 def test_proposals_show_each_evaluators_reasons(site, folder):
     path = folder / "indicators" / "2.1.yaml"
     # The example's pair A already gives reasons: put hostile text and a citation in front of them.
-    text = path.read_text(encoding="utf-8").replace(
-        "    rationale: Record reading", "    rationale: Pair A saw <b>steady</b> gains [E-pnj2q4]. Record reading", 1
-    ).replace("      - Most records read showed", "      - Trusted adults for most children\n      - Most records read showed", 1)
+    text = (
+        path.read_text(encoding="utf-8")
+        .replace(
+            "    rationale: Record reading",
+            "    rationale: Pair A saw <b>steady</b> gains [E-pnj2q4]. Record reading",
+            1,
+        )
+        .replace(
+            "      - Most records read showed",
+            "      - Trusted adults for most children\n      - Most records read showed",
+            1,
+        )
+    )
     assert "Pair A saw" in text and "Trusted adults" in text
     path.write_text(text, encoding="utf-8")
     page = site.get("/indicators/2.1").text
@@ -541,20 +693,22 @@ def test_an_indicator_judged_on_its_own_scale_shows_labels_only(tmp_path):
     page = c.get("/indicators/10.1").text
     assert "Confidence in the capacity for improvement</h2>" in page
     assert "Record the judgement" in page and "Record the grade" not in page
-    options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page[page.index('id="grade-level"'):])
+    options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page[page.index('id="grade-level"') :])
     assert options[0] == "Confident" and not any(o[0].isdigit() for o in options[:3])
     assert post(c, "/indicators/10.1", "grade", level="Confident").status_code == 303
     assert store.load(root).assessments["10.1"].grade == 3
     assert "Agreed judgement: <span" in c.get("/indicators/10.1").text
     overview = c.get("/").text
-    row = overview[overview.index('<a href="/indicators/10.1">'):]
+    row = overview[overview.index('<a href="/indicators/10.1">') :]
     assert re.search(r'<span class="grade g\d">Confident</span>', row[:2000])
 
 
 def test_downloads_list_the_titles_still_to_confirm(tmp_path, site):
     from qiframe import store, wording
 
-    assert "not confirmed against an official source" not in site.get("/downloads").text  # the example checked its
+    assert (
+        "not confirmed against an official source" not in site.get("/downloads").text
+    )  # the example checked its
     root = store.init(tmp_path / "ev", "ci-care-protection-2019", "joint-2018")
     expected = wording.unconfirmed(store.load(root))
     assert expected
@@ -573,8 +727,13 @@ def test_serve_opens_the_browser_on_its_address_unless_told_not_to(folder, tmp_p
     qiframe = str(Path(sys.executable).with_name("qiframe"))
     env = {**__import__("os").environ, "BROWSER": str(browser)}
     for flags in ([], ["--no-browser"]):
-        proc = subprocess.Popen([qiframe, "serve", "-e", str(folder), "--port", "0", *flags], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [qiframe, "serve", "-e", str(folder), "--port", "0", *flags],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         address = re.search(r"(http://\S+)", proc.stdout.readline()).group(1)
         deadline = time.monotonic() + 10
         while not flags and not opened.exists() and time.monotonic() < deadline:
@@ -592,7 +751,9 @@ def test_a_form_naming_a_path_outside_the_evaluation_is_refused(site, folder):
     before = snapshot(folder)
     page = site.get("/indicators/2.1").text
     for path in ("/indicators/..%2F..%2Fsecret", "/evidence/..%2F..%2Fsecret", "/statement/..%2F..%2Fsecret"):
-        r = site.post(path, data={"csrf": hidden(page, "csrf"), "form": "grade", "level": "4", "version": "x"})
+        r = site.post(
+            path, data={"csrf": hidden(page, "csrf"), "form": "grade", "level": "4", "version": "x"}
+        )
         assert r.status_code in (400, 404), path
     assert snapshot(folder) == before
     from qiframe import store

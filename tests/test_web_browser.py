@@ -26,8 +26,16 @@ from tests.conftest import EXAMPLE, run_cli
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -62,8 +70,12 @@ def folder(tmp_path):
 def served(folder):
     """`qiframe serve` on the copy; yields the address it printed (with its token)."""
     qiframe = str(Path(sys.executable).with_name("qiframe"))
-    proc = subprocess.Popen([qiframe, "serve", "-e", str(folder), "--port", "0", "--no-browser"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [qiframe, "serve", "-e", str(folder), "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()
     match = re.search(r"(http://127\.0\.0\.1:\d+/)\?token=(\S+)", line)
     if match is None:
@@ -126,11 +138,19 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
 
     # Comments a person wrote in the files, which the page's saves must keep.
     linked_path = folder / "evidence" / "E-kttg8t.yaml"
-    linked_path.write_text(linked_path.read_text(encoding="utf-8").replace(
-        "title:", "# owned by the workforce development team\ntitle:", 1), encoding="utf-8")
+    linked_path.write_text(
+        linked_path.read_text(encoding="utf-8").replace(
+            "title:", "# owned by the workforce development team\ntitle:", 1
+        ),
+        encoding="utf-8",
+    )
     section_path = folder / "statement" / "S1.yaml"
-    section_path.write_text(section_path.read_text(encoding="utf-8").replace(
-        "answers:", "# reviewed by the lead officer, March 2026\nanswers:", 1), encoding="utf-8")
+    section_path.write_text(
+        section_path.read_text(encoding="utf-8").replace(
+            "answers:", "# reviewed by the lead officer, March 2026\nanswers:", 1
+        ),
+        encoding="utf-8",
+    )
     base = origin(served)
 
     assert page.url == base + "/"  # the token has left the address
@@ -149,10 +169,14 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     page.get_by_label(re.compile(r"^Agreed after moderation")).check()  # 2.1's grade is agreed already
     page.get_by_role("button", name="Save the grade").click()
     expect(page.get_by_role("status").filter(has_text="2.1: graded 5 Very good")).to_be_visible()
-    page.get_by_label("A strength").fill("Children tell us their worker listens and explains what happens next.")
+    page.get_by_label("A strength").fill(
+        "Children tell us their worker listens and explains what happens next."
+    )
     page.get_by_role("button", name="Add the notes").click()
     expect(page.get_by_role("status").filter(has_text="2.1: 1 note added")).to_be_visible()
-    expect(page.get_by_text("Children tell us their worker listens and explains what happens next.")).to_be_visible()
+    expect(
+        page.get_by_text("Children tell us their worker listens and explains what happens next.")
+    ).to_be_visible()
 
     # Add an evidence item, then link it to a second indicator; link an existing item too.
     page.get_by_role("navigation").get_by_role("link", name="Evidence").click()
@@ -165,7 +189,9 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     add.get_by_label("Indicators it supports").select_option(["2.1"])
     add.get_by_label("Whose views it holds").select_option(["parents-and-carers"])
     add.get_by_role("button", name="Add the item").click()
-    expect(page.get_by_role("heading", name=re.compile("Focus group with young carers"), level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Focus group with young carers"), level=1)
+    ).to_be_visible()
     new_id = re.search(r"/evidence/(E-\w+)", page.url).group(1)
     page.get_by_label("Link to an indicator").select_option("5.1")
     page.get_by_role("button", name="Link", exact=True).click()
@@ -184,9 +210,11 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     answer = page.get_by_label("How good are we now?")
     count = page.locator("#count-now .js-words")
     before = count.inner_text()
-    text = ("Partners act quickly when a child may be at risk [E-3jwhpy], and most children are safer "
-            "because of the help they get [E-pnj2q4].\n\n- Older young people's risks outside the home are "
-            "assessed less well [E-zz9zzz].")
+    text = (
+        "Partners act quickly when a child may be at risk [E-3jwhpy], and most children are safer "
+        "because of the help they get [E-pnj2q4].\n\n- Older young people's risks outside the home are "
+        "assessed less well [E-zz9zzz]."
+    )
     answer.fill(text)
     expected = count_words(text)
     assert count.inner_text() == str(expected) != before
@@ -215,13 +243,20 @@ def test_a_person_grades_notes_adds_evidence_and_edits_the_statement(page, serve
     indicator = (folder / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
     assert "\ngrade: 5\n" in indicator
     assert "  - Children tell us their worker listens and explains what happens next.\n" in indicator
-    for comment in ("status: agreed  # signed off by the Chief Officers Group",
-                    "# moderated at CIG meeting, 12 March 2026", "# the first two were raised by young people"):
+    for comment in (
+        "status: agreed  # signed off by the Chief Officers Group",
+        "# moderated at CIG meeting, 12 March 2026",
+        "# the first two were raised by young people",
+    ):
         assert comment in indicator
     evaluation = store.load(folder)
     added = evaluation.evidence[new_id]
     assert (added.title, added.source, added.kind, added.date) == (
-        "Focus group with young carers", "views", "focus-group", "2026-02-10")
+        "Focus group with young carers",
+        "views",
+        "focus-group",
+        "2026-02-10",
+    )
     assert added.indicators == ("2.1", "5.1") and added.voice == ("parents-and-carers",)
     assert "6.3" in evaluation.evidence["E-kttg8t"].indicators
     assert "# owned by the workforce development team\ntitle:" in linked_path.read_text(encoding="utf-8")
@@ -239,8 +274,9 @@ def test_a_cli_grade_while_the_page_is_open_is_kept_and_the_page_is_told(page, s
     message = page.get_by_role("region", name="Record the grade").get_by_role("alert").inner_text()
     assert "indicators/2.1.yaml was changed by someone else after this page was opened" in message
     assert "your change was not saved" in message
-    assert page.get_by_label("Rationale").input_value() == ("Typed in the page while someone else used the "
-                                                            "command line.")
+    assert page.get_by_label("Rationale").input_value() == (
+        "Typed in the page while someone else used the command line."
+    )
     assert page.locator(".lead .grade").first.inner_text() == "3 Adequate"  # the newer file is shown
     shot(page, "indicator-stale", top=False)
     text = (folder / "indicators" / "2.1.yaml").read_text(encoding="utf-8")
@@ -248,7 +284,7 @@ def test_a_cli_grade_while_the_page_is_open_is_kept_and_the_page_is_told(page, s
 
 
 def test_script_in_the_text_is_shown_as_text(page, served, folder, shot):
-    title = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> survey"
+    title = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"> survey'
     result = run_cli("evidence", "add", "--title", title, "--qi", "2.1", "-e", str(folder))
     assert result.code == 0, result.err
     for path in ("/evidence", "/evidence/" + result.out.strip(), "/indicators/2.1"):
@@ -265,9 +301,11 @@ def test_without_the_secret_and_from_another_site_the_page_refuses(browser, page
     # A page elsewhere posting a form to the running server, in the browser that holds the cookie.
     before = (folder / "indicators" / "2.1.yaml").read_bytes()
     attacker = page.context.new_page()
-    attacker.set_content(f'<form method="post" action="{origin(served)}/indicators/2.1">'
-                         '<input name="form" value="grade"><input name="level" value="1">'
-                         '<button>Send</button></form>')
+    attacker.set_content(
+        f'<form method="post" action="{origin(served)}/indicators/2.1">'
+        '<input name="form" value="grade"><input name="level" value="1">'
+        "<button>Send</button></form>"
+    )
     with attacker.expect_navigation() as navigation:
         attacker.get_by_role("button", name="Send").click()
     assert navigation.value.status == 403
@@ -282,7 +320,9 @@ def test_keyboard_and_200_percent_zoom(browser, served, shot):
     assert tab.evaluate("document.activeElement.textContent") == "Skip to content"
     tab.keyboard.press("Enter")
     tab.keyboard.press("Tab")
-    focused = tab.evaluate("document.activeElement.tagName + ' ' + (document.activeElement.textContent || '')")
+    focused = tab.evaluate(
+        "document.activeElement.tagName + ' ' + (document.activeElement.textContent || '')"
+    )
     assert focused.startswith("A ") or focused.startswith("SELECT")  # the first control inside the content
     # Nothing sticks out sideways at 200%: the page is as wide as the window.
     assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -26,13 +26,33 @@ SOFFICE = shutil.which("soffice")
 def four(tmp_path) -> Path:
     """A four-level evaluation: safe-care graded but not agreed, voice agreed, two evidence items."""
     (tmp_path / "frameworks").mkdir()
-    shutil.copy(DATA / "frameworks" / "valid" / "four-level.yaml", tmp_path / "frameworks" / "four-level.yaml")
-    root = store.init(tmp_path / "ev", "test-four-level", "visit", organisation="Test Partnership",
-                      period=("2025-04-01", "2026-03-31"))
-    store.add_evidence(root, title="Audit of care plans", indicators=["safe-care"], source="data",
-                       kind="case-file-audit", date="2025-09-01", agency="Council")
-    store.add_evidence(root, title="Children's focus group", indicators=["safe-care", "voice"], source="views",
-                       kind="focus-group", date="2025-10-01")
+    shutil.copy(
+        DATA / "frameworks" / "valid" / "four-level.yaml", tmp_path / "frameworks" / "four-level.yaml"
+    )
+    root = store.init(
+        tmp_path / "ev",
+        "test-four-level",
+        "visit",
+        organisation="Test Partnership",
+        period=("2025-04-01", "2026-03-31"),
+    )
+    store.add_evidence(
+        root,
+        title="Audit of care plans",
+        indicators=["safe-care"],
+        source="data",
+        kind="case-file-audit",
+        date="2025-09-01",
+        agency="Council",
+    )
+    store.add_evidence(
+        root,
+        title="Children's focus group",
+        indicators=["safe-care", "voice"],
+        source="views",
+        kind="focus-group",
+        date="2025-10-01",
+    )
     assessments.grade(root, "safe-care", "Sound", rationale="Plans are mostly good.")
     assessments.add_notes(root, "safe-care", ["Plans are reviewed on time"], [], [])
     assessments.grade(root, "voice", "Strong", rationale="Children shape the service.", agreed=True)
@@ -93,7 +113,7 @@ def test_workbook_offers_the_scale_protects_its_structure_and_records_its_origin
     assert wb.security.lockStructure
     # The drop-down lists exactly the scale's labels, from the framework.
     name = wb.defined_names[SCALE_NAME]
-    (sheet, ref), = name.destinations
+    ((sheet, ref),) = name.destinations
     cells = wb[sheet][ref.replace("$", "")]
     assert [c[0].value for c in cells] == scale_labels(four)
     ws = wb["safe-care"]
@@ -128,8 +148,8 @@ def test_workbook_offers_the_scale_protects_its_structure_and_records_its_origin
 
 
 def test_user_text_never_becomes_a_formula_in_the_workbook(four, cli):
-    assessments.grade(four, "safe-care", "Sound", by="=HYPERLINK(\"http://x\")")
-    out = export(cli, four, "w.xlsx", "--for", "=HYPERLINK(\"http://x\")")
+    assessments.grade(four, "safe-care", "Sound", by='=HYPERLINK("http://x")')
+    out = export(cli, four, "w.xlsx", "--for", '=HYPERLINK("http://x")')
     wb = openpyxl.load_workbook(out)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -141,12 +161,19 @@ def test_user_text_never_becomes_a_formula_in_the_workbook(four, cli):
 
 
 def test_filled_workbook_records_proposals_under_the_evaluator_and_twice_changes_nothing(four, cli):
-    out = export(cli, four, "pair-a.xlsx", "--for", "Pair A", "--qi", "safe-care", "--qi", "voice",
-                 "--qi", "leading")
+    out = export(
+        cli, four, "pair-a.xlsx", "--for", "Pair A", "--qi", "safe-care", "--qi", "voice", "--qi", "leading"
+    )
     label = scale_labels(four)[0]  # the best level, by its label as the drop-down shows it
-    fill(out, "safe-care", grade=label, rationale="Every plan we read was reviewed on time.",
-         strengths="Plans are reviewed on time\nChildren know their worker", improvements="- Records are late",
-         next_steps="Audit again in spring")
+    fill(
+        out,
+        "safe-care",
+        grade=label,
+        rationale="Every plan we read was reviewed on time.",
+        strengths="Plans are reviewed on time\nChildren know their worker",
+        improvements="- Records are late",
+        next_steps="Audit again in spring",
+    )
     before = snapshot(four)
     report = run_import(cli, four, out)
     sheets = by_sheet(report)
@@ -175,13 +202,20 @@ def test_filled_workbook_records_proposals_under_the_evaluator_and_twice_changes
 def test_a_fresh_workbook_shows_what_the_evaluator_recorded_and_imports_unchanged(four, cli):
     first = export(cli, four, "one.xlsx", "--for", "Pair A", "--qi", "safe-care")
     label = scale_labels(four)[1]
-    fill(first, "safe-care", grade=label, rationale="Reasons.", strengths="S one\nS two", improvements="I one")
+    fill(
+        first, "safe-care", grade=label, rationale="Reasons.", strengths="S one\nS two", improvements="I one"
+    )
     run_import(cli, four, first)
     second = export(cli, four, "two.xlsx", "--for", "Pair A", "--qi", "safe-care")
     ws = openpyxl.load_workbook(second)["safe-care"]
     shown = {f: ws.cell(label_row(ws, FIELDS[f]), 2).value for f in FIELDS}
-    assert shown == {"grade": label, "rationale": "Reasons.", "strengths": "S one\nS two",
-                     "improvements": "I one", "next_steps": None}
+    assert shown == {
+        "grade": label,
+        "rationale": "Reasons.",
+        "strengths": "S one\nS two",
+        "improvements": "I one",
+        "next_steps": None,
+    }
     before = snapshot(four)
     assert by_sheet(run_import(cli, four, second))["safe-care"]["action"] == "unchanged"
     assert snapshot(four) == before
@@ -189,8 +223,9 @@ def test_a_fresh_workbook_shows_what_the_evaluator_recorded_and_imports_unchange
     fill(second, "safe-care", grade=scale_labels(four)[2])
     assert by_sheet(run_import(cli, four, second))["safe-care"]["action"] == "changed"
     proposals = indicator(four, "safe-care")["proposed"]
-    assert [(p["by"], p["grade"]) for p in proposals] == [("Pair A", store.load(four).framework.scale.parse(
-        scale_labels(four)[2]).value)]
+    assert [(p["by"], p["grade"]) for p in proposals] == [
+        ("Pair A", store.load(four).framework.scale.parse(scale_labels(four)[2]).value)
+    ]
     # The first workbook is now out of date for Pair A: a conflict, left alone.
     fill(first, "safe-care", grade=scale_labels(four)[0])
     assert by_sheet(run_import(cli, four, first))["safe-care"]["action"] == "conflict"
@@ -214,7 +249,9 @@ def test_an_agreed_grade_is_never_changed(four, cli):
     before = (four / "indicators" / "voice.yaml").read_bytes()
     # Someone unprotects the sheet and types into the locked form anyway.
     labels = scale_labels(four)
-    fill(out, "voice", grade=labels[-1], rationale="Disagree with the agreed grade.", strengths="New strength")
+    fill(
+        out, "voice", grade=labels[-1], rationale="Disagree with the agreed grade.", strengths="New strength"
+    )
     fill(out, "safe-care", grade=labels[0])
     report = run_import(cli, four, out)
     sheets = by_sheet(report)
@@ -242,7 +279,9 @@ def test_an_indicator_edited_after_export_is_a_conflict_and_left_alone(four, cli
     assert (four / "indicators" / "safe-care.yaml").read_bytes() == before
     assert sheets["leading"]["action"] == "changed"
     assert indicator(four, "leading")["proposed"][0]["by"] == "Pair A"
-    assert report["ignored"] == ["sheet 'leading': D4: outside the form (only column B beside a label is read)"]
+    assert report["ignored"] == [
+        "sheet 'leading': D4: outside the form (only column B beside a label is read)"
+    ]
     text = cli("import", "assessments", out, "-e", four, "--dry-run")
     assert "sheet safe-care (safe-care): conflict: safe-care changed since the workbook was made" in text.out
     assert "ignored: sheet 'leading': D4: outside the form" in text.out
@@ -253,7 +292,7 @@ def test_formula_cells_are_refused_and_nothing_is_written(four, cli):
     fill(out, "leading", grade=scale_labels(four)[0])
     wb = openpyxl.load_workbook(out)
     ws = wb["safe-care"]
-    ws.cell(label_row(ws, FIELDS["rationale"]), 2).value = "=HYPERLINK(\"http://evil.invalid\",\"x\")"
+    ws.cell(label_row(ws, FIELDS["rationale"]), 2).value = '=HYPERLINK("http://evil.invalid","x")'
     ws.cell(label_row(ws, FIELDS["grade"]), 2).value = scale_labels(four)[1]
     wb.save(out)
     before = snapshot(four)
@@ -308,8 +347,12 @@ def test_libreoffice_opens_and_resaves_the_workbook_and_it_still_imports(four, c
     resaved.mkdir()
     profile = f"-env:UserInstallation=file://{tmp_path}/lo-profile"
     for target in ("xlsx", "pdf"):
-        done = subprocess.run([SOFFICE, profile, "--headless", "--convert-to", target, "--outdir", str(resaved),
-                               str(out)], capture_output=True, text=True, timeout=180)
+        done = subprocess.run(
+            [SOFFICE, profile, "--headless", "--convert-to", target, "--outdir", str(resaved), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stderr
     pdf = (resaved / "pair-a.pdf").read_bytes()
     assert b"/MediaBox [0 0 595" in pdf or b"/MediaBox[0 0 595" in pdf  # A4 width in points
@@ -325,15 +368,18 @@ def test_libreoffice_opens_and_resaves_the_workbook_and_it_still_imports(four, c
 
 
 def test_bad_export_requests_exit_2_and_personal_data_stays_out(four, cli, tmp_path):
-    for args, message in ((("--qi", "nope"), "unknown indicator 'nope'"),
-                          (("-o", tmp_path / "w.csv"), "ending in .xlsx"),
-                          (("-o", tmp_path / "missing" / "w.xlsx"), "does not exist")):
+    for args, message in (
+        (("--qi", "nope"), "unknown indicator 'nope'"),
+        (("-o", tmp_path / "w.csv"), "ending in .xlsx"),
+        (("-o", tmp_path / "missing" / "w.xlsx"), "does not exist"),
+    ):
         extra = args if args[0] == "-o" else ("-o", tmp_path / "w.xlsx", *args)
         result = cli("export", "assessments", "-e", four, *extra)
         assert result.code == 2 and message in result.err, result.err
         assert not (tmp_path / "w.xlsx").exists() and not (tmp_path / "w.csv").exists()
-    secret = store.add_evidence(four, title="Named child's chronology", indicators=["safe-care"],
-                                personal_data=True)
+    secret = store.add_evidence(
+        four, title="Named child's chronology", indicators=["safe-care"], personal_data=True
+    )
     out = export(cli, four, "w.xlsx", "--qi", "safe-care")
     ws = openpyxl.load_workbook(out)["safe-care"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
@@ -344,14 +390,16 @@ def test_bad_export_requests_exit_2_and_personal_data_stays_out(four, cli, tmp_p
 def test_an_indicator_judged_on_a_scale_of_its_own_gets_that_scale(cli, tmp_path):
     root = store.init(tmp_path / "joint", "ci-care-protection-2019", "joint-2018")
     framework = store.load(root).framework
-    judged = next(i for i in store.load(root).programme.graded if framework.scale_for(i) is not framework.scale)
+    judged = next(
+        i for i in store.load(root).programme.graded if framework.scale_for(i) is not framework.scale
+    )
     scale = framework.scale_for(judged)
     out = export(cli, root, "w.xlsx", "--for", "Pair A", "--qi", "2.1", "--qi", judged)
     wb = openpyxl.load_workbook(out)
     ws = wb[judged]
     grade_cell = f"B{label_row(ws, FIELDS['grade'])}"
     (dv,) = [dv for dv in ws.data_validations.dataValidation if grade_cell in dv.sqref]
-    (sheet, ref), = wb.defined_names[dv.formula1].destinations
+    ((sheet, ref),) = wb.defined_names[dv.formula1].destinations
     assert [c[0].value for c in wb[sheet][ref.replace("$", "")]] == [lv.label for lv in scale.levels]
     fill(out, judged, grade=scale.levels[1].label, rationale="Partly.")
     report = run_import(cli, root, out)

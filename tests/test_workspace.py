@@ -77,7 +77,10 @@ def assert_refused(result, root: Path, before: dict[str, bytes], path: str | Non
 
 def test_three_evidence_items_and_a_grade_show_in_status(evaluation, cli):
     sources = ["data", "views", "observation"]
-    ids = [add(cli, evaluation, "--title", f"Item {i}", "--qi", "2.1", "--source", s) for i, s in enumerate(sources)]
+    ids = [
+        add(cli, evaluation, "--title", f"Item {i}", "--qi", "2.1", "--source", s)
+        for i, s in enumerate(sources)
+    ]
     assert len(set(ids)) == 3 and all(re.fullmatch(r"E-[a-z0-9]{6}", i) for i in ids)
 
     result = cli("grade", "2.1", "good", "--rationale", "Strengths outweigh the gaps.", "-e", evaluation)
@@ -101,14 +104,34 @@ def test_grade_by_value_and_label_record_the_same_level(evaluation, cli):
 # --- golden files: the user's comments survive qiframe's edits ------------------------------------------
 
 GOLDEN_CASES = {
-    "grade-comments": ("grade", "2.1", "good", "--rationale",
-                       "Important strengths clearly outweigh the areas for improvement."),
-    "note-comments": ("note", "2.1", "--strength", "Children trust their key workers", "--improvement",
-                      "Chronologies are of variable quality", "--next-step", "Re-audit plans in June"),
-    "grade-new-key": ("grade", "2.1", "good", "--rationale",
-                      "Important strengths clearly outweigh the areas for improvement."),
+    "grade-comments": (
+        "grade",
+        "2.1",
+        "good",
+        "--rationale",
+        "Important strengths clearly outweigh the areas for improvement.",
+    ),
+    "note-comments": (
+        "note",
+        "2.1",
+        "--strength",
+        "Children trust their key workers",
+        "--improvement",
+        "Chronologies are of variable quality",
+        "--next-step",
+        "Re-audit plans in June",
+    ),
+    "grade-new-key": (
+        "grade",
+        "2.1",
+        "good",
+        "--rationale",
+        "Important strengths clearly outweigh the areas for improvement.",
+    ),
     "note-before-next-key": ("note", "2.1", "--strength", "Children trust their key workers"),
 }
+
+
 # A full-line comment written just above a key is attached by ruamel to the node before it; the store
 # moves it so that a key qiframe inserts (or a list item it appends) does not land between the comment
 # and the key it describes. These cases pin that down.
@@ -154,7 +177,10 @@ def test_golden_pairs_are_valid_and_differ():
 @pytest.fixture
 def register(evaluation) -> Path:
     """Three items whose ids share prefixes, so that resolution can be ambiguous."""
-    write_evidence(evaluation, "E-ab2345", """\
+    write_evidence(
+        evaluation,
+        "E-ab2345",
+        """\
         title: Case file audit
         kind: case-file-audit
         source: data
@@ -162,8 +188,12 @@ def register(evaluation) -> Path:
         agency: Glenmuir Council social work services
         indicators:
           - '2.1'
-        """)
-    write_evidence(evaluation, "E-ab7890", """\
+        """,
+    )
+    write_evidence(
+        evaluation,
+        "E-ab7890",
+        """\
         title: Survey of parents, carers
         kind: survey
         source: views
@@ -172,8 +202,12 @@ def register(evaluation) -> Path:
         indicators:
           - '2.1'
           - '5.4'
-        """)
-    write_evidence(evaluation, "E-cd2345", """\
+        """,
+    )
+    write_evidence(
+        evaluation,
+        "E-cd2345",
+        """\
         title: Observation of core groups
         kind: observation
         source: observation
@@ -181,7 +215,8 @@ def register(evaluation) -> Path:
         agency: NHS Glenmuir
         indicators:
           - '5.3'
-        """)
+        """,
+    )
     return evaluation
 
 
@@ -231,8 +266,10 @@ def test_link_and_unlink(register, cli):
 
 def test_link_keeps_the_files_comments(register, cli):
     path = register / "evidence" / "E-ab2345.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("date: 2025-09-01", "date: 2025-09-01  # fieldwork"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("date: 2025-09-01", "date: 2025-09-01  # fieldwork"),
+        encoding="utf-8",
+    )
     assert cli("evidence", "link", "E-ab2", "--qi", "5.2", "-e", register).code == 0
     assert "date: 2025-09-01  # fieldwork\n" in path.read_text(encoding="utf-8")
     assert linked(register, "E-ab2345") == ["2.1", "5.2"]
@@ -278,14 +315,17 @@ def test_list_csv(register, cli):
 # --- bad input: one located message, exit 2, nothing written ----------------------------------------------
 
 
-@pytest.mark.parametrize("args", [
-    ("grade", "99.9", "good"),
-    ("grade", "2.1", "7"),
-    ("grade", "2.1", "superb"),
-    ("note", "99.9", "--strength", "x"),
-    ("assign", "2.1", "--status", "finished"),
-    ("evidence", "add", "--title", "T", "--qi", "99.9"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("grade", "99.9", "good"),
+        ("grade", "2.1", "7"),
+        ("grade", "2.1", "superb"),
+        ("note", "99.9", "--strength", "x"),
+        ("assign", "2.1", "--status", "finished"),
+        ("evidence", "add", "--title", "T", "--qi", "99.9"),
+    ],
+)
 def test_bad_input_changes_nothing(evaluation, cli, args):
     before = snapshot(evaluation)
     result = cli(*args, "-e", evaluation)
@@ -305,16 +345,21 @@ def test_unknown_framework_creates_nothing(tmp_path, cli):
     assert not (tmp_path / "new").exists()
 
 
-@pytest.mark.parametrize(("body", "line"), [
-    ("title: [unclosed\nsource: data\n", 3),  # broken YAML: the parser stops on the line after
-    ("title: T\nsource: rumour\n", 3),  # valid YAML, not a source
-])
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("title: [unclosed\nsource: data\n", 3),  # broken YAML: the parser stops on the line after
+        ("title: T\nsource: rumour\n", 3),  # valid YAML, not a source
+    ],
+)
 def test_malformed_evidence_file_is_located(evaluation, cli, body, line):
     path = evaluation / "evidence" / "E-bad222.yaml"
     path.write_text("id: E-bad222\n" + body, encoding="utf-8")
     before = snapshot(evaluation)
     for args in (("status",), ("grade", "2.1", "good"), ("evidence", "add", "--title", "T", "--qi", "2.1")):
-        match = assert_refused(cli(*args, "-e", evaluation), evaluation, before, path="evidence/E-bad222.yaml")
+        match = assert_refused(
+            cli(*args, "-e", evaluation), evaluation, before, path="evidence/E-bad222.yaml"
+        )
         assert int(match["line"]) == line and int(match["col"]) >= 1
 
 
@@ -349,11 +394,14 @@ def test_edit_saves_a_valid_edit(evaluation, cli, monkeypatch, tmp_path):
     assert (a.status, a.lead) == ("in-progress", "Nurse consultant, child protection")
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("status: not-started", "status: finished"),  # not a status
-    ("status: not-started", "status: [oops"),  # not YAML
-    ("indicator: '5.2'", "indicator: '5.3'"),  # the file would no longer match its name
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("status: not-started", "status: finished"),  # not a status
+        ("status: not-started", "status: [oops"),  # not YAML
+        ("indicator: '5.2'", "indicator: '5.3'"),  # the file would no longer match its name
+    ],
+)
 def test_edit_refuses_an_invalid_edit(evaluation, cli, monkeypatch, tmp_path, old, new):
     use_editor(monkeypatch, tmp_path, old, new)
     before = snapshot(evaluation)

@@ -18,8 +18,14 @@ from conftest import snapshot
 # learning-teaching-and-assessment, 3.2 <-> childrens-progress.
 GRADES = {
     "2024": ("es-hgioelc", {"2.1": "3", "2.3": "4", "3.2": "2"}),
-    "2025": ("ci-es-elc-2025", {"safeguarding-and-child-protection": "4", "learning-teaching-and-assessment": "4",
-                                "childrens-progress": "3"}),
+    "2025": (
+        "ci-es-elc-2025",
+        {
+            "safeguarding-and-child-protection": "4",
+            "learning-teaching-and-assessment": "4",
+            "childrens-progress": "3",
+        },
+    ),
     "2026": ("es-hgioelc", {"2.1": "5", "2.3": "3", "3.2": "3"}),
 }
 
@@ -32,8 +38,18 @@ def _ok(result):
 def _year(cli, base: Path, year: str) -> Path:
     framework, grades = GRADES[year]
     root = base / f"se-{year}"
-    _ok(cli("init", root, "--framework", framework, "--period", f"{int(year) - 1}-04-01:{year}-03-31",
-            "--title", f"Self-evaluation {year}"))
+    _ok(
+        cli(
+            "init",
+            root,
+            "--framework",
+            framework,
+            "--period",
+            f"{int(year) - 1}-04-01:{year}-03-31",
+            "--title",
+            f"Self-evaluation {year}",
+        )
+    )
     for qi, level in grades.items():
         _ok(cli("grade", qi, level, "-e", root))
     return root
@@ -108,8 +124,21 @@ def test_must_show_trend_workbook_opens_in_libreoffice(cli, three_years, tmp_pat
         pytest.skip("LibreOffice is not installed")
     out = _trend_workbook(cli, three_years, tmp_path)
     profile = tmp_path / "lo"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(out)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / "trend.pdf"
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
 
@@ -143,7 +172,16 @@ def test_trend_on_a_four_level_scale(cli, tmp_path):
     roots = []
     for year in ("2024", "2025", "2026"):
         root = ws / year
-        _ok(cli("init", root, "--framework", "test-four-level", "--period", f"{int(year) - 1}-04-01:{year}-03-31"))
+        _ok(
+            cli(
+                "init",
+                root,
+                "--framework",
+                "test-four-level",
+                "--period",
+                f"{int(year) - 1}-04-01:{year}-03-31",
+            )
+        )
         roots.append(root)
     import qiframe.store as store
 
@@ -152,7 +190,9 @@ def test_trend_on_a_four_level_scale(cli, tmp_path):
     labels = [lv.label for lv in sorted(ev.framework.scale.levels, key=lambda lv: lv.value)]
     for root, label in zip(roots, (labels[0], labels[1], labels[-1]), strict=True):
         _ok(cli("grade", qi, label, "-e", root))
-    data = json.loads(_ok(cli("compare", "--with", roots[0], "--with", roots[1], "-f", "json", "-e", roots[2])).out)
+    data = json.loads(
+        _ok(cli("compare", "--with", roots[0], "--with", roots[1], "-f", "json", "-e", roots[2])).out
+    )
     row = next(r for r in data["indicators"] if r["indicator"] == qi)
     assert [g["position"] for g in row["grades"]] == [1, 2, len(labels)]
     assert data["scale"] == labels
@@ -163,7 +203,6 @@ def test_trend_on_a_four_level_scale(cli, tmp_path):
     assert chart.y_axis.scaling.max == len(labels)
 
 
-
 # --- roll forward --------------------------------------------------------------------------------------
 
 
@@ -171,30 +210,79 @@ def test_trend_on_a_four_level_scale(cli, tmp_path):
 def last_year(tmp_path, cli, monkeypatch) -> dict:
     monkeypatch.setenv("QIFRAME_TODAY", "2025-03-20")
     root = tmp_path / "se-2025"
-    _ok(cli("init", root, "--framework", "es-hgioelc", "--period", "2024-04-01:2025-03-31",
-            "--title", "Self-evaluation 2025"))
+    _ok(
+        cli(
+            "init",
+            root,
+            "--framework",
+            "es-hgioelc",
+            "--period",
+            "2024-04-01:2025-03-31",
+            "--title",
+            "Self-evaluation 2025",
+        )
+    )
     _ok(cli("assign", "2.1", "--lead", "Morag", "--contributor", "Iain", "-e", root))
     _ok(cli("assign", "3.2", "--lead", "Priya", "-e", root))
     _ok(cli("grade", "2.1", "4", "-e", root))
     _ok(cli("grade", "3.2", "3", "-e", root))
     # The new evaluation's date is 2026-03-31 (the period a year on); 24 months earlier is 2024-03-31.
-    fresh = _ok(cli("evidence", "add", "-t", "Care plan audit", "--qi", "2.1", "--date", "2025-01-15",
-                    "-e", root)).out.strip()
-    old = _ok(cli("evidence", "add", "-t", "Parent survey", "--qi", "3.2", "--date", "2023-11-01",
-                  "-e", root)).out.strip()
+    fresh = _ok(
+        cli("evidence", "add", "-t", "Care plan audit", "--qi", "2.1", "--date", "2025-01-15", "-e", root)
+    ).out.strip()
+    old = _ok(
+        cli("evidence", "add", "-t", "Parent survey", "--qi", "3.2", "--date", "2023-11-01", "-e", root)
+    ).out.strip()
     undated = _ok(cli("evidence", "add", "-t", "Floor book", "--qi", "3.2", "-e", root)).out.strip()
-    open_action = _ok(cli("action", "add", "-t", "Review every care plan each term", "--qi", "2.1",
-                          "--owner", "Morag", "--due", "2025-12-31", "-e", root)).out.strip()
-    _ok(cli("action", "update", open_action, "--status", "in-progress", "--progress", "Audit tool agreed",
-            "--date", "2025-02-01", "-e", root))
+    open_action = _ok(
+        cli(
+            "action",
+            "add",
+            "-t",
+            "Review every care plan each term",
+            "--qi",
+            "2.1",
+            "--owner",
+            "Morag",
+            "--due",
+            "2025-12-31",
+            "-e",
+            root,
+        )
+    ).out.strip()
+    _ok(
+        cli(
+            "action",
+            "update",
+            open_action,
+            "--status",
+            "in-progress",
+            "--progress",
+            "Audit tool agreed",
+            "--date",
+            "2025-02-01",
+            "-e",
+            root,
+        )
+    )
     _ok(cli("action", "measure", open_action, "48", "--date", "2025-01", "-e", root))
     _ok(cli("action", "measure", open_action, "55", "--date", "2025-02", "-e", root))
-    finished = _ok(cli("action", "add", "-t", "New induction pack", "--qi", "3.2", "--status", "done",
-                       "-e", root)).out.strip()
-    return {"root": root, "fresh": fresh, "old": old, "undated": undated, "open": open_action, "done": finished}
+    finished = _ok(
+        cli("action", "add", "-t", "New induction pack", "--qi", "3.2", "--status", "done", "-e", root)
+    ).out.strip()
+    return {
+        "root": root,
+        "fresh": fresh,
+        "old": old,
+        "undated": undated,
+        "open": open_action,
+        "done": finished,
+    }
 
 
-def test_must_show_init_from_carries_open_actions_and_leads_in_date_evidence_no_grade(cli, last_year, tmp_path):
+def test_must_show_init_from_carries_open_actions_and_leads_in_date_evidence_no_grade(
+    cli, last_year, tmp_path
+):
     from qiframe import store
 
     new = tmp_path / "se-2026"
@@ -227,8 +315,13 @@ def test_must_show_init_from_carries_open_actions_and_leads_in_date_evidence_no_
     status = json.loads(_ok(cli("status", "-f", "json", "-e", new)).out)
     assert not any(row.get("grade") for row in status["indicators"])
     row = next(r for r in status["indicators"] if r["id"] == "2.1")
-    assert row["last_year"] == {"grade": 4, "label": "Good", "indicator": "2.1", "framework": "es-hgioelc",
-                                "date": "2025-03-31"}
+    assert row["last_year"] == {
+        "grade": 4,
+        "label": "Good",
+        "indicator": "2.1",
+        "framework": "es-hgioelc",
+        "date": "2025-03-31",
+    }
     text = _ok(cli("status", "-e", new)).out
     assert "last year" in text
     line = next(x for x in text.splitlines() if x.startswith("2.1 "))
@@ -317,11 +410,14 @@ def test_must_show_a_series_without_a_signal_reports_none():
     assert chart.summary.startswith("No run-chart signal")
 
 
-@pytest.mark.parametrize(("values", "kind", "points"), [
-    ([1, 2, 3, 4, 5, 3, 2], "trend", 5),           # five rising points
-    ([1, 2, 2, 3, 4, 5, 3], "trend", 5),           # a repeated value neither breaks nor counts
-    ([1, 2, 3, 4, 3, 2, 1, 2], None, 0),           # four rising points only
-])
+@pytest.mark.parametrize(
+    ("values", "kind", "points"),
+    [
+        ([1, 2, 3, 4, 5, 3, 2], "trend", 5),  # five rising points
+        ([1, 2, 2, 3, 4, 5, 3], "trend", 5),  # a repeated value neither breaks nor counts
+        ([1, 2, 3, 4, 3, 2, 1, 2], None, 0),  # four rising points only
+    ],
+)
 def test_trends(values, kind, points):
     from qiframe.analysis import runchart
 
@@ -376,9 +472,28 @@ def measured(tmp_path, cli, monkeypatch) -> tuple[Path, str]:
     monkeypatch.setenv("QIFRAME_TODAY", "2026-04-20")
     root = tmp_path / "ev"
     _ok(cli("init", root, "--framework", "es-hgioelc", "--period", "2025-04-01:2026-03-31"))
-    action = _ok(cli("action", "add", "-t", "Plan every child's next steps with families", "--qi", "3.2",
-                     "--measure", "Children with shared next steps", "--unit", "%", "--baseline", "50",
-                     "--target", "70", "--target-date", "2026-06", "-e", root)).out.strip()
+    action = _ok(
+        cli(
+            "action",
+            "add",
+            "-t",
+            "Plan every child's next steps with families",
+            "--qi",
+            "3.2",
+            "--measure",
+            "Children with shared next steps",
+            "--unit",
+            "%",
+            "--baseline",
+            "50",
+            "--target",
+            "70",
+            "--target-date",
+            "2026-06",
+            "-e",
+            root,
+        )
+    ).out.strip()
     for month, value in zip(MONTHS, WITH_SHIFT, strict=True):
         _ok(cli("action", "measure", action, str(value), "--date", month, "-e", root))
     return root, action
@@ -403,9 +518,12 @@ def test_an_old_current_value_is_one_value_of_the_series(cli, tmp_path):
 
     root = tmp_path / "ev"
     _ok(cli("init", root, "--framework", "es-hgioelc"))
-    action = _ok(cli("action", "add", "-t", "Audit", "--current", "40", "--as-of", "2026-01-31",
-                     "-e", root)).out.strip()
-    assert [(v.date, v.value) for v in store.load(root).actions[action].measure.values] == [("2026-01-31", 40)]
+    action = _ok(
+        cli("action", "add", "-t", "Audit", "--current", "40", "--as-of", "2026-01-31", "-e", root)
+    ).out.strip()
+    assert [(v.date, v.value) for v in store.load(root).actions[action].measure.values] == [
+        ("2026-01-31", 40)
+    ]
     _ok(cli("action", "measure", action, "45", "--date", "2026-02", "-e", root))
     m = store.load(root).actions[action].measure
     assert [(v.date, v.value) for v in m.values] == [("2026-01-31", 40), ("2026-02", 45)]
@@ -454,11 +572,11 @@ def test_png_writer_draws_a_readable_image():
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (200, 100)
     idat = data.index(b"IDAT")
-    length = struct.unpack(">I", data[idat - 4:idat])[0]
-    raw = zlib.decompress(data[idat + 4:idat + 4 + length])
+    length = struct.unpack(">I", data[idat - 4 : idat])[0]
+    raw = zlib.decompress(data[idat + 4 : idat + 4 + length])
     assert len(raw) == height * (1 + width * 3)
-    rows = [raw[r * (1 + width * 3) + 1:(r + 1) * (1 + width * 3)] for r in range(height)]
-    colours = {bytes(row[i:i + 3]) for row in rows for i in range(0, len(row), 3)}
+    rows = [raw[r * (1 + width * 3) + 1 : (r + 1) * (1 + width * 3)] for r in range(height)]
+    colours = {bytes(row[i : i + 3]) for row in rows for i in range(0, len(row), 3)}
     assert bytes(chart_png.BLUE) in colours and bytes(chart_png.ORANGE) in colours
     assert bytes(chart_png.GREEN) in colours and bytes(chart_png.GREY) in colours
 
@@ -471,9 +589,21 @@ def test_progress_with_run_charts_opens_in_libreoffice(cli, measured, tmp_path):
     root, _ = measured
     for name in ("p.xlsx", "p.docx"):
         _ok(cli("export", "progress", "-o", tmp_path / name, "-e", root))
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(tmp_path / name.split('.')[1]), str(tmp_path / name)],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp_path / name.split(".")[1]),
+                str(tmp_path / name),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         pdf = tmp_path / name.split(".")[1] / "p.pdf"
         assert pdf.read_bytes().startswith(b"%PDF")
 
@@ -485,19 +615,47 @@ def test_progress_with_run_charts_opens_in_libreoffice(cli, measured, tmp_path):
 def inspected(tmp_path, cli) -> dict:
     root = tmp_path / "ev"
     _ok(cli("init", root, "--framework", "es-hgioelc", "--period", "2025-04-01:2026-03-31"))
-    _ok(cli("note", "2.1", "-s", "Staff know each child's needs well", "-s", "Families trust the team",
-            "-i", "Risk assessments are not reviewed on time", "-e", root))
+    _ok(
+        cli(
+            "note",
+            "2.1",
+            "-s",
+            "Staff know each child's needs well",
+            "-s",
+            "Families trust the team",
+            "-i",
+            "Risk assessments are not reviewed on time",
+            "-e",
+            root,
+        )
+    )
     _ok(cli("note", "2.3", "-s", "Rich, well planned play outdoors", "-e", root))
     _ok(cli("note", "3.2", "-i", "Progress of children with additional needs is not tracked", "-e", root))
     ids = {}
     for key, kind, qi, text in (
-            ("s21", "strength", "2.1", "Children are known and cared for as individuals"),
-            ("s23", "strength", "2.3", "High-quality outdoor learning"),
-            ("s13", "strength", "1.3", "A clear vision shared with families"),
-            ("r32", "recommendation", "3.2", "Track the progress of every child with additional support needs"),
-            ("r26", "recommendation", "2.6", "Involve parents more in their children's learning")):
-        ids[key] = _ok(cli("external", "finding", "add", "--kind", kind, "--qi", qi, "--text", text,
-                           "--source", "Inspection report, February 2026", "-e", root)).out.strip()
+        ("s21", "strength", "2.1", "Children are known and cared for as individuals"),
+        ("s23", "strength", "2.3", "High-quality outdoor learning"),
+        ("s13", "strength", "1.3", "A clear vision shared with families"),
+        ("r32", "recommendation", "3.2", "Track the progress of every child with additional support needs"),
+        ("r26", "recommendation", "2.6", "Involve parents more in their children's learning"),
+    ):
+        ids[key] = _ok(
+            cli(
+                "external",
+                "finding",
+                "add",
+                "--kind",
+                kind,
+                "--qi",
+                qi,
+                "--text",
+                text,
+                "--source",
+                "Inspection report, February 2026",
+                "-e",
+                root,
+            )
+        ).out.strip()
     return {"root": root, **ids}
 
 
@@ -511,23 +669,29 @@ def test_must_show_each_finding_in_exactly_one_alignment_group(cli, inspected):
     # self-evaluation wrote nothing for 1.3 or 2.6); the self-evaluation alone named the families' trust
     # (2.1) and the late risk assessments (2.1 improvement, which no finding is about).
     groups = {name: [f["id"] for f in data[name]] for name in ("found_by_both", "inspection_only")}
-    assert groups == {"found_by_both": [inspected["s21"], inspected["s23"], inspected["r32"]],
-                      "inspection_only": [inspected["s13"], inspected["r26"]]}
+    assert groups == {
+        "found_by_both": [inspected["s21"], inspected["s23"], inspected["r32"]],
+        "inspection_only": [inspected["s13"], inspected["r26"]],
+    }
     every = groups["found_by_both"] + groups["inspection_only"]
     assert sorted(every) == sorted(inspected[k] for k in ("s21", "s23", "s13", "r32", "r26"))
     assert len(every) == len(set(every))
     both = {f["id"]: f for f in data["found_by_both"]}
     assert both[inspected["s21"]]["confirmed"] is True
     assert both[inspected["s21"]]["matches"] == [
-        {"indicator": "2.1", "kind": "strength", "text": "Staff know each child's needs well"}]
+        {"indicator": "2.1", "kind": "strength", "text": "Staff know each child's needs well"}
+    ]
     assert both[inspected["r32"]]["confirmed"] is False
     assert both[inspected["r32"]]["matches"][0]["text"].startswith("Progress of children")
     assert data["self_evaluation_only"] == [
         {"indicator": "2.1", "kind": "strength", "text": "Families trust the team"},
-        {"indicator": "2.1", "kind": "improvement", "text": "Risk assessments are not reviewed on time"}]
-    assert data["summary"] == ("The self-evaluation had already identified 3 of the inspection's 5 findings "
-                               "(3 strengths, 2 recommendations), and named 2 further points that the "
-                               "inspection did not report.")
+        {"indicator": "2.1", "kind": "improvement", "text": "Risk assessments are not reviewed on time"},
+    ]
+    assert data["summary"] == (
+        "The self-evaluation had already identified 3 of the inspection's 5 findings "
+        "(3 strengths, 2 recommendations), and named 2 further points that the "
+        "inspection did not report."
+    )
     text = _ok(cli("compare", "--external", "-e", root)).out
     assert "Found by both (3):" in text and "Found by the inspection only (2):" in text
     assert "Named by the self-evaluation only (2):" in text
@@ -540,8 +704,9 @@ def test_pairing_none_and_auto(cli, inspected):
     _ok(cli("external", "finding", "pair", inspected["s23"], "--none", "-e", root))
     data = json.loads(_ok(cli("compare", "--external", "-f", "json", "-e", root)).out)["findings"]
     assert inspected["s23"] in [f["id"] for f in data["inspection_only"]]
-    assert {"indicator": "2.3", "kind": "strength", "text": "Rich, well planned play outdoors"} in \
-        data["self_evaluation_only"]
+    assert {"indicator": "2.3", "kind": "strength", "text": "Rich, well planned play outdoors"} in data[
+        "self_evaluation_only"
+    ]
     _ok(cli("external", "finding", "pair", inspected["s23"], "--auto", "-e", root))
     data = json.loads(_ok(cli("compare", "--external", "-f", "json", "-e", root)).out)["findings"]
     assert inspected["s23"] in [f["id"] for f in data["found_by_both"]]
@@ -550,12 +715,15 @@ def test_pairing_none_and_auto(cli, inspected):
     assert listed[0]["titles"] == ["Safeguarding and child protection"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--kind", "praise", "--qi", "2.1", "--text", "x"), "praise"),
-    (("--kind", "strength", "--text", "x"), "--qi"),
-    (("--kind", "strength", "--qi", "9.9", "--text", "x"), "9.9"),
-    (("--kind", "strength", "--qi", "2.1", "--text", "  "), "empty"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--kind", "praise", "--qi", "2.1", "--text", "x"), "praise"),
+        (("--kind", "strength", "--text", "x"), "--qi"),
+        (("--kind", "strength", "--qi", "9.9", "--text", "x"), "9.9"),
+        (("--kind", "strength", "--qi", "2.1", "--text", "  "), "empty"),
+    ],
+)
 def test_finding_add_bad_input_writes_nothing(cli, inspected, args, message):
     root = inspected["root"]
     before = snapshot(root)
@@ -567,8 +735,10 @@ def test_finding_add_bad_input_writes_nothing(cli, inspected, args, message):
 def test_findings_keep_comments_in_evaluation_yaml(cli, inspected):
     root = inspected["root"]
     path = root / "evaluation.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("findings:", "# what the inspectors said\nfindings:"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("findings:", "# what the inspectors said\nfindings:"),
+        encoding="utf-8",
+    )
     _ok(cli("external", "finding", "add", "--kind", "key-message", "--text", "A caring setting", "-e", root))
     assert "# what the inspectors said" in path.read_text(encoding="utf-8")
 
@@ -578,8 +748,20 @@ def test_actions_answer_recommendations_and_progress_groups_them(cli, inspected,
     from openpyxl import load_workbook
 
     root = inspected["root"]
-    action = _ok(cli("action", "add", "-t", "Start a tracker for children with additional support needs",
-                     "--qi", "3.2", "--answers", inspected["r32"], "-e", root)).out.strip()
+    action = _ok(
+        cli(
+            "action",
+            "add",
+            "-t",
+            "Start a tracker for children with additional support needs",
+            "--qi",
+            "3.2",
+            "--answers",
+            inspected["r32"],
+            "-e",
+            root,
+        )
+    ).out.strip()
     wrong = cli("action", "add", "-t", "x", "--answers", inspected["s21"], "-e", root)
     assert wrong.code == 2 and "strength" in wrong.err
     shown = json.loads(_ok(cli("action", "show", action, "-f", "json", "-e", root)).out)

@@ -17,8 +17,18 @@ from typing import Any
 from qiframe import clock, model, store, yamlio
 from qiframe.errors import InputError
 
-ACTION_FIELDS = ("id", "title", "indicator", "improvement", "answers", "owner", "due", "status", "measure",
-                 "progress")
+ACTION_FIELDS = (
+    "id",
+    "title",
+    "indicator",
+    "improvement",
+    "answers",
+    "owner",
+    "due",
+    "status",
+    "measure",
+    "progress",
+)
 MEASURE_FIELDS = ("name", "unit", "baseline", "target", "target_date", "interval", "current", "as_of")
 FILE_MEASURE_FIELDS = MEASURE_FIELDS + ("values",)
 CLOSED = ("done", "dropped")
@@ -50,9 +60,18 @@ class MeasureInput:
         return any(getattr(self, f) is not None for f in MEASURE_FIELDS)
 
 
-def add(root: str | Path, title: str, indicator: str = "", improvement: str = "", owner: str = "",
-        due: str = "", status: str = "not-started", measure: MeasureInput | None = None,
-        today: str = "", answers: str = "") -> model.Action:
+def add(
+    root: str | Path,
+    title: str,
+    indicator: str = "",
+    improvement: str = "",
+    owner: str = "",
+    due: str = "",
+    status: str = "not-started",
+    measure: MeasureInput | None = None,
+    today: str = "",
+    answers: str = "",
+) -> model.Action:
     """Add an action; the indicator must exist, and `improvement` may be the number of one of its areas.
 
     `answers` names the inspection's recommendation (an external finding, by id or prefix) it answers.
@@ -61,8 +80,18 @@ def add(root: str | Path, title: str, indicator: str = "", improvement: str = ""
         return _add(tx, title, indicator, improvement, owner, due, status, measure, today, answers)
 
 
-def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, owner: str, due: str, status: str,
-         measure: MeasureInput | None, today: str, answers: str = "") -> model.Action:
+def _add(
+    tx: store.Transaction,
+    title: str,
+    indicator: str,
+    improvement: str,
+    owner: str,
+    due: str,
+    status: str,
+    measure: MeasureInput | None,
+    today: str,
+    answers: str = "",
+) -> model.Action:
     evaluation = tx.evaluation
     today = today or clock.today_iso()
     title = _text(title, "title", required=True)
@@ -71,8 +100,15 @@ def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, ow
     _date(due, "due")
     _status(status)
     answered = _recommendation(evaluation, answers) if answers else ""
-    record: dict[str, Any] = {"title": title, "indicator": ident, "improvement": improvement,
-                              "answers": answered, "owner": " ".join(owner.split()), "due": due, "status": status}
+    record: dict[str, Any] = {
+        "title": title,
+        "indicator": ident,
+        "improvement": improvement,
+        "answers": answered,
+        "owner": " ".join(owner.split()),
+        "due": due,
+        "status": status,
+    }
     if measure is not None and measure.given():
         record["measure"] = _measure_record(measure, today)
     record = {"id": tx.new_id("action"), **record}
@@ -82,17 +118,35 @@ def _add(tx: store.Transaction, title: str, indicator: str, improvement: str, ow
     return store.build_action(record, relpath)
 
 
-def update(root: str | Path, action_id: str, status: str | None = None, owner: str | None = None,
-           due: str | None = None, title: str | None = None, measure: MeasureInput | None = None,
-           progress: str | None = None, date: str | None = None, today: str = "") -> model.Action:
+def update(
+    root: str | Path,
+    action_id: str,
+    status: str | None = None,
+    owner: str | None = None,
+    due: str | None = None,
+    title: str | None = None,
+    measure: MeasureInput | None = None,
+    progress: str | None = None,
+    date: str | None = None,
+    today: str = "",
+) -> model.Action:
     """Change an action's status, owner, due date or measure, and append a progress note."""
     with store.transaction(root) as tx:
         return _update(tx, action_id, status, owner, due, title, measure, progress, date, today)
 
 
-def _update(tx: store.Transaction, action_id: str, status: str | None, owner: str | None, due: str | None,
-            title: str | None, measure: MeasureInput | None, progress: str | None, date: str | None,
-            today: str) -> model.Action:
+def _update(
+    tx: store.Transaction,
+    action_id: str,
+    status: str | None,
+    owner: str | None,
+    due: str | None,
+    title: str | None,
+    measure: MeasureInput | None,
+    progress: str | None,
+    date: str | None,
+    today: str,
+) -> model.Action:
     action = store.resolve(tx.evaluation.actions, action_id, "action")
     today = today or clock.today_iso()
     if status is not None:
@@ -116,8 +170,9 @@ def _update(tx: store.Transaction, action_id: str, status: str | None, owner: st
     def mutate(doc):
         for key, value in (("title", title), ("owner", owner), ("due", due), ("status", status)):
             if value is not None:
-                store.set_field(doc, key, " ".join(value.split()) if key in ("title", "owner") else value,
-                                ACTION_FIELDS)
+                store.set_field(
+                    doc, key, " ".join(value.split()) if key in ("title", "owner") else value, ACTION_FIELDS
+                )
         if values:
             if isinstance(doc.get("measure"), dict):
                 for key, value in values.items():
@@ -135,16 +190,19 @@ def _update(tx: store.Transaction, action_id: str, status: str | None, owner: st
     return store.build_action(data, action.path)
 
 
-def listing(evaluation: model.Evaluation, indicator: str | None = None, status: str | None = None,
-            today: str = "") -> list[model.Action]:
+def listing(
+    evaluation: model.Evaluation, indicator: str | None = None, status: str | None = None, today: str = ""
+) -> list[model.Action]:
     """Actions in indicator order, then by due date; optionally one indicator's or one status's."""
     if status is not None:
         _status(status, allow_open=True)
     ident = store.assessment_id(evaluation, indicator) if indicator else None
     today = today or clock.today_iso()
-    chosen = [a for a in evaluation.actions.values()
-              if (ident is None or a.indicator == ident)
-              and _has_status(a, status, today)]
+    chosen = [
+        a
+        for a in evaluation.actions.values()
+        if (ident is None or a.indicator == ident) and _has_status(a, status, today)
+    ]
     order = evaluation.order
     return sorted(chosen, key=lambda a: (order.get(a.indicator, len(order)), a.due or "9999", a.id))
 
@@ -168,8 +226,9 @@ class Chosen:
     total: int
 
 
-def choose(evaluation: model.Evaluation, indicator: str | None = None, status: str | None = None,
-           today: str = "") -> Chosen:
+def choose(
+    evaluation: model.Evaluation, indicator: str | None = None, status: str | None = None, today: str = ""
+) -> Chosen:
     """`listing`, with the size of the whole plan."""
     return Chosen(tuple(listing(evaluation, indicator, status, today)), len(evaluation.actions))
 
@@ -200,13 +259,15 @@ def measure_record(measure: model.Measure) -> dict:
     if out.get("interval") == "monthly":
         del out["interval"]
     if len(measure.values) > 1 or any(v.note for v in measure.values):
-        out["values"] = [{"date": v.date, "value": v.value} | ({"note": v.note} if v.note else {})
-                         for v in measure.values]
+        out["values"] = [
+            {"date": v.date, "value": v.value} | ({"note": v.note} if v.note else {}) for v in measure.values
+        ]
     return out
 
 
-def record_value(root: str | Path, action_id: str, value: float, date: str = "", note: str = "",
-                 today: str = "") -> model.Action:
+def record_value(
+    root: str | Path, action_id: str, value: float, date: str = "", note: str = "", today: str = ""
+) -> model.Action:
     """Add a dated value to an action's measure (replacing a value of the same date).
 
     An older file's single `current` value (as of `as_of`) becomes the first value of the series.
@@ -215,12 +276,15 @@ def record_value(root: str | Path, action_id: str, value: float, date: str = "",
         return _record_value(tx, action_id, value, date, note, today)
 
 
-def _record_value(tx: store.Transaction, action_id: str, value: float, date: str, note: str,
-                  today: str) -> model.Action:
+def _record_value(
+    tx: store.Transaction, action_id: str, value: float, date: str, note: str, today: str
+) -> model.Action:
     action = store.resolve(tx.evaluation.actions, action_id, "action")
     when = date or (today or clock.today_iso())
     if not _is_month_or_day(when):
-        raise InputError(f"{{date}} {when!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)", options=("date",))
+        raise InputError(
+            f"{{date}} {when!r} is not an ISO date or month (YYYY-MM-DD or YYYY-MM)", options=("date",)
+        )
     number = _number(value, "VALUE")
     note = _text(note, "note")
     entry = {"date": when, "value": number} | ({"note": note} if note else {})
@@ -240,8 +304,12 @@ def _record_value(tx: store.Transaction, action_id: str, value: float, date: str
                 del measure[key]
         series = [v for v in series if str(v.get("date")) != when] + [entry]
         series.sort(key=lambda v: str(v["date"]))
-        store.set_field(measure, "values", [{k: (str(x) if k == "date" else x) for k, x in v.items()}
-                                            for v in series], FILE_MEASURE_FIELDS)
+        store.set_field(
+            measure,
+            "values",
+            [{k: (str(x) if k == "date" else x) for k, x in v.items()} for v in series],
+            FILE_MEASURE_FIELDS,
+        )
 
     data = tx.edit(action.path, "action", mutate)
     return store.build_action(data, action.path)
@@ -300,8 +368,6 @@ def measure_brief(measure: model.Measure | None) -> str:
     return text
 
 
-
-
 # --- validation --------------------------------------------------------------------------------------
 
 
@@ -327,8 +393,10 @@ def _improvement(evaluation: model.Evaluation, ident: str, text: str) -> str:
     if not text.isdigit():
         return text
     if not ident:
-        raise InputError("{improvement} NUMBER needs {qi}, whose areas for improvement it counts",
-                         options=("improvement", "qi"))
+        raise InputError(
+            "{improvement} NUMBER needs {qi}, whose areas for improvement it counts",
+            options=("improvement", "qi"),
+        )
     areas = evaluation.assessments.get(ident, model.Assessment(ident)).improvements
     number = int(text)
     if not 1 <= number <= len(areas):
@@ -378,13 +446,18 @@ def _measure_record(measure: MeasureInput, today: str, fill_as_of: bool = True) 
             values[key] = " ".join(text.split())
     if measure.target_date is not None:
         if not _is_month_or_day(measure.target_date):
-            raise InputError(f"{{target_date}} {measure.target_date!r} is not an ISO date or month (YYYY-MM-DD or "
-                             "YYYY-MM)", options=("target_date",))
+            raise InputError(
+                f"{{target_date}} {measure.target_date!r} is not an ISO date or month (YYYY-MM-DD or "
+                "YYYY-MM)",
+                options=("target_date",),
+            )
         values["target_date"] = measure.target_date
     if measure.interval is not None:
         if measure.interval not in model.MEASURE_INTERVALS:
-            raise InputError(f"{{interval}} {measure.interval!r} is not one of: {', '.join(model.MEASURE_INTERVALS)}",
-                             options=("interval",))
+            raise InputError(
+                f"{{interval}} {measure.interval!r} is not one of: {', '.join(model.MEASURE_INTERVALS)}",
+                options=("interval",),
+            )
         values["interval"] = measure.interval
     as_of = measure.as_of
     if as_of is not None:

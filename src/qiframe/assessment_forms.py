@@ -59,8 +59,14 @@ def proposal_digest(p: model.Proposal | None) -> str:
     """A digest of one evaluator's proposal (its date left out: re-recording the same is no change)."""
     if p is None:
         return ""
-    return _digest({"grade": p.grade, "rationale": p.rationale, "strengths": list(p.strengths),
-                    "improvements": list(p.improvements)})
+    return _digest(
+        {
+            "grade": p.grade,
+            "rationale": p.rationale,
+            "strengths": list(p.strengths),
+            "improvements": list(p.improvements),
+        }
+    )
 
 
 def proposal_digests(a: model.Assessment | None) -> dict[str, str]:
@@ -79,7 +85,7 @@ def split_lines(text: str) -> tuple[str, ...]:
         line = line.strip()
         for mark in ("- ", "• ", "* ", "– "):
             if line.startswith(mark):
-                line = line[len(mark):].strip()
+                line = line[len(mark) :].strip()
                 break
         if line:
             out.append(line)
@@ -96,11 +102,11 @@ def sheet_names(ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = {COVER_SHEET.casefold(), META_SHEET.casefold()}
     for ident in ids:
-        base = "".join("-" if c in '[]:*?/\\' else c for c in ident).strip("'")[:28] or "QI"
+        base = "".join("-" if c in "[]:*?/\\" else c for c in ident).strip("'")[:28] or "QI"
         name, n = base, 1
         while name.casefold() in used:
             n += 1
-            name = f"{base[:28 - len(str(n))]} ({n})"
+            name = f"{base[: 28 - len(str(n))]} ({n})"
         used.add(name.casefold())
         out[ident] = name
     return out

@@ -12,16 +12,32 @@ from qiframe import clock, integrity, store
 from qiframe.errors import InputError
 
 
-def grade(root: Path, indicator: str, level_text: str, rationale: str | None = None, by: str | None = None,
-          agreed: bool = False, strengths: tuple[str, ...] = (), improvements: tuple[str, ...] = ()) -> str:
+def grade(
+    root: Path,
+    indicator: str,
+    level_text: str,
+    rationale: str | None = None,
+    by: str | None = None,
+    agreed: bool = False,
+    strengths: tuple[str, ...] = (),
+    improvements: tuple[str, ...] = (),
+) -> str:
     """Record the agreed grade (or, with `by`, one evaluator's proposal with its own rationale, strengths and
     areas for improvement, for the moderation pack). Returns a confirmation line."""
     with store.transaction(root) as tx:
         return _grade(tx, indicator, level_text, rationale, by, agreed, strengths, improvements)
 
 
-def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: str | None, by: str | None,
-           agreed: bool, strengths: tuple[str, ...], improvements: tuple[str, ...]) -> str:
+def _grade(
+    tx: store.Transaction,
+    indicator: str,
+    level_text: str,
+    rationale: str | None,
+    by: str | None,
+    agreed: bool,
+    strengths: tuple[str, ...],
+    improvements: tuple[str, ...],
+) -> str:
     evaluation = tx.evaluation
     ident = store.assessment_id(evaluation, indicator)
     scale = evaluation.framework.scale_for(ident)
@@ -29,29 +45,47 @@ def _grade(tx: store.Transaction, indicator: str, level_text: str, rationale: st
     if ident in integrity.suite_members(evaluation):
         raise InputError(integrity.alone_message(evaluation, ident))
     current = evaluation.assessments.get(ident)
-    if (not by and not agreed and current is not None and current.status == "agreed"
-            and current.grade is not None and current.grade != level.value):
+    if (
+        not by
+        and not agreed
+        and current is not None
+        and current.status == "agreed"
+        and current.grade is not None
+        and current.grade != level.value
+    ):
         # An agreed grade is the group's settled judgement: changing it is a new agreement, said so.
-        raise InputError(f"{ident} has the agreed grade {scale.shown(current.grade)}; to change it, agree the new "
-                         "grade: add {agreed} and a rationale, or record a proposal with {by} NAME",
-                         options=("agreed", "by"))
+        raise InputError(
+            f"{ident} has the agreed grade {scale.shown(current.grade)}; to change it, agree the new "
+            "grade: add {agreed} and a rationale, or record a proposal with {by} NAME",
+            options=("agreed", "by"),
+        )
     if by is not None:
         by = " ".join(by.split())  # "Ann " and "Ann" are the same evaluator
         if not by:
             raise InputError("{by} needs a name", options=("by",))
     if by and agreed:
-        raise InputError("{by} records a proposal and {agreed} the agreed grade: give one of them",
-                         options=("by", "agreed"))
+        raise InputError(
+            "{by} records a proposal and {agreed} the agreed grade: give one of them",
+            options=("by", "agreed"),
+        )
     if (strengths or improvements) and not by:
-        raise InputError("{strength} and {improvement} with grade record one evaluator's reasons: give {by} NAME "
-                         "(use `qiframe note` for the assessment's own)", options=("strength", "improvement", "by"))
+        raise InputError(
+            "{strength} and {improvement} with grade record one evaluator's reasons: give {by} NAME "
+            "(use `qiframe note` for the assessment's own)",
+            options=("strength", "improvement", "by"),
+        )
     for text in (*strengths, *improvements):
         if not text.strip():
             raise InputError("a strength or area for improvement cannot be empty")
-    if agreed and not (rationale or "").strip() and not (evaluation.assessments.get(ident)
-                                                          and evaluation.assessments[ident].rationale):
-        raise InputError(f"an agreed grade needs a rationale: add {{rationale}} saying why {ident} is {level.label}",
-                         options=("rationale",))
+    if (
+        agreed
+        and not (rationale or "").strip()
+        and not (evaluation.assessments.get(ident) and evaluation.assessments[ident].rationale)
+    ):
+        raise InputError(
+            f"an agreed grade needs a rationale: add {{rationale}} saying why {ident} is {level.label}",
+            options=("rationale",),
+        )
     today = clock.today_iso()
 
     def mutate(doc):
@@ -93,8 +127,9 @@ def _started(doc) -> None:
         store.set_field(doc, "status", "in-progress", store.ASSESSMENT_FIELDS)
 
 
-def add_notes(root: Path, indicator: str, strengths: list[str], improvements: list[str],
-              next_steps: list[str]) -> str:
+def add_notes(
+    root: Path, indicator: str, strengths: list[str], improvements: list[str], next_steps: list[str]
+) -> str:
     """Append strengths, areas for improvement and next steps; a note already present is not repeated."""
     for text in (*strengths, *improvements, *next_steps):
         if not text.strip():
@@ -102,7 +137,11 @@ def add_notes(root: Path, indicator: str, strengths: list[str], improvements: li
     added = [0]
 
     def mutate(doc):
-        for key, new in (("strengths", strengths), ("improvements", improvements), ("next_steps", next_steps)):
+        for key, new in (
+            ("strengths", strengths),
+            ("improvements", improvements),
+            ("next_steps", next_steps),
+        ):
             if not new:
                 continue
             current = list(doc.get(key) or [])
@@ -130,8 +169,12 @@ def assign(root: Path, indicator: str, lead: str | None, contributors: list[str]
             store.set_field(doc, "lead", lead, store.ASSESSMENT_FIELDS)
         if contributors:
             current = list(doc.get("contributors") or [])
-            store.set_field(doc, "contributors", current + [c for c in contributors if c not in current],
-                            store.ASSESSMENT_FIELDS)
+            store.set_field(
+                doc,
+                "contributors",
+                current + [c for c in contributors if c not in current],
+                store.ASSESSMENT_FIELDS,
+            )
         if state is not None:
             store.set_field(doc, "status", state, store.ASSESSMENT_FIELDS)
 

@@ -30,10 +30,22 @@ def from_csv(text: str) -> str:
 # --- the Evidence sheet ----------------------------------------------------------------------------
 
 HEADERS = {
-    "id": "ID", "title": "Title", "summary": "What it shows", "kind": "Kind", "source": "Source",
-    "date": "Date", "date_to": "Date to", "agency": "Agency", "voice": "Voice", "ages": "Ages", "owner": "Owner",
+    "id": "ID",
+    "title": "Title",
+    "summary": "What it shows",
+    "kind": "Kind",
+    "source": "Source",
+    "date": "Date",
+    "date_to": "Date to",
+    "agency": "Agency",
+    "voice": "Voice",
+    "ages": "Ages",
+    "owner": "Owner",
     "location": "Location",
-    "indicators": "Indicators", "themes": "Themes", "units": "Units", "submission": "Submission",
+    "indicators": "Indicators",
+    "themes": "Themes",
+    "units": "Units",
+    "submission": "Submission",
     "personal_data": "Personal data",
 }
 """The Evidence sheet's header per field: the export writes these and the import reads them back."""

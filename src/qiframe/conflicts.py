@@ -24,10 +24,14 @@ MERGE = "merge"
 MARKERS = "markers"
 
 _DROPBOX = re.compile(r"^(?P<base>[^ ]+?) \(.*conflicted copy.*\)(?P<ext>\.yaml)$", re.IGNORECASE)
-_NUMBERED = re.compile(r"^(?P<base>.+?)(?: \(\d{1,3}\)| - Copy(?: \(\d{1,3}\))?)(?P<ext>\.yaml)$", re.IGNORECASE)
+_NUMBERED = re.compile(
+    r"^(?P<base>.+?)(?: \(\d{1,3}\)| - Copy(?: \(\d{1,3}\))?)(?P<ext>\.yaml)$", re.IGNORECASE
+)
 _HOSTNAME = re.compile(r"^(?P<base>.+?)-(?P<host>[A-Z0-9][A-Z0-9-]{0,62})(?P<ext>\.yaml)$")
 _MERGETOOL = re.compile(r"^(?P<base>.+?)_(?:BACKUP|BASE|LOCAL|REMOTE)_\d+(?P<ext>\.yaml)$")
-_ORIG = re.compile(r"^(?P<base>.+?)(?:\.yaml\.(?:orig|rej)|\.orig\.yaml|\.yaml\.(?:BACKUP|BASE|LOCAL|REMOTE)\.\d+)$")
+_ORIG = re.compile(
+    r"^(?P<base>.+?)(?:\.yaml\.(?:orig|rej)|\.orig\.yaml|\.yaml\.(?:BACKUP|BASE|LOCAL|REMOTE)\.\d+)$"
+)
 _QIFRAME_ID = re.compile(r"^[EA]-[23456789abcdefghjkmnpqrstuvwxyz]{6}$")
 
 
@@ -49,17 +53,22 @@ class ConflictCopy:
     def message(self) -> str:
         """What it is and how to resolve it, in one sentence for the user."""
         if self.cause == MARKERS:
-            return (f"{self.path} holds unresolved merge conflict markers (line {self.line}); qiframe skips the "
-                    "file until they are gone: keep the right lines between <<<<<<<, ======= and >>>>>>>, "
-                    "delete the markers, and save")
+            return (
+                f"{self.path} holds unresolved merge conflict markers (line {self.line}); qiframe skips the "
+                "file until they are gone: keep the right lines between <<<<<<<, ======= and >>>>>>>, "
+                "delete the markers, and save"
+            )
         exists = "" if self.original else " (whose original is missing)"
-        return (f"{self.path} is a conflict copy of {self.original or '?'}{exists} made by {self.tool}; qiframe "
-                f"ignores it: compare the two files, keep the right content in {self.original or 'the original'}, "
-                "then delete the copy")
+        return (
+            f"{self.path} is a conflict copy of {self.original or '?'}{exists} made by {self.tool}; qiframe "
+            f"ignores it: compare the two files, keep the right content in {self.original or 'the original'}, "
+            "then delete the copy"
+        )
 
 
-def copy_of(name: str, names: set[str], folder: str, known: frozenset[str] | set[str] = frozenset()) -> \
-        ConflictCopy | None:
+def copy_of(
+    name: str, names: set[str], folder: str, known: frozenset[str] | set[str] = frozenset()
+) -> ConflictCopy | None:
     """Whether a file name in an evaluation folder is a conflict copy, and of what.
 
     `names` are the names beside it, `folder` the folder's path relative to the evaluation ("" for the
@@ -69,10 +78,16 @@ def copy_of(name: str, names: set[str], folder: str, known: frozenset[str] | set
     """
     prefix = f"{folder}/" if folder else ""
     stem = name[:-5] if name.endswith(".yaml") else None
-    if stem is not None and (stem in known or _QIFRAME_ID.match(stem) or (not folder and stem == "evaluation")):
+    if stem is not None and (
+        stem in known or _QIFRAME_ID.match(stem) or (not folder and stem == "evaluation")
+    ):
         return None  # the fast, common case: a real item's own file
-    for pattern, cause, tool in ((_DROPBOX, SYNC, "Dropbox"), (_NUMBERED, SYNC, "a sync tool or a copy"),
-                                 (_MERGETOOL, MERGE, "a git merge tool"), (_ORIG, MERGE, "a merge or a patch")):
+    for pattern, cause, tool in (
+        (_DROPBOX, SYNC, "Dropbox"),
+        (_NUMBERED, SYNC, "a sync tool or a copy"),
+        (_MERGETOOL, MERGE, "a git merge tool"),
+        (_ORIG, MERGE, "a merge or a patch"),
+    ):
         found = pattern.match(name)
         if found:
             original = found["base"] + ".yaml"
@@ -81,9 +96,15 @@ def copy_of(name: str, names: set[str], folder: str, known: frozenset[str] | set
     if found and any(ch.isalpha() for ch in found["host"]):
         base = found["base"]
         original = base + ".yaml"
-        if original in names or base in known or _QIFRAME_ID.match(base) or (not folder and base == "evaluation"):
-            return ConflictCopy(prefix + name, prefix + original if original in names else "", SYNC,
-                                "OneDrive or SharePoint")
+        if (
+            original in names
+            or base in known
+            or _QIFRAME_ID.match(base)
+            or (not folder and base == "evaluation")
+        ):
+            return ConflictCopy(
+                prefix + name, prefix + original if original in names else "", SYNC, "OneDrive or SharePoint"
+            )
     return None
 
 
@@ -93,8 +114,11 @@ def marker_line(text: str) -> int | None:
     if "<<<<<<<" not in text and ">>>>>>>" not in text:
         return None
     lines = text.splitlines()
-    starts = [i for i, line in enumerate(lines) if line.startswith(("<<<<<<< ", ">>>>>>> ")) or
-              line in ("<<<<<<<", ">>>>>>>")]
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line in ("<<<<<<<", ">>>>>>>")
+    ]
     if starts and any(line.rstrip() == "=======" for line in lines):
         return starts[0] + 1
     return None

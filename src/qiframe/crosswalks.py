@@ -83,7 +83,9 @@ def folders(start: str | os.PathLike | None = None) -> list[Path]:
     return [d / FOLDER for d in frameworks.workspace_dirs(start)] + [frameworks.bundled_dir() / FOLDER]
 
 
-def find(old: model.Framework, new: model.Framework, start: str | os.PathLike | None = None) -> Crosswalk | None:
+def find(
+    old: model.Framework, new: model.Framework, start: str | os.PathLike | None = None
+) -> Crosswalk | None:
     """The crosswalk from `old` to `new` (or one from `new` to `old`, read backwards), or None."""
     for folder in folders(start):
         forward = folder / f"{old.id}--{new.id}.yaml"
@@ -107,13 +109,19 @@ def load(path: str | os.PathLike, old: model.Framework, new: model.Framework) ->
     if not isinstance(data, dict) or not isinstance(data.get("map"), list):
         raise fail("a crosswalk needs `from`, `to` and a `map` list of {from, to, grade} pairs")
     if data.get("from") != old.id or data.get("to") != new.id:
-        raise fail(f"this crosswalk maps {data.get('from')!r} to {data.get('to')!r}, not {old.id!r} to {new.id!r}")
+        raise fail(
+            f"this crosswalk maps {data.get('from')!r} to {data.get('to')!r}, not {old.id!r} to {new.id!r}"
+        )
     prov = data.get("provenance") or {}
     pairs = []
     carried: dict[str, str] = {}
     for n, entry in enumerate(data["map"]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("from"), str) or not isinstance(entry.get("to"), str):
-            raise fail("each pair needs `from` and `to` indicator ids (quoted: \"1.1\")", ("map", n))
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("from"), str)
+            or not isinstance(entry.get("to"), str)
+        ):
+            raise fail('each pair needs `from` and `to` indicator ids (quoted: "1.1")', ("map", n))
         if entry["from"] not in old.indicators:
             raise fail(f"{entry['from']!r} is not an indicator of {old.id!r}", ("map", n, "from"))
         target = new.canonical(entry["to"])
@@ -121,13 +129,21 @@ def load(path: str | os.PathLike, old: model.Framework, new: model.Framework) ->
             raise fail(f"{entry['to']!r} is not an indicator of {new.id!r}", ("map", n, "to"))
         grade = bool(entry.get("grade", False))
         if grade and target in carried:
-            raise fail(f"{target!r} already carries the grade of {carried[target]!r}; a newer indicator carries "
-                       "one earlier grade only", ("map", n, "grade"))
+            raise fail(
+                f"{target!r} already carries the grade of {carried[target]!r}; a newer indicator carries "
+                "one earlier grade only",
+                ("map", n, "grade"),
+            )
         if grade:
             carried[target] = entry["from"]
         pairs.append(Pair(entry["from"], target, grade, str(entry.get("note", ""))))
-    return Crosswalk(old.id, new.id, tuple(pairs),
-                     model.Provenance(prov.get("status", "unconfirmed"), prov.get("source", "")), os.fspath(path))
+    return Crosswalk(
+        old.id,
+        new.id,
+        tuple(pairs),
+        model.Provenance(prov.get("status", "unconfirmed"), prov.get("source", "")),
+        os.fspath(path),
+    )
 
 
 def carry_links(crosswalk: Crosswalk, indicators: tuple[str, ...]) -> tuple[str, ...]:

@@ -34,7 +34,9 @@ def editor_command() -> list[str]:
     try:
         return shlex.split(command, posix=os.name != "nt")
     except ValueError as exc:
-        raise InputError(f"cannot read the editor command {command!r} from $VISUAL or $EDITOR: {exc}") from None
+        raise InputError(
+            f"cannot read the editor command {command!r} from $VISUAL or $EDITOR: {exc}"
+        ) from None
 
 
 def run_editor(file: Path) -> subprocess.CompletedProcess:
@@ -45,18 +47,28 @@ def run_editor(file: Path) -> subprocess.CompletedProcess:
     try:
         return subprocess.run([*command, str(file)], check=False)
     except FileNotFoundError:
-        raise InputError(f"the editor {command[0]!r} (from $VISUAL or $EDITOR) was not found: set EDITOR to an "
-                         "installed editor, e.g. EDITOR=nano") from None
+        raise InputError(
+            f"the editor {command[0]!r} (from $VISUAL or $EDITOR) was not found: set EDITOR to an "
+            "installed editor, e.g. EDITOR=nano"
+        ) from None
     except PermissionError:
-        raise InputError(f"the editor {command[0]!r} (from $VISUAL or $EDITOR) cannot be run (permission "
-                         "denied): set EDITOR to an installed editor") from None
+        raise InputError(
+            f"the editor {command[0]!r} (from $VISUAL or $EDITOR) cannot be run (permission "
+            "denied): set EDITOR to an installed editor"
+        ) from None
     except OSError as exc:
         raise InputError(f"the editor {command[0]!r} could not be started: {exc.strerror or exc}") from None
 
 
-def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: str | None = None,
-              finish: Callable[[store.Transaction, dict], None] | None = None,
-              again: Callable[[InputError], bool] | None = None) -> str:
+def edit_file(
+    root: Path,
+    relpath: str,
+    kind: str,
+    validate_extra=None,
+    start: str | None = None,
+    finish: Callable[[store.Transaction, dict], None] | None = None,
+    again: Callable[[InputError], bool] | None = None,
+) -> str:
     """Let the user edit a copy; save it only if it is valid. Returns a confirmation line.
 
     `start` is the text to begin from when the file does not exist yet (it is created only if the user
@@ -77,12 +89,16 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
             try:
                 text = _without_banner(yamlio.read_text(draft))  # UTF-8, no NUL or hidden line breaks
             except InputError as problem:
-                raise InputError(f"{problem.message} (your edit was not saved)", path, problem.line,
-                                 problem.column) from None
+                raise InputError(
+                    f"{problem.message} (your edit was not saved)", path, problem.line, problem.column
+                ) from None
             if result.returncode != 0:
                 kept = _keep(root, relpath, text) if text != begin else None
-                raise InputError(f"the editor exited with status {result.returncode}; nothing was saved"
-                                 + (f" (your text is kept in {kept})" if kept else ""), path)
+                raise InputError(
+                    f"the editor exited with status {result.returncode}; nothing was saved"
+                    + (f" (your text is kept in {kept})" if kept else ""),
+                    path,
+                )
             if text == begin:
                 return f"{relpath}: unchanged"
             try:
@@ -93,14 +109,21 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
                     draft.write_text(_with_banner(str(located), text), encoding="utf-8")
                     continue
                 kept = _keep(root, relpath, text)
-                raise InputError(f"{problem.message} (your edit was not saved; your text is kept in {kept})",
-                                 path, problem.line, problem.column) from None
+                raise InputError(
+                    f"{problem.message} (your edit was not saved; your text is kept in {kept})",
+                    path,
+                    problem.line,
+                    problem.column,
+                ) from None
             break
     with store.transaction(root) as tx:
         if tx.text(relpath) != original:
             kept = _keep(root, relpath, text)
-            raise InputError(f"the file changed while you were editing it; nothing was saved (your text is kept "
-                             f"in {kept})", path)
+            raise InputError(
+                f"the file changed while you were editing it; nothing was saved (your text is kept "
+                f"in {kept})",
+                path,
+            )
         tx.write_text(relpath, kind, text, validate=False)
         if finish:
             finish(tx, data)
@@ -110,13 +133,17 @@ def edit_file(root: Path, relpath: str, kind: str, validate_extra=None, start: s
 def edit_assessment(root: Path, indicator: str, again: Callable[[InputError], bool] | None = None) -> str:
     """`qiframe edit QI`: the indicator's (or suite's) assessment in $EDITOR; a missing file starts empty."""
     ident = store.assessment_id(store.load(root), indicator)
-    start = yamlio.dump_roundtrip(yamlio.to_commented({"indicator": ident, "status": "not-started"}),
-                                  store.header("indicator"))
-    return edit_file(root, f"{store.FOLDERS['indicator']}/{ident}.yaml", "indicator", start=start, again=again)
+    start = yamlio.dump_roundtrip(
+        yamlio.to_commented({"indicator": ident, "status": "not-started"}), store.header("indicator")
+    )
+    return edit_file(
+        root, f"{store.FOLDERS['indicator']}/{ident}.yaml", "indicator", start=start, again=again
+    )
 
 
-def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra, root: Path | None = None,
-               relpath: str = "") -> dict:
+def _validated(
+    text: str, draft: Path, path: Path, kind: str, validate_extra, root: Path | None = None, relpath: str = ""
+) -> dict:
     from qiframe import schemas
 
     data = yamlio.parse(text, draft)
@@ -127,8 +154,13 @@ def _validated(text: str, draft: Path, path: Path, kind: str, validate_extra, ro
     if data[id_field] != path.stem:
         raise InputError(f"{id_field} must stay {path.stem!r}", draft, *yamlio.locate(draft, (id_field,)))
     # Grades must be levels of the scale and so on, exactly as `store.load` will check.
-    new = (store.build_assessment(data, relpath) if kind == "indicator" else
-           store.build_metadata(data) if kind == "evaluation" else None)
+    new = (
+        store.build_assessment(data, relpath)
+        if kind == "indicator"
+        else store.build_metadata(data)
+        if kind == "evaluation"
+        else None
+    )
     if root is not None and new is not None:
         integrity.check_change(store.load(root), relpath, new, draft)
     if validate_extra:
@@ -145,7 +177,7 @@ def _without_banner(text: str) -> str:
     """The text without the error lines qiframe put at its top (the user may have left them)."""
     if text.startswith(ERROR_BANNER):
         first, _, rest = text.partition("\n")
-        text = rest[len(ERROR_HINT):] if rest.startswith(ERROR_HINT) else rest
+        text = rest[len(ERROR_HINT) :] if rest.startswith(ERROR_HINT) else rest
     return text
 
 

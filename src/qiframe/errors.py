@@ -14,8 +14,14 @@ class QiframeError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, path: str | os.PathLike | None = None, line: int | None = None,
-                 column: int | None = None, options: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        path: str | os.PathLike | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        options: tuple[str, ...] = (),
+    ) -> None:
         self.template = message
         self.options = tuple(options)
         self.message = self.said(lambda name: name)

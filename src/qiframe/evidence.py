@@ -14,20 +14,40 @@ from typing import Any
 from qiframe import model, store
 from qiframe.errors import InputError
 
-EDITABLE = ("title", "summary", "kind", "source", "date", "date_to", "agency", "owner", "location", "submission",
-            "personal_data")
+EDITABLE = (
+    "title",
+    "summary",
+    "kind",
+    "source",
+    "date",
+    "date_to",
+    "agency",
+    "owner",
+    "location",
+    "submission",
+    "personal_data",
+)
 """Fields `evidence edit` changes; links to indicators have `evidence link`/`unlink`."""
 
 
-def select(evaluation: model.Evaluation, qi: str | None = None, source: str | None = None,
-           kind: str | None = None, agency: str | None = None) -> list[model.Evidence]:
+def select(
+    evaluation: model.Evaluation,
+    qi: str | None = None,
+    source: str | None = None,
+    kind: str | None = None,
+    agency: str | None = None,
+) -> list[model.Evidence]:
     """Items matching every filter given, by date then id. An indicator that the framework does not have
     is an error, not an empty list: a typo must not look like "no evidence"."""
     ident = store.assessment_id(evaluation, qi) if qi is not None else None
-    items = [e for e in evaluation.evidence.values()
-             if (ident is None or ident in e.indicators) and (source is None or e.source == source)
-             and (kind is None or e.kind == kind)
-             and (agency is None or e.agency.casefold() == agency.casefold())]
+    items = [
+        e
+        for e in evaluation.evidence.values()
+        if (ident is None or ident in e.indicators)
+        and (source is None or e.source == source)
+        and (kind is None or e.kind == kind)
+        and (agency is None or e.agency.casefold() == agency.casefold())
+    ]
     return sorted(items, key=lambda e: (e.date, e.id))
 
 
@@ -39,8 +59,13 @@ class Chosen:
     total: int
 
 
-def choose(evaluation: model.Evaluation, qi: str | None = None, source: str | None = None,
-           kind: str | None = None, agency: str | None = None) -> Chosen:
+def choose(
+    evaluation: model.Evaluation,
+    qi: str | None = None,
+    source: str | None = None,
+    kind: str | None = None,
+    agency: str | None = None,
+) -> Chosen:
     """`select`, with the size of the whole register."""
     return Chosen(tuple(select(evaluation, qi, source, kind, agency)), len(evaluation.evidence))
 
@@ -69,8 +94,16 @@ class Recorded:
     """True when the item is new; False when the item recorded from the same file earlier was updated."""
 
 
-def record_summary(root: str | os.PathLike, file: str | os.PathLike, kind: str, source: str, title: str,
-                   summary: str, indicators: list[str], voice: list[str] | None = None) -> Recorded:
+def record_summary(
+    root: str | os.PathLike,
+    file: str | os.PathLike,
+    kind: str,
+    source: str,
+    title: str,
+    summary: str,
+    indicators: list[str],
+    voice: list[str] | None = None,
+) -> Recorded:
     """Add a summary of `file` to the register, or update the item made from the same file before.
 
     The file is named relative to the evaluation folder (`../audits/spring.csv`), never by an absolute
@@ -88,8 +121,16 @@ def record_summary(root: str | os.PathLike, file: str | os.PathLike, kind: str, 
             changes["voice"] = list(dict.fromkeys([*item.voice, *voice]))
         updated = store.update_evidence(root, item.id, changes)
         return Recorded(updated, False)
-    item = store.add_evidence(root, title=title, summary=summary, kind=kind, source=source, location=location,
-                              indicators=list(indicators), voice=list(voice or []))
+    item = store.add_evidence(
+        root,
+        title=title,
+        summary=summary,
+        kind=kind,
+        source=source,
+        location=location,
+        indicators=list(indicators),
+        voice=list(voice or []),
+    )
     return Recorded(item, True)
 
 

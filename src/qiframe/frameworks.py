@@ -102,8 +102,9 @@ def listing(start: str | os.PathLike | None = None) -> Listed:
     return Listed(tuple(out), tuple(broken))
 
 
-def load(framework_id: str, start: str | os.PathLike | None = None, cache: yamlio.ParseCache | None = None
-         ) -> model.Framework:
+def load(
+    framework_id: str, start: str | os.PathLike | None = None, cache: yamlio.ParseCache | None = None
+) -> model.Framework:
     """The framework with this id, validated; `cache` skips re-validating an unchanged file."""
     # Files are normally named after their id, so look for that first instead of parsing every file.
     folders = [(d, "workspace") for d in workspace_dirs(start)] + [(bundled_dir(), "bundled")]
@@ -122,7 +123,9 @@ def load(framework_id: str, start: str | os.PathLike | None = None, cache: yamli
     return build(_validated(entry.path, cache), entry.path, entry.origin)
 
 
-def _find(framework_id: str, folders: list[tuple[Path, str]], cache: yamlio.ParseCache | None) -> Found | None:
+def _find(
+    framework_id: str, folders: list[tuple[Path, str]], cache: yamlio.ParseCache | None
+) -> Found | None:
     """The file defining an id whatever it is named: the nearest folder wins, as in `discover`, but the
     search stops there, and the id of an unchanged file comes from the cache instead of parsing it again."""
     for folder, origin in folders:
@@ -221,8 +224,12 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
         labels.add(label)
     for i in range(1, len(levels)):
         if levels[i]["value"] >= levels[i - 1]["value"]:
-            out.append((("scale", "levels", i, "value"),
-                        "scale levels must be listed best first, with values strictly decreasing"))
+            out.append(
+                (
+                    ("scale", "levels", i, "value"),
+                    "scale levels must be listed best first, with values strictly decreasing",
+                )
+            )
             break
     threshold = data["scale"].get("threshold")
     if threshold is not None and threshold not in values:
@@ -252,7 +259,9 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
                     out.append(((*where, "aliases", a), f"alias {alias!r} is given to two indicators"))
                 alias_at[alias] = (*where, "aliases", a)
             if "area" in ind and area_ids and ind["area"] not in area_ids:
-                out.append(((*where, "area"), f"unknown area {ind['area']!r} (areas: {', '.join(sorted(area_ids))})"))
+                out.append(
+                    ((*where, "area"), f"unknown area {ind['area']!r} (areas: {', '.join(sorted(area_ids))})")
+                )
             own = values
             if "scale" in ind:
                 if ind["scale"] not in judgement_scales:
@@ -260,8 +269,12 @@ def meaning(data: dict) -> list[tuple[tuple, str]]:
                 own = judgement_scales.get(ind["scale"], values)
             for j, illustration in enumerate(ind.get("illustrations", [])):
                 if illustration["level"] not in own:
-                    out.append(((*where, "illustrations", j, "level"),
-                                f"illustration level {illustration['level']} is not a value of the scale"))
+                    out.append(
+                        (
+                            (*where, "illustrations", j, "level"),
+                            f"illustration level {illustration['level']} is not a value of the scale",
+                        )
+                    )
     for alias, where in alias_at.items():
         if alias in indicator_ids:
             out.append((where, f"alias {alias!r} is also an indicator id"))
@@ -341,11 +354,18 @@ def _scale(data: dict, kind: str = "grade") -> model.Scale:
     return model.Scale(
         id=data["id"],
         levels=tuple(
-            model.Level(lv["value"], lv["label"], lv.get("descriptor", ""), lv.get("description", ""),
-                        tuple(lv.get("expects", ())))
+            model.Level(
+                lv["value"],
+                lv["label"],
+                lv.get("descriptor", ""),
+                lv.get("description", ""),
+                tuple(lv.get("expects", ())),
+            )
             for lv in data["levels"]
         ),
-        threshold=data.get("threshold"), kind=kind, provenance=_prov(data.get("provenance")),
+        threshold=data.get("threshold"),
+        kind=kind,
+        provenance=_prov(data.get("provenance")),
         title=data.get("title", ""),
     )
 
@@ -356,8 +376,14 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
     qt = data["quantity_terms"]
     terms = model.QuantityTerms(
         bands=tuple(
-            model.QuantityBand(b["term"], float(b["lower"]), float(b["upper"]), b.get("lower_inclusive", True),
-                               b.get("upper_inclusive", False), b.get("note", ""))
+            model.QuantityBand(
+                b["term"],
+                float(b["lower"]),
+                float(b["upper"]),
+                b.get("lower_inclusive", True),
+                b.get("upper_inclusive", False),
+                b.get("note", ""),
+            )
             for b in qt["bands"]
         ),
         rounding=qt.get("rounding", "none"),
@@ -368,7 +394,8 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
     defaults = model.Voices()
     voices = model.Voices(
         groups=tuple(model.VoiceGroup(g["id"], g["label"], g["speaks_for"]) for g in voices_data["groups"])
-        if "groups" in voices_data else defaults.groups,
+        if "groups" in voices_data
+        else defaults.groups,
         age_bands=tuple(voices_data.get("age_bands", defaults.age_bands)),
         indicators=tuple(voices_data.get("indicators", ())),
     )
@@ -377,40 +404,72 @@ def build(data: dict, path: str | os.PathLike = "", origin: str = "bundled") -> 
     for kq in data["key_questions"]:
         for ind in kq["indicators"]:
             indicators[ind["id"]] = model.Indicator(
-                id=ind["id"], title=ind["title"], key_question=kq["id"], provenance=_prov(ind["provenance"]),
+                id=ind["id"],
+                title=ind["title"],
+                key_question=kq["id"],
+                provenance=_prov(ind["provenance"]),
                 area=ind.get("area", ""),
                 themes=tuple(model.Theme(t["title"], _prov(t["provenance"])) for t in ind.get("themes", [])),
                 illustrations=tuple((il["level"], il["text"]) for il in ind.get("illustrations", [])),
                 challenge_questions=tuple(ind.get("challenge_questions", [])),
                 owner=ind.get("owner", {}).get("inspectorate", ""),
                 owner_provenance=_prov(ind["owner"]["provenance"]) if "owner" in ind else None,
-                aliases=tuple(ind.get("aliases", ())), scale=ind.get("scale", ""),
+                aliases=tuple(ind.get("aliases", ())),
+                scale=ind.get("scale", ""),
             )
-        key_questions.append(model.KeyQuestion(kq["id"], kq["title"], _prov(kq["provenance"]),
-                                               tuple(i["id"] for i in kq["indicators"])))
+        key_questions.append(
+            model.KeyQuestion(
+                kq["id"], kq["title"], _prov(kq["provenance"]), tuple(i["id"] for i in kq["indicators"])
+            )
+        )
     programmes = []
     for prog in data.get("programmes", []):
         statement = prog.get("statement", {})
-        programmes.append(model.Programme(
-            id=prog["id"], title=prog["title"], provenance=_prov(prog["provenance"]),
-            units=tuple(model.Unit(u["id"], u["title"], tuple(u["indicators"]), _prov(u["provenance"]))
-                        for u in prog["units"]),
-            graded=tuple(prog["graded"]),
-            suites=tuple(model.Suite(s["id"], s["title"], tuple(s["indicators"]),
-                                     _prov(s.get("provenance", prog["provenance"])))
-                         for s in prog.get("suites", [])),
-            questions=tuple(model.Question(q["id"], q["text"], q.get("cites_evidence", False))
-                            for q in statement.get("questions", [])),
-            word_limit=statement.get("word_limit"),
-            page_limit=statement.get("page_limit"),
-            scope=tuple(prog.get("scope", ())),
-            voice_indicators=tuple(prog["voice_indicators"]) if "voice_indicators" in prog else None,
-        ))
+        programmes.append(
+            model.Programme(
+                id=prog["id"],
+                title=prog["title"],
+                provenance=_prov(prog["provenance"]),
+                units=tuple(
+                    model.Unit(u["id"], u["title"], tuple(u["indicators"]), _prov(u["provenance"]))
+                    for u in prog["units"]
+                ),
+                graded=tuple(prog["graded"]),
+                suites=tuple(
+                    model.Suite(
+                        s["id"],
+                        s["title"],
+                        tuple(s["indicators"]),
+                        _prov(s.get("provenance", prog["provenance"])),
+                    )
+                    for s in prog.get("suites", [])
+                ),
+                questions=tuple(
+                    model.Question(q["id"], q["text"], q.get("cites_evidence", False))
+                    for q in statement.get("questions", [])
+                ),
+                word_limit=statement.get("word_limit"),
+                page_limit=statement.get("page_limit"),
+                scope=tuple(prog.get("scope", ())),
+                voice_indicators=tuple(prog["voice_indicators"]) if "voice_indicators" in prog else None,
+            )
+        )
     return model.Framework(
-        id=data["id"], title=data["title"], publisher=data["publisher"], edition=data["edition"],
-        published=str(data["published"]), source=data["source"], reuse=data["reuse"], scale=scale,
-        quantity_terms=terms, key_questions=tuple(key_questions), indicators=indicators,
-        programmes=tuple(programmes), voices=voices, origin=origin, path=os.fspath(path),
+        id=data["id"],
+        title=data["title"],
+        publisher=data["publisher"],
+        edition=data["edition"],
+        published=str(data["published"]),
+        source=data["source"],
+        reuse=data["reuse"],
+        scale=scale,
+        quantity_terms=terms,
+        key_questions=tuple(key_questions),
+        indicators=indicators,
+        programmes=tuple(programmes),
+        voices=voices,
+        origin=origin,
+        path=os.fspath(path),
         areas=tuple(model.Area(a["id"], a["title"], _prov(a["provenance"])) for a in data.get("areas", [])),
         scales=tuple(_scale(sc, "judgement") for sc in data.get("scales", [])),
     )
@@ -465,34 +524,78 @@ def as_json(framework: model.Framework, programme_id: str | None = None) -> dict
         "origin": framework.origin,
         "scale": _scale_json(framework.scale),
         "scales": [_scale_json(s) for s in framework.scales],
-        "areas": [{"id": a.id, "title": a.title, "provenance": _prov_json(a.provenance)} for a in framework.areas],
+        "areas": [
+            {"id": a.id, "title": a.title, "provenance": _prov_json(a.provenance)} for a in framework.areas
+        ],
         "quantity_terms": {
             "rounding": framework.quantity_terms.rounding,
             "provenance": _prov_json(framework.quantity_terms.provenance),
-            "bands": [{"term": b.term, "lower": b.lower, "upper": b.upper, "lower_inclusive": b.lower_inclusive,
-                       "upper_inclusive": b.upper_inclusive, "interval": b.describe(), "note": b.note}
-                      for b in framework.quantity_terms.bands],
+            "bands": [
+                {
+                    "term": b.term,
+                    "lower": b.lower,
+                    "upper": b.upper,
+                    "lower_inclusive": b.lower_inclusive,
+                    "upper_inclusive": b.upper_inclusive,
+                    "interval": b.describe(),
+                    "note": b.note,
+                }
+                for b in framework.quantity_terms.bands
+            ],
         },
-        "key_questions": [{"id": k.id, "title": k.title, "provenance": _prov_json(k.provenance),
-                           "indicators": list(k.indicators)} for k in framework.key_questions],
+        "key_questions": [
+            {
+                "id": k.id,
+                "title": k.title,
+                "provenance": _prov_json(k.provenance),
+                "indicators": list(k.indicators),
+            }
+            for k in framework.key_questions
+        ],
         "indicators": [
-            {"id": i.id, "title": i.title, "key_question": i.key_question, "area": i.area,
-             "provenance": _prov_json(i.provenance), "owner": i.owner or None,
-             "owner_provenance": _prov_json(i.owner_provenance) if i.owner_provenance else None,
-             "aliases": list(i.aliases), "scale": i.scale or None,
-             "themes": [{"title": t.title, "provenance": _prov_json(t.provenance)} for t in i.themes],
-             "graded": bool(prog and prog.grading_unit(i.id))}
+            {
+                "id": i.id,
+                "title": i.title,
+                "key_question": i.key_question,
+                "area": i.area,
+                "provenance": _prov_json(i.provenance),
+                "owner": i.owner or None,
+                "owner_provenance": _prov_json(i.owner_provenance) if i.owner_provenance else None,
+                "aliases": list(i.aliases),
+                "scale": i.scale or None,
+                "themes": [{"title": t.title, "provenance": _prov_json(t.provenance)} for t in i.themes],
+                "graded": bool(prog and prog.grading_unit(i.id)),
+            }
             for i in framework.indicators.values()
         ],
         "programmes": [
-            {"id": p.id, "title": p.title, "graded": list(p.graded),
-             "provenance": _prov_json(p.provenance),
-             "suites": [{"id": s.id, "title": s.title, "indicators": list(s.indicators),
-                         "provenance": _prov_json(s.provenance)} for s in p.suites],
-             "units": [{"id": u.id, "title": u.title, "indicators": list(u.indicators),
-                        "provenance": _prov_json(u.provenance)} for u in p.units],
-             "questions": [{"id": q.id, "text": q.text} for q in p.questions],
-             "word_limit": p.word_limit, "page_limit": p.page_limit}
+            {
+                "id": p.id,
+                "title": p.title,
+                "graded": list(p.graded),
+                "provenance": _prov_json(p.provenance),
+                "suites": [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "indicators": list(s.indicators),
+                        "provenance": _prov_json(s.provenance),
+                    }
+                    for s in p.suites
+                ],
+                "units": [
+                    {
+                        "id": u.id,
+                        "title": u.title,
+                        "indicators": list(u.indicators),
+                        "provenance": _prov_json(u.provenance),
+                    }
+                    for u in p.units
+                ],
+                "questions": [{"id": q.id, "text": q.text} for q in p.questions],
+                "word_limit": p.word_limit,
+                "page_limit": p.page_limit,
+            }
             for p in framework.programmes
         ],
     }
@@ -506,7 +609,14 @@ def _prov_json(p: model.Provenance) -> dict:
 
 
 def _scale_json(scale: model.Scale) -> dict:
-    return {"id": scale.id, "kind": scale.kind, "title": scale.title or None, "threshold": scale.threshold,
-            "provenance": _prov_json(scale.provenance),
-            "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor,
-                        "description": lv.description} for lv in scale.levels]}
+    return {
+        "id": scale.id,
+        "kind": scale.kind,
+        "title": scale.title or None,
+        "threshold": scale.threshold,
+        "provenance": _prov_json(scale.provenance),
+        "levels": [
+            {"value": lv.value, "label": lv.label, "descriptor": lv.descriptor, "description": lv.description}
+            for lv in scale.levels
+        ],
+    }

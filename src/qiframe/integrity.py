@@ -58,8 +58,11 @@ def problems(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str]]:
     does not allow, in the order the files are read."""
     meta = evaluation.metadata
     if meta.period_from and meta.period_to and meta.period_to < meta.period_from:
-        yield ("evaluation.yaml", ("period", "to"),
-               f"the period ends ({meta.period_to}) before it starts ({meta.period_from})")
+        yield (
+            "evaluation.yaml",
+            ("period", "to"),
+            f"the period ends ({meta.period_to}) before it starts ({meta.period_from})",
+        )
     framework = evaluation.framework
     for a in evaluation.assessments.values():
         scale = framework.scale_for(a.indicator)  # a judged indicator has a scale of its own
@@ -67,22 +70,35 @@ def problems(evaluation: model.Evaluation) -> Iterator[tuple[str, tuple, str]]:
             yield a.path, ("grade",), _not_a_level("grade", a.grade, scale)
         for i, proposal in enumerate(a.proposed):
             if scale.level(proposal.grade) is None:
-                yield a.path, ("proposed", i, "grade"), _not_a_level(f"{proposal.by}'s proposed grade",
-                                                                      proposal.grade, scale)
+                yield (
+                    a.path,
+                    ("proposed", i, "grade"),
+                    _not_a_level(f"{proposal.by}'s proposed grade", proposal.grade, scale),
+                )
     known = evaluation.assessable_ids
     for i, external in enumerate(meta.external):
         if external.indicator not in known:
-            yield ("evaluation.yaml", ("external", i, "indicator"),
-                   f"the inspection's grade names indicator {short(external.indicator)}, which framework "
-                   f"{evaluation.framework.id} does not have")
+            yield (
+                "evaluation.yaml",
+                ("external", i, "indicator"),
+                f"the inspection's grade names indicator {short(external.indicator)}, which framework "
+                f"{evaluation.framework.id} does not have",
+            )
         elif framework.scale_for(external.indicator).level(external.grade) is None:
-            yield "evaluation.yaml", ("external", i, "grade"), _not_a_level(
-                "the inspection's grade", external.grade, framework.scale_for(external.indicator))
+            yield (
+                "evaluation.yaml",
+                ("external", i, "grade"),
+                _not_a_level(
+                    "the inspection's grade", external.grade, framework.scale_for(external.indicator)
+                ),
+            )
 
 
 def _not_a_level(what: str, value: int, scale: model.Scale) -> str:
     kind = "judgement" if scale.judgement else "level"
-    return f"{what} {short(value)} is not a {kind} of the scale {scale.title or scale.id!r}: {scale.choices()}"
+    return (
+        f"{what} {short(value)} is not a {kind} of the scale {scale.title or scale.id!r}: {scale.choices()}"
+    )
 
 
 def suite_members(evaluation: model.Evaluation) -> dict[str, model.Suite]:
@@ -102,12 +118,18 @@ def alone_message(evaluation: model.Evaluation, indicator: str) -> str:
     """Why a suite member takes no grade of its own, and what to grade instead."""
     suite = suite_members(evaluation)[indicator]
     programme = evaluation.metadata.programme  # a suite member has one: suites belong to programmes
-    return (f"{indicator} is graded together with {', '.join(i for i in suite.indicators if i != indicator)} "
-            f"as {suite.id!r} ({suite.title}) in programme {programme}: grade {suite.id} instead")
+    return (
+        f"{indicator} is graded together with {', '.join(i for i in suite.indicators if i != indicator)} "
+        f"as {suite.id!r} ({suite.title}) in programme {programme}: grade {suite.id} instead"
+    )
 
 
-def check_change(evaluation: model.Evaluation, relpath: str, new: model.Assessment | model.Metadata,
-                 path: str | os.PathLike) -> None:
+def check_change(
+    evaluation: model.Evaluation,
+    relpath: str,
+    new: model.Assessment | model.Metadata,
+    path: str | os.PathLike,
+) -> None:
     """Check one file's new content (`new`, read from `path`, e.g. an editor's copy) as if it replaced
     `relpath` in `evaluation`; raise the first problem in it, located in `path`."""
     from dataclasses import replace

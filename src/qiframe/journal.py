@@ -61,9 +61,14 @@ class WriteFailed(InputError):
 
 def os_reason(exc: OSError) -> str:
     """A short, plain reason for an operating-system error."""
-    reasons = {errno.ENOSPC: "the disk is full", errno.EROFS: "the folder is read-only",
-               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-               errno.EDQUOT: "the disk quota is exceeded", errno.EIO: "an input/output error"}
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the folder is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EIO: "an input/output error",
+    }
     return reasons.get(exc.errno or -1, exc.strerror or str(exc))
 
 
@@ -102,9 +107,13 @@ def commit(root: Path, changes: list[Change], mkdirs: tuple[str, ...] = ()) -> N
         single = len(changes) == 1 and not mkdirs
         if not single:
             current = journal.relative_to(root).as_posix()
-            plan = {"qiframe-journal": FORMAT, "mkdirs": list(mkdirs), "moves": moves,
-                    "removes": [c.relpath for c in changes if c.data is None],
-                    "created": [c.relpath for c in changes if c.data is not None and not c.existed]}
+            plan = {
+                "qiframe-journal": FORMAT,
+                "mkdirs": list(mkdirs),
+                "moves": moves,
+                "removes": [c.relpath for c in changes if c.data is None],
+                "created": [c.relpath for c in changes if c.data is not None and not c.existed],
+            }
             _write_synced(tx_dir / f"{ident}.tmp", json.dumps(plan, indent=1).encode("utf-8"), None)
             os.replace(tx_dir / f"{ident}.tmp", journal)
             _fsync_dir(tx_dir)
@@ -117,14 +126,20 @@ def commit(root: Path, changes: list[Change], mkdirs: tuple[str, ...] = ()) -> N
     # The commit point is behind us: from here on, finish (a failure leaves the journal for the next command).
     try:
         if single:
-            _apply(root, {"mkdirs": [], "moves": moves, "removes": [c.relpath for c in changes if c.data is None]})
+            _apply(
+                root,
+                {"mkdirs": [], "moves": moves, "removes": [c.relpath for c in changes if c.data is None]},
+            )
             _discard(tx_dir, ident)
         else:
             _apply(root, json.loads(journal.read_text(encoding="utf-8")))
             _discard(tx_dir, ident)
     except OSError as exc:
-        raise WriteFailed(f"could not finish writing: {os_reason(exc)}; the next qiframe command here will "
-                          "complete the write", root / current) from None
+        raise WriteFailed(
+            f"could not finish writing: {os_reason(exc)}; the next qiframe command here will "
+            "complete the write",
+            root / current,
+        ) from None
 
 
 def recover(root: Path, undo_creations: bool = False) -> list[Recovered]:
@@ -151,8 +166,11 @@ def recover(root: Path, undo_creations: bool = False) -> list[Recovered]:
                     plan = None  # the journal is written atomically; an unreadable one was never committed
                 if isinstance(plan, dict) and plan.get("qiframe-journal") == FORMAT:
                     count = len(plan.get("moves", [])) + len(plan.get("removes", []))
-                    if undo_creations and not plan.get("removes") and \
-                            len(plan.get("created", [])) == len(plan.get("moves", [])):
+                    if (
+                        undo_creations
+                        and not plan.get("removes")
+                        and len(plan.get("created", [])) == len(plan.get("moves", []))
+                    ):
                         _undo(root, plan)
                         done.append(Recovered(False, count))
                     else:

@@ -26,8 +26,25 @@ from qiframe.vocabulary import (  # noqa: E402,F401 - re-exported
 
 EVALUATION_FILE = "evaluation.yaml"
 """The file that makes a folder an evaluation: its metadata, at the folder's root."""
-EVIDENCE_FIELDS = ("id", "title", "summary", "kind", "source", "date", "date_to", "agency", "voice", "ages",
-                   "owner", "location", "indicators", "themes", "units", "submission", "personal_data")
+EVIDENCE_FIELDS = (
+    "id",
+    "title",
+    "summary",
+    "kind",
+    "source",
+    "date",
+    "date_to",
+    "agency",
+    "voice",
+    "ages",
+    "owner",
+    "location",
+    "indicators",
+    "themes",
+    "units",
+    "submission",
+    "personal_data",
+)
 """The fields of an evidence item, in the order its file, listings and the Evidence sheet show them."""
 
 
@@ -143,8 +160,10 @@ class Scale:
 
             subject = f"{what} " if what else ""
             kind = "judgement" if self.judgement else "level"
-            raise InputError(f"{subject}{short(text)} is not a {kind} of the scale {self.title or self.id!r}: "
-                             f"{self.choices()}")
+            raise InputError(
+                f"{subject}{short(text)} is not a {kind} of the scale {self.title or self.id!r}: "
+                f"{self.choices()}"
+            )
         return found
 
     def choices(self) -> str:
@@ -529,12 +548,23 @@ class Framework:
                 out.append(Title(f"suite:{prog.id}/{suite.id}", "suite", suite.title, suite.provenance))
             for unit in prog.units:
                 out.append(Title(f"unit:{prog.id}/{unit.id}", "unit", unit.title, unit.provenance))
-        out.append(Title("scale", "scale", ", ".join(lv.label for lv in self.scale.levels), self.scale.provenance))
+        out.append(
+            Title("scale", "scale", ", ".join(lv.label for lv in self.scale.levels), self.scale.provenance)
+        )
         for scale in self.scales:
-            out.append(Title(f"scale:{scale.id}", "scale", ", ".join(lv.label for lv in scale.levels),
-                             scale.provenance))
-        out.append(Title("quantity-terms", "quantity terms",
-                         ", ".join(b.term for b in self.quantity_terms.bands), self.quantity_terms.provenance))
+            out.append(
+                Title(
+                    f"scale:{scale.id}", "scale", ", ".join(lv.label for lv in scale.levels), scale.provenance
+                )
+            )
+        out.append(
+            Title(
+                "quantity-terms",
+                "quantity terms",
+                ", ".join(b.term for b in self.quantity_terms.bands),
+                self.quantity_terms.provenance,
+            )
+        )
         return out
 
     @property

@@ -155,8 +155,11 @@ def span(text: str, what: str = "--date", precisions: tuple[str, ...] = PRECISIO
     end = parse(second, precisions) if sep else None
     lead = f"{what} {text!r}: " if what else ""
     if start is None or (sep and end is None):
-        allowed = ("an ISO date (2025-03-31)" if precisions == ("day",) else
-                   "a date (2025-03-31, 31/03/2025, March 2025, 2025-03 or 2025) or a period FROM:TO")
+        allowed = (
+            "an ISO date (2025-03-31)"
+            if precisions == ("day",)
+            else "a date (2025-03-31, 31/03/2025, March 2025, 2025-03 or 2025) or a period FROM:TO"
+        )
         raise InputError(f"{lead}expected {allowed}")
     if end is not None and end.end < start.start:
         raise InputError(f"{lead}the period ends before it starts")

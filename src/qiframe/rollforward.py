@@ -62,11 +62,19 @@ class RollForward:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
 
-def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framework_id: str = "",
-                 evidence: str = "current", title: str = "", period: tuple[str, str] | None = None) -> RollForward:
+def roll_forward(
+    old_root: str | os.PathLike,
+    folder: str | os.PathLike,
+    framework_id: str = "",
+    evidence: str = "current",
+    title: str = "",
+    period: tuple[str, str] | None = None,
+) -> RollForward:
     """Create next year's evaluation in `folder` from the evaluation at `old_root` (all or nothing)."""
     if evidence not in EVIDENCE_CHOICES:
-        raise InputError(f"{{evidence}} {evidence!r} is not one of: {', '.join(EVIDENCE_CHOICES)}", options=("evidence",))
+        raise InputError(
+            f"{{evidence}} {evidence!r} is not one of: {', '.join(EVIDENCE_CHOICES)}", options=("evidence",)
+        )
     old = store.load(store.find_root(old_root))
     target = Path(folder)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -78,8 +86,10 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
     if framework.id != old.framework.id:
         walk = crosswalks.find(old.framework, framework, start=target.resolve().parent)
         if walk is None:
-            raise InputError(f"no crosswalk maps {old.framework.id!r} to {framework.id!r}; start the new evaluation "
-                             "on the same framework, or add a crosswalk to frameworks/crosswalks/")
+            raise InputError(
+                f"no crosswalk maps {old.framework.id!r} to {framework.id!r}; start the new evaluation "
+                "on the same framework, or add a crosswalk to frameworks/crosswalks/"
+            )
     programme = old.metadata.programme if framework.id == old.framework.id else ""
     meta = old.metadata
     span = period or _next_period(meta.period_from, meta.period_to)
@@ -150,8 +160,11 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
                 tx.create(f"{store.FOLDERS['action']}/{Path(action.path).name}", "action", data)
 
             def settings(doc):
-                for key, value in (("team", list(meta.team)), ("checks", dict(meta.checks) or None),
-                                   ("findings", [_finding_record(f, walk, links) for f in findings] or None)):
+                for key, value in (
+                    ("team", list(meta.team)),
+                    ("checks", dict(meta.checks) or None),
+                    ("findings", [_finding_record(f, walk, links) for f in findings] or None),
+                ):
                     store.set_field(doc, key, value, store.METADATA_FIELDS)
 
             tx.edit(store.EVALUATION_FILE, "evaluation", settings)
@@ -165,10 +178,19 @@ def roll_forward(old_root: str | os.PathLike, folder: str | os.PathLike, framewo
         shutil.rmtree(building, ignore_errors=True)
         raise
     return RollForward(
-        os.fspath(target), framework.id, walk.path if walk else "", len(new.assessments), leads, last,
-        tuple(sorted(a.id for a in open_actions)), tuple(closed), tuple(e.id for e in carried_evidence),
-        tuple(e.id for e in left_evidence), cutoff.isoformat() if evidence == "current" else "",
-        tuple(f.id for f in findings))
+        os.fspath(target),
+        framework.id,
+        walk.path if walk else "",
+        len(new.assessments),
+        leads,
+        last,
+        tuple(sorted(a.id for a in open_actions)),
+        tuple(closed),
+        tuple(e.id for e in carried_evidence),
+        tuple(e.id for e in left_evidence),
+        cutoff.isoformat() if evidence == "current" else "",
+        tuple(f.id for f in findings),
+    )
 
 
 def _last_year(old: model.Evaluation, ident: str, a: model.Assessment) -> dict | None:
@@ -178,14 +200,25 @@ def _last_year(old: model.Evaluation, ident: str, a: model.Assessment) -> dict |
     level = scale.level(a.grade)
     if level is None or scale.judgement:
         return None
-    record = {"grade": a.grade, "label": level.label, "indicator": ident, "framework": old.framework.id,
-              "date": old.metadata.evaluation_date}
+    record = {
+        "grade": a.grade,
+        "label": level.label,
+        "indicator": ident,
+        "framework": old.framework.id,
+        "date": old.metadata.evaluation_date,
+    }
     return {k: v for k, v in record.items() if v not in ("", None)}
 
 
 def _finding_record(f: model.ExternalFinding, walk, links) -> dict:
-    record = {"id": f.id, "kind": f.kind, "indicators": list(links(f.indicators) if walk else f.indicators),
-              "text": f.text, "source": f.source, "date": f.date}
+    record = {
+        "id": f.id,
+        "kind": f.kind,
+        "indicators": list(links(f.indicators) if walk else f.indicators),
+        "text": f.text,
+        "source": f.source,
+        "date": f.date,
+    }
     return {k: v for k, v in record.items() if v not in ("", None, [])}
 
 

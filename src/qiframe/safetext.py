@@ -23,8 +23,9 @@ def terminal_safe(text: str) -> str:
     move the cursor, change the window title or colours, or clear the screen."""
     if not isinstance(text, str):
         text = str(text)
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                       else f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def bounded(text: str, limit: int = MESSAGE_LIMIT) -> str:

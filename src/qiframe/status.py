@@ -59,20 +59,35 @@ class Status:
     def to_json(self) -> dict:
         graded = [r for r in self.rows if r.graded]
         return {
-            "title": self.title, "framework": self.framework, "programme": self.programme or None,
+            "title": self.title,
+            "framework": self.framework,
+            "programme": self.programme or None,
             "indicators": [
-                {"id": r.id, "title": r.title, "key_question": r.key_question or None, "graded": r.graded,
-                 "lead": r.lead or None, "grade": r.grade, "grade_label": r.grade_label or None,
-                 "proposed": list(r.proposed), "evidence": r.evidence, "sources": list(r.sources),
-                 "status": r.state, "judgement": r.judgement,
-                 "last_year": _last_year(r.last_year)}
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "key_question": r.key_question or None,
+                    "graded": r.graded,
+                    "lead": r.lead or None,
+                    "grade": r.grade,
+                    "grade_label": r.grade_label or None,
+                    "proposed": list(r.proposed),
+                    "evidence": r.evidence,
+                    "sources": list(r.sources),
+                    "status": r.state,
+                    "judgement": r.judgement,
+                    "last_year": _last_year(r.last_year),
+                }
                 for r in self.rows
             ],
-            "summary": {"indicators": len(self.rows), "graded": len(graded),
-                        "graded_with_grade": sum(r.grade is not None for r in graded),
-                        "with_grade": sum(r.grade is not None for r in self.rows),
-                        "evidence": self.evidence_total,
-                        "without_evidence": sum(r.evidence == 0 for r in self.rows)},
+            "summary": {
+                "indicators": len(self.rows),
+                "graded": len(graded),
+                "graded_with_grade": sum(r.grade is not None for r in graded),
+                "with_grade": sum(r.grade is not None for r in self.rows),
+                "evidence": self.evidence_total,
+                "without_evidence": sum(r.evidence == 0 for r in self.rows),
+            },
         }
 
 
@@ -98,18 +113,40 @@ def status(evaluation: model.Evaluation) -> Status:
         present = {e.source for e in items.values()}
         scale = fw.scale_for(ident)
         level = scale.level(a.grade) if a.grade is not None else None
-        rows.append(Row(
-            id=ident, title=title, key_question=kq_id, graded=ident in graded_ids, lead=a.lead,
-            grade=a.grade, grade_label=level.label if level else "", proposed=tuple(p.grade for p in a.proposed),
-            evidence=len(items), sources=tuple(s for s in model.SOURCES if s in present), state=a.status,
-            judgement=scale.judgement, last_year=a.last_year,
-        ))
-    return Status(evaluation.metadata.title, fw.id, evaluation.metadata.programme, tuple(rows),
-                  len(evaluation.evidence), fw)
+        rows.append(
+            Row(
+                id=ident,
+                title=title,
+                key_question=kq_id,
+                graded=ident in graded_ids,
+                lead=a.lead,
+                grade=a.grade,
+                grade_label=level.label if level else "",
+                proposed=tuple(p.grade for p in a.proposed),
+                evidence=len(items),
+                sources=tuple(s for s in model.SOURCES if s in present),
+                state=a.status,
+                judgement=scale.judgement,
+                last_year=a.last_year,
+            )
+        )
+    return Status(
+        evaluation.metadata.title,
+        fw.id,
+        evaluation.metadata.programme,
+        tuple(rows),
+        len(evaluation.evidence),
+        fw,
+    )
 
 
 def _last_year(last: model.LastYear | None) -> dict | None:
     if last is None:
         return None
-    return {"grade": last.grade, "label": last.label or None, "indicator": last.indicator or None,
-            "framework": last.framework or None, "date": last.date or None}
+    return {
+        "grade": last.grade,
+        "label": last.label or None,
+        "indicator": last.indicator or None,
+        "framework": last.framework or None,
+        "date": last.date or None,
+    }

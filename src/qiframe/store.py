@@ -54,11 +54,36 @@ ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: ids are read a
 ID_PREFIX = {"evidence": "E-", "action": "A-", "finding": "F-"}
 DATE_FIELDS = {"date", "date_to", "due", "as_of", "from", "to"}
 EVIDENCE_FIELDS = model.EVIDENCE_FIELDS
-METADATA_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team", "agencies",
-                   "checks",
-                   "suppress", "external", "findings", "wording", "statement")
-ASSESSMENT_FIELDS = ("indicator", "lead", "contributors", "status", "grade", "proposed", "rationale",
-                     "strengths", "improvements", "next_steps", "last_year")
+METADATA_FIELDS = (
+    "qiframe",
+    "title",
+    "framework",
+    "programme",
+    "organisation",
+    "period",
+    "date",
+    "team",
+    "agencies",
+    "checks",
+    "suppress",
+    "external",
+    "findings",
+    "wording",
+    "statement",
+)
+ASSESSMENT_FIELDS = (
+    "indicator",
+    "lead",
+    "contributors",
+    "status",
+    "grade",
+    "proposed",
+    "rationale",
+    "strengths",
+    "improvements",
+    "next_steps",
+    "last_year",
+)
 
 
 # --- finding -----------------------------------------------------------------------------------------
@@ -74,13 +99,19 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
     try:
         here = Path.cwd()
     except FileNotFoundError:
-        raise InputError("the current folder no longer exists (was it deleted or moved?); change to an existing "
-                         "folder, or pass {evaluation} DIR with a full path", options=("evaluation",)) from None
+        raise InputError(
+            "the current folder no longer exists (was it deleted or moved?); change to an existing "
+            "folder, or pass {evaluation} DIR with a full path",
+            options=("evaluation",),
+        ) from None
     for folder in (here, *here.parents):
         if (folder / EVALUATION_FILE).is_file():
             return folder
-    raise InputError("no evaluation here: run inside an evaluation folder or pass {evaluation} DIR "
-                     "(start one with `qiframe init`)", options=("evaluation",))
+    raise InputError(
+        "no evaluation here: run inside an evaluation folder or pass {evaluation} DIR "
+        "(start one with `qiframe init`)",
+        options=("evaluation",),
+    )
 
 
 # --- loading -----------------------------------------------------------------------------------------
@@ -104,8 +135,9 @@ def load(root: str | os.PathLike) -> model.Evaluation:
         assert meta_data is not None  # without a list of copies, _read raises rather than skipping
         cache.put(EVALUATION_FILE, meta_stat, meta_data)
     metadata = build_metadata(meta_data)
-    framework = integrity.framework_of(root, metadata,
-                                       lambda: frameworks.load(metadata.framework, start=root, cache=cache))
+    framework = integrity.framework_of(
+        root, metadata, lambda: frameworks.load(metadata.framework, start=root, cache=cache)
+    )
     if metadata.wording:
         from qiframe import wording
 
@@ -118,10 +150,14 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             renamed.append((key, ident, aliases[ident]))
             return aliases[ident]
         return ident
+
     seen: set[str] = set()
     copies: list[conflicts.ConflictCopy] = []
-    known = frozenset(framework.indicators) | frozenset(
-        s.id for p in framework.programmes for s in p.suites) | frozenset(aliases)
+    known = (
+        frozenset(framework.indicators)
+        | frozenset(s.id for p in framework.programmes for s in p.suites)
+        | frozenset(aliases)
+    )
 
     def items(kind: str) -> Iterator[tuple[str, dict]]:
         folder = root / FOLDERS[kind]
@@ -131,7 +167,9 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             every = {e.name for e in entries if not e.name.startswith(".")}
         for name in sorted(every):
             if conflicts.is_candidate(name):
-                copy = conflicts.copy_of(name, every, FOLDERS[kind], known if kind == "indicator" else frozenset())
+                copy = conflicts.copy_of(
+                    name, every, FOLDERS[kind], known if kind == "indicator" else frozenset()
+                )
                 if copy is not None:
                     copies.append(copy)
                     continue
@@ -156,16 +194,23 @@ def load(root: str | os.PathLike) -> model.Evaluation:
         if aliases and a.indicator in aliases:
             a = dataclasses.replace(a, indicator=current(a.indicator, key))
         if a.indicator in assessments:
-            raise InputError(f"{a.indicator} is assessed twice: in {assessments[a.indicator].path} and here "
-                             "(one uses the indicator's earlier id); keep one file", root / key, 1, 1)
+            raise InputError(
+                f"{a.indicator} is assessed twice: in {assessments[a.indicator].path} and here "
+                "(one uses the indicator's earlier id); keep one file",
+                root / key,
+                1,
+                1,
+            )
         assessments[a.indicator] = a
     evidence = {}
     for key, d in items("evidence"):
         e = build_evidence(d, key)
         if aliases and (set(e.indicators) | {t.split(":", 1)[0] for t in e.themes}) & set(aliases):
             e = dataclasses.replace(
-                e, indicators=tuple(current(i, key) for i in e.indicators),
-                themes=tuple(_renamed_theme(t, aliases, lambda i, k=key: current(i, k)) for t in e.themes))
+                e,
+                indicators=tuple(current(i, key) for i in e.indicators),
+                themes=tuple(_renamed_theme(t, aliases, lambda i, k=key: current(i, k)) for t in e.themes),
+            )
         evidence[e.id] = e
     actions = {}
     for key, d in items("action"):
@@ -174,20 +219,37 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             action = dataclasses.replace(action, indicator=current(action.indicator, key))
         actions[action.id] = action
     if aliases and metadata.external:
-        metadata = dataclasses.replace(metadata, external=tuple(
-            dataclasses.replace(x, indicator=current(x.indicator, EVALUATION_FILE)) for x in metadata.external))
-    sections = {d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
-                for key, d in items("section")}
+        metadata = dataclasses.replace(
+            metadata,
+            external=tuple(
+                dataclasses.replace(x, indicator=current(x.indicator, EVALUATION_FILE))
+                for x in metadata.external
+            ),
+        )
+    sections = {
+        d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
+        for key, d in items("section")
+    }
     cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
-    evaluation = model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections,
-                                  tuple(renamed))
+    evaluation = model.Evaluation(
+        str(root), metadata, framework, assessments, evidence, actions, sections, tuple(renamed)
+    )
     integrity.check(evaluation)
     cache.save()
     copies += _root_copies(root)
     if copies:
         notices.notify(_copies_notice(copies))
-    return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections,
-                            tuple(renamed), tuple(copies))
+    return model.Evaluation(
+        str(root),
+        metadata,
+        framework,
+        assessments,
+        evidence,
+        actions,
+        sections,
+        tuple(renamed),
+        tuple(copies),
+    )
 
 
 def _renamed_theme(theme: str, aliases: dict[str, str], current) -> str:
@@ -206,24 +268,41 @@ def _root_copies(root: Path) -> list[conflicts.ConflictCopy]:
 
 def _copies_notice(copies: list[conflicts.ConflictCopy]) -> str:
     first = copies[0]
-    what = f"{first.path} (copies {first.original})" if first.original and first.cause != conflicts.MARKERS \
+    what = (
+        f"{first.path} (copies {first.original})"
+        if first.original and first.cause != conflicts.MARKERS
         else first.path
+    )
     more = f" and {len(copies) - 1} more" if len(copies) > 1 else ""
-    return (f"skipped {len(copies)} conflict cop{'ies' if len(copies) != 1 else 'y'} or file{'s' if len(copies) != 1 else ''} "
-            f"with merge conflicts: {what}{more}; `qiframe check` lists each and how to resolve it")
+    return (
+        f"skipped {len(copies)} conflict cop{'ies' if len(copies) != 1 else 'y'} or file{'s' if len(copies) != 1 else ''} "
+        f"with merge conflicts: {what}{more}; `qiframe check` lists each and how to resolve it"
+    )
 
 
-def _read(path: Path, schema_name: str, copies: list | None = None,
-          stat: os.stat_result | None = None) -> dict | None:
+def _read(
+    path: Path, schema_name: str, copies: list | None = None, stat: os.stat_result | None = None
+) -> dict | None:
     text = yamlio.read_text(path, stat=stat)
     line = conflicts.marker_line(text)
     if line is not None:
         if copies is None:
-            raise InputError("holds unresolved merge conflict markers (<<<<<<<, =======, >>>>>>>); keep the "
-                             "right lines, delete the markers and save", path, line, 1)
-        copies.append(conflicts.ConflictCopy(path.relative_to(path.parents[1]).as_posix(),
-                                             path.relative_to(path.parents[1]).as_posix(), conflicts.MARKERS,
-                                             "git", line))
+            raise InputError(
+                "holds unresolved merge conflict markers (<<<<<<<, =======, >>>>>>>); keep the "
+                "right lines, delete the markers and save",
+                path,
+                line,
+                1,
+            )
+        copies.append(
+            conflicts.ConflictCopy(
+                path.relative_to(path.parents[1]).as_posix(),
+                path.relative_to(path.parents[1]).as_posix(),
+                conflicts.MARKERS,
+                "git",
+                line,
+            )
+        )
         return None
     data = yamlio.parse(text, path)
     if data is None:
@@ -238,19 +317,29 @@ def _check_name(path: Path, kind: str, data: dict) -> None:
     field = ID_FIELDS[kind]
     if data[field] != path.stem:
         line, col = yamlio.locate(path, (field,))
-        raise InputError(f"{field} {data[field]!r} does not match the file name {path.name!r}", path, line, col)
+        raise InputError(
+            f"{field} {data[field]!r} does not match the file name {path.name!r}", path, line, col
+        )
 
 
 def build_metadata(d: dict) -> model.Metadata:
     period = d.get("period", {})
     return model.Metadata(
-        title=d["title"], framework=d["framework"], programme=d.get("programme", ""),
-        organisation=d.get("organisation", ""), period_from=period.get("from", ""), period_to=period.get("to", ""),
-        date=d.get("date", ""), team=tuple(d.get("team", ())), agencies=tuple(d.get("agencies", ())),
+        title=d["title"],
+        framework=d["framework"],
+        programme=d.get("programme", ""),
+        organisation=d.get("organisation", ""),
+        period_from=period.get("from", ""),
+        period_to=period.get("to", ""),
+        date=d.get("date", ""),
+        team=tuple(d.get("team", ())),
+        agencies=tuple(d.get("agencies", ())),
         checks=dict(d.get("checks", {})),
         suppress=tuple(d.get("suppress", ())),
-        external=tuple(model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
-                       for x in d.get("external", ())),
+        external=tuple(
+            model.ExternalGrade(x["indicator"], x["grade"], x.get("source", ""), x.get("date", ""))
+            for x in d.get("external", ())
+        ),
         findings=tuple(build_finding(f) for f in d.get("findings", ())),
         wording={k: dict(v) for k, v in d.get("wording", {}).items()},
         statement=_statement_settings(d.get("statement") or {}),
@@ -259,9 +348,14 @@ def build_metadata(d: dict) -> model.Metadata:
 
 def _statement_settings(d: dict) -> model.StatementSettings:
     return model.StatementSettings(
-        context=d.get("context", ""), version=str(d.get("version", "")), marking=d.get("marking", ""),
-        sign_off=tuple(model.SignOff(s["name"], s.get("role", ""), s.get("date", "")) for s in d.get("sign_off", ())),
-        evidence_numbers=dict(d.get("evidence_numbers", {})))
+        context=d.get("context", ""),
+        version=str(d.get("version", "")),
+        marking=d.get("marking", ""),
+        sign_off=tuple(
+            model.SignOff(s["name"], s.get("role", ""), s.get("date", "")) for s in d.get("sign_off", ())
+        ),
+        evidence_numbers=dict(d.get("evidence_numbers", {})),
+    )
 
 
 def record_evidence_numbers(root: str | os.PathLike, numbers: dict[str, int]) -> dict[str, int]:
@@ -292,38 +386,73 @@ def record_evidence_numbers(root: str | os.PathLike, numbers: dict[str, int]) ->
 def build_finding(f: dict) -> model.ExternalFinding:
     pairs = f.get("pairs")
     return model.ExternalFinding(
-        f["id"], f["kind"], " ".join(f["text"].split()), tuple(f.get("indicators", ())), f.get("source", ""),
+        f["id"],
+        f["kind"],
+        " ".join(f["text"].split()),
+        tuple(f.get("indicators", ())),
+        f.get("source", ""),
         f.get("date", ""),
-        None if pairs is None else tuple(model.Pairing(p["indicator"], p["kind"], p["text"]) for p in pairs))
+        None if pairs is None else tuple(model.Pairing(p["indicator"], p["kind"], p["text"]) for p in pairs),
+    )
 
 
 def build_assessment(d: dict, path: str = "") -> model.Assessment:
     last = d.get("last_year")
     return model.Assessment(
-        indicator=d["indicator"], lead=d.get("lead") or "", contributors=tuple(d.get("contributors", ())),
-        status=d.get("status", "not-started"), grade=d.get("grade"),
+        indicator=d["indicator"],
+        lead=d.get("lead") or "",
+        contributors=tuple(d.get("contributors", ())),
+        status=d.get("status", "not-started"),
+        grade=d.get("grade"),
         proposed=tuple(build_proposal(p) for p in d.get("proposed", ())),
-        rationale=(d.get("rationale") or "").strip(), strengths=tuple(d.get("strengths", ())),
-        improvements=tuple(d.get("improvements", ())), next_steps=tuple(d.get("next_steps", ())), path=path,
-        last_year=model.LastYear(last["grade"], last.get("label", ""), last.get("indicator", ""),
-                                 last.get("framework", ""), last.get("date", "")) if last else None,
+        rationale=(d.get("rationale") or "").strip(),
+        strengths=tuple(d.get("strengths", ())),
+        improvements=tuple(d.get("improvements", ())),
+        next_steps=tuple(d.get("next_steps", ())),
+        path=path,
+        last_year=model.LastYear(
+            last["grade"],
+            last.get("label", ""),
+            last.get("indicator", ""),
+            last.get("framework", ""),
+            last.get("date", ""),
+        )
+        if last
+        else None,
     )
 
 
 def build_proposal(p: dict) -> model.Proposal:
-    return model.Proposal(p["by"], p["grade"], p.get("date", ""), (p.get("rationale") or "").strip(),
-                          tuple(p.get("strengths", ())), tuple(p.get("improvements", ())))
+    return model.Proposal(
+        p["by"],
+        p["grade"],
+        p.get("date", ""),
+        (p.get("rationale") or "").strip(),
+        tuple(p.get("strengths", ())),
+        tuple(p.get("improvements", ())),
+    )
 
 
 def build_evidence(d: dict, path: str = "") -> model.Evidence:
     return model.Evidence(
-        id=d["id"], title=d["title"], summary=(d.get("summary") or "").strip(), kind=d.get("kind", "other"),
-        source=d.get("source") or vocabulary.default_source(d.get("kind", "other")), date=d.get("date", ""),
-        date_to=d.get("date_to", ""), agency=d.get("agency", ""), voice=tuple(d.get("voice", ())),
-        ages=tuple(d.get("ages", ())), owner=d.get("owner", ""), location=d.get("location", ""),
-        indicators=tuple(d.get("indicators", ())), themes=tuple(d.get("themes", ())),
-        units=tuple(d.get("units", ())), submission=d.get("submission", False),
-        personal_data=d.get("personal_data", False), path=path,
+        id=d["id"],
+        title=d["title"],
+        summary=(d.get("summary") or "").strip(),
+        kind=d.get("kind", "other"),
+        source=d.get("source") or vocabulary.default_source(d.get("kind", "other")),
+        date=d.get("date", ""),
+        date_to=d.get("date_to", ""),
+        agency=d.get("agency", ""),
+        voice=tuple(d.get("voice", ())),
+        ages=tuple(d.get("ages", ())),
+        owner=d.get("owner", ""),
+        location=d.get("location", ""),
+        indicators=tuple(d.get("indicators", ())),
+        themes=tuple(d.get("themes", ())),
+        units=tuple(d.get("units", ())),
+        submission=d.get("submission", False),
+        personal_data=d.get("personal_data", False),
+        path=path,
     )
 
 
@@ -331,9 +460,16 @@ def build_action(d: dict, path: str = "") -> model.Action:
     m = d.get("measure")
     measure = build_measure(m) if m else None
     return model.Action(
-        id=d["id"], title=d["title"], indicator=d.get("indicator", ""), improvement=d.get("improvement", ""),
-        owner=d.get("owner", ""), due=d.get("due", ""), status=d.get("status", "not-started"), measure=measure,
-        progress=tuple(model.ProgressNote(p["date"], p["text"]) for p in d.get("progress", ())), path=path,
+        id=d["id"],
+        title=d["title"],
+        indicator=d.get("indicator", ""),
+        improvement=d.get("improvement", ""),
+        owner=d.get("owner", ""),
+        due=d.get("due", ""),
+        status=d.get("status", "not-started"),
+        measure=measure,
+        progress=tuple(model.ProgressNote(p["date"], p["text"]) for p in d.get("progress", ())),
+        path=path,
         answers=d.get("answers", ""),
     )
 
@@ -347,15 +483,27 @@ def build_measure(m: dict) -> model.Measure:
     values.sort(key=lambda v: v.date)
     if values:
         current, as_of = values[-1].value, values[-1].date
-    return model.Measure(m.get("name", ""), m.get("unit", ""), m.get("baseline"), m.get("target"), current, as_of,
-                         tuple(values), m.get("target_date", ""), m.get("interval", "monthly"))
+    return model.Measure(
+        m.get("name", ""),
+        m.get("unit", ""),
+        m.get("baseline"),
+        m.get("target"),
+        current,
+        as_of,
+        tuple(values),
+        m.get("target_date", ""),
+        m.get("interval", "monthly"),
+    )
 
 
 def evidence_record(e: model.Evidence) -> dict:
     """An evidence item as file fields, in the stable order, leaving out empty values."""
     values = {f: getattr(e, f) for f in EVIDENCE_FIELDS}
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()
-            if v not in ("", (), None) and not (k in ("submission", "personal_data") and v is False)}
+    return {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in values.items()
+        if v not in ("", (), None) and not (k in ("submission", "personal_data") and v is False)
+    }
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -392,8 +540,10 @@ def writing(root: str | os.PathLike, _undo_creations: bool = False) -> Iterator[
             try:
                 _ensure_private(root)
             except OSError as exc:
-                raise journal.WriteFailed(f"could not write: {journal.os_reason(exc)}; nothing was changed",
-                                          exc.filename or root / PRIVATE) from None
+                raise journal.WriteFailed(
+                    f"could not write: {journal.os_reason(exc)}; nothing was changed",
+                    exc.filename or root / PRIVATE,
+                ) from None
             yield
         finally:
             held.discard(key)
@@ -402,11 +552,15 @@ def writing(root: str | os.PathLike, _undo_creations: bool = False) -> Iterator[
 def _recover(root: Path, undo_creations: bool = False) -> None:
     for r in journal.recover(root, undo_creations):
         if r.completed:
-            notices.notify(f"completed an interrupted write of {r.files} file{'s' if r.files != 1 else ''} "
-                           f"(a qiframe command was stopped before it finished)")
+            notices.notify(
+                f"completed an interrupted write of {r.files} file{'s' if r.files != 1 else ''} "
+                f"(a qiframe command was stopped before it finished)"
+            )
         else:
-            notices.notify(f"undid an unfinished write of {r.files} file{'s' if r.files != 1 else ''} "
-                           f"(a qiframe command was stopped before it finished; nothing of it was kept)")
+            notices.notify(
+                f"undid an unfinished write of {r.files} file{'s' if r.files != 1 else ''} "
+                f"(a qiframe command was stopped before it finished; nothing of it was kept)"
+            )
 
 
 def _ensure_private(root: Path) -> None:
@@ -416,7 +570,11 @@ def _ensure_private(root: Path) -> None:
     current = ignore.read_text(encoding="utf-8") if ignore.is_file() else None
     missing = [p for p in PRIVATE_IGNORED if p not in (current or "").splitlines()]
     if missing:
-        text = current if current is not None else "# qiframe's cache, lock and temporary files are per machine\n"
+        text = (
+            current
+            if current is not None
+            else "# qiframe's cache, lock and temporary files are per machine\n"
+        )
         yamlio.atomic_write(ignore, text + ("" if text.endswith("\n") else "\n") + "\n".join(missing) + "\n")
     for name in schemas.NAMES:
         if name == "framework":
@@ -612,8 +770,14 @@ def _checked_relpath(relpath: str | os.PathLike) -> str:
     if text == EVALUATION_FILE:
         return text
     folder, sep, name = text.partition("/")
-    if not sep or folder not in FOLDERS.values() or "/" in name or not name.endswith(".yaml") \
-            or name.startswith(".") or name in (".yaml",):
+    if (
+        not sep
+        or folder not in FOLDERS.values()
+        or "/" in name
+        or not name.endswith(".yaml")
+        or name.startswith(".")
+        or name in (".yaml",)
+    ):
         raise InputError(f"not a file of an evaluation that qiframe writes: {text!r}")
     return text
 
@@ -622,7 +786,9 @@ def _validate(data: Any, kind: str, path: Path) -> None:
     schemas.validate(data, kind, path)
     field_name = ID_FIELDS.get(kind)
     if field_name and isinstance(data, dict) and data.get(field_name) != path.stem:
-        raise InputError(f"{field_name} {data.get(field_name)!r} does not match the file name {path.name!r}", path)
+        raise InputError(
+            f"{field_name} {data.get(field_name)!r} does not match the file name {path.name!r}", path
+        )
 
 
 def header(kind: str) -> str:
@@ -670,7 +836,7 @@ def set_field(doc: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
         return
     position = len(doc)
     if key in order:
-        later = set(order[order.index(key) + 1:])
+        later = set(order[order.index(key) + 1 :])
         for i, existing in enumerate(doc):
             if existing in later:
                 position = i
@@ -716,8 +882,14 @@ def new_id(kind: str, taken: set[str]) -> str:
             return candidate
 
 
-def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None = None, title: str = "",
-         organisation: str = "", period: tuple[str, str] | None = None) -> Path:
+def init(
+    folder: str | os.PathLike,
+    framework_id: str,
+    programme_id: str | None = None,
+    title: str = "",
+    organisation: str = "",
+    period: tuple[str, str] | None = None,
+) -> Path:
     """Create an evaluation folder with one assessment file per indicator in scope, all-or-nothing.
 
     A killed `init` leaves at most the private `.qiframe/` folder, which the next `init` here clears.
@@ -732,8 +904,11 @@ def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None 
         raise InputError("folder exists and is not empty; choose a new folder", root)
     framework = frameworks.load(framework_id, start=root.resolve().parent)
     programme = frameworks.programme(framework, programme_id) if programme_id else None
-    meta: dict[str, Any] = {"qiframe": 1, "title": title or default_title(framework, organisation),
-                            "framework": framework.id}
+    meta: dict[str, Any] = {
+        "qiframe": 1,
+        "title": title or default_title(framework, organisation),
+        "framework": framework.id,
+    }
     if programme:
         meta["programme"] = programme.id
     if organisation:
@@ -750,7 +925,9 @@ def init(folder: str | os.PathLike, framework_id: str, programme_id: str | None 
         raise journal.WriteFailed(f"could not create the folder: {journal.os_reason(exc)}", root) from None
     with transaction(root) as tx:
         for ind in assessment_ids:
-            tx.create(f"{FOLDERS['indicator']}/{ind}.yaml", "indicator", {"indicator": ind, "status": "not-started"})
+            tx.create(
+                f"{FOLDERS['indicator']}/{ind}.yaml", "indicator", {"indicator": ind, "status": "not-started"}
+            )
         for kind in ("evidence", "action"):
             tx.make_folder(FOLDERS[kind])
         tx.create(EVALUATION_FILE, "evaluation", meta)
@@ -824,7 +1001,9 @@ def remove_evidence(root: str | os.PathLike, evidence_id: str) -> model.Evidence
     return item
 
 
-def edit_assessment(root: str | os.PathLike, indicator: str, mutate: Callable[[Any], None]) -> model.Assessment:
+def edit_assessment(
+    root: str | os.PathLike, indicator: str, mutate: Callable[[Any], None]
+) -> model.Assessment:
     """Edit the assessment of an indicator (or suite) round-trip, creating its file if it is missing."""
     with transaction(root) as tx:
         return stage_assessment_edit(tx, indicator, mutate)
@@ -845,8 +1024,9 @@ def stage_assessment_edit(tx: Transaction, indicator: str, mutate: Callable[[Any
 
 def assessment_id(evaluation: model.Evaluation, text: str) -> str:
     """An indicator or suite id named by the user: exact, or case-insensitive."""
-    ids = list(evaluation.framework.indicators) + [s.id for s in (evaluation.programme.suites
-                                                                 if evaluation.programme else ())]
+    ids = list(evaluation.framework.indicators) + [
+        s.id for s in (evaluation.programme.suites if evaluation.programme else ())
+    ]
     if text in ids:
         return text
     aliases = evaluation.framework.aliases
@@ -855,15 +1035,18 @@ def assessment_id(evaluation: model.Evaluation, text: str) -> str:
     folded = [i for i in ids if i.casefold() == text.casefold()]
     if len(folded) == 1:
         return folded[0]
-    raise NotFound(f"unknown indicator {text!r} in framework {evaluation.framework.id!r} "
-                   f"(known: {_sample(ids)})")
+    raise NotFound(
+        f"unknown indicator {text!r} in framework {evaluation.framework.id!r} (known: {_sample(ids)})"
+    )
 
 
 def _known_indicators(evaluation: model.Evaluation, ids) -> None:
     for ind in ids:
         if evaluation.framework.canonical(ind) not in evaluation.framework.indicators:
-            raise NotFound(f"unknown indicator {ind!r} in framework {evaluation.framework.id!r} "
-                           f"(known: {_sample(list(evaluation.framework.indicators))})")
+            raise NotFound(
+                f"unknown indicator {ind!r} in framework {evaluation.framework.id!r} "
+                f"(known: {_sample(list(evaluation.framework.indicators))})"
+            )
 
 
 def _sample(ids: list[str], most: int = 30) -> str:
@@ -884,8 +1067,9 @@ def resolve(items: dict[str, Any], text: str, what: str) -> Any:
         return items[matches[0]]
     if not matches:
         raise NotFound(f"no {what} {text!r}")
-    raise InputError(f"{text!r} matches {len(matches)} {what}s ({', '.join(sorted(matches)[:5])}); "
-                     "type more of the id")
+    raise InputError(
+        f"{text!r} matches {len(matches)} {what}s ({', '.join(sorted(matches)[:5])}); type more of the id"
+    )
 
 
 def level(scale: model.Scale, text: str) -> model.Level:
@@ -914,8 +1098,14 @@ class WordingRecord:
         return f"{self.item} {verb}: {self.text!r} (source: {self.source})"
 
 
-def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, source: str,
-                   title: str | None = None, today: dt.date | None = None) -> WordingRecord:
+def record_wording(
+    root: str | os.PathLike,
+    framework_id: str,
+    item_text: str,
+    source: str,
+    title: str | None = None,
+    today: dt.date | None = None,
+) -> WordingRecord:
     """Record under `wording:` in evaluation.yaml that the partnership checked a framework title against its
     own copy (or, with `title`, replaced it with that copy's wording)."""
     root = Path(root)
@@ -923,8 +1113,9 @@ def record_wording(root: str | os.PathLike, framework_id: str, item_text: str, s
         return _record_wording(tx, framework_id, item_text, source, title, today)
 
 
-def _record_wording(tx: Transaction, framework_id: str, item_text: str, source: str, title: str | None,
-                    today: dt.date | None) -> WordingRecord:
+def _record_wording(
+    tx: Transaction, framework_id: str, item_text: str, source: str, title: str | None, today: dt.date | None
+) -> WordingRecord:
     from qiframe import wording
 
     root = tx.root
@@ -932,7 +1123,9 @@ def _record_wording(tx: Transaction, framework_id: str, item_text: str, source: 
     if framework_id != evaluation.framework.id:
         raise InputError(f"this evaluation uses framework {evaluation.framework.id!r}, not {framework_id!r}")
     if not source.strip():
-        raise InputError("{source} must say where the partnership's copy of the wording comes from", options=("source",))
+        raise InputError(
+            "{source} must say where the partnership's copy of the wording comes from", options=("source",)
+        )
     # Item keys and texts come from the framework file itself, so a replacement recorded earlier is not
     # mistaken for the wording being confirmed.
     original_framework = frameworks.load(framework_id, start=root)
@@ -956,8 +1149,12 @@ def _record_wording(tx: Transaction, framework_id: str, item_text: str, source: 
             records[item] = yamlio.to_commented(_dated(entry, "wording"))
 
     tx.edit(EVALUATION_FILE, "evaluation", mutate)
-    return WordingRecord(item, "replaced" if title is not None else "confirmed", entry.get("title") or entry["confirmed"],
-                         entry["source"])
+    return WordingRecord(
+        item,
+        "replaced" if title is not None else "confirmed",
+        entry.get("title") or entry["confirmed"],
+        entry["source"],
+    )
 
 
 # --- compare-and-swap: refusing to overwrite what changed since a page was made ---------------------
@@ -987,13 +1184,16 @@ def require_versions(root: str | os.PathLike, expected: dict[str, str]) -> None:
 
     for relpath, token in expected.items():
         if version(root, relpath) != token:
-            raise Stale(f"{relpath} was changed by someone else after this page was opened, so your change "
-                        "was not saved. The page now shows the newer version, with what you typed kept in the "
-                        "form: check it and save again.")
+            raise Stale(
+                f"{relpath} was changed by someone else after this page was opened, so your change "
+                "was not saved. The page now shows the newer version, with what you typed kept in the "
+                "form: check it and save again."
+            )
 
 
-def relink_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[str],
-                    add: bool) -> model.Evidence:
+def relink_evidence(
+    root: str | os.PathLike, evidence_id: str, indicators: list[str], add: bool
+) -> model.Evidence:
     """Link an evidence item to indicators (or unlink it), in one transaction.
 
     The item and its list of indicators are read inside the lock, so concurrent links and unlinks never
@@ -1008,8 +1208,12 @@ def relink_evidence(root: str | os.PathLike, evidence_id: str, indicators: list[
         def mutate(doc):
             current = [str(i) for i in doc.get("indicators") or []]
             if add:
-                append_items(doc, "indicators", [q for q in dict.fromkeys(indicators) if q not in current],
-                             EVIDENCE_FIELDS)
+                append_items(
+                    doc,
+                    "indicators",
+                    [q for q in dict.fromkeys(indicators) if q not in current],
+                    EVIDENCE_FIELDS,
+                )
                 return
             missing = [q for q in indicators if q not in current]
             if missing:

@@ -27,8 +27,10 @@ from pathlib import Path
 from qiframe import model
 from qiframe.errors import InputError, NotFound
 
-NOTE = ("{count} framework title{s} in this document {are} not yet confirmed against the published framework "
-        "({items}); confirm or replace {them} before submission (see qiframe check, rule unconfirmed-wording).")
+NOTE = (
+    "{count} framework title{s} in this document {are} not yet confirmed against the published framework "
+    "({items}); confirm or replace {them} before submission (see qiframe check, rule unconfirmed-wording)."
+)
 """The note exports print where such titles appear, filled by `note`."""
 
 
@@ -63,8 +65,14 @@ class Unconfirmed:
         return f"{self.kind} {rest}"
 
     def to_json(self) -> dict:
-        return {"item": self.item, "kind": self.kind, "text": self.text, "status": self.status,
-                "source": self.source, "lapsed": self.lapsed}
+        return {
+            "item": self.item,
+            "kind": self.kind,
+            "text": self.text,
+            "status": self.status,
+            "source": self.source,
+            "lapsed": self.lapsed,
+        }
 
 
 # --- naming items ------------------------------------------------------------------------------------------
@@ -80,15 +88,17 @@ def canonical_item(framework: model.Framework, text: str, programme: str = "") -
         return framework.aliases[text]
     for prefix in ("unit:", "suite:"):
         if text.startswith(prefix) and "/" not in text and programme:
-            candidate = f"{prefix}{programme}/{text[len(prefix):]}"
+            candidate = f"{prefix}{programme}/{text[len(prefix) :]}"
             if candidate in keys:
                 return candidate
     folded = [k for k in keys if k.casefold() == text.casefold()]
     if len(folded) == 1:
         return folded[0]
-    raise NotFound(f"no title {text!r} in framework {framework.id!r}; name one as 2.1, kq:A, area:5, "
-                   "theme:2.1/1, unit:PROGRAMME/ID (or unit:ID in an evaluation with a programme), "
-                   "suite:PROGRAMME/ID, scale, scale:ID or quantity-terms (`qiframe frameworks show` lists them)")
+    raise NotFound(
+        f"no title {text!r} in framework {framework.id!r}; name one as 2.1, kq:A, area:5, "
+        "theme:2.1/1, unit:PROGRAMME/ID (or unit:ID in an evaluation with a programme), "
+        "suite:PROGRAMME/ID, scale, scale:ID or quantity-terms (`qiframe frameworks show` lists them)"
+    )
 
 
 # --- applying the partnership's records --------------------------------------------------------------------
@@ -112,15 +122,26 @@ def apply(framework: model.Framework, records: dict[str, dict], path: str | Path
             from qiframe import yamlio
 
             line, column = yamlio.locate(path, ("wording", item), key=True) if path else (None, None)
-            raise InputError(f"wording: {item!r} is not a title of framework {framework.id!r} (see `qiframe "
-                             "frameworks show`)", path or None, line, column)
+            raise InputError(
+                f"wording: {item!r} is not a title of framework {framework.id!r} (see `qiframe "
+                "frameworks show`)",
+                path or None,
+                line,
+                column,
+            )
         if "title" in record:
             if title.kind not in REPLACEABLE:
                 from qiframe import yamlio
 
-                line, column = yamlio.locate(path, ("wording", item, "title"), key=True) if path else (None, None)
-                raise InputError(f"wording: {item!r} ({title.kind}) can be confirmed but not replaced",
-                                 path or None, line, column)
+                line, column = (
+                    yamlio.locate(path, ("wording", item, "title"), key=True) if path else (None, None)
+                )
+                raise InputError(
+                    f"wording: {item!r} ({title.kind}) can be confirmed but not replaced",
+                    path or None,
+                    line,
+                    column,
+                )
             checked[item] = ("replaced", record["title"], record["source"])
         elif record.get("confirmed") == title.text:
             checked[item] = ("confirmed", title.text, record["source"])
@@ -168,9 +189,16 @@ def _rebuilt(fw: model.Framework, checked: dict) -> model.Framework:
     scale_prov, _ = _mark(fw.scale.provenance, "scale", checked)
     scales = tuple(replace(s, provenance=_mark(s.provenance, f"scale:{s.id}", checked)[0]) for s in fw.scales)
     terms_prov, _ = _mark(fw.quantity_terms.provenance, "quantity-terms", checked)
-    return replace(fw, key_questions=tuple(kqs), areas=tuple(areas), indicators=indicators,
-                   programmes=tuple(programmes), scale=replace(fw.scale, provenance=scale_prov), scales=scales,
-                   quantity_terms=replace(fw.quantity_terms, provenance=terms_prov))
+    return replace(
+        fw,
+        key_questions=tuple(kqs),
+        areas=tuple(areas),
+        indicators=indicators,
+        programmes=tuple(programmes),
+        scale=replace(fw.scale, provenance=scale_prov),
+        scales=scales,
+        quantity_terms=replace(fw.quantity_terms, provenance=terms_prov),
+    )
 
 
 # --- what the exports print --------------------------------------------------------------------------------
@@ -234,8 +262,11 @@ def unconfirmed(evaluation: model.Evaluation, only: set[str] | None = None) -> l
         if title is None or title.provenance.trusted:
             continue
         lapsed = "confirmed" in records.get(item, {})
-        out.append(Unconfirmed(item, title.kind, title.text, title.provenance.status, title.provenance.source,
-                               lapsed))
+        out.append(
+            Unconfirmed(
+                item, title.kind, title.text, title.provenance.status, title.provenance.source, lapsed
+            )
+        )
     return out
 
 
@@ -244,10 +275,17 @@ def note(evaluation: model.Evaluation, most: int = 6, only: set[str] | None = No
     found = unconfirmed(evaluation, only)
     if not found:
         return ""
-    shown = ", ".join(u.label for u in found[:most]) + (f" and {len(found) - most} more" if len(found) > most else "")
+    shown = ", ".join(u.label for u in found[:most]) + (
+        f" and {len(found) - most} more" if len(found) > most else ""
+    )
     one = len(found) == 1
-    return NOTE.format(count=len(found), items=shown, s="" if one else "s", are="is" if one else "are",
-                       them="it" if one else "them")
+    return NOTE.format(
+        count=len(found),
+        items=shown,
+        s="" if one else "s",
+        are="is" if one else "are",
+        them="it" if one else "them",
+    )
 
 
 def statement_items(evaluation: model.Evaluation, by: str = "units", grades: bool = True) -> set[str]:

@@ -87,7 +87,9 @@ def _rt():
     return _RT
 
 
-def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES, stat: os.stat_result | None = None) -> str:
+def read_text(
+    path: str | os.PathLike, limit: int = MAX_FILE_BYTES, stat: os.stat_result | None = None
+) -> str:
     """A file's text, refusing oversized, binary and non-UTF-8 files with a located message.
 
     `stat` is the file's status when the caller has just taken it with `file_stat` (saving a second one).
@@ -117,12 +119,16 @@ def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES, stat: os.sta
 
 
 _FAST: Any = None
-_FOR_REFERENCE = re.compile(r"[^\n\r\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-                            r"\U00010000-\U0010ffff]")
+_FOR_REFERENCE = re.compile(
+    r"[^\n\r\x20-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    r"\U00010000-\U0010ffff]"
+)
 """What the fast parser leaves to ruamel: characters outside YAML's printable set, NEL, the Unicode line
 and paragraph separators, a BOM, tabs (refused in indentation, with a message of their own) and
 backslashes (escapes in double-quoted text, which the two parsers read differently)."""
-_MARKERS = re.compile(r"^(?:---|\.\.\.|%|[ \-]*\?(?:[ ]|$))|[{\[,][ ]*\?|(?:^|[\s\[{,:\-])[&*](?![ \n\r]|$)", re.M)
+_MARKERS = re.compile(
+    r"^(?:---|\.\.\.|%|[ \-]*\?(?:[ ]|$))|[{\[,][ ]*\?|(?:^|[\s\[{,:\-])[&*](?![ \n\r]|$)", re.M
+)
 """Directives, document markers, explicit keys (`? key`), anchors and aliases, which qiframe never writes:
 left to ruamel, which also bounds alias expansion."""
 
@@ -176,14 +182,19 @@ def _fast():
             policy = yaml_rs.DuplicateKeyPolicy.Error
 
             def load(text: str) -> Any:
-                return yaml_rs.loads(text, parse_datetime=False, alias_limits=limits, duplicate_key_policy=policy)
+                return yaml_rs.loads(
+                    text, parse_datetime=False, alias_limits=limits, duplicate_key_policy=policy
+                )
 
             _FAST = load
     return _FAST
 
 
-_HIDDEN_BREAKS = {"\x85": "a NEL control character (U+0085), often a '…' saved in the wrong encoding",
-                  "\u2028": "a Unicode line separator (U+2028)", "\u2029": "a Unicode paragraph separator (U+2029)"}
+_HIDDEN_BREAKS = {
+    "\x85": "a NEL control character (U+0085), often a '…' saved in the wrong encoding",
+    "\u2028": "a Unicode line separator (U+2028)",
+    "\u2029": "a Unicode paragraph separator (U+2029)",
+}
 
 
 def _refuse_hidden_breaks(text: str, path: str | os.PathLike) -> None:
@@ -208,7 +219,9 @@ def file_stat(path: str | os.PathLike) -> os.stat_result:
     except FileNotFoundError:
         path = Path(path)
         if path.is_symlink():
-            raise InputError(f"is a symbolic link to {os.readlink(path)!r}, which does not exist", path) from None
+            raise InputError(
+                f"is a symbolic link to {os.readlink(path)!r}, which does not exist", path
+            ) from None
         raise InputError("file not found", path) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -219,8 +232,13 @@ def file_stat(path: str | os.PathLike) -> os.stat_result:
     if st.S_ISDIR(info.st_mode):
         raise InputError("is a folder, not a file", path)
     if not st.S_ISREG(info.st_mode):
-        kind = "a FIFO (named pipe)" if st.S_ISFIFO(info.st_mode) else \
-            "a socket" if st.S_ISSOCK(info.st_mode) else "a device"
+        kind = (
+            "a FIFO (named pipe)"
+            if st.S_ISFIFO(info.st_mode)
+            else "a socket"
+            if st.S_ISSOCK(info.st_mode)
+            else "a device"
+        )
         raise InputError(f"is {kind}, not an ordinary file", path)
     return info
 
@@ -311,8 +329,10 @@ def _parse_reference(text: str, path: str | os.PathLike = "<text>") -> Any:
         raise
 
 
-_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "map", "seq", "timestamp",
-                                                  "merge")}
+_CORE_TAGS = {
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "null", "bool", "int", "float", "map", "seq", "timestamp", "merge")
+}
 
 
 def strange_node(text: str) -> tuple[int | None, int | None]:
@@ -373,7 +393,9 @@ def guard_depth(text: str, path: str | os.PathLike = "<text>") -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise InputError(f"nesting deeper than {MAX_DEPTH} levels", path, mark.line + 1, mark.column + 1)
+                    raise InputError(
+                        f"nesting deeper than {MAX_DEPTH} levels", path, mark.line + 1, mark.column + 1
+                    )
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except YAMLError:
@@ -401,8 +423,10 @@ def max_depth_bound(text: str) -> int:
     for match in _FLOW.finditer(text):
         flow += 1 if match.group() in "[{" else -1
         deepest = max(deepest, flow)
-    block = max((len(m.group(1)) + m.group(2).count(" ") + m.group(2).count("\t")
-                 for m in _BLOCK.finditer(text)), default=0)
+    block = max(
+        (len(m.group(1)) + m.group(2).count(" ") + m.group(2).count("\t") for m in _BLOCK.finditer(text)),
+        default=0,
+    )
     return deepest + block + 1
 
 
@@ -589,8 +613,12 @@ def give_comment_lines(container: Any, key: Any, lines: str) -> None:
 def _literal_safe(text: str) -> bool:
     # A block literal cannot hold trailing spaces, tabs or a leading space on its first line faithfully.
     lines = text.split("\n")
-    return not (text.startswith((" ", "\n")) or any(line != line.rstrip(" \t") for line in lines)
-                or "\t" in text or "\r" in text)
+    return not (
+        text.startswith((" ", "\n"))
+        or any(line != line.rstrip(" \t") for line in lines)
+        or "\t" in text
+        or "\r" in text
+    )
 
 
 def schema_header(schema_name: str, depth: int) -> str:
@@ -675,8 +703,9 @@ def locked(lock_path: str | os.PathLike, timeout: float = 30.0) -> Iterator[None
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise InputError(f"cannot take the evaluation's lock: {_os_reason(exc)}; nothing was written",
-                         lock_path) from None
+        raise InputError(
+            f"cannot take the evaluation's lock: {_os_reason(exc)}; nothing was written", lock_path
+        ) from None
     start = time.monotonic()
     told = False
     fallback: Path | None = None
@@ -695,11 +724,16 @@ def locked(lock_path: str | os.PathLike, timeout: float = 30.0) -> Iterator[None
             waited = time.monotonic() - start
             holder = describe_holder(fallback or lock_path)
             if waited > timeout:
-                raise LockTimeout(f"another qiframe command has held the lock for {timeout:g} s"
-                                  f"{' (' + holder + ')' if holder else ''}; try again", lock_path) from None
+                raise LockTimeout(
+                    f"another qiframe command has held the lock for {timeout:g} s"
+                    f"{' (' + holder + ')' if holder else ''}; try again",
+                    lock_path,
+                ) from None
             if not told and waited > LOCK_NOTICE_AFTER:
                 told = True
-                notices.notify(f"waiting for the evaluation's lock, held by {holder or 'another qiframe command'}")
+                notices.notify(
+                    f"waiting for the evaluation's lock, held by {holder or 'another qiframe command'}"
+                )
             time.sleep(0.02)
         _record_holder(handle)
         yield
@@ -728,10 +762,17 @@ def holder_record() -> dict:
     import socket
     import sys
 
-    command = " ".join(["qiframe", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("qiframe") else \
-        " ".join(sys.argv) or "python"
-    return {"pid": os.getpid(), "host": socket.gethostname(), "command": command[:200],
-            "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    command = (
+        " ".join(["qiframe", *sys.argv[1:]])
+        if sys.argv and sys.argv[0].endswith("qiframe")
+        else " ".join(sys.argv) or "python"
+    )
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": command[:200],
+        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
 
 
 def _record_holder(handle) -> None:
@@ -751,7 +792,7 @@ def read_holder(path: str | os.PathLike) -> dict | None:
 
 
 def describe_holder(path: str | os.PathLike) -> str:
-    """"`qiframe evidence import x.csv` (process 4242 on LAPTOP, since 2026-03-01T09:00:00+00:00)", or ""."""
+    """ "`qiframe evidence import x.csv` (process 4242 on LAPTOP, since 2026-03-01T09:00:00+00:00)", or ""."""
     holder = read_holder(path)
     if holder is None:
         return ""

@@ -78,15 +78,23 @@ class AgreementSummary:
     """Records not read exactly twice, skipped columns."""
 
 
-def pair_agreement(table: Table, scale: Scale, id_column: str | None = None, reader: str | None = None,
-                   types: dict[str, str] | None = None) -> AgreementSummary:
+def pair_agreement(
+    table: Table,
+    scale: Scale,
+    id_column: str | None = None,
+    reader: str | None = None,
+    types: dict[str, str] | None = None,
+) -> AgreementSummary:
     """Exact and within-one-level agreement per item between the two readings of each record."""
     from qiframe.analysis.records import READER_HEADERS, find_id_column
 
     id_index = find_id_column(table, id_column)
     if id_index is None:
-        raise InputError("pair agreement needs a record-id column (headed Record, ID or Case, or named with "
-                         "the id option)", table.path)
+        raise InputError(
+            "pair agreement needs a record-id column (headed Record, ID or Case, or named with "
+            "the id option)",
+            table.path,
+        )
     reader_index = find_id_column(table, reader, READER_HEADERS)
     skip = {i for i in (id_index, reader_index) if i is not None}
     read = _items.read_table_items(table, _items.types(scale), skip, types)
@@ -96,14 +104,26 @@ def pair_agreement(table: Table, scale: Scale, id_column: str | None = None, rea
         if rid:
             readings.setdefault(rid, []).append(p)
     pairs = {rid: ps for rid, ps in readings.items() if len(ps) == 2}
-    warnings = [f"record {rid!r} is read {len(ps)} time{'s' if len(ps) > 1 else ''}, not twice: left out"
-                for rid, ps in readings.items() if len(ps) != 2]
-    warnings += [f"column {c.letter} ({c.header}) is not a reading item: {c.detection.rule}; it was skipped"
-                 for c in read.columns if c.detection.type == _items.TEXT and not c.detection.named]
+    warnings = [
+        f"record {rid!r} is read {len(ps)} time{'s' if len(ps) > 1 else ''}, not twice: left out"
+        for rid, ps in readings.items()
+        if len(ps) != 2
+    ]
+    warnings += [
+        f"column {c.letter} ({c.header}) is not a reading item: {c.detection.rule}; it was skipped"
+        for c in read.columns
+        if c.detection.type == _items.TEXT and not c.detection.named
+    ]
     out = [_item(c, pairs) for c in read.columns if c.item is not None and c.item.id != "number"]
-    return AgreementSummary(table.path, table.sheet, table.headers[id_index],
-                            table.headers[reader_index] if reader_index is not None else None, len(pairs),
-                            tuple(out), tuple(warnings))
+    return AgreementSummary(
+        table.path,
+        table.sheet,
+        table.headers[id_index],
+        table.headers[reader_index] if reader_index is not None else None,
+        len(pairs),
+        tuple(out),
+        tuple(warnings),
+    )
 
 
 def _item(column: _items.Column, pairs: dict[str, list[int]]) -> ItemAgreement:
@@ -124,5 +144,13 @@ def _item(column: _items.Column, pairs: dict[str, list[int]]) -> ItemAgreement:
         within += gap <= 1
         if gap > (1 if ordinal else 0):
             apart.append(rid)
-    return ItemAgreement(column.header, column.letter, item.id, compared, exact, within if ordinal else None, left,
-                         tuple(apart))
+    return ItemAgreement(
+        column.header,
+        column.letter,
+        item.id,
+        compared,
+        exact,
+        within if ordinal else None,
+        left,
+        tuple(apart),
+    )

@@ -43,8 +43,20 @@ from qiframe.errors import InputError
 from qiframe.model import Level, Scale
 
 NOT_APPLICABLE = frozenset(("n/a", "na", "n.a.", "n.a", "not applicable", "not relevant"))
-DONT_KNOW = frozenset(("don't know", "dont know", "do not know", "not sure", "unsure", "can't say", "cannot say",
-                       "prefer not to say", "rather not say", "dk"))
+DONT_KNOW = frozenset(
+    (
+        "don't know",
+        "dont know",
+        "do not know",
+        "not sure",
+        "unsure",
+        "can't say",
+        "cannot say",
+        "prefer not to say",
+        "rather not say",
+        "dk",
+    )
+)
 
 ORDER = ("scale", "effectiveness", "yes-no", "present-absent", "agree", "frequency", "number")
 """The item types, in the order that breaks a tie in detection."""
@@ -122,7 +134,9 @@ class ItemType:
         return len(self.levels) > 2
 
 
-def _type(id: str, label: str, threshold: int, phrase: str, spec: list[tuple[int, str, tuple[str, ...]]]) -> ItemType:
+def _type(
+    id: str, label: str, threshold: int, phrase: str, spec: list[tuple[int, str, tuple[str, ...]]]
+) -> ItemType:
     answers: dict[str, Answer] = {}
     for rank, name, aliases in spec:
         for alias in (name, *aliases):
@@ -131,27 +145,60 @@ def _type(id: str, label: str, threshold: int, phrase: str, spec: list[tuple[int
 
 
 FIXED = {
-    "effectiveness": _type("effectiveness", "effectiveness (completely, mostly, partially or not effective)", 3,
-                           "mostly or completely effective", [
-                               (4, "Completely effective", ("completely", "fully effective", "completely effective.")),
-                               (3, "Mostly effective", ("mostly", "largely effective", "largely")),
-                               (2, "Partially effective", ("partially", "partly effective", "partly",
-                                                           "partial", "somewhat effective")),
-                               (1, "Not effective", ("not", "not at all effective", "ineffective", "not at all")),
-                           ]),
+    "effectiveness": _type(
+        "effectiveness",
+        "effectiveness (completely, mostly, partially or not effective)",
+        3,
+        "mostly or completely effective",
+        [
+            (4, "Completely effective", ("completely", "fully effective", "completely effective.")),
+            (3, "Mostly effective", ("mostly", "largely effective", "largely")),
+            (
+                2,
+                "Partially effective",
+                ("partially", "partly effective", "partly", "partial", "somewhat effective"),
+            ),
+            (1, "Not effective", ("not", "not at all effective", "ineffective", "not at all")),
+        ],
+    ),
     "yes-no": _type("yes-no", "yes/no", 2, "yes", [(2, "Yes", ("y",)), (1, "No", ("n",))]),
-    "present-absent": _type("present-absent", "present/absent", 2, "present",
-                            [(2, "Present", ()), (1, "Absent", ("not present", "missing"))]),
-    "agree": _type("agree", "agree/disagree", 4, "agreed", [
-        (5, "Strongly agree", ()), (4, "Agree", ("tend to agree", "somewhat agree", "mostly agree")),
-        (3, "Neither agree nor disagree", ("neither", "neutral", "neither agree or disagree", "no opinion")),
-        (2, "Disagree", ("tend to disagree", "somewhat disagree", "mostly disagree")),
-        (1, "Strongly disagree", ()),
-    ]),
-    "frequency": _type("frequency", "frequency (always, usually, sometimes, rarely, never)", 4, "always or usually", [
-        (5, "Always", ("all of the time",)), (4, "Usually", ("mostly", "often", "most of the time")),
-        (3, "Sometimes", ("some of the time",)), (2, "Rarely", ("seldom", "hardly ever")), (1, "Never", ()),
-    ]),
+    "present-absent": _type(
+        "present-absent",
+        "present/absent",
+        2,
+        "present",
+        [(2, "Present", ()), (1, "Absent", ("not present", "missing"))],
+    ),
+    "agree": _type(
+        "agree",
+        "agree/disagree",
+        4,
+        "agreed",
+        [
+            (5, "Strongly agree", ()),
+            (4, "Agree", ("tend to agree", "somewhat agree", "mostly agree")),
+            (
+                3,
+                "Neither agree nor disagree",
+                ("neither", "neutral", "neither agree or disagree", "no opinion"),
+            ),
+            (2, "Disagree", ("tend to disagree", "somewhat disagree", "mostly disagree")),
+            (1, "Strongly disagree", ()),
+        ],
+    ),
+    "frequency": _type(
+        "frequency",
+        "frequency (always, usually, sometimes, rarely, never)",
+        4,
+        "always or usually",
+        [
+            (5, "Always", ("all of the time",)),
+            (4, "Usually", ("mostly", "often", "most of the time")),
+            (3, "Sometimes", ("some of the time",)),
+            (2, "Rarely", ("seldom", "hardly ever")),
+            (1, "Never", ()),
+        ],
+    ),
     "number": ItemType("number", "numbers"),
 }
 
@@ -168,8 +215,13 @@ def scale_type(scale: Scale, threshold: Level) -> ItemType:
         answers[fold(str(level.value))] = answer
         answers[fold(level.label)] = answer
     label = level_phrase(scale, threshold)
-    return ItemType("scale", f"the scale {scale.id!r} ({', '.join(f'{lv.value} {lv.label}' for lv in scale.levels)})",
-                    answers, threshold.value, label)
+    return ItemType(
+        "scale",
+        f"the scale {scale.id!r} ({', '.join(f'{lv.value} {lv.label}' for lv in scale.levels)})",
+        answers,
+        threshold.value,
+        label,
+    )
 
 
 def level_phrase(scale: Scale, level: Level) -> str:
@@ -244,14 +296,23 @@ def detect(keys: Counter, available: dict[str, ItemType]) -> Detection:
     """The type that reads most of a column's counted cells (see the module docstring)."""
     counted = sum(n for key, n in keys.items() if tag(key) is None)
     if not counted:
-        return Detection(UNANSWERED, "detected", 0, 0, "no answer to count (every cell is blank, n/a or don't know)")
+        return Detection(
+            UNANSWERED, "detected", 0, 0, "no answer to count (every cell is blank, n/a or don't know)"
+        )
     order = [t for t in ORDER if t in available]
-    fits = {t: sum(n for key, n in keys.items() if tag(key) is None and available[t].read(key)) for t in order}
+    fits = {
+        t: sum(n for key, n in keys.items() if tag(key) is None and available[t].read(key)) for t in order
+    }
     best = max(order, key=lambda t: (fits[t], -ORDER.index(t)))
     if fits[best] * 2 <= counted:
-        return Detection(TEXT, "detected", fits[best], counted,
-                         f"text: no item type reads more than half of its {counted} counted cells (the most: "
-                         f"{best}, {fits[best]}), so it is not an item")
+        return Detection(
+            TEXT,
+            "detected",
+            fits[best],
+            counted,
+            f"text: no item type reads more than half of its {counted} counted cells (the most: "
+            f"{best}, {fits[best]}), so it is not an item",
+        )
     rule = f"{fits[best]} of {counted} counted answers read as {available[best].label}"
     if fits[best] < counted:
         rule += f"; the other {counted - fits[best]} are unreadable and left out"
@@ -310,7 +371,9 @@ def parse_types(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
         named = type_named(name)
         if not sep or not column.strip() or named is None:
             known = ", ".join(TYPE_NAMES)
-            raise InputError(f"{{type}} {pair!r}: expected COLUMN=TYPE with TYPE one of {known}", options=("type",))
+            raise InputError(
+                f"{{type}} {pair!r}: expected COLUMN=TYPE with TYPE one of {known}", options=("type",)
+            )
         out[column.strip()] = named
     return out
 
@@ -322,17 +385,24 @@ def parse_positive(pairs: list[str] | tuple[str, ...]) -> dict[str, tuple[str, .
         column, sep, answers = pair.rpartition("=")
         values = tuple(a.strip() for a in re.split(r"[;,]", answers) if a.strip())
         if not sep or not column.strip() or not values:
-            raise InputError(f"{{positive}} {pair!r}: expected COLUMN=ANSWER;ANSWER, e.g. 'Child seen=Yes'", options=("positive",))
+            raise InputError(
+                f"{{positive}} {pair!r}: expected COLUMN=ANSWER;ANSWER, e.g. 'Child seen=Yes'",
+                options=("positive",),
+            )
         out[column.strip()] = values
     return out
 
 
-def positive_ranks(item: ItemType, answers: tuple[str, ...] | None, column: str) -> tuple[frozenset[str], str]:
+def positive_ranks(
+    item: ItemType, answers: tuple[str, ...] | None, column: str
+) -> tuple[frozenset[str], str]:
     """The answers (by label) counted positive in a column, and how they read in a sentence."""
     if item.id == "number":
         return frozenset(), ""
     if answers is None:
-        return frozenset(a.label for a in item.answers.values() if a.rank >= (item.threshold or 0)), item.phrase
+        return frozenset(
+            a.label for a in item.answers.values() if a.rank >= (item.threshold or 0)
+        ), item.phrase
     labels = []
     for text in answers:
         found = item.read(fold(text))
@@ -401,18 +471,31 @@ def tally(cells: Counter, item: ItemType, positive: frozenset[str]) -> Tally:
     stats = None
     if numbers:
         total, many = math.fsum(v * c for v, c in numbers), sum(c for _, c in numbers)
-        stats = NumberStats(_clean(total), _clean(total / many), _clean(min(v for v, _ in numbers)),
-                            _clean(max(v for v, _ in numbers)))
+        stats = NumberStats(
+            _clean(total),
+            _clean(total / many),
+            _clean(min(v for v, _ in numbers)),
+            _clean(max(v for v, _ in numbers)),
+        )
     levels: tuple[AnswerCount, ...] = ()
     if item.id != "number":
         rank_of = {a.label: a.rank for a in item.answers.values()}
         by_rank: Counter = Counter()
         for label, count in answers.items():
             by_rank[rank_of[label]] += count
-        levels = tuple(AnswerCount(level.label, by_rank.get(level.rank, 0), level.rank) for level in item.levels)
-    return Tally(n=tags["answer"], positive=sum(c for label, c in answers.items() if label in positive),
-                 not_applicable=tags["na"], dont_know=tags["dk"], not_answered=tags["blank"],
-                 unreadable=tags["unreadable"], levels=levels, numbers=stats)
+        levels = tuple(
+            AnswerCount(level.label, by_rank.get(level.rank, 0), level.rank) for level in item.levels
+        )
+    return Tally(
+        n=tags["answer"],
+        positive=sum(c for label, c in answers.items() if label in positive),
+        not_applicable=tags["na"],
+        dont_know=tags["dk"],
+        not_answered=tags["blank"],
+        unreadable=tags["unreadable"],
+        levels=levels,
+        numbers=stats,
+    )
 
 
 def _clean(value: float) -> float:
@@ -492,8 +575,14 @@ class Read:
     """Unreadable cells, in row order."""
 
 
-def read_table_items(table, available: dict[str, ItemType], skip: set[int], given: dict[str, str] | None = None,
-                     positive: dict[str, tuple[str, ...]] | None = None, by_row: bool = True) -> Read:
+def read_table_items(
+    table,
+    available: dict[str, ItemType],
+    skip: set[int],
+    given: dict[str, str] | None = None,
+    positive: dict[str, tuple[str, ...]] | None = None,
+    by_row: bool = True,
+) -> Read:
     """Every column of a table outside `skip`, typed: by option, else by type row, else detected.
 
     `by_row=False` leaves out each row's code (Column.codes), which only groups and pair agreement use.
@@ -531,8 +620,9 @@ def read_table_items(table, available: dict[str, ItemType], skip: set[int], give
         if i in given_index:
             detection = chosen(given_index[i], "option", counts, available)
         elif row_types and row_types.get(i) == NAMED:
-            detection = Detection(TEXT, "type row", 0, 0, f"{fold(table.rows[0][i])!r} in the type row: not an item",
-                                  named=True)
+            detection = Detection(
+                TEXT, "type row", 0, 0, f"{fold(table.rows[0][i])!r} in the type row: not an item", named=True
+            )
         elif row_types and i in row_types:
             detection = chosen(row_types[i], "type row", counts, available)
         else:
@@ -540,21 +630,59 @@ def read_table_items(table, available: dict[str, ItemType], skip: set[int], give
         item = available.get(detection.type) or (_NOTHING if detection.type == UNANSWERED else None)
         if item is None:
             if i in positive_index:
-                raise InputError(f"{{positive}} {header}=…: column {header!r} is not an item ({detection.rule})",
-                                 table.path, options=("positive",))
-            columns.append(Column(i, header, column_letter(i), detection, None, codes, tuple(distinct),
-                                  tuple(spelled), (), tuple(totals), frozenset(), ""))
+                raise InputError(
+                    f"{{positive}} {header}=…: column {header!r} is not an item ({detection.rule})",
+                    table.path,
+                    options=("positive",),
+                )
+            columns.append(
+                Column(
+                    i,
+                    header,
+                    column_letter(i),
+                    detection,
+                    None,
+                    codes,
+                    tuple(distinct),
+                    tuple(spelled),
+                    (),
+                    tuple(totals),
+                    frozenset(),
+                    "",
+                )
+            )
             continue
         read = tuple(read_cell(k, item) for k in distinct)
         labels, phrase = positive_ranks(item, positive_index.get(i), header)
-        columns.append(Column(i, header, column_letter(i), detection, item, codes, tuple(distinct), tuple(spelled),
-                              read, tuple(totals), labels, phrase))
+        columns.append(
+            Column(
+                i,
+                header,
+                column_letter(i),
+                detection,
+                item,
+                codes,
+                tuple(distinct),
+                tuple(spelled),
+                read,
+                tuple(totals),
+                labels,
+                phrase,
+            )
+        )
         bad = {c for c, cell in enumerate(read) if cell.tag == "unreadable"}
         if bad:
             for r, text in zip(rows, texts, strict=True):
                 if text_code[text] in bad:
-                    problems.append(Problem(table.row_numbers[r], header, column_letter(i), table.rows[r][i],
-                                            f"{table.rows[r][i]!r} is not {_expected(item)}; left out"))
+                    problems.append(
+                        Problem(
+                            table.row_numbers[r],
+                            header,
+                            column_letter(i),
+                            table.rows[r][i],
+                            f"{table.rows[r][i]!r} is not {_expected(item)}; left out",
+                        )
+                    )
     problems.sort(key=lambda p: (p.row, len(p.letter), p.letter))
     return Read(tuple(columns), rows, table.row_numbers[0] if row_types else None, tuple(problems))
 
@@ -629,7 +757,9 @@ class ItemSummary:
         return self.not_applicable + self.dont_know + self.not_answered + self.problems
 
 
-def summarise_column(column: Column, rows: list[int] | None, terms, minimum: int | None, sentence) -> ItemSummary:
+def summarise_column(
+    column: Column, rows: list[int] | None, terms, minimum: int | None, sentence
+) -> ItemSummary:
     """One column over the given data rows (all when None); `sentence(column, summary)` drafts the sentence."""
     from dataclasses import replace
 
@@ -642,19 +772,34 @@ def summarise_column(column: Column, rows: list[int] | None, terms, minimum: int
     for code, n in by_code.items():
         cells[column.read[code]] += n
     counts = tally(cells, column.item, column.positive)
-    written = sorted(((column.keys[c], column.spelled[c], n) for c, n in by_code.items() if column.keys[c]),
-                     key=lambda kcn: (-kcn[2], kcn[0]))
+    written = sorted(
+        ((column.keys[c], column.spelled[c], n) for c, n in by_code.items() if column.keys[c]),
+        key=lambda kcn: (-kcn[2], kcn[0]),
+    )
     answers = tuple(AnswerCount(spelled, n) for _, spelled, n in written)
     description = None
     if counts.n and column.item.id != "number":
         description = quantities.describe_count(counts.positive, counts.n, terms, minimum)
     kind = column.item.id
     summary = ItemSummary(
-        column=column.header, letter=column.letter, kind=kind, rule=column.detection.rule, n=counts.n,
-        positive=counts.positive, phrase=column.phrase, description=description, sentence="",
-        distribution=counts.levels, answers=answers, not_applicable=counts.not_applicable,
-        dont_know=counts.dont_know, not_answered=counts.not_answered, problems=counts.unreadable,
-        small_n=bool(description and description.term and counts.n < SMALL_N), numbers=counts.numbers)
+        column=column.header,
+        letter=column.letter,
+        kind=kind,
+        rule=column.detection.rule,
+        n=counts.n,
+        positive=counts.positive,
+        phrase=column.phrase,
+        description=description,
+        sentence="",
+        distribution=counts.levels,
+        answers=answers,
+        not_applicable=counts.not_applicable,
+        dont_know=counts.dont_know,
+        not_answered=counts.not_answered,
+        problems=counts.unreadable,
+        small_n=bool(description and description.term and counts.n < SMALL_N),
+        numbers=counts.numbers,
+    )
     return replace(summary, sentence=sentence(column, summary))
 
 
@@ -686,6 +831,7 @@ def not_counted_text(item: ItemSummary, blank: str = "blank") -> str:
 
 def number_text(stats: NumberStats) -> str:
     """ "total 120, mean 2.1, from 0 to 7"."""
+
     def show(value: float) -> str:
         return f"{value:.6g}"
 
@@ -700,9 +846,13 @@ def small_n_warnings(sets: list[tuple[str, tuple]], minimum: int) -> list[str]:
         below = [f'"{i.column}" ({i.n})' for i in items if i.description and i.description.counts_only]
         few = [f'"{i.column}" ({i.n})' for i in items if i.small_n]
         if below:
-            out.append(f"fewer than the minimum sample of {minimum} answers{where} for {', '.join(below)}: the "
-                       "counts are given instead of a quantity term")
+            out.append(
+                f"fewer than the minimum sample of {minimum} answers{where} for {', '.join(below)}: the "
+                "counts are given instead of a quantity term"
+            )
         if few:
-            out.append(f"fewer than {SMALL_N} answers{where} for {', '.join(few)}: one answer more or less can "
-                       "change the term, so quote the numbers with it")
+            out.append(
+                f"fewer than {SMALL_N} answers{where} for {', '.join(few)}: one answer more or less can "
+                "change the term, so quote the numbers with it"
+            )
     return out

@@ -35,8 +35,13 @@ ROUNDINGS = ("none", "integer")
 
 MINIMUM_SAMPLE = 10
 """Fewest answers for a quantity term when the framework sets no `minimum_sample`; below it, counts only."""
-FRACTIONS = ((Fraction(1, 4), "a quarter"), (Fraction(1, 3), "a third"), (Fraction(1, 2), "half"),
-             (Fraction(2, 3), "two thirds"), (Fraction(3, 4), "three quarters"))
+FRACTIONS = (
+    (Fraction(1, 4), "a quarter"),
+    (Fraction(1, 3), "a third"),
+    (Fraction(1, 2), "half"),
+    (Fraction(2, 3), "two thirds"),
+    (Fraction(3, 4), "three quarters"),
+)
 """Plain fractions said beside the term, as shares of 1."""
 NEAR = Fraction(3)
 """How many percentage points from a fraction still count as "just over" or "just under" it."""
@@ -85,8 +90,10 @@ def fraction_hint(percent: float) -> str:
     """A warning when a percentage between 0 and 1 looks like a proportion written as a fraction
     (0.625 for 62.5%), or "" when it does not."""
     if 0 < percent < 1:
-        return (f"{_show(percent)} is read as {_show(percent)}%; if it is a proportion (a fraction of 1), the "
-                f"percentage is {_show(percent * 100)}%: run `qiframe describe {_show(percent * 100)}`")
+        return (
+            f"{_show(percent)} is read as {_show(percent)}%; if it is a proportion (a fraction of 1), the "
+            f"percentage is {_show(percent * 100)}%: run `qiframe describe {_show(percent * 100)}`"
+        )
     return ""
 
 
@@ -114,9 +121,17 @@ def describe_count(k: int, n: int, terms: QuantityTerms, minimum: int | None = N
     least = minimum_sample(terms, minimum)
     exact = Fraction(100 * k, n)
     if n < least:
-        return Description(percent=float(exact), rounded=float(exact), term="", interval="",
-                           rule=f"{k} of {n}: fewer than the minimum sample of {least} answers, so the counts are "
-                           "given instead of a quantity term.", count=k, total=n, minimum=least)
+        return Description(
+            percent=float(exact),
+            rounded=float(exact),
+            term="",
+            interval="",
+            rule=f"{k} of {n}: fewer than the minimum sample of {least} answers, so the counts are "
+            "given instead of a quantity term.",
+            count=k,
+            total=n,
+            minimum=least,
+        )
     return replace(_describe(exact, terms), count=k, total=n, minimum=least)
 
 
@@ -136,15 +151,24 @@ def fraction_phrase(percent: Fraction) -> str:
 def _describe(exact: Fraction, terms: QuantityTerms) -> Description:
     used = _rounded(exact, terms.rounding)
     band = _band(used, terms)
-    return Description(percent=float(exact), rounded=float(used), term=band.term, interval=band.describe(),
-                       rule=rule_text(band, terms), note=band.note, fraction=fraction_phrase(exact))
+    return Description(
+        percent=float(exact),
+        rounded=float(used),
+        term=band.term,
+        interval=band.describe(),
+        rule=rule_text(band, terms),
+        note=band.note,
+        fraction=fraction_phrase(exact),
+    )
 
 
 def _rounded(exact: Fraction, rounding: str) -> Fraction:
     if rounding == "none":
         return exact
     if rounding != "integer":
-        raise InputError(f"unknown rounding {rounding!r} in the quantity terms (known: {', '.join(ROUNDINGS)})")
+        raise InputError(
+            f"unknown rounding {rounding!r} in the quantity terms (known: {', '.join(ROUNDINGS)})"
+        )
     whole = _half_up(exact, 0)
     # "none" and "all" must stay literally true: keep 0.4% off 0% and 99.6% off 100%.
     if (whole == 0 < exact) or (whole == 100 > exact):
@@ -156,8 +180,9 @@ def _band(value: Fraction, terms: QuantityTerms) -> QuantityBand:
     for band in terms.bands:
         if band.contains(value):
             return band
-    raise InputError(f"{_show(float(value))}% is in none of the quantity bands; check the framework's "
-                     "quantity_terms")
+    raise InputError(
+        f"{_show(float(value))}% is in none of the quantity bands; check the framework's quantity_terms"
+    )
 
 
 def _decimal(number: float | int | Fraction) -> Fraction:
@@ -173,16 +198,20 @@ def _decimal(number: float | int | Fraction) -> Fraction:
 
 def rule_text(band: QuantityBand, terms: QuantityTerms) -> str:
     """How the edges and rounding were applied, in words, for the band chosen."""
-    ends = (f'"{band.term}" covers {band.describe()}: a square bracket includes that end and a round '
-            "bracket leaves it to the neighbouring band, so every percentage falls in exactly one band.")
+    ends = (
+        f'"{band.term}" covers {band.describe()}: a square bracket includes that end and a round '
+        "bracket leaves it to the neighbouring band, so every percentage falls in exactly one band."
+    )
     return f"{ends} {rounding_text(terms.rounding)}"
 
 
 def rounding_text(rounding: str) -> str:
     """The rounding rule in words."""
     if rounding == "integer":
-        return ("The percentage is rounded half up to a whole percent before banding (49.5% counts as 50%), "
-                "except that nothing is rounded to 0% or 100% unless it is exactly that.")
+        return (
+            "The percentage is rounded half up to a whole percent before banding (49.5% counts as 50%), "
+            "except that nothing is rounded to 0% or 100% unless it is exactly that."
+        )
     return "The percentage is not rounded before banding: the exact value is compared with the bounds."
 
 
@@ -192,7 +221,11 @@ def percent_text(value: float, terms: QuantityTerms | None = None) -> str:
     49.96% is printed as "49.96%", not "50%", when 50% is an edge, so the text and the term agree.
     """
     exact = _decimal(value)
-    edges = {_decimal(b.lower) for b in terms.bands} | {_decimal(b.upper) for b in terms.bands} if terms else set()
+    edges = (
+        {_decimal(b.lower) for b in terms.bands} | {_decimal(b.upper) for b in terms.bands}
+        if terms
+        else set()
+    )
     for places in range(1, 7):
         shown = _half_up(exact, places)
         if shown == exact or shown not in edges:

@@ -29,8 +29,17 @@ from qiframe.errors import InputError
 from qiframe.imports.tables import Table
 from qiframe.model import Level, QuantityTerms, Scale
 
-ID_HEADERS = ("record", "record id", "record no", "record number", "id", "case", "case id", "case no",
-              "case number")
+ID_HEADERS = (
+    "record",
+    "record id",
+    "record no",
+    "record number",
+    "id",
+    "case",
+    "case id",
+    "case no",
+    "case number",
+)
 READER_HEADERS = ("reader", "readers", "reviewer", "auditor", "read by")
 
 LevelCount = AnswerCount
@@ -84,10 +93,18 @@ class RecordsSummary:
     """The reader column, if any (not an item)."""
 
 
-def summarise_records(table: Table, scale: Scale, terms: QuantityTerms, threshold: int | str | None = None,
-                      by: str | None = None, id_column: str | None = None, types: dict[str, str] | None = None,
-                      positive: dict[str, tuple[str, ...]] | None = None, minimum: int | None = None,
-                      reader: str | None = None) -> RecordsSummary:
+def summarise_records(
+    table: Table,
+    scale: Scale,
+    terms: QuantityTerms,
+    threshold: int | str | None = None,
+    by: str | None = None,
+    id_column: str | None = None,
+    types: dict[str, str] | None = None,
+    positive: dict[str, tuple[str, ...]] | None = None,
+    minimum: int | None = None,
+    reader: str | None = None,
+) -> RecordsSummary:
     """Summarise every reading item of a record-reading table, overall and per `by` group.
 
     `types` sets a column's item type (header -> type id) and `positive` its positive answers; `minimum`
@@ -97,14 +114,19 @@ def summarise_records(table: Table, scale: Scale, terms: QuantityTerms, threshol
     least = quantities.minimum_sample(terms, minimum)
     id_index = find_id_column(table, id_column)
     by_index = table.require(by) if by else None
-    reader_index = find_id_column(table, reader, READER_HEADERS) if reader or _has(table, READER_HEADERS) else None
+    reader_index = (
+        find_id_column(table, reader, READER_HEADERS) if reader or _has(table, READER_HEADERS) else None
+    )
     skip = {i for i in (id_index, by_index, reader_index) if i is not None}
     if len(skip) == len(table.headers):
-        raise InputError("no reading items: every column is the record id, the reader or the grouping column",
-                         table.path)
+        raise InputError(
+            "no reading items: every column is the record id, the reader or the grouping column", table.path
+        )
     if not table.rows:
         raise InputError("no records: the table has a header row and nothing under it", table.path)
-    read = _items.read_table_items(table, _items.types(scale, level), skip, types, positive, by_row=by is not None)
+    read = _items.read_table_items(
+        table, _items.types(scale, level), skip, types, positive, by_row=by is not None
+    )
     item_columns = [c for c in read.columns if c.item is not None]
 
     def make(column, rows):
@@ -116,21 +138,38 @@ def summarise_records(table: Table, scale: Scale, terms: QuantityTerms, threshol
         members: dict[str, list[int]] = {}
         for p, r in enumerate(read.rows):
             members.setdefault(table.rows[r][by_index], []).append(p)
-        groups = tuple(GroupSummary(value, len(rows), tuple(make(c, rows) for c in item_columns))
-                       for value, rows in members.items())
+        groups = tuple(
+            GroupSummary(value, len(rows), tuple(make(c, rows) for c in item_columns))
+            for value, rows in members.items()
+        )
     skipped = [c for c in read.columns if c.item is None and c.detection.type == _items.TEXT]
-    warnings = [f"column {c.letter} ({c.header}) is not a reading item: {c.detection.rule}; it was skipped"
-                for c in skipped if not c.detection.named]
-    warnings += _items.small_n_warnings([("", overall)] + [(g.value or "(blank)", g.items) for g in groups], least)
+    warnings = [
+        f"column {c.letter} ({c.header}) is not a reading item: {c.detection.rule}; it was skipped"
+        for c in skipped
+        if not c.detection.named
+    ]
+    warnings += _items.small_n_warnings(
+        [("", overall)] + [(g.value or "(blank)", g.items) for g in groups], least
+    )
     if id_index is not None:
         warnings += _duplicate_ids(table, id_index, read.rows)
     return RecordsSummary(
-        path=table.path, sheet=table.sheet, records=len(read.rows),
-        id_column=table.headers[id_index] if id_index is not None else None, threshold=level,
-        phrase=_items.level_phrase(scale, level), items=overall,
-        by=table.headers[by_index] if by_index is not None else None, groups=groups, problems=read.problems,
-        warnings=tuple(warnings), skipped=tuple(c.header for c in skipped), minimum=least, type_row=read.type_row,
-        reader=table.headers[reader_index] if reader_index is not None else None)
+        path=table.path,
+        sheet=table.sheet,
+        records=len(read.rows),
+        id_column=table.headers[id_index] if id_index is not None else None,
+        threshold=level,
+        phrase=_items.level_phrase(scale, level),
+        items=overall,
+        by=table.headers[by_index] if by_index is not None else None,
+        groups=groups,
+        problems=read.problems,
+        warnings=tuple(warnings),
+        skipped=tuple(c.header for c in skipped),
+        minimum=least,
+        type_row=read.type_row,
+        reader=table.headers[reader_index] if reader_index is not None else None,
+    )
 
 
 def _has(table: Table, names: tuple[str, ...]) -> bool:
@@ -148,7 +187,9 @@ def threshold_phrase(scale: Scale, level: Level) -> str:
     return _items.level_phrase(scale, level)
 
 
-def find_id_column(table: Table, id_column: str | None = None, names: tuple[str, ...] = ID_HEADERS) -> int | None:
+def find_id_column(
+    table: Table, id_column: str | None = None, names: tuple[str, ...] = ID_HEADERS
+) -> int | None:
     """The id column: the one given, or the first header that reads like one of `names`; None if none."""
     if id_column:
         return table.require(id_column)
@@ -200,5 +241,8 @@ def _duplicate_ids(table: Table, id_index: int, rows: tuple[int, ...]) -> list[s
     for r, rid in zip(rows, ids, strict=True):
         if rid in repeated:
             where.setdefault(rid, []).append(table.row_numbers[r])
-    return [f"record {rid!r} appears in rows {', '.join(map(str, numbers))}: it is counted each time (records "
-            "read by two readers are compared by pair agreement instead)" for rid, numbers in where.items()]
+    return [
+        f"record {rid!r} appears in rows {', '.join(map(str, numbers))}: it is counted each time (records "
+        "read by two readers are compared by pair agreement instead)"
+        for rid, numbers in where.items()
+    ]

@@ -24,13 +24,57 @@ TREND = 5
 """Points going the same way that make a trend."""
 
 RUNS_LIMITS = {  # useful observations: (fewest runs expected, most runs expected)
-    10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12), 15: (5, 12), 16: (5, 13), 17: (5, 13),
-    18: (6, 14), 19: (6, 15), 20: (6, 16), 21: (7, 16), 22: (7, 17), 23: (7, 17), 24: (8, 18), 25: (8, 18),
-    26: (9, 19), 27: (10, 19), 28: (10, 20), 29: (10, 20), 30: (11, 21), 31: (11, 22), 32: (11, 23),
-    33: (12, 23), 34: (12, 24), 35: (13, 24), 36: (13, 25), 37: (13, 25), 38: (14, 26), 39: (14, 26),
-    40: (15, 27), 41: (15, 27), 42: (16, 28), 43: (16, 28), 44: (17, 29), 45: (17, 30), 46: (17, 31),
-    47: (18, 31), 48: (18, 32), 49: (19, 32), 50: (19, 33), 51: (20, 33), 52: (20, 34), 53: (21, 35),
-    54: (21, 35), 55: (22, 36), 56: (22, 36), 57: (23, 37), 58: (23, 38), 59: (24, 38), 60: (24, 39),
+    10: (3, 9),
+    11: (3, 10),
+    12: (3, 11),
+    13: (4, 11),
+    14: (4, 12),
+    15: (5, 12),
+    16: (5, 13),
+    17: (5, 13),
+    18: (6, 14),
+    19: (6, 15),
+    20: (6, 16),
+    21: (7, 16),
+    22: (7, 17),
+    23: (7, 17),
+    24: (8, 18),
+    25: (8, 18),
+    26: (9, 19),
+    27: (10, 19),
+    28: (10, 20),
+    29: (10, 20),
+    30: (11, 21),
+    31: (11, 22),
+    32: (11, 23),
+    33: (12, 23),
+    34: (12, 24),
+    35: (13, 24),
+    36: (13, 25),
+    37: (13, 25),
+    38: (14, 26),
+    39: (14, 26),
+    40: (15, 27),
+    41: (15, 27),
+    42: (16, 28),
+    43: (16, 28),
+    44: (17, 29),
+    45: (17, 30),
+    46: (17, 31),
+    47: (18, 31),
+    48: (18, 32),
+    49: (19, 32),
+    50: (19, 33),
+    51: (20, 33),
+    52: (20, 34),
+    53: (21, 35),
+    54: (21, 35),
+    55: (22, 36),
+    56: (22, 36),
+    57: (23, 37),
+    58: (23, 38),
+    59: (24, 38),
+    60: (24, 39),
 }
 """Limits for the number of runs by the number of useful observations (Perla, Provost and Murray 2011,
 table 1, derived from Swed and Eisenhart's runs test at about 5%)."""
@@ -54,8 +98,14 @@ class Signal:
     """The signal in words."""
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "first": self.first, "last": self.last, "points": self.points,
-                "direction": self.direction or None, "text": self.text}
+        return {
+            "kind": self.kind,
+            "first": self.first,
+            "last": self.last,
+            "points": self.points,
+            "direction": self.direction or None,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,10 +137,15 @@ class RunChart:
         return " ".join(s.text for s in self.signals)
 
     def to_json(self) -> dict:
-        return {"points": [{"date": d, "value": v} for d, v in zip(self.labels, self.values, strict=True)],
-                "median": self.median, "useful_observations": self.useful, "runs": self.runs,
-                "runs_limits": list(self.runs_limits) if self.runs_limits else None,
-                "signals": [s.to_json() for s in self.signals], "summary": self.summary}
+        return {
+            "points": [{"date": d, "value": v} for d, v in zip(self.labels, self.values, strict=True)],
+            "median": self.median,
+            "useful_observations": self.useful,
+            "runs": self.runs,
+            "runs_limits": list(self.runs_limits) if self.runs_limits else None,
+            "signals": [s.to_json() for s in self.signals],
+            "summary": self.summary,
+        }
 
 
 def analyse(values: list[float] | tuple[float, ...], labels: list[str] | tuple[str, ...] = ()) -> RunChart:
@@ -105,13 +160,29 @@ def analyse(values: list[float] | tuple[float, ...], labels: list[str] | tuple[s
     runs = 1 + sum(1 for (_, a), (_, b) in zip(sides, sides[1:], strict=False) if a != b) if sides else 0
     limits = RUNS_LIMITS.get(len(sides))
     if limits and runs < limits[0]:
-        signals.append(Signal("too-few-runs", 0, len(values) - 1, runs, "",
-                              f"Too few runs: {runs} runs around the median where at least {limits[0]} are "
-                              f"expected for {len(sides)} useful observations."))
+        signals.append(
+            Signal(
+                "too-few-runs",
+                0,
+                len(values) - 1,
+                runs,
+                "",
+                f"Too few runs: {runs} runs around the median where at least {limits[0]} are "
+                f"expected for {len(sides)} useful observations.",
+            )
+        )
     elif limits and runs > limits[1]:
-        signals.append(Signal("too-many-runs", 0, len(values) - 1, runs, "",
-                              f"Too many runs: {runs} runs around the median where at most {limits[1]} are "
-                              f"expected for {len(sides)} useful observations."))
+        signals.append(
+            Signal(
+                "too-many-runs",
+                0,
+                len(values) - 1,
+                runs,
+                "",
+                f"Too many runs: {runs} runs around the median where at most {limits[1]} are "
+                f"expected for {len(sides)} useful observations.",
+            )
+        )
     signals.sort(key=lambda s: (s.first, s.kind))
     return RunChart(labels, values, median, len(sides), runs, limits, tuple(signals))
 
@@ -125,9 +196,17 @@ def _shifts(sides: list[tuple[int, int]], labels: tuple[str, ...]) -> list[Signa
             if count >= SHIFT:
                 first, last = sides[start][0], sides[k - 1][0]
                 way = "above" if sides[start][1] > 0 else "below"
-                found.append(Signal("shift", first, last, count, way,
-                                    f"Shift: {count} points in a row {way} the median "
-                                    f"({labels[first]} to {labels[last]})."))
+                found.append(
+                    Signal(
+                        "shift",
+                        first,
+                        last,
+                        count,
+                        way,
+                        f"Shift: {count} points in a row {way} the median "
+                        f"({labels[first]} to {labels[last]}).",
+                    )
+                )
             start = k
     return found
 
@@ -147,8 +226,16 @@ def _trends(values: tuple[float, ...], labels: tuple[str, ...]) -> list[Signal]:
         if count >= TREND and direction:
             first, last = kept[start], kept[k - 1]
             way = "up" if direction > 0 else "down"
-            found.append(Signal("trend", first, last, count, way,
-                                f"Trend: {count} points in a row going {way} ({labels[first]} to {labels[last]})."))
+            found.append(
+                Signal(
+                    "trend",
+                    first,
+                    last,
+                    count,
+                    way,
+                    f"Trend: {count} points in a row going {way} ({labels[first]} to {labels[last]}).",
+                )
+            )
         # The stretch that breaks here starts at the point before (it belongs to both directions).
         start, direction = k - 1, step
     return found

@@ -95,11 +95,19 @@ class SurveySummary:
     """The row number of the type row, if the file had one."""
 
 
-def summarise_survey(table: Table, terms: QuantityTerms, agree: tuple[str, ...] | list[str] = DEFAULT_AGREE,
-                     by: str | None = None, id_column: str | None = None, respondents: str = "people",
-                     types: dict[str, str] | None = None, positive: dict[str, tuple[str, ...]] | None = None,
-                     minimum: int | None = None, invited: dict[str, int] | None = None,
-                     scale: Scale | None = None) -> SurveySummary:
+def summarise_survey(
+    table: Table,
+    terms: QuantityTerms,
+    agree: tuple[str, ...] | list[str] = DEFAULT_AGREE,
+    by: str | None = None,
+    id_column: str | None = None,
+    respondents: str = "people",
+    types: dict[str, str] | None = None,
+    positive: dict[str, tuple[str, ...]] | None = None,
+    minimum: int | None = None,
+    invited: dict[str, int] | None = None,
+    scale: Scale | None = None,
+) -> SurveySummary:
     """Summarise every question of a survey table, overall and per `by` group.
 
     `respondents` names who answered in the drafted sentences ("staff", "parents and carers"); `agree` is
@@ -119,8 +127,11 @@ def summarise_survey(table: Table, terms: QuantityTerms, agree: tuple[str, ...] 
     question_columns = [c for c in read.columns if c.item is not None]
     skipped = [c for c in read.columns if c.item is None and c.detection.type == _items.TEXT]
     if not question_columns:
-        raise InputError("no question columns: no column's answers are answers of a question type "
-                         f"({', '.join(_items.ORDER)})", table.path)
+        raise InputError(
+            "no question columns: no column's answers are answers of a question type "
+            f"({', '.join(_items.ORDER)})",
+            table.path,
+        )
 
     def sentence(column, item):
         return _sentence(column, item, respondents)
@@ -134,23 +145,42 @@ def summarise_survey(table: Table, terms: QuantityTerms, agree: tuple[str, ...] 
         members: dict[str, list[int]] = {}
         for p, r in enumerate(read.rows):
             members.setdefault(table.rows[r][by_index], []).append(p)
-        groups = tuple(GroupSummary(value, len(rows), tuple(ask(c, rows) for c in question_columns))
-                       for value, rows in members.items())
+        groups = tuple(
+            GroupSummary(value, len(rows), tuple(ask(c, rows) for c in question_columns))
+            for value, rows in members.items()
+        )
     rates = _rates(invited or {}, len(read.rows), groups, table.path)
-    warnings = [f"column {c.letter} ({c.header}) is not a question: {c.detection.rule}; it was skipped"
-                for c in skipped if not c.detection.named]
+    warnings = [
+        f"column {c.letter} ({c.header}) is not a question: {c.detection.rule}; it was skipped"
+        for c in skipped
+        if not c.detection.named
+    ]
     used = {_items.fold(a.label) for q in overall if q.kind == "agree" for a in q.answers}
     if any(q.kind == "agree" for q in overall):
-        warnings += [f"no respondent answered {a!r}: check the agree answers" for a in agree
-                     if _items.fold(a) not in used]
-    warnings += _items.small_n_warnings([("", overall)] + [(g.value or "(blank)", g.questions) for g in groups],
-                                        least)
+        warnings += [
+            f"no respondent answered {a!r}: check the agree answers"
+            for a in agree
+            if _items.fold(a) not in used
+        ]
+    warnings += _items.small_n_warnings(
+        [("", overall)] + [(g.value or "(blank)", g.questions) for g in groups], least
+    )
     return SurveySummary(
-        path=table.path, sheet=table.sheet, respondents=len(read.rows), agree=agree, questions=overall,
+        path=table.path,
+        sheet=table.sheet,
+        respondents=len(read.rows),
+        agree=agree,
+        questions=overall,
         id_column=table.headers[id_index] if id_index is not None else None,
-        by=table.headers[by_index] if by_index is not None else None, groups=groups, warnings=tuple(warnings),
-        skipped=tuple(c.header for c in skipped), problems=read.problems, response_rates=rates, minimum=least,
-        type_row=read.type_row)
+        by=table.headers[by_index] if by_index is not None else None,
+        groups=groups,
+        warnings=tuple(warnings),
+        skipped=tuple(c.header for c in skipped),
+        problems=read.problems,
+        response_rates=rates,
+        minimum=least,
+        type_row=read.type_row,
+    )
 
 
 def _agreeing(table, available, agree, skip, types, positive) -> dict[str, tuple[str, ...]]:
@@ -180,12 +210,18 @@ def _rates(invited: dict[str, int], respondents: int, groups, path: str) -> tupl
     sizes = {g.value: g.respondents for g in groups}
     for group, number in invited.items():
         if group and group not in sizes:
-            raise InputError(f"invited {group}={number}: no respondent group {group!r} (groups: "
-                             f"{', '.join(sizes) or 'none'})", path)
+            raise InputError(
+                f"invited {group}={number}: no respondent group {group!r} (groups: "
+                f"{', '.join(sizes) or 'none'})",
+                path,
+            )
         responded = sizes[group] if group else respondents
         if number < 1 or responded > number:
-            raise InputError(f"{number} invited{f' in {group}' if group else ''} but {responded} responded: "
-                             "the number invited must be at least the number who responded", path)
+            raise InputError(
+                f"{number} invited{f' in {group}' if group else ''} but {responded} responded: "
+                "the number invited must be at least the number who responded",
+                path,
+            )
         out.append(ResponseRate(group, responded, number))
     out.sort(key=lambda r: r.group != "")
     return tuple(out)
@@ -199,7 +235,9 @@ def parse_invited(values: list[str] | tuple[str, ...]) -> dict[str, int]:
         try:
             count = int(number.strip())
         except ValueError:
-            raise InputError(f"{{invited}} {value!r}: expected a whole number, or GROUP=N", options=("invited",)) from None
+            raise InputError(
+                f"{{invited}} {value!r}: expected a whole number, or GROUP=N", options=("invited",)
+            ) from None
         out[group.strip()] = count
     return out
 

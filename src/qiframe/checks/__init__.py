@@ -77,9 +77,16 @@ class Problem:
     """Evidence id concerned, or ""."""
 
     def to_json(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message, "path": self.path or None,
-                "line": self.line, "column": self.column, "indicator": self.indicator or None,
-                "evidence": self.evidence or None}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path or None,
+            "line": self.line,
+            "column": self.column,
+            "indicator": self.indicator or None,
+            "evidence": self.evidence or None,
+        }
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,12 @@ class Report:
         return self.count("error") > 0 or (strict and self.count("warning") > 0)
 
     def summary(self) -> dict:
-        return {"errors": self.count("error"), "warnings": self.count("warning"), "info": self.count("info"),
-                "suppressed": self.suppressed}
+        return {
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "info": self.count("info"),
+            "suppressed": self.suppressed,
+        }
 
     def to_json(self) -> dict:
         return {"problems": [p.to_json() for p in self.problems], "summary": self.summary()}
@@ -179,8 +190,15 @@ def rule(rule_id: str, severity: str, enabled: bool = True, options: dict[str, O
         raise ValueError(severity)
 
     def register(function: Callable[[Context], Iterable[Finding]]):
-        REGISTRY[rule_id] = Rule(rule_id, severity, function, (function.__doc__ or "").strip(), enabled,
-                                 options, function.__module__)
+        REGISTRY[rule_id] = Rule(
+            rule_id,
+            severity,
+            function,
+            (function.__doc__ or "").strip(),
+            enabled,
+            options,
+            function.__module__,
+        )
         return function
 
     return register
@@ -228,7 +246,11 @@ def validate_settings(evaluation: model.Evaluation, rules: dict[str, Rule]) -> N
 
     for rule_id, raw in evaluation.metadata.checks.items():
         if rule_id not in rules:
-            fail(f"checks: unknown rule {rule_id!r}{_did_you_mean(rule_id, rules)}", ("checks", rule_id), key=True)
+            fail(
+                f"checks: unknown rule {rule_id!r}{_did_you_mean(rule_id, rules)}",
+                ("checks", rule_id),
+                key=True,
+            )
         declared = rules[rule_id].options
         if not isinstance(raw, dict) or declared is None:
             continue
@@ -237,18 +259,25 @@ def validate_settings(evaluation: model.Evaluation, rules: dict[str, Rule]) -> N
                 continue
             if name not in declared:
                 known = ", ".join(["severity", *declared])
-                fail(f"checks: {rule_id} has no setting {name!r} (it has: {known})", ("checks", rule_id, name),
-                     key=True)
+                fail(
+                    f"checks: {rule_id} has no setting {name!r} (it has: {known})",
+                    ("checks", rule_id, name),
+                    key=True,
+                )
             problem = declared[name](value)
             if problem:
                 fail(f"checks: {rule_id}.{name}: {problem}", ("checks", rule_id, name))
     for i, entry in enumerate(evaluation.metadata.suppress):
         if entry.get("rule") not in rules:
-            fail(f"suppress: unknown rule {entry.get('rule')!r}{_did_you_mean(str(entry.get('rule')), rules)}",
-                 ("suppress", i, "rule"))
+            fail(
+                f"suppress: unknown rule {entry.get('rule')!r}{_did_you_mean(str(entry.get('rule')), rules)}",
+                ("suppress", i, "rule"),
+            )
         if not str(entry.get("reason") or "").strip():
-            fail("suppress: a suppression needs a reason saying why the finding is acceptable",
-                 ("suppress", i, "reason") if "reason" in entry else ("suppress", i))
+            fail(
+                "suppress: a suppression needs a reason saying why the finding is acceptable",
+                ("suppress", i, "reason") if "reason" in entry else ("suppress", i),
+            )
 
 
 def _did_you_mean(text: str, rules: dict[str, Rule]) -> str:
@@ -258,7 +287,9 @@ def _did_you_mean(text: str, rules: dict[str, Rule]) -> str:
     return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(rules))})"
 
 
-def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "", locate: bool = True) -> Report:
+def run(
+    evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "", locate: bool = True
+) -> Report:
     """Run the rules (all, or `only`) and apply settings and suppressions.
 
     Rules that are off unless configured still run when named in `only`. Without `locate`, problems carry
@@ -289,12 +320,28 @@ def run(evaluation: model.Evaluation, only: Iterable[str] = (), today: str = "",
                 suppressed += 1
                 continue
             severity = override or finding.severity or r.severity
-            line, column = locator.locate(finding.path, finding.where) if finding.path and locate else (None, None)
-            problems.append(Problem(rule_id, severity, finding.message, finding.path, line, column,
-                                    finding.indicator, finding.evidence))
+            line, column = (
+                locator.locate(finding.path, finding.where) if finding.path and locate else (None, None)
+            )
+            problems.append(
+                Problem(
+                    rule_id,
+                    severity,
+                    finding.message,
+                    finding.path,
+                    line,
+                    column,
+                    finding.indicator,
+                    finding.evidence,
+                )
+            )
     problems.sort(key=lambda p: (_indicator_key(p.indicator), p.path, p.line or 0, p.column or 0, p.rule))
-    return Report(tuple(problems), suppressed, evaluation.root,
-                  {p.indicator: _heading(evaluation, p.indicator) for p in problems if p.indicator})
+    return Report(
+        tuple(problems),
+        suppressed,
+        evaluation.root,
+        {p.indicator: _heading(evaluation, p.indicator) for p in problems if p.indicator},
+    )
 
 
 def _heading(evaluation: model.Evaluation, indicator: str) -> str:

@@ -41,14 +41,17 @@ def parse(rule: Rule) -> RuleDoc:
         p = next(i for i, line in enumerate(lines) if line.strip() == "Passes:")
         f = next(i for i, line in enumerate(lines) if line.strip() == "Fails:")
     except StopIteration:
-        raise Undocumented(f"rule {rule.id} ({rule.module}): the docstring needs a \"Passes:\" and a "
-                           "\"Fails:\" example") from None
+        raise Undocumented(
+            f'rule {rule.id} ({rule.module}): the docstring needs a "Passes:" and a "Fails:" example'
+        ) from None
     if not first or f < p:
-        raise Undocumented(f"rule {rule.id} ({rule.module}): the docstring needs a description, then "
-                           "\"Passes:\", then \"Fails:\"")
+        raise Undocumented(
+            f"rule {rule.id} ({rule.module}): the docstring needs a description, then "
+            '"Passes:", then "Fails:"'
+        )
     description = "\n".join([first, *lines[:p]]).strip()
-    passes = textwrap.dedent("\n".join(lines[p + 1:f])).strip("\n")
-    fails = textwrap.dedent("\n".join(lines[f + 1:])).strip("\n")
+    passes = textwrap.dedent("\n".join(lines[p + 1 : f])).strip("\n")
+    fails = textwrap.dedent("\n".join(lines[f + 1 :])).strip("\n")
     if not passes.strip() or not fails.strip():
         raise Undocumented(f"rule {rule.id} ({rule.module}): an example is empty")
     return RuleDoc(description, passes, fails)
@@ -97,15 +100,34 @@ def render(rules: dict[str, Rule]) -> str:
     out = [INTRO, "| rule | default severity | what it finds |", "|---|---|---|"]
     for r in ordered:
         summary = docs[r.id].description.split("\n\n")[0].replace("\n", " ").replace("|", "\\|")
-        out.append(f"| [`{r.id}`](#{r.id}) | {r.severity}{' (off unless configured)' if not r.enabled else ''} "
-                   f"| {summary} |")
+        out.append(
+            f"| [`{r.id}`](#{r.id}) | {r.severity}{' (off unless configured)' if not r.enabled else ''} "
+            f"| {summary} |"
+        )
     for r in ordered:
         d = docs[r.id]
         settings = f" Settings: {', '.join(f'`{o}`' for o in r.options)}." if r.options else ""
-        out += ["", f"## {r.id}", "",
-                f"Default severity: **{r.severity}**{' (off unless configured)' if not r.enabled else ''}."
-                f"{settings}", "", _reflow(d.description), "", "Passes:", "", "```yaml", d.passes, "```", "",
-                "Fails:", "", "```yaml", d.fails, "```"]
+        out += [
+            "",
+            f"## {r.id}",
+            "",
+            f"Default severity: **{r.severity}**{' (off unless configured)' if not r.enabled else ''}."
+            f"{settings}",
+            "",
+            _reflow(d.description),
+            "",
+            "Passes:",
+            "",
+            "```yaml",
+            d.passes,
+            "```",
+            "",
+            "Fails:",
+            "",
+            "```yaml",
+            d.fails,
+            "```",
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -78,12 +78,15 @@ def scan(lines: list[str], where: tuple) -> tuple[int, int] | None:
     if not 1 <= len(where) <= 2 or not isinstance(where[0], str):
         return None
     prefix = where[0] + ":"
-    hits = [i for i, line in enumerate(lines)
-            if line.startswith(prefix) and (len(line) == len(prefix) or line[len(prefix)] in " \t")]
+    hits = [
+        i
+        for i, line in enumerate(lines)
+        if line.startswith(prefix) and (len(line) == len(prefix) or line[len(prefix)] in " \t")
+    ]
     if len(hits) != 1:
         return None
     i = hits[0]
-    rest = lines[i][len(prefix):]
+    rest = lines[i][len(prefix) :]
     value = rest.lstrip(" ")
     inline = bool(value) and not value.startswith("#")
     if len(where) == 1:
@@ -102,13 +105,16 @@ def scan(lines: list[str], where: tuple) -> tuple[int, int] | None:
             return None
         if indent is None:
             indent = here
-        if here == indent and line[here:here + 2] in ("- ", "-"):
+        if here == indent and line[here : here + 2] in ("- ", "-"):
             count += 1
             if count == index:
-                after = line[here + 1:]
+                after = line[here + 1 :]
                 item = after.lstrip(" ")
-                return (j + 1, here + 1 + len(after) - len(item) + 1) if item and not item.startswith("#") \
+                return (
+                    (j + 1, here + 1 + len(after) - len(item) + 1)
+                    if item and not item.startswith("#")
                     else None
+                )
         elif here < indent:
             return None
     return None

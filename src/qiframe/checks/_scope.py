@@ -67,8 +67,9 @@ def linked(evaluation: model.Evaluation) -> dict[str, list[model.Evidence]]:
     return out
 
 
-def evidence_of(evaluation: model.Evaluation, subject: str,
-                index: dict[str, list[model.Evidence]] | None = None) -> list[model.Evidence]:
+def evidence_of(
+    evaluation: model.Evaluation, subject: str, index: dict[str, list[model.Evidence]] | None = None
+) -> list[model.Evidence]:
     """The evidence items behind a subject, each once."""
     index = linked(evaluation) if index is None else index
     items = {e.id: e for ident in covers(evaluation, subject) for e in index.get(ident, ())}
@@ -89,8 +90,7 @@ def assessment_path(evaluation: model.Evaluation, subject: str) -> str:
 
 def evaluation_date(evaluation: model.Evaluation, today: str) -> dt.date:
     """The date evidence age is measured from: evaluation.yaml's date, else the period's end, else today."""
-    return (model.parse_date(evaluation.metadata.evaluation_date) or model.parse_date(today)
-            or clock.today())
+    return model.parse_date(evaluation.metadata.evaluation_date) or model.parse_date(today) or clock.today()
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

@@ -41,8 +41,14 @@ def dangling_reference(ctx: Context) -> Iterator[Finding]:
             continue
         for ident in cited_ids(text):
             if ident not in ev.evidence:
-                yield Finding(f"cites evidence {ident}, which is not in the register", path=path, where=where,
-                              indicator=indicator, evidence=evidence, item=_item(path))
+                yield Finding(
+                    f"cites evidence {ident}, which is not in the register",
+                    path=path,
+                    where=where,
+                    indicator=indicator,
+                    evidence=evidence,
+                    item=_item(path),
+                )
 
 
 def _evidence_links(ev: model.Evaluation) -> Iterator[Finding]:
@@ -53,25 +59,36 @@ def _evidence_links(ev: model.Evaluation) -> Iterator[Finding]:
     for item in ev.evidence.values():
         for i, ind in enumerate(item.indicators):
             if ind not in known:
-                yield Finding(f"evidence {item.id} is linked to indicator {ind!r}, which framework {fw.id} does "
-                              "not have", path=item.path, where=("indicators", i), evidence=item.id)
+                yield Finding(
+                    f"evidence {item.id} is linked to indicator {ind!r}, which framework {fw.id} does "
+                    "not have",
+                    path=item.path,
+                    where=("indicators", i),
+                    evidence=item.id,
+                )
         for i, theme in enumerate(item.themes):
             problem = _theme_problem(fw, theme)
             if problem:
-                yield Finding(f"evidence {item.id}: {problem}", path=item.path, where=("themes", i),
-                              evidence=item.id)
+                yield Finding(
+                    f"evidence {item.id}: {problem}", path=item.path, where=("themes", i), evidence=item.id
+                )
         for i, unit in enumerate(item.units):
             if unit not in units:
-                what = f"programme {prog.id} has no unit {unit!r}" if prog else \
-                    f"is linked to unit {unit!r} but the evaluation has no programme"
-                yield Finding(f"evidence {item.id}: {what}", path=item.path, where=("units", i), evidence=item.id)
+                what = (
+                    f"programme {prog.id} has no unit {unit!r}"
+                    if prog
+                    else f"is linked to unit {unit!r} but the evaluation has no programme"
+                )
+                yield Finding(
+                    f"evidence {item.id}: {what}", path=item.path, where=("units", i), evidence=item.id
+                )
 
 
 def _theme_problem(fw: model.Framework, theme: str) -> str:
     qi, sep, title = theme.partition(":")
     qi, title = qi.strip(), " ".join(title.split())
     if not sep or not qi or not title:
-        return f"theme {theme!r} should be written as \"QI: theme title\""
+        return f'theme {theme!r} should be written as "QI: theme title"'
     ind = fw.indicators.get(qi)
     if ind is None:
         return f"theme {theme!r} names indicator {qi!r}, which framework {fw.id} does not have"
@@ -85,18 +102,29 @@ def _files(ev: model.Evaluation) -> Iterator[Finding]:
     fw = ev.framework
     for a in ev.assessments.values():
         if a.indicator not in known:
-            yield Finding(f"{a.path} assesses indicator {a.indicator!r}, which framework {fw.id} does not have",
-                          path=a.path, where=("indicator",), item=a.indicator)
+            yield Finding(
+                f"{a.path} assesses indicator {a.indicator!r}, which framework {fw.id} does not have",
+                path=a.path,
+                where=("indicator",),
+                item=a.indicator,
+            )
     for act in ev.actions.values():
         if act.indicator and act.indicator not in known:
-            yield Finding(f"action {act.id} answers indicator {act.indicator!r}, which framework {fw.id} does "
-                          "not have", path=act.path, where=("indicator",), item=act.id)
+            yield Finding(
+                f"action {act.id} answers indicator {act.indicator!r}, which framework {fw.id} does not have",
+                path=act.path,
+                where=("indicator",),
+                item=act.id,
+            )
     prog = ev.programme
     units = {u.id for u in prog.units} if prog else set()
     for section in ev.sections.values():
         if section.unit not in units:
-            what = f"programme {prog.id} has no unit {section.unit!r}" if prog else \
-                "the evaluation has no programme, so no statement units"
+            what = (
+                f"programme {prog.id} has no unit {section.unit!r}"
+                if prog
+                else "the evaluation has no programme, so no statement units"
+            )
             yield Finding(f"{section.path}: {what}", path=section.path, where=("unit",), item=section.unit)
 
 

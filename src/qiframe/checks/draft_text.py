@@ -36,6 +36,10 @@ def draft_text(ctx: Context) -> Iterator[Finding]:
             Strengths: chronologies are up to date.
     """
     for section, question in leftover_drafts(ctx.evaluation):
-        yield Finding(f"{section.unit}: the answer {question!r} is still qiframe's draft, though the section "
-                      "is no longer marked as a draft", path=section.path, where=("answers", question),
-                      item=section.unit)
+        yield Finding(
+            f"{section.unit}: the answer {question!r} is still qiframe's draft, though the section "
+            "is no longer marked as a draft",
+            path=section.path,
+            where=("answers", question),
+            item=section.unit,
+        )

@@ -40,5 +40,10 @@ def future_evidence(ctx: Context) -> Iterator[Finding]:
         start = periods.start(item.date)
         if start is None or start <= on:
             continue
-        yield Finding(f"evidence {item.id} ({item.title}) is dated {item.date}, after the evaluation date "
-                      f"{on.isoformat()}", path=item.path, where=("date",), evidence=item.id)
+        yield Finding(
+            f"evidence {item.id} ({item.title}) is dated {item.date}, after the evaluation date "
+            f"{on.isoformat()}",
+            path=item.path,
+            where=("date",),
+            evidence=item.id,
+        )

@@ -15,7 +15,8 @@ KINDS = {"strengths": "strengths", "improvements": "areas for improvement"}
 
 def _expects_option(value: Any) -> str | None:
     if not isinstance(value, dict) or not all(
-            isinstance(v, list) and all(k in KINDS for k in v) for v in value.values()):
+        isinstance(v, list) and all(k in KINDS for k in v) for v in value.values()
+    ):
         return "expected a mapping from a level (value or label) to a list of strengths and/or improvements"
     return None
 
@@ -65,8 +66,12 @@ def grade_balance(ctx: Context) -> Iterator[Finding]:
         named = f"{a.grade} {level.label}" if level else str(a.grade)
         needs = " and ".join(KINDS[k] for k in expects[a.grade])
         lacking = " or ".join(KINDS[k] for k in missing)
-        yield Finding(f"{_scope.name(ev, subject)} is graded {named}, which needs {needs}, but records no "
-                      f"{lacking}", path=a.path, where=("grade",), indicator=subject)
+        yield Finding(
+            f"{_scope.name(ev, subject)} is graded {named}, which needs {needs}, but records no {lacking}",
+            path=a.path,
+            where=("grade",),
+            indicator=subject,
+        )
 
 
 def _recorded(notes: tuple[str, ...]) -> bool:
@@ -86,7 +91,11 @@ def _configured(ev: model.Evaluation, raw: dict | None) -> dict[int, tuple[str, 
             path = os.path.join(ev.root, "evaluation.yaml")
             line, column = yamlio.locate(path, ("checks", "grade-balance", "expects", key), key=True)
             choices = ", ".join(f"{lv.value} ({lv.label})" for lv in ev.framework.scale.levels)
-            raise InputError(f"checks: grade-balance.expects: {key!r} is not a level of the scale: {choices}",
-                             path, line, column)
+            raise InputError(
+                f"checks: grade-balance.expects: {key!r} is not a level of the scale: {choices}",
+                path,
+                line,
+                column,
+            )
         out[level.value] = tuple(kinds)
     return out

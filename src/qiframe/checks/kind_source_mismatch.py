@@ -33,6 +33,10 @@ def kind_source_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         kind = vocabulary.KIND_LABELS[item.kind]
         sources = " or ".join(vocabulary.SOURCE_LABELS[s] for s in allowed)
-        yield Finding(f"evidence {item.id} ({item.title}) is a {kind} but its source is "
-                      f"{vocabulary.SOURCE_LABELS[item.source]}; a {kind} is {sources}",
-                      path=item.path, where=("source",), evidence=item.id)
+        yield Finding(
+            f"evidence {item.id} ({item.title}) is a {kind} but its source is "
+            f"{vocabulary.SOURCE_LABELS[item.source]}; a {kind} is {sources}",
+            path=item.path,
+            where=("source",),
+            evidence=item.id,
+        )

@@ -63,7 +63,10 @@ def late_measure(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             f"action {action.id} ({action.title}): the measure's latest value is for {m.values[-1].date}; a "
             f"{m.interval} value was due by {due.isoformat()}, {late} day{'s' if late != 1 else ''} ago",
-            path=action.path, where=("measure",), indicator=action.indicator, item=action.id,
+            path=action.path,
+            where=("measure",),
+            indicator=action.indicator,
+            item=action.id,
         )
 
 

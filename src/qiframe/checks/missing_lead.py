@@ -30,5 +30,9 @@ def missing_lead(ctx: Context) -> Iterator[Finding]:
     for subject in _scope.subjects(ev):
         a = ev.assessments.get(subject)
         if a is None or not a.lead.strip():
-            yield Finding(f"{_scope.name(ev, subject)} has no lead", path=_scope.assessment_path(ev, subject),
-                          where=("lead",), indicator=subject)
+            yield Finding(
+                f"{_scope.name(ev, subject)} has no lead",
+                path=_scope.assessment_path(ev, subject),
+                where=("lead",),
+                indicator=subject,
+            )

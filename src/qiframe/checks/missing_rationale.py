@@ -34,6 +34,12 @@ def missing_rationale(ctx: Context) -> Iterator[Finding]:
         if a is not None and a.grade is not None and not a.rationale.strip():
             scale = ev.framework.scale_for(subject)
             level = scale.level(a.grade)
-            named = (level.label if scale.judgement else f"{a.grade} {level.label}") if level else str(a.grade)
-            yield Finding(f"{_scope.name(ev, subject)} is graded {named} without a rationale",
-                          path=a.path, where=("grade",), indicator=subject)
+            named = (
+                (level.label if scale.judgement else f"{a.grade} {level.label}") if level else str(a.grade)
+            )
+            yield Finding(
+                f"{_scope.name(ev, subject)} is graded {named} without a rationale",
+                path=a.path,
+                where=("grade",),
+                indicator=subject,
+            )

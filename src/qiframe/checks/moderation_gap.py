@@ -52,7 +52,10 @@ def moderation_gap(ctx: Context) -> Iterator[Finding]:
             f"proposed grades are {spread} levels apart ({high.by}: {_named(scale, high.grade)}, "
             f"{low.by}: {_named(scale, low.grade)}) and no grade is agreed; moderate, then record the "
             f"result with `qiframe grade {a.indicator} LEVEL --agreed`",
-            path=a.path, where=("proposed",), indicator=a.indicator, item=a.indicator,
+            path=a.path,
+            where=("proposed",),
+            indicator=a.indicator,
+            item=a.indicator,
         )
 
 

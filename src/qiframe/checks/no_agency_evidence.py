@@ -43,5 +43,8 @@ def no_agency_evidence(ctx: Context) -> Iterator[Finding]:
     contributed = {_key(e.agency) for e in ev.evidence.values() if e.agency}
     for i, agency in enumerate(ev.metadata.agencies):
         if _key(agency) not in contributed:
-            yield Finding(f"{agency} is in the evaluation's team but no evidence item comes from it",
-                          path=EVALUATION_FILE, where=("agencies", i))
+            yield Finding(
+                f"{agency} is in the evaluation's team but no evidence item comes from it",
+                path=EVALUATION_FILE,
+                where=("agencies", i),
+            )

@@ -45,7 +45,11 @@ def no_children_voice(ctx: Context) -> Iterator[Finding]:
         if any(own & set(e.voice) for e in items):
             continue
         groups = ", ".join(g.label for g in ev.framework.voices.groups if g.id in own)
-        yield Finding(f"{_scope.name(ev, subject)} is about children or families but none of its "
-                      f"{len(items)} evidence item{'s' if len(items) != 1 else ''} holds their own views "
-                      f"(voice: {groups})", path=_scope.assessment_path(ev, subject), where=("indicator",),
-                      indicator=subject)
+        yield Finding(
+            f"{_scope.name(ev, subject)} is about children or families but none of its "
+            f"{len(items)} evidence item{'s' if len(items) != 1 else ''} holds their own views "
+            f"(voice: {groups})",
+            path=_scope.assessment_path(ev, subject),
+            where=("indicator",),
+            indicator=subject,
+        )

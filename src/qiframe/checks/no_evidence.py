@@ -35,6 +35,10 @@ def no_evidence(ctx: Context) -> Iterator[Finding]:
     for subject in _scope.subjects(ev):
         if _scope.evidence_of(ev, subject, index):
             continue
-        yield Finding(f"{_scope.name(ev, subject)} has no evidence linked to it",
-                      path=_scope.assessment_path(ev, subject), where=("indicator",), indicator=subject,
-                      severity="error" if subject in graded else "")
+        yield Finding(
+            f"{_scope.name(ev, subject)} has no evidence linked to it",
+            path=_scope.assessment_path(ev, subject),
+            where=("indicator",),
+            indicator=subject,
+            severity="error" if subject in graded else "",
+        )

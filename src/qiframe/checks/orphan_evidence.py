@@ -30,5 +30,9 @@ def orphan_evidence(ctx: Context) -> Iterator[Finding]:
     """
     for item in ctx.evaluation.evidence.values():
         if not item.indicators:
-            yield Finding(f"evidence {item.id} ({item.title}) is not linked to any indicator", path=item.path,
-                          where=("id",), evidence=item.id)
+            yield Finding(
+                f"evidence {item.id} ({item.title}) is not linked to any indicator",
+                path=item.path,
+                where=("id",),
+                evidence=item.id,
+            )

@@ -44,5 +44,8 @@ def overdue_action(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             f"action {action.id} ({action.title}) was due on {action.due}, {days} day{'s' if days != 1 else ''} "
             f"ago, and is {OPEN_WORDS.get(action.status, action.status)}",
-            path=action.path, where=("due",), indicator=action.indicator, item=action.id,
+            path=action.path,
+            where=("due",),
+            indicator=action.indicator,
+            item=action.id,
         )

@@ -15,23 +15,33 @@ from dataclasses import dataclass
 
 from qiframe.checks import Context, Finding, rule
 
-KINDS = {"chi": "a CHI number", "email": "an email address", "phone": "a UK phone number",
-         "ni": "a National Insurance number"}
+KINDS = {
+    "chi": "a CHI number",
+    "email": "an email address",
+    "phone": "a UK phone number",
+    "ni": "a National Insurance number",
+}
 
 # Ten digits, alone or grouped 3-3-4 or 6-4 with spaces or dashes (one kind of separator in 3-3-4).
 _CHI = re.compile(r"(?<![\w./-])(\d{10}|\d{3}([ -])\d{3}\2\d{4}|\d{6}[ -]\d{4})(?![\w/]|[.,-]\d)")
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w-])"
+)
 # +44 or 0, then a national number of 9 or 10 digits; UK numbers start 1, 2, 3, 5, 7, 8 or 9 after the
 # 0, which keeps sums of money, years and counts with a leading zero out. Spaces and one pair of
 # brackets around the area code are allowed; slashes, dots and dashes are not, so dates never match,
 # and a run of digits that carries on past the number ("05 03 2024 10 11") is not a phone number.
-_PHONE = re.compile(r"(?<![\w./+-])(?<!\d\s)(?:\+44\s?(?:\(0\)\s?)?|\(0|0)[1235789](?:\)?\s?\d){8,9}"
-                    r"(?!\s?\d|[/.,-]\d)")
+_PHONE = re.compile(
+    r"(?<![\w./+-])(?<!\d\s)(?:\+44\s?(?:\(0\)\s?)?|\(0|0)[1235789](?:\)?\s?\d){8,9}"
+    r"(?!\s?\d|[/.,-]\d)"
+)
 # Two letters (not D, F, I, Q, U, V first; not D, F, I, O, Q, U, V second; never the unused prefixes),
 # six digits and a suffix A-D, compact or in the usual pairs.
-_NI = re.compile(r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
-                 re.IGNORECASE)
+_NI = re.compile(
+    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+    re.IGNORECASE,
+)
 # Every identifier above holds six digits with little between them (CHI, phone, NI) or an @ (email).
 # Scanning all the text once for these finds the few texts worth running the full detectors on; the
 # pattern starts only at digits, which keeps the scan fast.
@@ -133,8 +143,14 @@ def personal_data(ctx: Context) -> Iterator[Finding]:
     for path, where, text, indicator, evidence in candidates(ctx.texts()):
         for found in find_identifiers(text):
             field = ".".join(str(w) for w in where)
-            yield Finding(f"{field} contains what looks like {KINDS[found.kind]} ({found.masked()})",
-                          path=path, where=where, indicator=indicator, evidence=evidence, item=_item(path))
+            yield Finding(
+                f"{field} contains what looks like {KINDS[found.kind]} ({found.masked()})",
+                path=path,
+                where=where,
+                indicator=indicator,
+                evidence=evidence,
+                item=_item(path),
+            )
 
 
 def candidates(texts: list[tuple]) -> list[tuple]:

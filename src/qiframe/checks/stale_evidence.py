@@ -43,6 +43,10 @@ def stale_evidence(ctx: Context) -> Iterator[Finding]:
         end = periods.end(item.end_date)
         if end is None or end >= cutoff:
             continue
-        yield Finding(f"evidence {item.id} ({item.title}) is dated {item.end_date}, more than {months} months "
-                      f"before the evaluation date {on.isoformat()}",
-                      path=item.path, where=("date_to",) if item.date_to else ("date",), evidence=item.id)
+        yield Finding(
+            f"evidence {item.id} ({item.title}) is dated {item.end_date}, more than {months} months "
+            f"before the evaluation date {on.isoformat()}",
+            path=item.path,
+            where=("date_to",) if item.date_to else ("date",),
+            evidence=item.id,
+        )

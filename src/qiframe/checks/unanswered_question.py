@@ -44,12 +44,18 @@ def unanswered_question(ctx: Context) -> Iterator[Finding]:
     for unit in prog.units:
         section = ev.sections.get(unit.id)
         if section is None:
-            yield Finding(f"{unit.id} has no statement section: write statement/{unit.id}.yaml with "
-                          f"`qiframe statement draft {unit.id}` or `qiframe statement edit {unit.id}`",
-                          item=unit.id)
+            yield Finding(
+                f"{unit.id} has no statement section: write statement/{unit.id}.yaml with "
+                f"`qiframe statement draft {unit.id}` or `qiframe statement edit {unit.id}`",
+                item=unit.id,
+            )
             continue
         for q in prog.questions:
             if is_unanswered(section.answers.get(q.id)):
                 where = ("answers", q.id) if q.id in section.answers else ("answers",)
-                yield Finding(f"{unit.id} does not answer {q.text!r} ({q.id})", path=section.path, where=where,
-                              item=unit.id)
+                yield Finding(
+                    f"{unit.id} does not answer {q.text!r} ({q.id})",
+                    path=section.path,
+                    where=where,
+                    item=unit.id,
+                )

@@ -42,5 +42,9 @@ def uncited_claim(ctx: Context) -> Iterator[Finding]:
         for unit_id, section in ev.sections.items():
             text = section.answers.get(q.id)
             if unit_id in units and not is_unanswered(text) and not cited_ids(text or ""):
-                yield Finding(f"{unit_id}: the answer to {q.text!r} cites no evidence (cite items as [E-…])",
-                              path=section.path, where=("answers", q.id), item=unit_id)
+                yield Finding(
+                    f"{unit_id}: the answer to {q.text!r} cites no evidence (cite items as [E-…])",
+                    path=section.path,
+                    where=("answers", q.id),
+                    item=unit_id,
+                )

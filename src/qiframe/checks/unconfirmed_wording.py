@@ -57,6 +57,11 @@ def unconfirmed_wording(ctx: Context) -> Iterator[Finding]:
             why = f"{found.status}, not confirmed"
             where = ("wording", found.item) if found.item in records else ("framework",)
         indicator = found.item if found.kind == "indicator" else ""
-        yield Finding(f"{found.kind} {found.item} {found.text!r} is {why}: confirm or replace it "
-                      f"(qiframe frameworks confirm {ctx.evaluation.framework.id} {found.item} --source …)",
-                      path=EVALUATION_FILE, where=where, indicator=indicator, item=found.item)
+        yield Finding(
+            f"{found.kind} {found.item} {found.text!r} is {why}: confirm or replace it "
+            f"(qiframe frameworks confirm {ctx.evaluation.framework.id} {found.item} --source …)",
+            path=EVALUATION_FILE,
+            where=where,
+            indicator=indicator,
+            item=found.item,
+        )

@@ -38,10 +38,18 @@ def ungraded(ctx: Context) -> Iterator[Finding]:
         pending = f" ({len(a.proposed)} proposed grades await moderation)" if a and a.proposed else ""
         if subject in graded:
             where = "" if a else f"; there is no indicators/{subject}.yaml yet"
-            yield Finding(f"{_scope.name(ev, subject)} is graded by programme {ev.metadata.programme} but has "
-                          f"no grade{pending}{where}", path=_scope.assessment_path(ev, subject),
-                          where=("grade",), indicator=subject)
+            yield Finding(
+                f"{_scope.name(ev, subject)} is graded by programme {ev.metadata.programme} but has "
+                f"no grade{pending}{where}",
+                path=_scope.assessment_path(ev, subject),
+                where=("grade",),
+                indicator=subject,
+            )
         else:
-            yield Finding(f"{_scope.name(ev, subject)} has no grade{pending}",
-                          path=_scope.assessment_path(ev, subject), where=("grade",), indicator=subject,
-                          severity="info")
+            yield Finding(
+                f"{_scope.name(ev, subject)} has no grade{pending}",
+                path=_scope.assessment_path(ev, subject),
+                where=("grade",),
+                indicator=subject,
+                severity="info",
+            )

@@ -30,5 +30,9 @@ def unknown_voice(ctx: Context) -> Iterator[Finding]:
     for item in ctx.evaluation.evidence.values():
         for i, group in enumerate(item.voice):
             if voices.group(group) is None:
-                yield Finding(f"evidence {item.id} ({item.title}): {group!r} is not a voice group (groups: {known})",
-                              path=item.path, where=("voice", i), evidence=item.id)
+                yield Finding(
+                    f"evidence {item.id} ({item.title}): {group!r} is not a voice group (groups: {known})",
+                    path=item.path,
+                    where=("voice", i),
+                    evidence=item.id,
+                )

@@ -52,6 +52,10 @@ def weak_triangulation(ctx: Context) -> Iterator[Finding]:
             continue
         have = ", ".join(model.SOURCE_LABELS[s] for s in present) or "none"
         missing = " or ".join(model.SOURCE_LABELS[s] for s in _scope.TRIANGULATING if s not in present)
-        yield Finding(f"{_scope.name(ev, subject)} draws on {len(present)} of the 3 triangulation sources "
-                      f"({have}); {needed} expected: add {missing}",
-                      path=_scope.assessment_path(ev, subject), where=("indicator",), indicator=subject)
+        yield Finding(
+            f"{_scope.name(ev, subject)} draws on {len(present)} of the 3 triangulation sources "
+            f"({have}); {needed} expected: add {missing}",
+            path=_scope.assessment_path(ev, subject),
+            where=("indicator",),
+            indicator=subject,
+        )

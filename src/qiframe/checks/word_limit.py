@@ -58,9 +58,16 @@ def word_limit(ctx: Context) -> Iterator[Finding]:
         words = sum(count_words(section.answers.get(q, "")) for q in questions)
         total += words
         if words > share:
-            yield Finding(f"{unit.id} has {words:,} words, over its share of the {limit:,}-word limit "
-                          f"({share:,.0f} for each of {len(prog.units)} units)", path=section.path,
-                          where=("answers",), item=unit.id, severity="warning")
+            yield Finding(
+                f"{unit.id} has {words:,} words, over its share of the {limit:,}-word limit "
+                f"({share:,.0f} for each of {len(prog.units)} units)",
+                path=section.path,
+                where=("answers",),
+                item=unit.id,
+                severity="warning",
+            )
     if total > limit:
-        yield Finding(f"the position statement has {total:,} words, over the programme's limit of {limit:,}",
-                      item="statement")
+        yield Finding(
+            f"the position statement has {total:,} words, over the programme's limit of {limit:,}",
+            item="statement",
+        )

@@ -19,8 +19,10 @@ else:
     ChosenFormat = format_choices("ChosenFormat", rendered.CHOSEN)
     ActionFormat = format_choices("ActionFormat", rendered.ACTION)
 
-app = typer.Typer(help="The improvement plan: actions answering areas for improvement, and their progress.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The improvement plan: actions answering areas for improvement, and their progress.",
+    no_args_is_help=True,
+)
 
 # Members come from the vocabulary at run time, which mypy cannot follow; hence the ignores.
 Status = Enum("Status", {s: s for s in ACTION_STATUSES}, type=str)  # type: ignore[misc]
@@ -40,41 +42,67 @@ BASELINE = typer.Option(None, "--baseline", help="The measure's value at the sta
 TARGET = typer.Option(None, "--target", help="The value aimed for.")
 CURRENT = typer.Option(None, "--current", help="The latest value.")
 AS_OF = typer.Option(None, "--as-of", metavar="DATE", help="ISO date of the latest value (default: today).")
-TARGET_DATE = typer.Option(None, "--target-date", metavar="DATE",
-                           help="When the target is to be reached (YYYY-MM-DD or YYYY-MM).")
-INTERVAL = typer.Option(None, "--interval", metavar="EVERY",
-                        help="How often a value is due: weekly, monthly (default), quarterly, termly or yearly.")
+TARGET_DATE = typer.Option(
+    None, "--target-date", metavar="DATE", help="When the target is to be reached (YYYY-MM-DD or YYYY-MM)."
+)
+INTERVAL = typer.Option(
+    None,
+    "--interval",
+    metavar="EVERY",
+    help="How often a value is due: weekly, monthly (default), quarterly, termly or yearly.",
+)
 
 
 @app.command()
 def add(
     title: str = typer.Option(..., "--title", "-t", help="What we said we would do."),
     qi: str = typer.Option(None, "--qi", help="The indicator (or suite) the action answers."),
-    improvement: str = typer.Option("", "--improvement", "-i",
-                                    help="The area for improvement it answers: text, or its number under --qi."),
+    improvement: str = typer.Option(
+        "", "--improvement", "-i", help="The area for improvement it answers: text, or its number under --qi."
+    ),
     owner: str = typer.Option("", "--owner", help="Who owns the action."),
     due: str = typer.Option("", "--due", metavar="DATE", help="ISO due date."),
     status: Status = typer.Option(Status["not-started"], "--status", help="Status."),
-    measure: str = MEASURE_NAME, unit: str = UNIT, baseline: float = BASELINE, target: float = TARGET,
-    current: float = CURRENT, as_of: str = AS_OF, target_date: str = TARGET_DATE, interval: str = INTERVAL,
-    answers: str = typer.Option("", "--answers", metavar="FINDING",
-                                help="The inspection's recommendation it answers (a finding id, e.g. F-…)."),
+    measure: str = MEASURE_NAME,
+    unit: str = UNIT,
+    baseline: float = BASELINE,
+    target: float = TARGET,
+    current: float = CURRENT,
+    as_of: str = AS_OF,
+    target_date: str = TARGET_DATE,
+    interval: str = INTERVAL,
+    answers: str = typer.Option(
+        "",
+        "--answers",
+        metavar="FINDING",
+        help="The inspection's recommendation it answers (a finding id, e.g. F-…).",
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Add an improvement action and print its id."""
     from qiframe import actions, store
 
     values = actions.MeasureInput(measure, unit, baseline, target, current, as_of, target_date, interval)
-    action = actions.add(store.find_root(evaluation), title, qi or "", improvement, owner, due, status.value, values,
-                         answers=answers)
+    action = actions.add(
+        store.find_root(evaluation),
+        title,
+        qi or "",
+        improvement,
+        owner,
+        due,
+        status.value,
+        values,
+        answers=answers,
+    )
     typer.echo(action.id)
 
 
 @app.command("list")
 def list_(
     qi: str = typer.Option(None, "--qi", help="Only actions answering this indicator."),
-    status: ListStatus = typer.Option(None, "--status", help="Only this status, or open (not done or dropped), "
-                                                           "or overdue."),
+    status: ListStatus = typer.Option(
+        None, "--status", help="Only this status, or open (not done or dropped), or overdue."
+    ),
     fmt: ChosenFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -105,32 +133,64 @@ def update(
     owner: str = typer.Option(None, "--owner", help="New owner."),
     due: str = typer.Option(None, "--due", metavar="DATE", help="New ISO due date."),
     title: str = typer.Option(None, "--title", "-t", help="New wording of the action."),
-    measure: str = MEASURE_NAME, unit: str = UNIT, baseline: float = BASELINE, target: float = TARGET,
-    current: float = CURRENT, as_of: str = AS_OF, target_date: str = TARGET_DATE, interval: str = INTERVAL,
+    measure: str = MEASURE_NAME,
+    unit: str = UNIT,
+    baseline: float = BASELINE,
+    target: float = TARGET,
+    current: float = CURRENT,
+    as_of: str = AS_OF,
+    target_date: str = TARGET_DATE,
+    interval: str = INTERVAL,
     progress: str = typer.Option(None, "--progress", "-p", help="Append a note of what has been done."),
-    date: str = typer.Option(None, "--date", metavar="DATE", help="Date of the progress note (default: today)."),
+    date: str = typer.Option(
+        None, "--date", metavar="DATE", help="Date of the progress note (default: today)."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Change an action's status, owner, due date or measure, and record progress."""
     from qiframe import actions, store
 
     values = actions.MeasureInput(measure, unit, baseline, target, current, as_of, target_date, interval)
-    if status is None and owner is None and due is None and title is None and progress is None \
-            and not values.given():
-        raise typer.BadParameter("give something to change: --status, --owner, --due, --current, --progress, …")
-    action = actions.update(store.find_root(evaluation), action_id, status.value if status else None, owner, due,
-                            title, values, progress, date)
+    if (
+        status is None
+        and owner is None
+        and due is None
+        and title is None
+        and progress is None
+        and not values.given()
+    ):
+        raise typer.BadParameter(
+            "give something to change: --status, --owner, --due, --current, --progress, …"
+        )
+    action = actions.update(
+        store.find_root(evaluation),
+        action_id,
+        status.value if status else None,
+        owner,
+        due,
+        title,
+        values,
+        progress,
+        date,
+    )
     brief = actions.measure_brief(action.measure)
-    done(f"{action.id}: {action.status}" + (f", {brief}" if brief else "")
-         + f", {len(action.progress)} progress note{'s' if len(action.progress) != 1 else ''}")
+    done(
+        f"{action.id}: {action.status}"
+        + (f", {brief}" if brief else "")
+        + f", {len(action.progress)} progress note{'s' if len(action.progress) != 1 else ''}"
+    )
 
 
 @app.command("measure")
 def measure_value(
     action_id: str = typer.Argument(..., metavar="ID", help="Action id or a unique prefix of it."),
     value: float = typer.Argument(..., metavar="VALUE", help="The measure's value."),
-    date: str = typer.Option(None, "--date", metavar="DATE",
-                             help="The date or month the value is for: YYYY-MM-DD or YYYY-MM (default: today)."),
+    date: str = typer.Option(
+        None,
+        "--date",
+        metavar="DATE",
+        help="The date or month the value is for: YYYY-MM-DD or YYYY-MM (default: today).",
+    ),
     note: str = typer.Option("", "--note", help="What the value needs to be read with."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -144,8 +204,9 @@ def measure_value(
 
 
 def export_progress(
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE",
-                                help="The report to write: .docx, .xlsx or .md."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", metavar="FILE", help="The report to write: .docx, .xlsx or .md."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """The improvement plan's progress: what we said we would do and what we have done, by indicator."""

@@ -24,8 +24,9 @@ else:
     AgreementFormat = format_choices("AgreementFormat", rendered.AGREEMENT)
     SurveyFormat = format_choices("SurveyFormat", rendered.SURVEY)
 
-records_app = typer.Typer(help="Summarise record reading (case-file audit) in quantity terms.",
-                          no_args_is_help=True)
+records_app = typer.Typer(
+    help="Summarise record reading (case-file audit) in quantity terms.", no_args_is_help=True
+)
 survey_app = typer.Typer(help="Summarise survey results in quantity terms.", no_args_is_help=True)
 
 
@@ -35,26 +36,53 @@ def register(app: typer.Typer) -> None:
     app.add_typer(survey_app, name="survey")
 
 
-FRAMEWORK_OPTION = typer.Option(None, "--framework", metavar="ID", help="Framework whose scale and quantity "
-                                "terms to use; default: the evaluation's (inside one, or with -e), else "
-                                f"{DEFAULT_FRAMEWORK}.")
-REPORT_FORMAT = typer.Option("text", "--format", "-f", help="text for people, json for scripts, md for a report.")
+FRAMEWORK_OPTION = typer.Option(
+    None,
+    "--framework",
+    metavar="ID",
+    help="Framework whose scale and quantity "
+    "terms to use; default: the evaluation's (inside one, or with -e), else "
+    f"{DEFAULT_FRAMEWORK}.",
+)
+REPORT_FORMAT = typer.Option(
+    "text", "--format", "-f", help="text for people, json for scripts, md for a report."
+)
 FILE_ARG = typer.Argument(..., metavar="FILE", help="A .csv or .xlsx file with one header row.")
-SHEET_OPTION = typer.Option(None, "--sheet", metavar="NAME", help="Worksheet of an xlsx file; default: the first.")
+SHEET_OPTION = typer.Option(
+    None, "--sheet", metavar="NAME", help="Worksheet of an xlsx file; default: the first."
+)
 BY_OPTION = typer.Option(None, "--by", metavar="COLUMN", help="Also summarise per value of this column.")
-ID_OPTION = typer.Option(None, "--id", metavar="COLUMN",
-                         help="The id column; default: a column headed like record, id, case or respondent.")
+ID_OPTION = typer.Option(
+    None,
+    "--id",
+    metavar="COLUMN",
+    help="The id column; default: a column headed like record, id, case or respondent.",
+)
 ADD_OPTION = typer.Option(False, "--add-evidence", help="Also add the summary to the evidence register.")
-TYPE_OPTION = typer.Option(None, "--type", metavar="COLUMN=TYPE",
-                           help="Set a column's item type instead of detecting it (repeatable): scale, "
-                           "effectiveness, yes-no, present-absent, agree, frequency, number or text.")
-POSITIVE_OPTION = typer.Option(None, "--positive", metavar="COLUMN=ANSWER;ANSWER",
-                               help="The answers counted positive in one column (repeatable), e.g. "
-                               "'Child seen=Yes'; default: by the column's type.")
-MIN_SAMPLE_OPTION = typer.Option(None, "--min-sample", metavar="N", min=1,
-                                 help="Fewest answers for a quantity term; below it, counts are given. "
-                                 "Default: the framework's, else 10.")
-QI_OPTION = typer.Option(None, "--qi", metavar="QI", help="Indicator the evidence supports (repeatable; with --add-evidence).")
+TYPE_OPTION = typer.Option(
+    None,
+    "--type",
+    metavar="COLUMN=TYPE",
+    help="Set a column's item type instead of detecting it (repeatable): scale, "
+    "effectiveness, yes-no, present-absent, agree, frequency, number or text.",
+)
+POSITIVE_OPTION = typer.Option(
+    None,
+    "--positive",
+    metavar="COLUMN=ANSWER;ANSWER",
+    help="The answers counted positive in one column (repeatable), e.g. "
+    "'Child seen=Yes'; default: by the column's type.",
+)
+MIN_SAMPLE_OPTION = typer.Option(
+    None,
+    "--min-sample",
+    metavar="N",
+    min=1,
+    help="Fewest answers for a quantity term; below it, counts are given. Default: the framework's, else 10.",
+)
+QI_OPTION = typer.Option(
+    None, "--qi", metavar="QI", help="Indicator the evidence supports (repeatable; with --add-evidence)."
+)
 
 
 def describe(
@@ -106,12 +134,20 @@ def _percent(text: str) -> float:
 @records_app.command("summarise")
 def records_summarise(
     file: Path = FILE_ARG,
-    threshold: str = typer.Option(None, "--threshold", metavar="LEVEL",
-                                  help="Lowest level counted (value or label); default: the scale's."),
+    threshold: str = typer.Option(
+        None,
+        "--threshold",
+        metavar="LEVEL",
+        help="Lowest level counted (value or label); default: the scale's.",
+    ),
     by: str = BY_OPTION,
     id_column: str = ID_OPTION,
-    reader: str = typer.Option(None, "--reader", metavar="COLUMN",
-                               help="The reader column (not an item); default: one headed Reader or Reviewer."),
+    reader: str = typer.Option(
+        None,
+        "--reader",
+        metavar="COLUMN",
+        help="The reader column (not an item); default: one headed Reader or Reviewer.",
+    ),
     types: list[str] = TYPE_OPTION,
     positive: list[str] = POSITIVE_OPTION,
     min_sample: int = MIN_SAMPLE_OPTION,
@@ -135,11 +171,25 @@ def records_summarise(
     _check_evidence_options(add_evidence, qi)
     fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
-    summary = records.summarise_records(table, fw.scale, fw.quantity_terms, threshold, by, id_column,
-                                        items.parse_types(types or []), items.parse_positive(positive or []),
-                                        min_sample, reader)
-    added = _add_evidence(evaluation, file, "case-file-audit", "data", f"Record reading: {file.name}",
-                          summary.items, qi) if add_evidence else None
+    summary = records.summarise_records(
+        table,
+        fw.scale,
+        fw.quantity_terms,
+        threshold,
+        by,
+        id_column,
+        items.parse_types(types or []),
+        items.parse_positive(positive or []),
+        min_sample,
+        reader,
+    )
+    added = (
+        _add_evidence(
+            evaluation, file, "case-file-audit", "data", f"Record reading: {file.name}", summary.items, qi
+        )
+        if add_evidence
+        else None
+    )
     _report(fmt, reports.RecordsReport(summary, fw, added))
 
 
@@ -147,8 +197,9 @@ def records_summarise(
 def records_agreement(
     file: Path = FILE_ARG,
     id_column: str = ID_OPTION,
-    reader: str = typer.Option(None, "--reader", metavar="COLUMN",
-                               help="The reader column; default: one headed Reader or Reviewer."),
+    reader: str = typer.Option(
+        None, "--reader", metavar="COLUMN", help="The reader column; default: one headed Reader or Reviewer."
+    ),
     types: list[str] = TYPE_OPTION,
     fmt: AgreementFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
@@ -179,26 +230,37 @@ def records_agreement(
 @survey_app.command("summarise")
 def survey_summarise(
     file: Path = FILE_ARG,
-    agree: str = typer.Option("Strongly agree,Agree", "--agree",
-                              help="Comma-separated answers that count as agreeing in agree/disagree questions "
-                              "only; other questions count by their type (yes, always or usually, ...)."),
-    respondents: str = typer.Option("people", "--respondents",
-                                    help='Who responded, for the sentences, e.g. "staff".'),
+    agree: str = typer.Option(
+        "Strongly agree,Agree",
+        "--agree",
+        help="Comma-separated answers that count as agreeing in agree/disagree questions "
+        "only; other questions count by their type (yes, always or usually, ...).",
+    ),
+    respondents: str = typer.Option(
+        "people", "--respondents", help='Who responded, for the sentences, e.g. "staff".'
+    ),
     by: str = BY_OPTION,
     id_column: str = ID_OPTION,
     types: list[str] = TYPE_OPTION,
     positive: list[str] = POSITIVE_OPTION,
-    invited: list[str] = typer.Option(None, "--invited", metavar="N|GROUP=N",
-                                      help="How many were invited, for the response rate; GROUP=N per --by "
-                                      "group (repeatable)."),
+    invited: list[str] = typer.Option(
+        None,
+        "--invited",
+        metavar="N|GROUP=N",
+        help="How many were invited, for the response rate; GROUP=N per --by group (repeatable).",
+    ),
     min_sample: int = MIN_SAMPLE_OPTION,
     fmt: SurveyFormat = REPORT_FORMAT,
     framework: str = FRAMEWORK_OPTION,
     sheet: str = SHEET_OPTION,
     add_evidence: bool = ADD_OPTION,
-    voice: list[str] = typer.Option(None, "--voice", metavar="GROUP",
-                                    help="Whose views the survey holds, for --add-evidence (repeatable), e.g. staff "
-                                    "or parents-and-carers."),
+    voice: list[str] = typer.Option(
+        None,
+        "--voice",
+        metavar="GROUP",
+        help="Whose views the survey holds, for --add-evidence (repeatable), e.g. staff "
+        "or parents-and-carers.",
+    ),
     qi: list[str] = QI_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -217,11 +279,26 @@ def survey_summarise(
     fw = _framework(framework, evaluation)
     table = tables.read_table(file, sheet=sheet)
     answers = tuple(a.strip() for a in agree.split(",") if a.strip())
-    summary = surveys.summarise_survey(table, fw.quantity_terms, answers, by, id_column, respondents,
-                                       items.parse_types(types or []), items.parse_positive(positive or []),
-                                       min_sample, surveys.parse_invited(invited or []), fw.scale)
-    added = _add_evidence(evaluation, file, "survey", "views", f"Survey: {file.name}", summary.questions,
-                          qi, voice) if add_evidence else None
+    summary = surveys.summarise_survey(
+        table,
+        fw.quantity_terms,
+        answers,
+        by,
+        id_column,
+        respondents,
+        items.parse_types(types or []),
+        items.parse_positive(positive or []),
+        min_sample,
+        surveys.parse_invited(invited or []),
+        fw.scale,
+    )
+    added = (
+        _add_evidence(
+            evaluation, file, "survey", "views", f"Survey: {file.name}", summary.questions, qi, voice
+        )
+        if add_evidence
+        else None
+    )
     _report(fmt, reports.SurveyReport(summary, fw, added))
 
 
@@ -243,8 +320,11 @@ def _warn(summary) -> None:
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         typer.echo(f"warning: {summary.path}: {problem}", err=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
-        typer.echo(f"warning: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more cells left out "
-                   "(--format json lists them all)", err=True)
+        typer.echo(
+            f"warning: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more cells left out "
+            "(--format json lists them all)",
+            err=True,
+        )
     for warning in summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
 
@@ -273,11 +353,21 @@ def _check_evidence_options(add_evidence: bool, qi: list[str] | None) -> None:
         raise InputError("--qi is used with --add-evidence")
 
 
-def _add_evidence(evaluation: Path | None, file: Path, kind: str, source: str, title: str, items,
-                  indicators: list[str], voice: list[str] | None = None):
+def _add_evidence(
+    evaluation: Path | None,
+    file: Path,
+    kind: str,
+    source: str,
+    title: str,
+    items,
+    indicators: list[str],
+    voice: list[str] | None = None,
+):
     """Record the summary in the evaluation's evidence register (an `evidence.Recorded`)."""
     from qiframe import evidence, store
 
     root = store.find_root(evaluation)
     summary = " ".join(item.sentence for item in items)
-    return evidence.record_summary(root, file, kind, source, title, summary, list(indicators), list(voice or []))
+    return evidence.record_summary(
+        root, file, kind, source, title, summary, list(indicators), list(voice or [])
+    )

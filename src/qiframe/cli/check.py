@@ -21,8 +21,9 @@ def register(app: typer.Typer) -> None:
 
 def check(
     evaluation: Path = EVALUATION_OPTION,
-    fmt: CheckFormat = typer.Option("text", "--format", "-f",
-                                    help="text for people, json for scripts, github for workflow annotations."),
+    fmt: CheckFormat = typer.Option(
+        "text", "--format", "-f", help="text for people, json for scripts, github for workflow annotations."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings as well as errors."),
     rules: list[str] = typer.Option(None, "--rule", metavar="ID", help="Run only this rule (repeatable)."),
 ) -> None:

@@ -21,8 +21,9 @@ else:
     # The three comparisons render to the same formats; the registry says which.
     CompareFormat = format_choices("CompareFormat", rendered.EXTERNAL)
 
-external_app = typer.Typer(help="Grades given by an inspection, to compare the self-evaluation with.",
-                           no_args_is_help=True)
+external_app = typer.Typer(
+    help="Grades given by an inspection, to compare the self-evaluation with.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +44,10 @@ def external_add(
     from qiframe.compare import external
 
     grade, replaced = external.add(store.find_root(evaluation), indicator, level, source, date)
-    done(f"{grade.indicator}: inspection grade {grade.grade}" + (" (replaced the earlier one)" if replaced else ""))
+    done(
+        f"{grade.indicator}: inspection grade {grade.grade}"
+        + (" (replaced the earlier one)" if replaced else "")
+    )
 
 
 @external_app.command("list")
@@ -58,15 +62,20 @@ def external_list(evaluation: Path = EVALUATION_OPTION, fmt: GradesFormat = LIST
         done(f"{len(grades.rows)} inspection grade{'s' if len(grades.rows) != 1 else ''}")
 
 
-finding_app = typer.Typer(help="What the inspection reported besides grades: strengths, areas for improvement, "
-                               "recommendations and key messages.", no_args_is_help=True)
+finding_app = typer.Typer(
+    help="What the inspection reported besides grades: strengths, areas for improvement, "
+    "recommendations and key messages.",
+    no_args_is_help=True,
+)
 external_app.add_typer(finding_app, name="finding")
 
 
 @finding_app.command("add")
 def finding_add(
     kind: str = typer.Option(..., "--kind", help="strength, improvement, recommendation or key-message."),
-    qi: list[str] = typer.Option(None, "--qi", help="An indicator the finding is about (repeat for several)."),
+    qi: list[str] = typer.Option(
+        None, "--qi", help="An indicator the finding is about (repeat for several)."
+    ),
     text: str = typer.Option(..., "--text", help="What the inspection said."),
     source: str = typer.Option("", "--source", help="The inspection or report."),
     date: str = typer.Option("", "--date", help="ISO date of the report."),
@@ -96,37 +105,70 @@ def finding_list(evaluation: Path = EVALUATION_OPTION, fmt: FindingsFormat = LIS
 def finding_pair(
     finding_id: str = typer.Argument(..., metavar="FINDING", help="Finding id or a unique prefix of it."),
     qi: str = typer.Option(None, "--qi", help="The indicator whose points are numbered."),
-    strength: list[int] = typer.Option(None, "--strength", metavar="N",
-                                       help="Number of a strength of --qi that the finding matches (repeatable)."),
-    improvement: list[int] = typer.Option(None, "--improvement", metavar="N",
-                                          help="Number of an area for improvement of --qi it matches (repeatable)."),
+    strength: list[int] = typer.Option(
+        None,
+        "--strength",
+        metavar="N",
+        help="Number of a strength of --qi that the finding matches (repeatable).",
+    ),
+    improvement: list[int] = typer.Option(
+        None,
+        "--improvement",
+        metavar="N",
+        help="Number of an area for improvement of --qi it matches (repeatable).",
+    ),
     none: bool = typer.Option(False, "--none", help="Record that the self-evaluation named nothing like it."),
     auto: bool = typer.Option(False, "--auto", help="Forget the recorded pairing: match by indicator again."),
-    keep: bool = typer.Option(False, "--add", help="Add to the points paired before instead of replacing them."),
+    keep: bool = typer.Option(
+        False, "--add", help="Add to the points paired before instead of replacing them."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Confirm or correct which self-evaluation strengths or areas for improvement a finding matches."""
     from qiframe import store
     from qiframe.compare import findings
 
-    f = findings.pair(store.find_root(evaluation), finding_id, qi or "", tuple(strength or ()),
-                      tuple(improvement or ()), none, auto, keep)
+    f = findings.pair(
+        store.find_root(evaluation),
+        finding_id,
+        qi or "",
+        tuple(strength or ()),
+        tuple(improvement or ()),
+        none,
+        auto,
+        keep,
+    )
     if f.pairs is None:
         done(f"{f.id}: matched by indicator again")
     else:
-        done(f"{f.id}: paired with {len(f.pairs)} point{'s' if len(f.pairs) != 1 else ''} of the self-evaluation")
+        done(
+            f"{f.id}: paired with {len(f.pairs)} point{'s' if len(f.pairs) != 1 else ''} of the self-evaluation"
+        )
 
 
 def compare(
     external: bool = typer.Option(False, "--external", help="Compare the self grades with the inspection's."),
-    others: list[Path] = typer.Option(None, "--with", metavar="OTHER_EVALUATION",
-                                      help="An earlier evaluation folder to compare this one with; give it two or "
-                                           "more times for grades over the years, in date order."),
-    mapping: Path = typer.Option(None, "--map", metavar="FILE",
-                                 help="YAML mapping of the earlier framework's ids to this one's (old: new)."),
+    others: list[Path] = typer.Option(
+        None,
+        "--with",
+        metavar="OTHER_EVALUATION",
+        help="An earlier evaluation folder to compare this one with; give it two or "
+        "more times for grades over the years, in date order.",
+    ),
+    mapping: Path = typer.Option(
+        None,
+        "--map",
+        metavar="FILE",
+        help="YAML mapping of the earlier framework's ids to this one's (old: new).",
+    ),
     fmt: CompareFormat = typer.Option("text", "--format", "-f", help="text, json or md."),
-    output: Path = typer.Option(None, "--output", "-o", metavar="FILE.xlsx",
-                                help="With two or more --with: also write the grades and a line chart to a workbook."),
+    output: Path = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE.xlsx",
+        help="With two or more --with: also write the grades and a line chart to a workbook.",
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Compare the self-evaluation with the inspection (--external) or with earlier ones (--with).

@@ -14,7 +14,10 @@ else:
     StatusFormat = format_choices("StatusFormat", rendered.STATUS)
 
 EVALUATION_OPTION = typer.Option(
-    None, "--evaluation", "-e", metavar="DIR",
+    None,
+    "--evaluation",
+    "-e",
+    metavar="DIR",
     help="The evaluation folder; default: the one containing the current folder.",
 )
 
@@ -30,20 +33,34 @@ def register(app: typer.Typer) -> None:
 
 def init(
     folder: Path = typer.Argument(..., metavar="DIR", help="Folder to create for the evaluation."),
-    framework: str = typer.Option(None, "--framework",
-                                  help="Framework id (see `qiframe frameworks list`); with --from, default: the "
-                                       "earlier evaluation's (a newer edition is reached through a crosswalk)."),
+    framework: str = typer.Option(
+        None,
+        "--framework",
+        help="Framework id (see `qiframe frameworks list`); with --from, default: the "
+        "earlier evaluation's (a newer edition is reached through a crosswalk).",
+    ),
     programme: str = typer.Option(None, "--programme", help="Programme id, e.g. risk-of-harm-2021."),
     title: str = typer.Option("", "--title", help="Title of the evaluation."),
     organisation: str = typer.Option("", "--organisation", help="The partnership or establishment."),
-    period: str = typer.Option(None, "--period", metavar="FROM:TO",
-                               help="Period evaluated as two ISO dates, e.g. 2025-04-01:2026-03-31."),
-    start_from: Path = typer.Option(None, "--from", metavar="OLD_EVALUATION",
-                                    help="Start from last year's evaluation: leads, open actions, in-date evidence "
-                                         "and last year's grades (as context only) are carried."),
-    evidence: str = typer.Option("current", "--evidence", metavar="WHICH",
-                                 help="With --from: evidence to carry: current (within the staleness window), "
-                                      "all or none."),
+    period: str = typer.Option(
+        None,
+        "--period",
+        metavar="FROM:TO",
+        help="Period evaluated as two ISO dates, e.g. 2025-04-01:2026-03-31.",
+    ),
+    start_from: Path = typer.Option(
+        None,
+        "--from",
+        metavar="OLD_EVALUATION",
+        help="Start from last year's evaluation: leads, open actions, in-date evidence "
+        "and last year's grades (as context only) are carried.",
+    ),
+    evidence: str = typer.Option(
+        "current",
+        "--evidence",
+        metavar="WHICH",
+        help="With --from: evidence to carry: current (within the staleness window), all or none.",
+    ),
 ) -> None:
     """Start an evaluation: a folder with evaluation.yaml and one assessment file per indicator."""
     from qiframe import store
@@ -76,9 +93,10 @@ def _period(text: str) -> tuple[str, str]:
     return start, end or start
 
 
-def status(evaluation: Path = EVALUATION_OPTION,
-           fmt: StatusFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts.")
-           ) -> None:
+def status(
+    evaluation: Path = EVALUATION_OPTION,
+    fmt: StatusFormat = typer.Option("text", "--format", "-f", help="text for people, json for scripts."),
+) -> None:
     """Per indicator: lead, grade, evidence count, sources present and state."""
     from qiframe import status as core
     from qiframe import store
@@ -89,13 +107,22 @@ def status(evaluation: Path = EVALUATION_OPTION,
 def grade(
     indicator: str = typer.Argument(..., metavar="QI", help="Indicator or suite id, e.g. 2.1 or leadership."),
     level: str = typer.Argument(..., metavar="LEVEL", help="A value or label of the scale: 4 or good."),
-    rationale: str = typer.Option(None, "--rationale", "-r", help="Why this grade (with --by: that evaluator's "
-                                  "reasons, kept with the proposal)."),
+    rationale: str = typer.Option(
+        None,
+        "--rationale",
+        "-r",
+        help="Why this grade (with --by: that evaluator's reasons, kept with the proposal).",
+    ),
     by: str = typer.Option(None, "--by", metavar="NAME", help="Record NAME's proposed grade (moderation)."),
-    strength: list[str] = typer.Option(None, "--strength", "-s", help="With --by: a strength that evaluator "
-                                       "found (repeatable)."),
-    improvement: list[str] = typer.Option(None, "--improvement", "-i", help="With --by: an area for "
-                                          "improvement that evaluator found (repeatable)."),
+    strength: list[str] = typer.Option(
+        None, "--strength", "-s", help="With --by: a strength that evaluator found (repeatable)."
+    ),
+    improvement: list[str] = typer.Option(
+        None,
+        "--improvement",
+        "-i",
+        help="With --by: an area for improvement that evaluator found (repeatable).",
+    ),
     agreed: bool = typer.Option(False, "--agreed", help="Mark the grade as agreed after moderation."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -108,8 +135,16 @@ def grade(
     from qiframe import assessments, store
 
     root = store.find_root(evaluation)
-    result = assessments.grade(root, indicator, level, rationale=rationale, by=by, agreed=agreed,
-                               strengths=tuple(strength or ()), improvements=tuple(improvement or ()))
+    result = assessments.grade(
+        root,
+        indicator,
+        level,
+        rationale=rationale,
+        by=by,
+        agreed=agreed,
+        strengths=tuple(strength or ()),
+        improvements=tuple(improvement or ()),
+    )
     done(result)
 
 

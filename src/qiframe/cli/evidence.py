@@ -12,8 +12,10 @@ from qiframe.cli.output import show as show_result
 from qiframe.render import evidence as rendered
 from qiframe.vocabulary import EVIDENCE_KINDS, SOURCES
 
-app = typer.Typer(help="The evidence register: add, list, show, link, unlink, remove and import items.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The evidence register: add, list, show, link, unlink, remove and import items.",
+    no_args_is_help=True,
+)
 
 # Members come from the vocabulary at run time, which mypy cannot follow; hence the ignores.
 Source = Enum("Source", {s: s for s in SOURCES}, type=str)  # type: ignore[misc]
@@ -39,28 +41,44 @@ QI_OPTION = typer.Option(None, "--qi", help="Indicator the item supports (repeat
 def add(
     title: str = typer.Option(..., "--title", "-t", help="Title of the evidence item."),
     qi: list[str] = QI_OPTION,
-    source: Source = typer.Option(None, "--source",
-                                  help="Triangulation source: data, views, observation or documentation; default: "
-                                  "by the kind (survey, focus group, interview: views; observation: observation; "
-                                  "case-file audit, performance data: data; otherwise documentation)."),
+    source: Source = typer.Option(
+        None,
+        "--source",
+        help="Triangulation source: data, views, observation or documentation; default: "
+        "by the kind (survey, focus group, interview: views; observation: observation; "
+        "case-file audit, performance data: data; otherwise documentation).",
+    ),
     kind: Kind = typer.Option(Kind("other"), "--kind", help="Kind of evidence."),
     summary: str = typer.Option("", "--summary", help="What it shows."),
-    date: str = typer.Option("", "--date", help="A day, month or year (2025-03-31, March 2025, 2025-03, 2025), "
-                             "or FROM:TO for a period."),
+    date: str = typer.Option(
+        "",
+        "--date",
+        help="A day, month or year (2025-03-31, March 2025, 2025-03, 2025), or FROM:TO for a period.",
+    ),
     agency: str = typer.Option("", "--agency", help="The agency it comes from."),
-    voice: list[str] = typer.Option(None, "--voice", metavar="GROUP",
-                                    help="Whose views it holds (repeatable): a voice group of the framework, "
-                                    "e.g. children-and-young-people, parents-and-carers, staff."),
-    ages: list[str] = typer.Option(None, "--ages", metavar="BAND",
-                                   help="Age band of the children and young people heard (repeatable), e.g. 8-11."),
+    voice: list[str] = typer.Option(
+        None,
+        "--voice",
+        metavar="GROUP",
+        help="Whose views it holds (repeatable): a voice group of the framework, "
+        "e.g. children-and-young-people, parents-and-carers, staff.",
+    ),
+    ages: list[str] = typer.Option(
+        None,
+        "--ages",
+        metavar="BAND",
+        help="Age band of the children and young people heard (repeatable), e.g. 8-11.",
+    ),
     owner: str = typer.Option("", "--owner", help="Who holds it."),
     location: str = typer.Option("", "--location", help="URL or path (never opened by qiframe)."),
     theme: list[str] = typer.Option(None, "--theme", help='Theme it supports, as "QI: theme" (repeatable).'),
     unit: list[str] = typer.Option(None, "--unit", help="Programme unit it supports (repeatable)."),
-    submission: bool = typer.Option(False, "--submission/--no-submission",
-                                    help="Whether it goes into the inspection submission."),
-    personal_data: bool = typer.Option(False, "--personal-data/--no-personal-data",
-                                       help="Whether it may contain personal data."),
+    submission: bool = typer.Option(
+        False, "--submission/--no-submission", help="Whether it goes into the inspection submission."
+    ),
+    personal_data: bool = typer.Option(
+        False, "--personal-data/--no-personal-data", help="Whether it may contain personal data."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Add an evidence item and print its id."""
@@ -68,10 +86,23 @@ def add(
 
     start, end = _dates(date)
     item = store.add_evidence(
-        store.find_root(evaluation), title=title, summary=summary, kind=kind.value,
-        source=source.value if source else "", date=start, date_to=end, agency=agency, voice=list(voice or []),
-        ages=list(ages or []), owner=owner, location=location, indicators=list(qi or []),
-        themes=list(theme or []), units=list(unit or []), submission=submission, personal_data=personal_data,
+        store.find_root(evaluation),
+        title=title,
+        summary=summary,
+        kind=kind.value,
+        source=source.value if source else "",
+        date=start,
+        date_to=end,
+        agency=agency,
+        voice=list(voice or []),
+        ages=list(ages or []),
+        owner=owner,
+        location=location,
+        indicators=list(qi or []),
+        themes=list(theme or []),
+        units=list(unit or []),
+        submission=submission,
+        personal_data=personal_data,
     )
     typer.echo(item.id)
 
@@ -98,8 +129,13 @@ def list_(
     """List evidence items, optionally filtered."""
     from qiframe import evidence, store
 
-    chosen = evidence.choose(store.load(store.find_root(evaluation)), qi, source.value if source else None,
-                             kind.value if kind else None, agency)
+    chosen = evidence.choose(
+        store.load(store.find_root(evaluation)),
+        qi,
+        source.value if source else None,
+        kind.value if kind else None,
+        agency,
+    )
     show_result(chosen, fmt)
 
 
@@ -123,22 +159,34 @@ def edit(
     summary: str = typer.Option(None, "--summary", help="What it shows (empty text clears it)."),
     source: Source = typer.Option(None, "--source", help="Triangulation source."),
     kind: Kind = typer.Option(None, "--kind", help="Kind of evidence."),
-    date: str = typer.Option(None, "--date", help="ISO date, or FROM:TO for a period (empty text clears it)."),
+    date: str = typer.Option(
+        None, "--date", help="ISO date, or FROM:TO for a period (empty text clears it)."
+    ),
     agency: str = typer.Option(None, "--agency", help="The agency it comes from."),
     owner: str = typer.Option(None, "--owner", help="Who holds it."),
     location: str = typer.Option(None, "--location", help="URL or path (never opened by qiframe)."),
-    submission: bool = typer.Option(None, "--submission/--no-submission",
-                                    help="Whether it goes into the inspection submission."),
-    personal_data: bool = typer.Option(None, "--personal-data/--no-personal-data",
-                                       help="Whether it may contain personal data."),
+    submission: bool = typer.Option(
+        None, "--submission/--no-submission", help="Whether it goes into the inspection submission."
+    ),
+    personal_data: bool = typer.Option(
+        None, "--personal-data/--no-personal-data", help="Whether it may contain personal data."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Change fields of an evidence item; the file keeps its comments. Links: `evidence link`/`unlink`."""
     from qiframe import evidence, store
 
-    changes = {"title": title, "summary": summary, "source": source.value if source else None,
-               "kind": kind.value if kind else None, "agency": agency, "owner": owner, "location": location,
-               "submission": submission, "personal_data": personal_data}
+    changes = {
+        "title": title,
+        "summary": summary,
+        "source": source.value if source else None,
+        "kind": kind.value if kind else None,
+        "agency": agency,
+        "owner": owner,
+        "location": location,
+        "submission": submission,
+        "personal_data": personal_data,
+    }
     if date is not None:
         changes["date"], changes["date_to"] = _dates(date)
     item = evidence.edit(store.find_root(evaluation), evidence_id, changes)

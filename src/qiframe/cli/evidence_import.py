@@ -23,19 +23,31 @@ def register(root: typer.Typer) -> None:
 
 def import_evidence(
     file: Path = typer.Argument(..., metavar="FILE", help="An .xlsx or .csv file with one header row."),
-    sheet: str = typer.Option(None, "--sheet", help="Worksheet to read; default: Evidence if there is one, "
-                              "else the first."),
-    mapping: list[str] = typer.Option(None, "--map", metavar="COLUMN=field",
-                                      help="Read COLUMN as a field (repeatable); COLUMN= leaves it out."),
-    values: list[str] = typer.Option(None, "--value", metavar="[FIELD:]WORD=VALUE",
-                                     help="Read a local word as a kind, source or voice (repeatable), e.g. "
-                                     "--value Audit=case-file-audit."),
-    values_file: Path = typer.Option(None, "--values", metavar="FILE",
-                                     help="A YAML file of value mappings: kind: {Audit: case-file-audit}, "
-                                     "source: {...}, voice: {...}."),
+    sheet: str = typer.Option(
+        None, "--sheet", help="Worksheet to read; default: Evidence if there is one, else the first."
+    ),
+    mapping: list[str] = typer.Option(
+        None,
+        "--map",
+        metavar="COLUMN=field",
+        help="Read COLUMN as a field (repeatable); COLUMN= leaves it out.",
+    ),
+    values: list[str] = typer.Option(
+        None,
+        "--value",
+        metavar="[FIELD:]WORD=VALUE",
+        help="Read a local word as a kind, source or voice (repeatable), e.g. --value Audit=case-file-audit.",
+    ),
+    values_file: Path = typer.Option(
+        None,
+        "--values",
+        metavar="FILE",
+        help="A YAML file of value mappings: kind: {Audit: case-file-audit}, source: {...}, voice: {...}.",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid",
-                                      help="Import the valid rows even when some are rejected."),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Import the valid rows even when some are rejected."
+    ),
     fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:

@@ -10,8 +10,9 @@ import typer
 from qiframe.cli.evaluation import EVALUATION_OPTION
 from qiframe.cli.output import done, warn_personal_data
 
-app = typer.Typer(help="Write documents from the evaluation: the Excel evidence matrix and others.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Write documents from the evaluation: the Excel evidence matrix and others.", no_args_is_help=True
+)
 
 
 def register(root: typer.Typer) -> None:
@@ -21,8 +22,9 @@ def register(root: typer.Typer) -> None:
 @app.command()
 def matrix(
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE.xlsx", help="The workbook to write."),
-    include_personal: bool = typer.Option(False, "--include-personal",
-                                          help="Include evidence items flagged as holding personal data."),
+    include_personal: bool = typer.Option(
+        False, "--include-personal", help="Include evidence items flagged as holding personal data."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write the evidence matrix workbook: summary, evidence register, matrix, triangulation, actions."""
@@ -35,14 +37,20 @@ def matrix(
     problems = [p for p in checks.run(ev).problems if p.severity != "info"]
     result = write_matrix(ev, output, include_personal=include_personal, problems=problems)
     left_out = f"; {result.left_out} with personal data left out" if result.left_out else ""
-    done(f"Wrote {output}: {result.evidence} evidence items, {result.indicators} indicators, "
-         f"{result.links} links, {result.actions} actions{left_out}.")
+    done(
+        f"Wrote {output}: {result.evidence} evidence items, {result.indicators} indicators, "
+        f"{result.links} links, {result.actions} actions{left_out}."
+    )
 
 
 @app.command()
 def moderation(
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE.docx|FILE.html", help="The pack to write."),
-    qi: list[str] = typer.Option(None, "--qi", metavar="QI", help="Only this indicator or suite (repeatable)."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", metavar="FILE.docx|FILE.html", help="The pack to write."
+    ),
+    qi: list[str] = typer.Option(
+        None, "--qi", metavar="QI", help="Only this indicator or suite (repeatable)."
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write the moderation pack: per graded indicator, the proposals side by side with each evaluator's

@@ -40,9 +40,15 @@ def list_(fmt: ListedFormat = typer.Option("text", "--format", "-f", help=FORMAT
 @app.command()
 def show(
     framework_id: str = typer.Argument(..., metavar="ID", help="Framework id, e.g. ci-care-protection-2019."),
-    programme: str = typer.Option(None, "--programme", "-p", help="Mark the indicators this programme grades."),
-    owner: str = typer.Option(None, "--owner", metavar="INSPECTORATE",
-                              help="Only the indicators this inspectorate owns, e.g. \"Care Inspectorate\"."),
+    programme: str = typer.Option(
+        None, "--programme", "-p", help="Mark the indicators this programme grades."
+    ),
+    owner: str = typer.Option(
+        None,
+        "--owner",
+        metavar="INSPECTORATE",
+        help='Only the indicators this inspectorate owns, e.g. "Care Inspectorate".',
+    ),
     fmt: ShownFormat = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
 ) -> None:
     """Show a framework as a tree of key questions, areas, indicators and themes.
@@ -58,10 +64,14 @@ def show(
 @app.command()
 def confirm(
     framework_id: str = typer.Argument(..., metavar="ID", help="The evaluation's framework id."),
-    item: str = typer.Argument(..., metavar="ITEM",
-                               help="The title: 2.1, kq:A, area:5, theme:2.1/1, unit:S1, suite:leadership, "
-                                    "scale or quantity-terms."),
-    source: str = typer.Option(..., "--source", help="Where the partnership's copy of the wording comes from."),
+    item: str = typer.Argument(
+        ...,
+        metavar="ITEM",
+        help="The title: 2.1, kq:A, area:5, theme:2.1/1, unit:S1, suite:leadership, scale or quantity-terms.",
+    ),
+    source: str = typer.Option(
+        ..., "--source", help="Where the partnership's copy of the wording comes from."
+    ),
     title: str = typer.Option(None, "--title", help="Replace qiframe's wording with the partnership's copy."),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:

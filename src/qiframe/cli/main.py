@@ -40,8 +40,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show the Python traceback of an unexpected error."),
 ) -> None:
     """Self-evaluation against quality-indicator frameworks: evidence, grades, checks and exports."""
@@ -93,8 +94,10 @@ def _run(args: list[str]) -> None:
         if debug:
             raise
         # The last line of defence: one line, never a traceback.
-        _error(f"internal error: {type(exc).__name__}: {exc}. Run again with --debug for the traceback, "
-               "and report it with that output.")
+        _error(
+            f"internal error: {type(exc).__name__}: {exc}. Run again with --debug for the traceback, "
+            "and report it with that output."
+        )
         sys.exit(3)
 
 

@@ -60,8 +60,13 @@ def show(result: Any, fmt: Any, err: bool = False, soft_wrap: bool = False) -> N
         out.soft_wrap = soft_wrap
         if isinstance(text, Grid):
             for part in text.parts:
-                out.print(part if isinstance(part, str) else _tree(part) if hasattr(part, "children")
-                          else _table(part))
+                out.print(
+                    part
+                    if isinstance(part, str)
+                    else _tree(part)
+                    if hasattr(part, "children")
+                    else _table(part)
+                )
         else:
             out.print(text, end="")
     else:
@@ -119,6 +124,9 @@ def warn_personal_data(evaluation) -> int:
         where = ":".join(str(x) for x in (problem.path, problem.line, problem.column) if x)
         out.print(f"warning: {where}: {problem.message}", markup=False)
     if found:
-        out.print(f"warning: {len(found)} likely personal identifier(s) in text this export contains; remove "
-                  "them, or suppress each with a reason in evaluation.yaml (see `qiframe check`).", markup=False)
+        out.print(
+            f"warning: {len(found)} likely personal identifier(s) in text this export contains; remove "
+            "them, or suppress each with a reason in evaluation.yaml (see `qiframe check`).",
+            markup=False,
+        )
     return len(found)

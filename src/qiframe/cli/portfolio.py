@@ -22,15 +22,26 @@ def register(app: typer.Typer) -> None:
 
 
 def aggregate(
-    folders: list[Path] = typer.Argument(..., metavar="DIR...",
-                                         help="Evaluation folders, or folders holding them (two levels down)."),
-    framework: str = typer.Option(None, "--framework", metavar="ID", help="Only evaluations on this framework."),
-    crosswalk: list[Path] = typer.Option(None, "--crosswalk", metavar="FILE",
-                                         help="Fold one framework's indicators into another's "
-                                              "(YAML: from, to, indicators; repeatable)."),
+    folders: list[Path] = typer.Argument(
+        ..., metavar="DIR...", help="Evaluation folders, or folders holding them (two levels down)."
+    ),
+    framework: str = typer.Option(
+        None, "--framework", metavar="ID", help="Only evaluations on this framework."
+    ),
+    crosswalk: list[Path] = typer.Option(
+        None,
+        "--crosswalk",
+        metavar="FILE",
+        help="Fold one framework's indicators into another's (YAML: from, to, indicators; repeatable).",
+    ),
     fmt: AggregateFormat = typer.Option("text", "--format", "-f", help="text, json or md."),
-    output: Path = typer.Option(None, "--output", "-o", metavar="FILE.xlsx",
-                                help="Also write a workbook: heat map, a sheet per indicator, outliers."),
+    output: Path = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE.xlsx",
+        help="Also write a workbook: heat map, a sheet per indicator, outliers.",
+    ),
 ) -> None:
     """Grades across many evaluations: distributions per indicator, the grid, alignment with inspections,
     grades that stand out, and coverage."""
@@ -51,11 +62,19 @@ def aggregate(
 
 
 def dataset(
-    folders: list[Path] = typer.Argument(..., metavar="DIR...",
-                                         help="Evaluation folders, or folders holding them (two levels down)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder to write the tables into."),
-    fmt: str = typer.Option("parquet", "--format", "-f", metavar="parquet|csv",
-                            help="parquet (needs pyarrow: pip install 'qiframe[dataset]') or csv."),
+    folders: list[Path] = typer.Argument(
+        ..., metavar="DIR...", help="Evaluation folders, or folders holding them (two levels down)."
+    ),
+    output: Path = typer.Option(
+        ..., "--output", "-o", metavar="DIR", help="Folder to write the tables into."
+    ),
+    fmt: str = typer.Option(
+        "parquet",
+        "--format",
+        "-f",
+        metavar="parquet|csv",
+        help="parquet (needs pyarrow: pip install 'qiframe[dataset]') or csv.",
+    ),
 ) -> None:
     """Write evaluations as tidy tables (one row per fact) for DuckDB, pandas, Power BI or Spark;
     docs/dataset.md describes every column."""

@@ -48,8 +48,12 @@ def help_text(name: str) -> str:
 
 
 def render() -> str:
-    parts = ["# Command reference", "",
-             "Generated from the commands by `python -m qiframe.cli.reference`; do not edit by hand.", ""]
+    parts = [
+        "# Command reference",
+        "",
+        "Generated from the commands by `python -m qiframe.cli.reference`; do not edit by hand.",
+        "",
+    ]
     for name, _command in commands():
         parts += [f"## `{name}`", "", "```", help_text(name).rstrip(), "```", ""]
     return "\n".join(parts)

@@ -13,8 +13,9 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     evaluation: Path = EVALUATION_OPTION,
-    port: int = typer.Option(8765, "--port", min=0, max=65535,
-                             help="Port on 127.0.0.1 to serve on (0: any free port)."),
+    port: int = typer.Option(
+        8765, "--port", min=0, max=65535, help="Port on 127.0.0.1 to serve on (0: any free port)."
+    ),
     no_browser: bool = typer.Option(False, "--no-browser", help="Do not open the page in a web browser."),
 ) -> None:
     """Serve a local web page over the evaluation (127.0.0.1 only, behind a secret); Ctrl-C stops it."""

@@ -73,7 +73,9 @@ def edit(
     from qiframe.cli.output import edit_again
     from qiframe.statement import editing as statement_editing
 
-    for line in statement_editing.edit_section(store.load(store.find_root(evaluation)), unit, again=edit_again):
+    for line in statement_editing.edit_section(
+        store.load(store.find_root(evaluation)), unit, again=edit_again
+    ):
         done(escape(line))
 
 
@@ -90,23 +92,53 @@ def show(
 
 
 def export_statement(
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE",
-                                help="FILE.docx, FILE.md or FILE.html: the suffix picks the format."),
-    by: By = typer.Option(By.units, "--by", help="units: the programme's inspection statements (the "
-                          "position statement); indicators: grade, strengths, areas, rationale and evidence."),
-    grades: bool = typer.Option(True, "--grades/--no-grades", help="Include the table of self-evaluated grades."),
-    template: Path = typer.Option(None, "--template", metavar="FILE.docx|FILE.dotx",
-                                  help="A Word document or template whose styles, headers and footers to use."),
-    final: bool = typer.Option(False, "--final", help="The submission: the evaluation's date, no word-count "
-                               "aids; refuses drafts, unanswered questions and DRAFT text; fixes the evidence "
-                               "numbers in evaluation.yaml."),
-    allow: list[str] = typer.Option(None, "--allow", metavar="KIND",
-                                    help="With --final, export despite problems of this kind: draft, "
-                                    "machine-text, unanswered or wording (repeatable)."),
-    evidence_pack: bool = typer.Option(False, "--evidence-pack", help="List the appendix as the evidence "
-                                       "pack's file names (E07 – Title.pdf), without internal locations."),
-    internal_locations: bool = typer.Option(False, "--internal-locations", help="Keep locations only the "
-                                            "partnership can open (intranet, shares) in a final or pack export."),
+    output: Path = typer.Option(
+        ...,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="FILE.docx, FILE.md or FILE.html: the suffix picks the format.",
+    ),
+    by: By = typer.Option(
+        By.units,
+        "--by",
+        help="units: the programme's inspection statements (the "
+        "position statement); indicators: grade, strengths, areas, rationale and evidence.",
+    ),
+    grades: bool = typer.Option(
+        True, "--grades/--no-grades", help="Include the table of self-evaluated grades."
+    ),
+    template: Path = typer.Option(
+        None,
+        "--template",
+        metavar="FILE.docx|FILE.dotx",
+        help="A Word document or template whose styles, headers and footers to use.",
+    ),
+    final: bool = typer.Option(
+        False,
+        "--final",
+        help="The submission: the evaluation's date, no word-count "
+        "aids; refuses drafts, unanswered questions and DRAFT text; fixes the evidence "
+        "numbers in evaluation.yaml.",
+    ),
+    allow: list[str] = typer.Option(
+        None,
+        "--allow",
+        metavar="KIND",
+        help="With --final, export despite problems of this kind: draft, "
+        "machine-text, unanswered or wording (repeatable).",
+    ),
+    evidence_pack: bool = typer.Option(
+        False,
+        "--evidence-pack",
+        help="List the appendix as the evidence "
+        "pack's file names (E07 – Title.pdf), without internal locations.",
+    ),
+    internal_locations: bool = typer.Option(
+        False,
+        "--internal-locations",
+        help="Keep locations only the partnership can open (intranet, shares) in a final or pack export.",
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write the position statement to Word, Markdown or HTML, with an evidence appendix and word counts."""
@@ -116,8 +148,17 @@ def export_statement(
 
     ev = store.load(store.find_root(evaluation))
     warn_personal_data(ev)
-    doc = exports.write_statement(ev, output, by.value, grades, template, final=final, allow=tuple(allow or ()),
-                                  pack=evidence_pack, internal_locations=internal_locations)
+    doc = exports.write_statement(
+        ev,
+        output,
+        by.value,
+        grades,
+        template,
+        final=final,
+        allow=tuple(allow or ()),
+        pack=evidence_pack,
+        internal_locations=internal_locations,
+    )
     if not doc.final:
         show_result(doc, "text")  # the word counts
     warn = err_console()

@@ -7,12 +7,19 @@ import typer
 from qiframe.cli.evaluation import EVALUATION_OPTION
 from qiframe.cli.output import done
 
-app = typer.Typer(help="Write a workbook to fill in: an evidence return, a record-reading sheet or a survey sheet.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Write a workbook to fill in: an evidence return, a record-reading sheet or a survey sheet.",
+    no_args_is_help=True,
+)
 
 OUTPUT = typer.Option(..., "--output", "-o", metavar="FILE.xlsx", help="The workbook to write.")
-FRAMEWORK = typer.Option(None, "--framework", metavar="ID", help="Framework whose scale, indicators and voice "
-                         "groups to use; default: the evaluation's, else ci-care-protection-2019.")
+FRAMEWORK = typer.Option(
+    None,
+    "--framework",
+    metavar="ID",
+    help="Framework whose scale, indicators and voice "
+    "groups to use; default: the evaluation's, else ci-care-protection-2019.",
+)
 
 
 def register(root: typer.Typer) -> None:
@@ -37,11 +44,17 @@ def evidence_return(
 @app.command("record-reading")
 def record_reading(
     output: Path = OUTPUT,
-    qi: list[str] = typer.Option(None, "--qi", metavar="QI", help="Add an overall evaluation item for this "
-                                 "indicator (repeatable)."),
-    item: list[str] = typer.Option(None, "--item", metavar="TEXT=TYPE", help="A reading item and its type "
-                                   "(repeatable); replaces the default items. Types: scale, effectiveness, "
-                                   "yes-no, present-absent, agree, frequency, number, text."),
+    qi: list[str] = typer.Option(
+        None, "--qi", metavar="QI", help="Add an overall evaluation item for this indicator (repeatable)."
+    ),
+    item: list[str] = typer.Option(
+        None,
+        "--item",
+        metavar="TEXT=TYPE",
+        help="A reading item and its type "
+        "(repeatable); replaces the default items. Types: scale, effectiveness, "
+        "yes-no, present-absent, agree, frequency, number, text.",
+    ),
     framework: str = FRAMEWORK,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -51,14 +64,21 @@ def record_reading(
     fw, _ = _context(framework, evaluation)
     columns = templates.parse_columns(item or [], "--item")
     written = templates.record_reading(fw, templates.output_path(output), tuple(qi or ()), columns)
-    _done(written, "qiframe records summarise FILE --by Agency (records read twice: qiframe records agreement FILE)")
+    _done(
+        written,
+        "qiframe records summarise FILE --by Agency (records read twice: qiframe records agreement FILE)",
+    )
 
 
 @app.command("survey")
 def survey(
     output: Path = OUTPUT,
-    question: list[str] = typer.Option(None, "--question", metavar="TEXT=TYPE",
-                                       help="A question and its type (repeatable); replaces the default questions."),
+    question: list[str] = typer.Option(
+        None,
+        "--question",
+        metavar="TEXT=TYPE",
+        help="A question and its type (repeatable); replaces the default questions.",
+    ),
     framework: str = FRAMEWORK,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -88,5 +108,7 @@ def _context(framework: str | None, evaluation: Path | None):
 
 
 def _done(written, command: str) -> None:
-    done(f"Wrote {written.path} (sheet {written.sheet}, {len(written.columns)} columns); read it back with "
-         f"{command}.")
+    done(
+        f"Wrote {written.path} (sheet {written.sheet}, {len(written.columns)} columns); read it back with "
+        f"{command}."
+    )

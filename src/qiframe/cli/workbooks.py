@@ -19,8 +19,9 @@ else:
     # The three reports render to the same formats; the registry says which.
     ImportFormat = format_choices("ImportFormat", rendered.ASSESSMENTS)
 
-app = typer.Typer(help="Bring work done in Excel and Word back in: assessment workbooks and grids.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Bring work done in Excel and Word back in: assessment workbooks and grids.", no_args_is_help=True
+)
 
 
 def register(root: typer.Typer) -> None:
@@ -33,11 +34,19 @@ def register(root: typer.Typer) -> None:
 
 def export_assessments(
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE.xlsx", help="The workbook to write."),
-    qi: list[str] = typer.Option(None, "--qi", metavar="QI",
-                                 help="An indicator (or suite) to include (repeatable); default: every graded one."),
-    evaluator: str = typer.Option("", "--for", metavar="NAME",
-                                  help="The evaluator or pair it is for, e.g. \"Pair A\"; default: anyone "
-                                  "(the cover sheet asks for a name)."),
+    qi: list[str] = typer.Option(
+        None,
+        "--qi",
+        metavar="QI",
+        help="An indicator (or suite) to include (repeatable); default: every graded one.",
+    ),
+    evaluator: str = typer.Option(
+        "",
+        "--for",
+        metavar="NAME",
+        help='The evaluator or pair it is for, e.g. "Pair A"; default: anyone '
+        "(the cover sheet asks for a name).",
+    ),
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
     """Write an assessment workbook: one form per indicator to propose a grade, with reasons and notes."""
@@ -55,10 +64,13 @@ def export_assessments(
 
 @app.command("assessments")
 def import_assessments(
-    file: Path = typer.Argument(..., metavar="FILE.xlsx", help="A workbook made by `qiframe export assessments`."),
+    file: Path = typer.Argument(
+        ..., metavar="FILE.xlsx", help="A workbook made by `qiframe export assessments`."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid",
-                                      help="Import the other sheets even when some are refused for their content."),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Import the other sheets even when some are refused for their content."
+    ),
     fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -88,9 +100,12 @@ def import_assessments(
 
 
 def import_statement(
-    file: Path = typer.Argument(..., metavar="FILE.docx", help="A statement exported by qiframe and edited in Word."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show each changed answer as a diff, with word counts; "
-                                 "write nothing."),
+    file: Path = typer.Argument(
+        ..., metavar="FILE.docx", help="A statement exported by qiframe and edited in Word."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show each changed answer as a diff, with word counts; write nothing."
+    ),
     fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -117,17 +132,29 @@ def import_statement(
 def import_grid(
     file: Path = typer.Argument(..., metavar="FILE", help="An .xlsx or .csv grid: one row per indicator."),
     sheet: str = typer.Option(None, "--sheet", help="Worksheet to read; default: the first."),
-    mapping: list[str] = typer.Option(None, "--map", metavar="COLUMN=field",
-                                      help="Read COLUMN as a field: indicator, title, grade, rationale, strengths, "
-                                      "improvements, next_steps or lead (repeatable); COLUMN= leaves it out."),
-    grade_map: list[str] = typer.Option(None, "--grade", metavar="TEXT=LEVEL",
-                                        help="Read a grade written as TEXT as LEVEL, e.g. --grade Green=Good "
-                                        "(repeatable)."),
-    by: str = typer.Option("", "--by", metavar="NAME",
-                           help="Record the grades as NAME's proposals instead of the assessments' grades."),
+    mapping: list[str] = typer.Option(
+        None,
+        "--map",
+        metavar="COLUMN=field",
+        help="Read COLUMN as a field: indicator, title, grade, rationale, strengths, "
+        "improvements, next_steps or lead (repeatable); COLUMN= leaves it out.",
+    ),
+    grade_map: list[str] = typer.Option(
+        None,
+        "--grade",
+        metavar="TEXT=LEVEL",
+        help="Read a grade written as TEXT as LEVEL, e.g. --grade Green=Good (repeatable).",
+    ),
+    by: str = typer.Option(
+        "",
+        "--by",
+        metavar="NAME",
+        help="Record the grades as NAME's proposals instead of the assessments' grades.",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Import the valid rows even when some are "
-                                      "refused."),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Import the valid rows even when some are refused."
+    ),
     fmt: ImportFormat = FORMAT_OPTION,
     evaluation: Path = EVALUATION_OPTION,
 ) -> None:
@@ -155,5 +182,3 @@ def import_grid(
         raise importer.rejection(plan)
     if dry_run:
         done("Dry run: nothing written.")
-
-

@@ -46,12 +46,21 @@ class ExternalRow:
     """Whether both sides are judgements on the indicator's own scale (e.g. confidence), not grades."""
 
     def to_json(self) -> dict:
-        return {"indicator": self.id, "title": self.title, "judgement": self.judgement,
-                "self": _grade_json(self.self_grade, self.self_label),
-                "external": {"grade": self.external_grade, "label": self.external_label or None,
-                             "source": self.source or None, "date": self.date or None}
-                if self.external_grade is not None else None,
-                "difference": self.difference}
+        return {
+            "indicator": self.id,
+            "title": self.title,
+            "judgement": self.judgement,
+            "self": _grade_json(self.self_grade, self.self_label),
+            "external": {
+                "grade": self.external_grade,
+                "label": self.external_label or None,
+                "source": self.source or None,
+                "date": self.date or None,
+            }
+            if self.external_grade is not None
+            else None,
+            "difference": self.difference,
+        }
 
 
 @dataclass(frozen=True)
@@ -121,19 +130,32 @@ class ExternalComparison:
         if above == below:
             return f"the differences go both ways: {above} higher and {below} lower than the inspection"
         way = "higher" if above > below else "lower"
-        return (f"the differences lean towards the self-evaluation grading {way} than the inspection "
-                f"({above} higher, {below} lower)")
+        return (
+            f"the differences lean towards the self-evaluation grading {way} than the inspection "
+            f"({above} higher, {below} lower)"
+        )
 
     def summary(self) -> dict:
-        return {"graded": sum(not r.judgement for r in self.rows), "compared": len(self.compared), "matched": self.matched,
-                "within_one": self.within_one, "self_above": self.self_above, "self_below": self.self_below,
-                "largest_gap": max((abs(d) for d in self._differences), default=None),
-                "lean": self.lean or None, "lean_text": self.lean_text}
+        return {
+            "graded": sum(not r.judgement for r in self.rows),
+            "compared": len(self.compared),
+            "matched": self.matched,
+            "within_one": self.within_one,
+            "self_above": self.self_above,
+            "self_below": self.self_below,
+            "largest_gap": max((abs(d) for d in self._differences), default=None),
+            "lean": self.lean or None,
+            "lean_text": self.lean_text,
+        }
 
     def to_json(self) -> dict:
-        return {"title": self.title, "indicators": [r.to_json() for r in self.rows],
-                "not_compared": list(self.not_compared), "summary": self.summary(),
-                "findings": self.alignment.to_json() if self.alignment is not None else None}
+        return {
+            "title": self.title,
+            "indicators": [r.to_json() for r in self.rows],
+            "not_compared": list(self.not_compared),
+            "summary": self.summary(),
+            "findings": self.alignment.to_json() if self.alignment is not None else None,
+        }
 
 
 def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
@@ -156,12 +178,20 @@ def compare_external(evaluation: model.Evaluation) -> ExternalComparison:
         own, theirs = self_grade(ident), external.get(ident)
         their_grade = theirs.grade if theirs else None
         scale = evaluation.framework.scale_for(ident)  # a judgement (confidence) is compared on its own scale
-        rows.append(ExternalRow(
-            id=ident, title=evaluation.title_of(ident), self_grade=own, self_label=_label(scale, own),
-            external_grade=their_grade, external_label=_label(scale, their_grade),
-            source=theirs.source if theirs else "", date=theirs.date if theirs else "",
-            difference=levels_apart(scale, own, their_grade), judgement=scale.judgement,
-        ))
+        rows.append(
+            ExternalRow(
+                id=ident,
+                title=evaluation.title_of(ident),
+                self_grade=own,
+                self_label=_label(scale, own),
+                external_grade=their_grade,
+                external_label=_label(scale, their_grade),
+                source=theirs.source if theirs else "",
+                date=theirs.date if theirs else "",
+                difference=levels_apart(scale, own, their_grade),
+                judgement=scale.judgement,
+            )
+        )
     covered = set(ids)
     not_compared = tuple(x.indicator for x in evaluation.metadata.external if x.indicator not in covered)
     from qiframe.compare import findings
@@ -249,24 +279,48 @@ class YearRow:
 
     @property
     def changed(self) -> bool:
-        return bool(self.grade_changed or self.evidence_added or self.evidence_removed
-                    or self.old.sources != self.new.sources or self.strengths_added or self.strengths_removed
-                    or self.improvements_added or self.improvements_removed
-                    or self.old.present != self.new.present)
+        return bool(
+            self.grade_changed
+            or self.evidence_added
+            or self.evidence_removed
+            or self.old.sources != self.new.sources
+            or self.strengths_added
+            or self.strengths_removed
+            or self.improvements_added
+            or self.improvements_removed
+            or self.old.present != self.new.present
+        )
 
     def to_json(self) -> dict:
         return {
-            "indicator": self.id, "title": self.title, "old_indicator": self.old_id or None,
-            "carried": self.carried, "changed": self.changed,
-            "in_old": self.old.present, "in_new": self.new.present,
-            "grade": {"old": self.old.grade, "old_label": self.old.label or None, "new": self.new.grade,
-                      "new_label": self.new.label or None, "changed": self.grade_changed,
-                      "carried": self.carried and self.old.grade is not None},
-            "evidence": {"old": len(self.old.evidence), "new": len(self.new.evidence),
-                         "added": list(self.evidence_added), "removed": list(self.evidence_removed),
-                         "old_sources": list(self.old.sources), "new_sources": list(self.new.sources)},
+            "indicator": self.id,
+            "title": self.title,
+            "old_indicator": self.old_id or None,
+            "carried": self.carried,
+            "changed": self.changed,
+            "in_old": self.old.present,
+            "in_new": self.new.present,
+            "grade": {
+                "old": self.old.grade,
+                "old_label": self.old.label or None,
+                "new": self.new.grade,
+                "new_label": self.new.label or None,
+                "changed": self.grade_changed,
+                "carried": self.carried and self.old.grade is not None,
+            },
+            "evidence": {
+                "old": len(self.old.evidence),
+                "new": len(self.new.evidence),
+                "added": list(self.evidence_added),
+                "removed": list(self.evidence_removed),
+                "old_sources": list(self.old.sources),
+                "new_sources": list(self.new.sources),
+            },
             "strengths": {"added": list(self.strengths_added), "removed": list(self.strengths_removed)},
-            "improvements": {"added": list(self.improvements_added), "removed": list(self.improvements_removed)},
+            "improvements": {
+                "added": list(self.improvements_added),
+                "removed": list(self.improvements_removed),
+            },
         }
 
 
@@ -296,20 +350,35 @@ class YearComparison:
         return tuple(r for r in self.rows if r.changed)
 
     def summary(self) -> dict:
-        return {"indicators": len(self.rows), "changed": len(self.changed),
-                "grades_changed": sum(r.grade_changed for r in self.rows),
-                "carried": sum(r.carried for r in self.rows),
-                "evidence": {"old": self.old["evidence"], "new": self.new["evidence"],
-                             "added": list(self.evidence_added), "removed": list(self.evidence_removed)}}
+        return {
+            "indicators": len(self.rows),
+            "changed": len(self.changed),
+            "grades_changed": sum(r.grade_changed for r in self.rows),
+            "carried": sum(r.carried for r in self.rows),
+            "evidence": {
+                "old": self.old["evidence"],
+                "new": self.new["evidence"],
+                "added": list(self.evidence_added),
+                "removed": list(self.evidence_removed),
+            },
+        }
 
     def to_json(self) -> dict:
-        return {"old": self.old, "new": self.new, "mapped": self.mapped,
-                "crosswalk": {"path": self.crosswalk, "status": self.crosswalk_status} if self.crosswalk else None,
-                "indicators": [r.to_json() for r in self.rows], "summary": self.summary()}
+        return {
+            "old": self.old,
+            "new": self.new,
+            "mapped": self.mapped,
+            "crosswalk": {"path": self.crosswalk, "status": self.crosswalk_status}
+            if self.crosswalk
+            else None,
+            "indicators": [r.to_json() for r in self.rows],
+            "summary": self.summary(),
+        }
 
 
-def compare_years(old: model.Evaluation, new: model.Evaluation,
-                  mapping: dict[str, str] | None = None) -> YearComparison:
+def compare_years(
+    old: model.Evaluation, new: model.Evaluation, mapping: dict[str, str] | None = None
+) -> YearComparison:
     """What changed from an earlier evaluation to a newer one, per indicator.
 
     Indicators are matched by id, except those `mapping` (earlier id → newer id) names. Across framework
@@ -324,9 +393,12 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
 
         crosswalk = crosswalks.find(old.framework, new.framework, start=new.root)
         if crosswalk is None:
-            raise InputError(f"the evaluations use different frameworks ({old.framework.id} earlier, "
-                             f"{new.framework.id} now) and no crosswalk maps one to the other; give {{map}} FILE "
-                             "saying which earlier indicator becomes which", options=("map",))
+            raise InputError(
+                f"the evaluations use different frameworks ({old.framework.id} earlier, "
+                f"{new.framework.id} now) and no crosswalk maps one to the other; give {{map}} FILE "
+                "saying which earlier indicator becomes which",
+                options=("map",),
+            )
         mapping = crosswalk.grades
     # Evidence of every earlier indicator a crosswalk pairs with a newer one is brought across with it.
     brought = crosswalk.evidence if crosswalk else {}
@@ -356,12 +428,16 @@ def compare_years(old: model.Evaluation, new: model.Evaluation,
                 earlier = dataclasses.replace(earlier, grade=None, label="")
         else:
             earlier = _absent()
-        rows.append(YearRow(ident, new.title_of(ident), old_id, carried or bool(extra), earlier, _side(new, ident)))
+        rows.append(
+            YearRow(ident, new.title_of(ident), old_id, carried or bool(extra), earlier, _side(new, ident))
+        )
     for ident in old_ids:
         if ident not in used:
             rows.append(YearRow(ident, old.title_of(ident), ident, False, _side(old, ident), _absent()))
     return YearComparison(
-        _about(old), _about(new), tuple(rows),
+        _about(old),
+        _about(new),
+        tuple(rows),
         evidence_added=tuple(sorted(set(new.evidence) - set(old.evidence))),
         evidence_removed=tuple(sorted(set(old.evidence) - set(new.evidence))),
         mapped=bool(mapping),
@@ -386,9 +462,13 @@ def _side(evaluation: model.Evaluation, ident: str, also: tuple[str, ...] = ()) 
     present = {evaluation.evidence[e].source for e in items}
     grade = a.grade if a else None
     return Side(
-        present=a is not None or bool(items), grade=grade, label=_label(evaluation.framework.scale_for(ident), grade),
-        evidence=tuple(items), sources=tuple(s for s in model.SOURCES if s in present),
-        strengths=a.strengths if a else (), improvements=a.improvements if a else (),
+        present=a is not None or bool(items),
+        grade=grade,
+        label=_label(evaluation.framework.scale_for(ident), grade),
+        evidence=tuple(items),
+        sources=tuple(s for s in model.SOURCES if s in present),
+        strengths=a.strengths if a else (),
+        improvements=a.improvements if a else (),
         judgement=evaluation.framework.scale_for(ident).judgement,
     )
 
@@ -414,9 +494,14 @@ def _words(text: str) -> str:
 
 def _about(evaluation: model.Evaluation) -> dict:
     m = evaluation.metadata
-    return {"root": os.fspath(evaluation.root), "title": m.title, "framework": m.framework,
-            "programme": m.programme or None, "date": m.evaluation_date or None,
-            "evidence": len(evaluation.evidence)}
+    return {
+        "root": os.fspath(evaluation.root),
+        "title": m.title,
+        "framework": m.framework,
+        "programme": m.programme or None,
+        "date": m.evaluation_date or None,
+        "evidence": len(evaluation.evidence),
+    }
 
 
 # --- the mapping between framework editions --------------------------------------------------------------
@@ -435,8 +520,9 @@ def load_mapping(path: str | os.PathLike, old: model.Evaluation, new: model.Eval
     text = yamlio.read_text(path)
     data = yamlio.parse(text, path)
     if not isinstance(data, dict) or not data:
-        raise InputError("expected a mapping of earlier indicator ids to newer ones, e.g. `\"2.1\": \"2.1\"`",
-                         path, 1, 1)
+        raise InputError(
+            'expected a mapping of earlier indicator ids to newer ones, e.g. `"2.1": "2.1"`', path, 1, 1
+        )
     doc = yamlio.parse_roundtrip(text, path)
     lines = text.splitlines()
     old_known, new_known = old.assessable_ids, new.assessable_ids
@@ -446,18 +532,33 @@ def load_mapping(path: str | os.PathLike, old: model.Evaluation, new: model.Eval
         k_line, k_col = doc.lc.key(key)
         old_id = _as_written(key, lines, k_line, k_col)
         if old_id not in old_known:
-            raise InputError(f"{old_id!r} is not an indicator or suite of the earlier evaluation's framework "
-                             f"{old.framework.id!r}", path, k_line + 1, k_col + 1)
+            raise InputError(
+                f"{old_id!r} is not an indicator or suite of the earlier evaluation's framework "
+                f"{old.framework.id!r}",
+                path,
+                k_line + 1,
+                k_col + 1,
+            )
         v_line, v_col = doc.lc.value(key)
         if value is None or isinstance(value, (dict, list)):
             raise InputError(f"{old_id!r} needs one newer indicator id", path, v_line + 1, v_col + 1)
         new_id = _as_written(value, lines, v_line, v_col)
         if new_id not in new_known:
-            raise InputError(f"{new_id!r} is not an indicator or suite of the newer evaluation's framework "
-                             f"{new.framework.id!r}", path, v_line + 1, v_col + 1)
+            raise InputError(
+                f"{new_id!r} is not an indicator or suite of the newer evaluation's framework "
+                f"{new.framework.id!r}",
+                path,
+                v_line + 1,
+                v_col + 1,
+            )
         if new_id in first_for:
-            raise InputError(f"{old_id!r} and {first_for[new_id]!r} both map to {new_id!r}; a newer indicator "
-                             "can carry one earlier grade only", path, v_line + 1, v_col + 1)
+            raise InputError(
+                f"{old_id!r} and {first_for[new_id]!r} both map to {new_id!r}; a newer indicator "
+                "can carry one earlier grade only",
+                path,
+                v_line + 1,
+                v_col + 1,
+            )
         first_for[new_id] = old_id
         mapping[old_id] = new_id
     return mapping
@@ -471,7 +572,6 @@ def _as_written(value, lines: list[str], line: int, col: int) -> str:
     return found.group(0) if found else str(value)
 
 
-
 # --- shared ------------------------------------------------------------------------------------------
 
 
@@ -482,5 +582,3 @@ def _label(scale: model.Scale, value: int | None) -> str:
 
 def _grade_json(value: int | None, label: str) -> dict | None:
     return None if value is None else {"grade": value, "label": label or None}
-
-

@@ -13,20 +13,34 @@ from pathlib import Path
 from qiframe import model, store
 from qiframe.errors import InputError
 
-EVALUATION_FIELDS = ("qiframe", "title", "framework", "programme", "organisation", "period", "date", "team",
-                     "agencies", "checks", "suppress", "external")
+EVALUATION_FIELDS = (
+    "qiframe",
+    "title",
+    "framework",
+    "programme",
+    "organisation",
+    "period",
+    "date",
+    "team",
+    "agencies",
+    "checks",
+    "suppress",
+    "external",
+)
 EXTERNAL_FIELDS = ("indicator", "grade", "source", "date")
 
 
-def add(root: str | Path, indicator: str, level_text: str, source: str = "", date: str = "") -> tuple[
-        model.ExternalGrade, bool]:
+def add(
+    root: str | Path, indicator: str, level_text: str, source: str = "", date: str = ""
+) -> tuple[model.ExternalGrade, bool]:
     """Record (or replace) the inspection's grade of an indicator or suite. Returns it and whether it replaced one."""
     with store.transaction(root) as tx:
         return _add(tx, indicator, level_text, source, date)
 
 
-def _add(tx: store.Transaction, indicator: str, level_text: str, source: str, date: str) -> tuple[
-        model.ExternalGrade, bool]:
+def _add(
+    tx: store.Transaction, indicator: str, level_text: str, source: str, date: str
+) -> tuple[model.ExternalGrade, bool]:
     evaluation = tx.evaluation
     ident = store.assessment_id(evaluation, indicator)
     level = store.level(evaluation.framework.scale_for(ident), level_text)
@@ -39,8 +53,9 @@ def _add(tx: store.Transaction, indicator: str, level_text: str, source: str, da
     def mutate(doc):
         entries = doc.get("external")
         if entries is None:
-            store.set_field(doc, "external", [{k: v for k, v in record.items() if v not in ("", None)}],
-                            EVALUATION_FIELDS)
+            store.set_field(
+                doc, "external", [{k: v for k, v in record.items() if v not in ("", None)}], EVALUATION_FIELDS
+            )
             return
         for entry in entries:
             if isinstance(entry, dict) and entry.get("indicator") == ident:
@@ -86,10 +101,14 @@ def listing(evaluation: model.Evaluation) -> list[dict]:
     rows = []
     for x in sorted(evaluation.metadata.external, key=lambda x: order.get(x.indicator, len(order))):
         level = evaluation.framework.scale_for(x.indicator).level(x.grade)
-        rows.append({"indicator": x.indicator, "title": evaluation.title_of(x.indicator), "grade": x.grade,
-                     "label": level.label if level else None, "source": x.source or None, "date": x.date or None})
+        rows.append(
+            {
+                "indicator": x.indicator,
+                "title": evaluation.title_of(x.indicator),
+                "grade": x.grade,
+                "label": level.label if level else None,
+                "source": x.source or None,
+                "date": x.date or None,
+            }
+        )
     return rows
-
-
-
-

@@ -23,28 +23,40 @@ from qiframe import model, store, yamlio
 from qiframe.errors import InputError
 
 FINDING_FIELDS = ("id", "kind", "indicators", "text", "source", "date", "pairs")
-KIND_WORDS = {"strength": "strength", "improvement": "area for improvement", "recommendation": "recommendation",
-              "key-message": "key message"}
-MATCHES = {"strength": ("strength",), "improvement": ("improvement",), "recommendation": ("improvement",),
-           "key-message": ("strength", "improvement")}
+KIND_WORDS = {
+    "strength": "strength",
+    "improvement": "area for improvement",
+    "recommendation": "recommendation",
+    "key-message": "key message",
+}
+MATCHES = {
+    "strength": ("strength",),
+    "improvement": ("improvement",),
+    "recommendation": ("improvement",),
+    "key-message": ("strength", "improvement"),
+}
 """Which points of the self-evaluation each kind of finding is matched with."""
 
 
 # --- recording ---------------------------------------------------------------------------------------
 
 
-def add(root: str | Path, kind: str, text: str, indicators: tuple[str, ...] = (), source: str = "",
-        date: str = "") -> model.ExternalFinding:
+def add(
+    root: str | Path, kind: str, text: str, indicators: tuple[str, ...] = (), source: str = "", date: str = ""
+) -> model.ExternalFinding:
     """Record one finding of the inspection."""
     with store.transaction(root) as tx:
         return _add(tx, kind, text, indicators, source, date)
 
 
-def _add(tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...], source: str,
-         date: str) -> model.ExternalFinding:
+def _add(
+    tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...], source: str, date: str
+) -> model.ExternalFinding:
     evaluation = tx.evaluation
     if kind not in model.FINDING_KINDS:
-        raise InputError(f"{{kind}} {kind!r} is not one of: {', '.join(model.FINDING_KINDS)}", options=("kind",))
+        raise InputError(
+            f"{{kind}} {kind!r} is not one of: {', '.join(model.FINDING_KINDS)}", options=("kind",)
+        )
     text = "".join(ch for ch in " ".join((text or "").split()) if ch.isprintable())
     if not text:
         raise InputError("{text} cannot be empty", options=("text",))
@@ -61,8 +73,14 @@ def _add(tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...
         taken = {str(e.get("id")) for e in entries or () if isinstance(e, dict)}
         new = store.new_id("finding", taken)
         made.append(new)
-        fields: dict[str, Any] = {"id": new, "kind": kind, "indicators": list(ids), "text": text,
-                                  "source": source, "date": date}
+        fields: dict[str, Any] = {
+            "id": new,
+            "kind": kind,
+            "indicators": list(ids),
+            "text": text,
+            "source": source,
+            "date": date,
+        }
         record = {k: v for k, v in fields.items() if v not in ("", None, [])}
         if entries is None:
             store.set_field(doc, "findings", [record], store.METADATA_FIELDS)
@@ -73,9 +91,16 @@ def _add(tx: store.Transaction, kind: str, text: str, indicators: tuple[str, ...
     return model.ExternalFinding(made[0], kind, text, ids, source, date)
 
 
-def pair(root: str | Path, finding_id: str, indicator: str = "", strengths: tuple[int, ...] = (),
-         improvements: tuple[int, ...] = (), none: bool = False, auto: bool = False,
-         keep: bool = False) -> model.ExternalFinding:
+def pair(
+    root: str | Path,
+    finding_id: str,
+    indicator: str = "",
+    strengths: tuple[int, ...] = (),
+    improvements: tuple[int, ...] = (),
+    none: bool = False,
+    auto: bool = False,
+    keep: bool = False,
+) -> model.ExternalFinding:
     """Record which strengths or areas for improvement of the self-evaluation a finding matches.
 
     Points are numbered as the assessment of `indicator` lists them (1 for the first). `none` records that it
@@ -86,22 +111,38 @@ def pair(root: str | Path, finding_id: str, indicator: str = "", strengths: tupl
         return _pair(tx, finding_id, indicator, strengths, improvements, none, auto, keep)
 
 
-def _pair(tx: store.Transaction, finding_id: str, indicator: str, strengths: tuple[int, ...],
-          improvements: tuple[int, ...], none: bool, auto: bool, keep: bool) -> model.ExternalFinding:
+def _pair(
+    tx: store.Transaction,
+    finding_id: str,
+    indicator: str,
+    strengths: tuple[int, ...],
+    improvements: tuple[int, ...],
+    none: bool,
+    auto: bool,
+    keep: bool,
+) -> model.ExternalFinding:
     evaluation = tx.evaluation
     findings = {f.id: f for f in evaluation.metadata.findings}
     finding = store.resolve(findings, finding_id, "inspection finding")
     chosen = bool(strengths or improvements)
     if sum((chosen, none, auto)) != 1:
-        raise InputError("give {strength} or {improvement} numbers (with {qi}), or {none}, or {auto}", options=("strength", "improvement", "qi", "none", "auto"))
+        raise InputError(
+            "give {strength} or {improvement} numbers (with {qi}), or {none}, or {auto}",
+            options=("strength", "improvement", "qi", "none", "auto"),
+        )
     points: list[dict] = []
     if chosen:
         if not indicator:
-            raise InputError("{strength} and {improvement} count the points of one indicator: give {qi}", options=("strength", "improvement", "qi"))
+            raise InputError(
+                "{strength} and {improvement} count the points of one indicator: give {qi}",
+                options=("strength", "improvement", "qi"),
+            )
         ident = store.assessment_id(evaluation, indicator)
         a = evaluation.assessments.get(ident, model.Assessment(ident))
-        for kind, numbers, texts in (("strength", strengths, a.strengths),
-                                     ("improvement", improvements, a.improvements)):
+        for kind, numbers, texts in (
+            ("strength", strengths, a.strengths),
+            ("improvement", improvements, a.improvements),
+        ):
             for n in numbers:
                 if not 1 <= n <= len(texts):
                     shown = "; ".join(f"{i}. {t}" for i, t in enumerate(texts, 1)) or "none recorded"
@@ -201,19 +242,29 @@ class Alignment:
             kinds[m.finding.kind] = kinds.get(m.finding.kind, 0) + 1
         counted = ", ".join(f"{n} {KIND_WORDS[k]}{'s' if n != 1 else ''}" for k, n in kinds.items())
         also = len(self.self_only)
-        return (f"The self-evaluation had already identified {len(self.both)} of the inspection's {total} "
-                f"findings ({counted}), and named {also} further point{'s' if also != 1 else ''} that the "
-                f"inspection did not report.")
+        return (
+            f"The self-evaluation had already identified {len(self.both)} of the inspection's {total} "
+            f"findings ({counted}), and named {also} further point{'s' if also != 1 else ''} that the "
+            f"inspection did not report."
+        )
 
     def to_json(self) -> dict:
         def match(m: Match) -> dict:
-            return {"id": m.finding.id, "kind": m.finding.kind, "indicators": list(m.finding.indicators),
-                    "text": m.finding.text, "confirmed": m.confirmed, "matches": [p.to_json() for p in m.points]}
+            return {
+                "id": m.finding.id,
+                "kind": m.finding.kind,
+                "indicators": list(m.finding.indicators),
+                "text": m.finding.text,
+                "confirmed": m.confirmed,
+                "matches": [p.to_json() for p in m.points],
+            }
 
-        return {"found_by_both": [match(m) for m in self.both],
-                "inspection_only": [match(m) for m in self.inspection_only],
-                "self_evaluation_only": [p.to_json() for p in self.self_only],
-                "summary": self.summary}
+        return {
+            "found_by_both": [match(m) for m in self.both],
+            "inspection_only": [match(m) for m in self.inspection_only],
+            "self_evaluation_only": [p.to_json() for p in self.self_only],
+            "summary": self.summary,
+        }
 
 
 def align(evaluation: model.Evaluation) -> Alignment:
@@ -243,11 +294,18 @@ def _points(evaluation: model.Evaluation) -> list[Point]:
 
 
 def _finding_json(evaluation: model.Evaluation, f: model.ExternalFinding) -> dict:
-    return {"id": f.id, "kind": f.kind, "indicators": list(f.indicators),
-            "titles": [evaluation.title_of(i) for i in f.indicators], "text": f.text,
-            "source": f.source or None, "date": f.date or None,
-            "pairs": None if f.pairs is None else [{"indicator": p.indicator, "kind": p.kind, "text": p.text}
-                                                   for p in f.pairs]}
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "indicators": list(f.indicators),
+        "titles": [evaluation.title_of(i) for i in f.indicators],
+        "text": f.text,
+        "source": f.source or None,
+        "date": f.date or None,
+        "pairs": None
+        if f.pairs is None
+        else [{"indicator": p.indicator, "kind": p.kind, "text": p.text} for p in f.pairs],
+    }
 
 
 def finding_line(f: model.ExternalFinding) -> str:

@@ -41,8 +41,15 @@ class Year:
         return self.date[:4] if self.date else self.title
 
     def to_json(self) -> dict:
-        return {"root": self.root, "title": self.title, "date": self.date or None, "framework": self.framework,
-                "crosswalk": {"path": self.crosswalk, "status": self.crosswalk_status} if self.crosswalk else None}
+        return {
+            "root": self.root,
+            "title": self.title,
+            "date": self.date or None,
+            "framework": self.framework,
+            "crosswalk": {"path": self.crosswalk, "status": self.crosswalk_status}
+            if self.crosswalk
+            else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,13 @@ class Point:
     """Whether the grade was brought across a crosswalk."""
 
     def to_json(self) -> dict:
-        return {"grade": self.grade, "label": self.label or None, "position": self.position,
-                "indicator": self.source or None, "carried": self.carried}
+        return {
+            "grade": self.grade,
+            "label": self.label or None,
+            "position": self.position,
+            "indicator": self.source or None,
+            "carried": self.carried,
+        }
 
 
 @dataclass(frozen=True)
@@ -90,8 +102,13 @@ class TrendRow:
         return sum(known) if known and len(known) == self.graded - 1 else None
 
     def to_json(self) -> dict:
-        return {"indicator": self.id, "title": self.title, "grades": [p.to_json() for p in self.points],
-                "changes": list(self.changes), "overall": self.overall}
+        return {
+            "indicator": self.id,
+            "title": self.title,
+            "grades": [p.to_json() for p in self.points],
+            "changes": list(self.changes),
+            "overall": self.overall,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,14 +123,21 @@ class Trend:
     """The newest scale's labels from the lowest position upwards (for the chart's axis)."""
 
     def summary(self) -> dict:
-        return {"years": len(self.years), "indicators": len(self.rows),
-                "up": sum((r.overall or 0) > 0 for r in self.rows),
-                "down": sum((r.overall or 0) < 0 for r in self.rows),
-                "same": sum(r.overall == 0 for r in self.rows)}
+        return {
+            "years": len(self.years),
+            "indicators": len(self.rows),
+            "up": sum((r.overall or 0) > 0 for r in self.rows),
+            "down": sum((r.overall or 0) < 0 for r in self.rows),
+            "same": sum(r.overall == 0 for r in self.rows),
+        }
 
     def to_json(self) -> dict:
-        return {"years": [y.to_json() for y in self.years], "scale": list(self.levels),
-                "indicators": [r.to_json() for r in self.rows], "summary": self.summary()}
+        return {
+            "years": [y.to_json() for y in self.years],
+            "scale": list(self.levels),
+            "indicators": [r.to_json() for r in self.rows],
+            "summary": self.summary(),
+        }
 
 
 def compare_trend(evaluations: list[model.Evaluation]) -> Trend:
@@ -122,8 +146,11 @@ def compare_trend(evaluations: list[model.Evaluation]) -> Trend:
         raise InputError("a trend needs at least two evaluations")
     undated = [e for e in evaluations if not e.metadata.evaluation_date]
     if undated:
-        raise InputError("an evaluation without a date cannot be placed in order; set `date` (or `period`) in "
-                         "its evaluation.yaml", os.path.join(undated[0].root, model.EVALUATION_FILE))
+        raise InputError(
+            "an evaluation without a date cannot be placed in order; set `date` (or `period`) in "
+            "its evaluation.yaml",
+            os.path.join(undated[0].root, model.EVALUATION_FILE),
+        )
     ordered = sorted(evaluations, key=lambda e: e.metadata.evaluation_date)
     newest = ordered[-1]
     years, maps = [], []
@@ -131,19 +158,31 @@ def compare_trend(evaluations: list[model.Evaluation]) -> Trend:
         mapping, walk = _to_newest(ev, newest)
         maps.append(mapping)
         scale = ev.framework.scale
-        years.append(Year(os.fspath(ev.root), ev.metadata.title, ev.metadata.evaluation_date, ev.framework.id,
-                          walk.path if walk else "", walk.provenance.status if walk else "",
-                          tuple(lv.label for lv in sorted(scale.levels, key=lambda lv: lv.value))))
+        years.append(
+            Year(
+                os.fspath(ev.root),
+                ev.metadata.title,
+                ev.metadata.evaluation_date,
+                ev.framework.id,
+                walk.path if walk else "",
+                walk.provenance.status if walk else "",
+                tuple(lv.label for lv in sorted(scale.levels, key=lambda lv: lv.value)),
+            )
+        )
     order = newest.order
     wanted: set[str] = set()
     for ev, mapping in zip(ordered, maps, strict=True):
         wanted.update(mapping[i] for i, a in ev.assessments.items() if a.grade is not None and i in mapping)
     rows = []
     for ident in sorted(wanted, key=lambda i: (order.get(i, len(order)), i)):
-        points = tuple(_point(ev, mapping, ident, ev.framework.id != newest.framework.id)
-                       for ev, mapping in zip(ordered, maps, strict=True))
-        changes = tuple(_moved(ordered[k], a, ordered[k + 1], b)
-                        for k, (a, b) in enumerate(zip(points, points[1:], strict=False)))
+        points = tuple(
+            _point(ev, mapping, ident, ev.framework.id != newest.framework.id)
+            for ev, mapping in zip(ordered, maps, strict=True)
+        )
+        changes = tuple(
+            _moved(ordered[k], a, ordered[k + 1], b)
+            for k, (a, b) in enumerate(zip(points, points[1:], strict=False))
+        )
         rows.append(TrendRow(ident, newest.title_of(ident), points, changes))
     levels = tuple(lv.label for lv in sorted(newest.framework.scale.levels, key=lambda lv: lv.value))
     return Trend(tuple(years), tuple(rows), levels)
@@ -157,8 +196,10 @@ def _to_newest(ev: model.Evaluation, newest: model.Evaluation):
 
     walk = crosswalks.find(ev.framework, newest.framework, start=newest.root)
     if walk is None:
-        raise InputError(f"{ev.root} uses {ev.framework.id!r} and {newest.root} uses {newest.framework.id!r}, and no "
-                         "crosswalk maps one to the other; add one to a workspace frameworks/crosswalks/ folder")
+        raise InputError(
+            f"{ev.root} uses {ev.framework.id!r} and {newest.root} uses {newest.framework.id!r}, and no "
+            "crosswalk maps one to the other; add one to a workspace frameworks/crosswalks/ folder"
+        )
     return dict(walk.grades), walk
 
 
@@ -180,5 +221,3 @@ def _moved(a_ev: model.Evaluation, a: Point, b_ev: model.Evaluation, b: Point) -
     if len(a_ev.framework.scale_for(a.source).levels) != len(b_ev.framework.scale_for(b.source).levels):
         return None
     return b.position - a.position
-
-

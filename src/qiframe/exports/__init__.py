@@ -22,14 +22,27 @@ if TYPE_CHECKING:
 
 # --- the position statement -----------------------------------------------------------------------------
 
-STATEMENT_FORMATS = {".docx": "statement_docx", ".md": "statement_md", ".markdown": "statement_md",
-                     ".html": "statement_html", ".htm": "statement_html"}
+STATEMENT_FORMATS = {
+    ".docx": "statement_docx",
+    ".md": "statement_md",
+    ".markdown": "statement_md",
+    ".html": "statement_html",
+    ".htm": "statement_html",
+}
 
 
-def write_statement(evaluation: model.Evaluation, output: str | os.PathLike, by: str = "units",
-                    grades: bool = True, template: str | os.PathLike | None = None,
-                    today: dt.date | None = None, final: bool = False, allow: tuple[str, ...] = (),
-                    pack: bool = False, internal_locations: bool = False) -> Statement:
+def write_statement(
+    evaluation: model.Evaluation,
+    output: str | os.PathLike,
+    by: str = "units",
+    grades: bool = True,
+    template: str | os.PathLike | None = None,
+    today: dt.date | None = None,
+    final: bool = False,
+    allow: tuple[str, ...] = (),
+    pack: bool = False,
+    internal_locations: bool = False,
+) -> Statement:
     """Build the statement and write it to `output` in the format its suffix names; returns the model.
 
     A final export first refuses what `statement.final_problems` finds (except the kinds in `allow`), and
@@ -49,16 +62,28 @@ def write_statement(evaluation: model.Evaluation, output: str | os.PathLike, by:
         raise InputError("template not found", template)
     unknown = sorted(set(allow) - set(FINAL_CHECKS))
     if unknown:
-        raise InputError(f"{{allow}} takes {', '.join(FINAL_CHECKS)}, not {', '.join(unknown)}", options=("allow",))
+        raise InputError(
+            f"{{allow}} takes {', '.join(FINAL_CHECKS)}, not {', '.join(unknown)}", options=("allow",)
+        )
     if final:
         blocking = [p for p in final_problems(evaluation, by, grades) if p.kind not in allow]
         if blocking:
             kinds = sorted({p.kind for p in blocking}, key=list(FINAL_CHECKS).index)
-            raise InputError(f"the statement is not ready to submit ({len(blocking)} problem"
-                             f"{'s' if len(blocking) != 1 else ''}): " + "; ".join(p.message for p in blocking)
-                             + f". Fix them, or export anyway with {' '.join('--allow ' + k for k in kinds)}")
-    statement = build_statement(evaluation, by=by, grades=grades, today=today, final=final, pack=pack,
-                                internal_locations=internal_locations)
+            raise InputError(
+                f"the statement is not ready to submit ({len(blocking)} problem"
+                f"{'s' if len(blocking) != 1 else ''}): "
+                + "; ".join(p.message for p in blocking)
+                + f". Fix them, or export anyway with {' '.join('--allow ' + k for k in kinds)}"
+            )
+    statement = build_statement(
+        evaluation,
+        by=by,
+        grades=grades,
+        today=today,
+        final=final,
+        pack=pack,
+        internal_locations=internal_locations,
+    )
     if module == "statement_docx":
         data = statement_docx.render(statement, template=template)
     else:

@@ -75,8 +75,13 @@ def _fit_rows(ws, skip: set[int]) -> None:
     for row in ws.iter_rows(min_row=2):
         if row[0].row in skip:
             continue
-        needed = sheets.height([(c.value, widths.get(c.column_letter, 8.43)) for c in row
-                                if isinstance(c.value, str) and c.alignment.wrap_text])
+        needed = sheets.height(
+            [
+                (c.value, widths.get(c.column_letter, 8.43))
+                for c in row
+                if isinstance(c.value, str) and c.alignment.wrap_text
+            ]
+        )
         if needed:
             ws.row_dimensions[row[0].row].height = needed
 
@@ -119,8 +124,14 @@ def _text(ws, row: int, column: int, value, wrap: bool = False):
 
 def _grid(wb: Workbook, g: Group, name: str) -> None:
     headers = ["Establishment", *g.indicators]
-    ws = _sheet(wb, name, f"{g.title}: self-evaluated grades", headers,
-                [34] + [7] * len(g.indicators), landscape=len(g.indicators) > 8)
+    ws = _sheet(
+        wb,
+        name,
+        f"{g.title}: self-evaluated grades",
+        headers,
+        [34] + [7] * len(g.indicators),
+        landscape=len(g.indicators) > 8,
+    )
     ws.row_dimensions[2].height = 30
     for cell in ws[2][1:]:
         cell.alignment = _CENTRE
@@ -152,28 +163,70 @@ def _grid(wb: Workbook, g: Group, name: str) -> None:
 
 def _distribution(wb: Workbook, g: Group, name: str) -> None:
     levels = [f"{lv.value} {lv.label}" for lv in g.scale.levels]
-    headers = ["QI", "Title", *levels, "Graded", "Not graded", "Median", "Range", "Same as inspection",
-               "Above inspection", "Below inspection"]
+    headers = [
+        "QI",
+        "Title",
+        *levels,
+        "Graded",
+        "Not graded",
+        "Median",
+        "Range",
+        "Same as inspection",
+        "Above inspection",
+        "Below inspection",
+    ]
     # Wide enough for the longest word of a level's label, so a header never breaks inside a word.
     level_width = max([9.0] + [len(w) + 2.0 for lv in g.scale.levels for w in lv.label.split()])
-    ws = _sheet(wb, name, f"{g.title}: distribution of grades per indicator (counts, never averages)", headers,
-                [8, 40] + [level_width] * len(levels) + [8, 8, 8, 8, 11, 11, 11], landscape=True)
+    ws = _sheet(
+        wb,
+        name,
+        f"{g.title}: distribution of grades per indicator (counts, never averages)",
+        headers,
+        [8, 40] + [level_width] * len(levels) + [8, 8, 8, 8, 11, 11, 11],
+        landscape=True,
+    )
     for r, d in enumerate(g.distributions, 3):
-        values = [d.indicator, d.title, *(n for _, n in d.counts), d.graded, d.ungraded, median_text(d),
-                  range_text(d), d.matched, d.above, d.below]
+        values = [
+            d.indicator,
+            d.title,
+            *(n for _, n in d.counts),
+            d.graded,
+            d.ungraded,
+            median_text(d),
+            range_text(d),
+            d.matched,
+            d.above,
+            d.below,
+        ]
         for c, value in enumerate(values, 1):
             _text(ws, r, c, value, wrap=c == 2)
 
 
 def _indicator(wb: Workbook, g: Group, ident: str, name: str) -> None:
-    headers = ["Establishment", "Grade", "Grade label", "Inspection", "Inspection label", "Evidence", "Sources"]
-    ws = _sheet(wb, name, f"{ident} {g.titles.get(ident, '')}", headers, [34, 8, 16, 10, 16, 9, 36],
-                landscape=False)
+    headers = [
+        "Establishment",
+        "Grade",
+        "Grade label",
+        "Inspection",
+        "Inspection label",
+        "Evidence",
+        "Sources",
+    ]
+    ws = _sheet(
+        wb, name, f"{ident} {g.titles.get(ident, '')}", headers, [34, 8, 16, 10, 16, 9, 36], landscape=False
+    )
     colours = level_colours(g.scale)
     rows = [c for c in g.cells if c.indicator == ident]
     for r, c in enumerate(rows, 3):
-        values = [c.establishment, c.grade, g.label(c.grade), c.external, g.label(c.external), c.evidence,
-                  ", ".join(c.sources)]
+        values = [
+            c.establishment,
+            c.grade,
+            g.label(c.grade),
+            c.external,
+            g.label(c.external),
+            c.evidence,
+            ", ".join(c.sources),
+        ]
         for col, value in enumerate(values, 1):
             cell = _text(ws, r, col, value, wrap=col in (1, 7))
             if col == 2 and c.grade in colours:
@@ -181,8 +234,14 @@ def _indicator(wb: Workbook, g: Group, ident: str, name: str) -> None:
 
 
 def _outliers(wb: Workbook, g: Group, name: str) -> None:
-    ws = _sheet(wb, name, f"{g.title}: grades that stand out", ["Establishment", "QI", "Grade", "Rule", "Why"],
-                [30, 8, 8, 12, 70], landscape=False)
+    ws = _sheet(
+        wb,
+        name,
+        f"{g.title}: grades that stand out",
+        ["Establishment", "QI", "Grade", "Rule", "Why"],
+        [30, 8, 8, 12, 70],
+        landscape=False,
+    )
     for r, o in enumerate(g.outliers, 3):
         for col, value in enumerate([o.establishment, o.indicator, o.grade, o.rule, o.reason], 1):
             _text(ws, r, col, value, wrap=col in (1, 5))
@@ -191,11 +250,13 @@ def _outliers(wb: Workbook, g: Group, name: str) -> None:
 def _coverage(wb: Workbook, g: Group, name: str) -> None:
     c = g.coverage
     ws = _sheet(wb, name, f"{g.title}: coverage", ["Measure", "Evaluations"], [60, 12], landscape=False)
-    rows = [("Evaluations in this group", c.establishments),
-            ("Gave a grade to everything they grade", c.graded_all),
-            ("Gave at least one grade", c.graded_any),
-            *((f"Cited evidence from {source}", n) for source, n in c.sources),
-            ("Check finds no errors", c.clean)]
+    rows = [
+        ("Evaluations in this group", c.establishments),
+        ("Gave a grade to everything they grade", c.graded_all),
+        ("Gave at least one grade", c.graded_any),
+        *((f"Cited evidence from {source}", n) for source, n in c.sources),
+        ("Check finds no errors", c.clean),
+    ]
     for r, (label, value) in enumerate(rows, 3):
         _text(ws, r, 1, label)
         _text(ws, r, 2, value)

@@ -54,8 +54,13 @@ def check_output(path: Path) -> None:
     files.check_output(path, (".xlsx",), "the assessment workbook (an Excel workbook)")
 
 
-def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wanted: tuple[str, ...] = (),
-                      evaluator: str = "", now: dt.datetime | None = None) -> WorkbookResult:
+def write_assessments(
+    evaluation: model.Evaluation,
+    path: str | os.PathLike,
+    wanted: tuple[str, ...] = (),
+    evaluator: str = "",
+    now: dt.datetime | None = None,
+) -> WorkbookResult:
     """Write the workbook for `evaluator` (or for anyone) covering `wanted` indicators (default: all graded)."""
     from openpyxl import Workbook
     from openpyxl.workbook.defined_name import DefinedName
@@ -66,8 +71,11 @@ def write_assessments(evaluation: model.Evaluation, path: str | os.PathLike, wan
     evaluator = forms.normal_name(evaluator)
     ids = forms.form_indicators(evaluation, wanted)
     if not ids:
-        raise InputError("no indicators to put in the workbook: the evaluation has no graded indicators; "
-                         "name some with {qi}", options=("qi",))
+        raise InputError(
+            "no indicators to put in the workbook: the evaluation has no graded indicators; "
+            "name some with {qi}",
+            options=("qi",),
+        )
     now = now or dt.datetime.now().replace(microsecond=0)
     names = forms.sheet_names(ids)
     wb = Workbook()
@@ -101,8 +109,19 @@ def _clean(text: str) -> str:
     return xml_text(text)[:32767]
 
 
-def _put(ws, ref: str, value, *, bold: bool = False, size: float = 10, colour: str | None = None,
-         fill: str | None = None, wrap: bool = True, editable: bool = False, italic: bool = False):
+def _put(
+    ws,
+    ref: str,
+    value,
+    *,
+    bold: bool = False,
+    size: float = 10,
+    colour: str | None = None,
+    fill: str | None = None,
+    wrap: bool = True,
+    editable: bool = False,
+    italic: bool = False,
+):
     """A cell holding text as text (never a formula), in the house font, locked unless `editable`."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
@@ -126,7 +145,9 @@ def _put(ws, ref: str, value, *, bold: bool = False, size: float = 10, colour: s
 def _input(ws, ref: str, value: str, height: float, locked: bool) -> None:
     from openpyxl.styles import Border, Side
 
-    cell = _put(ws, ref, value or None, fill=LOCKED_FILL if locked else INPUT_FILL, editable=not locked, size=10)
+    cell = _put(
+        ws, ref, value or None, fill=LOCKED_FILL if locked else INPUT_FILL, editable=not locked, size=10
+    )
     cell.number_format = "@"  # typed text stays text in Excel and LibreOffice
     thin = Side(style="thin", color="A6A6A6")
     cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -141,7 +162,8 @@ def _label(ws, row: int, field: str) -> None:
     _put(ws, f"A{row}", forms.FIELDS[field], bold=True)
     ws[f"A{row}"].value = CellRichText(
         TextBlock(InlineFont(rFont=FONT, sz=10, b=True), forms.FIELDS[field]),
-        TextBlock(InlineFont(rFont=FONT, sz=8, color="595959"), f"\n{forms.HINTS[field]}"))
+        TextBlock(InlineFont(rFont=FONT, sz=8, color="595959"), f"\n{forms.HINTS[field]}"),
+    )
 
 
 def _print_setup(ws, last_row: int, title: str) -> None:
@@ -200,8 +222,12 @@ def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt
     meta = evaluation.metadata
     _put(ws, "A1", "Assessment workbook", bold=True, size=16, colour=ACCENT, wrap=False)
     ws.row_dimensions[1].height = 24
-    rows = [("Evaluation", meta.title), ("Partnership", meta.organisation), ("Framework", evaluation.framework.title),
-            ("Made", now.strftime("%d %B %Y, %H:%M").lstrip("0"))]
+    rows = [
+        ("Evaluation", meta.title),
+        ("Partnership", meta.organisation),
+        ("Framework", evaluation.framework.title),
+        ("Made", now.strftime("%d %B %Y, %H:%M").lstrip("0")),
+    ]
     row = 3
     for label, value in rows:
         if value:
@@ -215,8 +241,13 @@ def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt
     else:
         _input(ws, f"B{row}", "", 20, locked=False)
         _put(ws, f"A{row + 1}", "", wrap=False)
-        _put(ws, f"B{row + 1}", "Type your name or your pair's name above: your grades are recorded under it.",
-             italic=True, size=9)
+        _put(
+            ws,
+            f"B{row + 1}",
+            "Type your name or your pair's name above: your grades are recorded under it.",
+            italic=True,
+            size=9,
+        )
         row += 1
     row += 2
     _put(ws, f"A{row}", "How to fill it in", bold=True, size=12, colour=ACCENT, wrap=False)
@@ -244,7 +275,9 @@ def _cover(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt
             # The drop-downs list the labels alone: a hidden copy in column C that they point at.
             _put(ws, f"C{row}", level.label)
             row += 1
-        ranges[forms.scale_name(evaluation.framework, scale)] = f"'{forms.COVER_SHEET}'!$C${first}:$C${row - 1}"
+        ranges[forms.scale_name(evaluation.framework, scale)] = (
+            f"'{forms.COVER_SHEET}'!$C${first}:$C${row - 1}"
+        )
     ws.column_dimensions["C"].hidden = True
     row += 1
     _put(ws, f"A{row}", "Indicators in this workbook", bold=True, size=12, colour=ACCENT, wrap=False)
@@ -299,20 +332,32 @@ def _form(ws, evaluation: model.Evaluation, ident: str, evaluator: str) -> tuple
     ws.row_dimensions[row].height = _lines(stand)
     row += 2
     own = next((p for p in (a.proposed if a else ()) if evaluator and p.by == evaluator), None)
-    _put(ws, f"A{row}", "Your assessment" + (f" ({evaluator})" if evaluator else ""), bold=True, size=12,
-         colour=ACCENT, wrap=False)
+    _put(
+        ws,
+        f"A{row}",
+        "Your assessment" + (f" ({evaluator})" if evaluator else ""),
+        bold=True,
+        size=12,
+        colour=ACCENT,
+        wrap=False,
+    )
     row += 1
     prefill = {}
     if own is not None:
         level = scale.level(own.grade)
-        prefill = {"grade": level.label if level else str(own.grade), "rationale": own.rationale,
-                   "strengths": "\n".join(own.strengths), "improvements": "\n".join(own.improvements)}
+        prefill = {
+            "grade": level.label if level else str(own.grade),
+            "rationale": own.rationale,
+            "strengths": "\n".join(own.strengths),
+            "improvements": "\n".join(own.improvements),
+        }
     for field in forms.FIELDS:
         _label(ws, row, field)
         _input(ws, f"B{row}", prefill.get(field, ""), INPUT_HEIGHTS[field], locked)
         if field == "grade":
-            dv = DataValidation(type="list", formula1=forms.scale_name(evaluation.framework, scale),
-                                allow_blank=True)
+            dv = DataValidation(
+                type="list", formula1=forms.scale_name(evaluation.framework, scale), allow_blank=True
+            )
             dv.showErrorMessage = True
             dv.errorTitle = "Not a level of the scale"
             dv.error = "Pick a grade from the list."
@@ -330,8 +375,10 @@ def _form(ws, evaluation: model.Evaluation, ident: str, evaluator: str) -> tuple
 def _standing(scale: model.Scale, a: model.Assessment | None, agreed: bool) -> str:
     grade = scale.shown(a.grade) if a and a.grade is not None else ""
     if agreed:
-        return (f"Agreed: {grade or 'no grade recorded'}. The grade was settled in moderation, so this form is "
-                "locked and nothing written here would be imported.")
+        return (
+            f"Agreed: {grade or 'no grade recorded'}. The grade was settled in moderation, so this form is "
+            "locked and nothing written here would be imported."
+        )
     if grade:
         return f"Graded {grade}, not yet agreed. Your proposal is recorded beside it."
     count = len(a.proposed) if a else 0
@@ -343,8 +390,14 @@ def _standing(scale: model.Scale, a: model.Assessment | None, agreed: bool) -> s
 def _evidence(ws, evaluation: model.Evaluation, ident: str, row: int) -> tuple[int, int, int]:
     wanted = set(forms.members(evaluation, ident)) | {ident}
     items = [e for e in evaluation.evidence.values() if wanted & set(e.indicators)]
-    items.sort(key=lambda e: (model.SOURCES.index(e.source) if e.source in model.SOURCES else 99, e.date,
-                              e.title.casefold(), e.id))
+    items.sort(
+        key=lambda e: (
+            model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
+            e.date,
+            e.title.casefold(),
+            e.id,
+        )
+    )
     shown = [e for e in items if not e.personal_data]
     _put(ws, f"A{row}", "Evidence linked to this indicator", bold=True, size=12, colour=ACCENT, wrap=False)
     row += 1
@@ -359,7 +412,9 @@ def _evidence(ws, evaluation: model.Evaluation, ident: str, row: int) -> tuple[i
         for e in shown:
             source = model.SOURCE_LABELS.get(e.source, e.source)
             date = f"{e.date} to {e.date_to}" if e.date_to and e.date_to != e.date else e.date
-            detail = "; ".join(x for x in (source.capitalize(), e.kind.replace("-", " "), date, e.agency) if x)
+            detail = "; ".join(
+                x for x in (source.capitalize(), e.kind.replace("-", " "), date, e.agency) if x
+            )
             text = f"{e.title}\n{detail}"
             _put(ws, f"A{row}", e.id)
             _put(ws, f"B{row}", text)
@@ -367,8 +422,13 @@ def _evidence(ws, evaluation: model.Evaluation, ident: str, row: int) -> tuple[i
             row += 1
     hidden = len(items) - len(shown)
     if hidden:
-        _put(ws, f"B{row}", f"{hidden} item{'s' if hidden != 1 else ''} that may hold personal data "
-             "not listed here.", italic=True, size=9)
+        _put(
+            ws,
+            f"B{row}",
+            f"{hidden} item{'s' if hidden != 1 else ''} that may hold personal data not listed here.",
+            italic=True,
+            size=9,
+        )
         row += 1
     return row, len(shown), hidden
 
@@ -380,8 +440,14 @@ def _meta(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt.
     import json
 
     meta = evaluation.metadata
-    values = {"format": forms.FORMAT, "evaluation": meta.title, "framework": evaluation.framework.id,
-              "organisation": meta.organisation, "evaluator": evaluator, "made": now.isoformat()}
+    values = {
+        "format": forms.FORMAT,
+        "evaluation": meta.title,
+        "framework": evaluation.framework.id,
+        "organisation": meta.organisation,
+        "evaluator": evaluator,
+        "made": now.isoformat(),
+    }
     for row, key in enumerate(forms.META_KEYS, 1):
         _put(ws, f"A{row}", key, wrap=False)
         _put(ws, f"B{row}", values[key], wrap=False)
@@ -390,9 +456,16 @@ def _meta(ws, evaluation: model.Evaluation, ids, names, evaluator: str, now: dt.
         _put(ws, f"{column}{start}", header, wrap=False)
     for row, ident in enumerate(ids, start + 1):
         a = evaluation.assessments.get(ident)
-        for column, value in zip("ABCD", (names[ident], ident, forms.base_digest(a),
-                                          json.dumps(forms.proposal_digests(a), ensure_ascii=False)),
-                                 strict=True):
+        for column, value in zip(
+            "ABCD",
+            (
+                names[ident],
+                ident,
+                forms.base_digest(a),
+                json.dumps(forms.proposal_digests(a), ensure_ascii=False),
+            ),
+            strict=True,
+        ):
             _put(ws, f"{column}{row}", value, wrap=False)
     ws.sheet_state = "hidden"
     _protect(ws)

@@ -13,12 +13,27 @@ import zlib
 
 from qiframe.analysis.runchart import RunChart
 
-WHITE, GREY, DARK, BLUE, ORANGE, GREEN = ((255, 255, 255), (150, 150, 150), (60, 60, 60), (31, 94, 168),
-                                         (214, 110, 20), (40, 140, 60))
+WHITE, GREY, DARK, BLUE, ORANGE, GREEN = (
+    (255, 255, 255),
+    (150, 150, 150),
+    (60, 60, 60),
+    (31, 94, 168),
+    (214, 110, 20),
+    (40, 140, 60),
+)
 GLYPHS = {  # 3 columns × 5 rows, row by row
-    "0": "111101101101111", "1": "010110010010111", "2": "111001111100111", "3": "111001111001111",
-    "4": "101101111001001", "5": "111100111001111", "6": "111100111101111", "7": "111001001001001",
-    "8": "111101111101111", "9": "111101111001111", ".": "000000000000010", "-": "000000111000000",
+    "0": "111101101101111",
+    "1": "010110010010111",
+    "2": "111001111100111",
+    "3": "111001111001111",
+    "4": "101101111001001",
+    "5": "111100111001111",
+    "6": "111100111101111",
+    "7": "111001001001001",
+    "8": "111101111101111",
+    "9": "111101111001111",
+    ".": "000000000000010",
+    "-": "000000111000000",
 }
 
 
@@ -35,7 +50,7 @@ class Canvas:
             for xx in range(x - half, x - half + size):
                 if 0 <= xx < self.width and 0 <= yy < self.height:
                     i = (yy * self.width + xx) * 3
-                    self.pixels[i:i + 3] = bytes(colour)
+                    self.pixels[i : i + 3] = bytes(colour)
 
     def line(self, x0: int, y0: int, x1: int, y1: int, colour, width: int = 2, dash: int = 0) -> None:
         """A straight line (Bresenham); `dash` > 0 draws dashes that long with gaps as long."""
@@ -69,14 +84,26 @@ class Canvas:
             x += 4 * scale
 
     def png(self) -> bytes:
-        raw = b"".join(b"\x00" + bytes(self.pixels[r * self.width * 3:(r + 1) * self.width * 3])
-                       for r in range(self.height))
+        raw = b"".join(
+            b"\x00" + bytes(self.pixels[r * self.width * 3 : (r + 1) * self.width * 3])
+            for r in range(self.height)
+        )
 
         def chunk(kind: bytes, data: bytes) -> bytes:
-            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+            return (
+                struct.pack(">I", len(data))
+                + kind
+                + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+            )
 
         header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
-        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IEND", b"")
+        )
 
 
 def number(value: float) -> str:

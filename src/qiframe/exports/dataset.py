@@ -67,14 +67,19 @@ def _parquet_writer():
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError("writing Parquet needs pyarrow: pip install 'qiframe[dataset]' "
-                         "(or use {format} csv)", options=("format",)) from None
+        raise InputError(
+            "writing Parquet needs pyarrow: pip install 'qiframe[dataset]' (or use {format} csv)",
+            options=("format",),
+        ) from None
     types = {"string": pa.string(), "int": pa.int64(), "bool": pa.bool_()}
 
     def write_parquet(table: Table, path: Path) -> None:
         schema = pa.schema([pa.field(c.name, types[c.type]) for c in table.columns])
         columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
-        arrays = [pa.array(list(values), type=types[c.type]) for c, values in zip(table.columns, columns, strict=True)]
+        arrays = [
+            pa.array(list(values), type=types[c.type])
+            for c, values in zip(table.columns, columns, strict=True)
+        ]
         pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path)
 
     return write_parquet
@@ -86,5 +91,11 @@ def _write_csv(table: Table, path: Path) -> None:
         out.writerow([c.name for c in table.columns])
         for row in table.rows:
             # Text a spreadsheet would evaluate is guarded, as in every CSV qiframe writes.
-            out.writerow(["" if v is None else (csv_safe(v) if isinstance(v, str) else
-                                                 str(v).lower() if isinstance(v, bool) else v) for v in row])
+            out.writerow(
+                [
+                    ""
+                    if v is None
+                    else (csv_safe(v) if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else v)
+                    for v in row
+                ]
+            )

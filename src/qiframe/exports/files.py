@@ -26,7 +26,9 @@ def check_output(path: str | os.PathLike, suffixes: dict[str, str] | tuple[str, 
     listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
     fmt = formats.get(path.suffix.casefold())
     if fmt is None:
-        raise InputError(f"cannot tell the format from {path.name!r}: give {what} a name ending in {listed}", path)
+        raise InputError(
+            f"cannot tell the format from {path.name!r}: give {what} a name ending in {listed}", path
+        )
     if path.is_dir():
         raise InputError(f"is a folder; give a file name ending in {listed}", path)
     parent = path.parent

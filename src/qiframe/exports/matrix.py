@@ -67,9 +67,14 @@ class MatrixResult:
     """Improvement actions in the Actions sheet."""
 
 
-def write_matrix(evaluation: model.Evaluation, path: str | os.PathLike, include_personal: bool = False,
-                 problems: Iterable | None = None, version: str = __version__,
-                 now: datetime | None = None) -> MatrixResult:
+def write_matrix(
+    evaluation: model.Evaluation,
+    path: str | os.PathLike,
+    include_personal: bool = False,
+    problems: Iterable | None = None,
+    version: str = __version__,
+    now: datetime | None = None,
+) -> MatrixResult:
     """Write the evidence matrix workbook to `path` atomically.
 
     `problems` are check problems (anything with an `indicator` attribute); when given, the Summary counts
@@ -97,8 +102,14 @@ def write_matrix(evaluation: model.Evaluation, path: str | os.PathLike, include_
     buffer = io.BytesIO()
     wb.save(buffer)
     write_output(path, sheets.ignore_number_as_text(buffer.getvalue()))
-    return MatrixResult(str(path), len(kept), len(evaluation.evidence) - len(kept),
-                        sum(len(ids) for _, ids in columns), links, len(evaluation.actions))
+    return MatrixResult(
+        str(path),
+        len(kept),
+        len(evaluation.evidence) - len(kept),
+        sum(len(ids) for _, ids in columns),
+        links,
+        len(evaluation.actions),
+    )
 
 
 def check_output(path: Path) -> None:
@@ -208,8 +219,12 @@ class _Cells(StyledCells):
 def _sheet(wb: Workbook, title: str) -> tuple[StreamingSheet, _Cells]:
     ws = streaming_sheet(wb, title)
     cells = _Cells(ws)
-    cells.style("header", font=sheets.font(bold=True), fill=_HEAD_FILL,
-                alignment=Alignment(vertical="top", wrap_text=True))
+    cells.style(
+        "header",
+        font=sheets.font(bold=True),
+        fill=_HEAD_FILL,
+        alignment=Alignment(vertical="top", wrap_text=True),
+    )
     cells.style("bold", font=sheets.font(bold=True), alignment=Alignment(vertical="top"))
     cells.style("wrap", font=sheets.font(), alignment=Alignment(vertical="top", wrap_text=True))
     cells.style("top", font=sheets.font(), alignment=Alignment(vertical="top"))
@@ -265,19 +280,39 @@ def _properties(wb: Workbook, evaluation: model.Evaluation, now: datetime) -> No
 # --- Summary -----------------------------------------------------------------------------------------
 
 
-SUMMARY_HEADERS = ("Key question", "ID", "Title", "Lead", "Grade", "Grade label", "Evidence", "Sources",
-                   "Triangulated", "Status")
+SUMMARY_HEADERS = (
+    "Key question",
+    "ID",
+    "Title",
+    "Lead",
+    "Grade",
+    "Grade label",
+    "Evidence",
+    "Sources",
+    "Triangulated",
+    "Status",
+)
 
 
-def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems: Iterable | None,
-             version: str, now: datetime) -> None:
+def _summary(
+    wb: Workbook,
+    evaluation: model.Evaluation,
+    left_out: int,
+    problems: Iterable | None,
+    version: str,
+    now: datetime,
+) -> None:
     ws, cells = _sheet(wb, "Summary")
     fw = evaluation.framework
     meta = evaluation.metadata
     colours = level_colours(fw.scale)
     for value, colour in colours.items():
-        cells.style(f"level{value}", font=sheets.font(), fill=PatternFill("solid", fgColor=colour),
-                    alignment=Alignment(horizontal="left", vertical="top"))
+        cells.style(
+            f"level{value}",
+            font=sheets.font(),
+            fill=PatternFill("solid", fgColor=colour),
+            alignment=Alignment(horizontal="left", vertical="top"),
+        )
     headers = SUMMARY_HEADERS + (("Open problems",) if problems is not None else ())
     _widths(ws, (30, 8, 44, 26, 8, 14, 10, 34, 13, 13, 14))
     sheets.print_ready(ws, meta.title, None, landscape=True)
@@ -318,12 +353,20 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
     from qiframe import wording
 
     # The workbook prints key questions, indicators, suites, linked themes and grade labels, not the units.
-    note = wording.note(evaluation, only={i for i in wording.printed_items(evaluation) if not i.startswith("unit:")})
+    note = wording.note(
+        evaluation, only={i for i in wording.printed_items(evaluation) if not i.startswith("unit:")}
+    )
     if note:
         add([cells.text("Note on wording", "bold"), None, cells.text(note, "wrap")], [(note, 50)])
     if left_out:
-        add([cells.text(f"{left_out} evidence item(s) flagged as holding personal data are not in this "
-                              "workbook; export with --include-personal to include them.")])
+        add(
+            [
+                cells.text(
+                    f"{left_out} evidence item(s) flagged as holding personal data are not in this "
+                    "workbook; export with --include-personal to include them."
+                )
+            ]
+        )
     add([])
 
     add(cells.header(headers))
@@ -340,39 +383,81 @@ def _summary(wb: Workbook, evaluation: model.Evaluation, left_out: int, problems
         triangulated = sum(s in row.sources for s in model.TRIANGULATING) >= threshold
         line = [
             cells.text(f"{kq.id} {kq.title}" if kq else "Graded together", "wrap"),
-            cells.text(row.id, "top"), cells.text(row.title, "wrap"), cells.text(row.lead, "wrap"),
+            cells.text(row.id, "top"),
+            cells.text(row.title, "wrap"),
+            cells.text(row.lead, "wrap"),
             cells.value(None if row.judgement else row.grade, level_style),
             cells.text(row.grade_label, level_style),
             cells.value(row.evidence, "top"),
             cells.text(", ".join(model.SOURCE_LABELS[s] for s in row.sources), "wrap"),
-            cells.text(_yes_no(triangulated), "top"), cells.text(row.state, "top"),
+            cells.text(_yes_no(triangulated), "top"),
+            cells.text(row.state, "top"),
         ]
         if problems is not None:
             line.append(cells.value(open_counts.get(row.id, 0), "top"))
-        add(line, [(f"{kq.id} {kq.title}" if kq else "", 30), (row.title, 44), (row.lead, 26),
-                   (", ".join(model.SOURCE_LABELS[s] for s in row.sources), 34)])
+        add(
+            line,
+            [
+                (f"{kq.id} {kq.title}" if kq else "", 30),
+                (row.title, 44),
+                (row.lead, 26),
+                (", ".join(model.SOURCE_LABELS[s] for s in row.sources), 34),
+            ],
+        )
 
     add([])
     add([cells.text("Grade legend", "bold")])
     for level in fw.scale.levels:
         style = f"level{level.value}"
-        add([cells.value(level.value, style), cells.text(level.label, style), cells.text(level.descriptor, "wrap")],
-            [(level.descriptor, 44)])
+        add(
+            [
+                cells.value(level.value, style),
+                cells.text(level.label, style),
+                cells.text(level.descriptor, "wrap"),
+            ],
+            [(level.descriptor, 44)],
+        )
     for extra in fw.scales:
-        add([cells.text(f"{extra.title or extra.id}: judged, not graded; the Grade label column shows the "
-                        f"judgement ({', '.join(lv.label for lv in extra.levels)}).")])
-    add([cells.text(f"Triangulated: evidence from at least {threshold} of quantitative data, people's "
-                          "views and direct observation.")])
+        add(
+            [
+                cells.text(
+                    f"{extra.title or extra.id}: judged, not graded; the Grade label column shows the "
+                    f"judgement ({', '.join(lv.label for lv in extra.levels)})."
+                )
+            ]
+        )
+    add(
+        [
+            cells.text(
+                f"Triangulated: evidence from at least {threshold} of quantitative data, people's "
+                "views and direct observation."
+            )
+        ]
+    )
 
 
 # --- Evidence ----------------------------------------------------------------------------------------
 
 
-_WIDTHS = {"id": (10, 11), "title": (20, 40), "summary": (20, 50), "kind": (8, 16), "source": (8, 12),
-           "date": (11, 11), "date_to": (11, 11), "agency": (8, 22), "voice": (8, 24),
-           "ages": (6, 12), "owner": (8, 22), "location": (12, 40),
-           "indicators": (10, 16), "themes": (12, 30), "units": (6, 10), "submission": (11, 11),
-           "personal_data": (13, 13)}
+_WIDTHS = {
+    "id": (10, 11),
+    "title": (20, 40),
+    "summary": (20, 50),
+    "kind": (8, 16),
+    "source": (8, 12),
+    "date": (11, 11),
+    "date_to": (11, 11),
+    "agency": (8, 22),
+    "voice": (8, 24),
+    "ages": (6, 12),
+    "owner": (8, 22),
+    "location": (12, 40),
+    "indicators": (10, 16),
+    "themes": (12, 30),
+    "units": (6, 10),
+    "submission": (11, 11),
+    "personal_data": (13, 13),
+}
 _WRAPPED = {"title", "summary", "themes", "agency", "voice", "owner", "indicators", "units"}
 
 
@@ -404,8 +489,9 @@ def _evidence(wb: Workbook, items: list[model.Evidence], lists: _ListRanges, tit
     ws.freeze_panes = "C2"
     ws.append(cells.header(HEADERS[f] for f in fields))
     for number, strings in enumerate(table, start=2):
-        height = sheets.height([(t, w) for f, t, w in zip(fields, strings, widths, strict=True)
-                                if f in _WRAPPED])
+        height = sheets.height(
+            [(t, w) for f, t, w in zip(fields, strings, widths, strict=True) if f in _WRAPPED]
+        )
         if height:
             ws.row_dimensions[number].height = height
         row = []
@@ -436,9 +522,13 @@ def _validations(ws, lists: _ListRanges, last: int) -> None:
         letter = get_column_letter(fields.index(field) + 1)
         return f"{letter}2:{letter}{last}"
 
-    for field, name, title in (("source", "source", "Not a source"), ("kind", "kind", "Not a kind of evidence"),
-                               ("submission", "yes_no", "Yes or no"), ("personal_data", "yes_no", "Yes or no"),
-                               ("indicators", "indicators", None)):
+    for field, name, title in (
+        ("source", "source", "Not a source"),
+        ("kind", "kind", "Not a kind of evidence"),
+        ("submission", "yes_no", "Yes or no"),
+        ("personal_data", "yes_no", "Yes or no"),
+        ("indicators", "indicators", None),
+    ):
         dv = DataValidation(type="list", formula1=lists.reference(name), allow_blank=True)
         if title:
             dv.showErrorMessage = True
@@ -469,20 +559,41 @@ def _lists(wb: Workbook, lists: _ListRanges) -> None:
 
 def _matrix(wb: Workbook, items: list[model.Evidence], columns, evaluation: model.Evaluation) -> int:
     ws, cells = _sheet(wb, "Matrix")
-    cells.style("group", font=sheets.font(bold=True), fill=_HEAD_FILL,
-                alignment=Alignment(horizontal="center", vertical="top", wrap_text=True))
-    cells.style("mark", font=sheets.font(bold=True, color="1F4E79"), fill=PatternFill("solid", fgColor="DDEBF7"),
-                alignment=Alignment(horizontal="center", vertical="center"))
+    cells.style(
+        "group",
+        font=sheets.font(bold=True),
+        fill=_HEAD_FILL,
+        alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
+    )
+    cells.style(
+        "mark",
+        font=sheets.font(bold=True, color="1F4E79"),
+        fill=PatternFill("solid", fgColor="DDEBF7"),
+        alignment=Alignment(horizontal="center", vertical="center"),
+    )
     cells.style("total", font=sheets.font(bold=True), alignment=Alignment(horizontal="center"))
-    cells.style("titles", font=sheets.font(size=8), fill=_HEAD_FILL,
-                alignment=Alignment(text_rotation=90, vertical="bottom", horizontal="center", wrap_text=True))
+    cells.style(
+        "titles",
+        font=sheets.font(size=8),
+        fill=_HEAD_FILL,
+        alignment=Alignment(text_rotation=90, vertical="bottom", horizontal="center", wrap_text=True),
+    )
     ids = [i for _, group in columns for i in group]
     position = {ind: i for i, ind in enumerate(ids)}
     width = len(ids)
     widths = [12, 50] + [max(7, min(20, len(i) + 2)) for i in ids] + [8]
-    group_heights = [sheets.height([(f"{kq.id} {kq.title}" if kq else "Not in the framework",
-                                     sum(widths[2 + ids.index(g[0]) + k] for k in range(len(g))))]) or 15
-                     for kq, g in columns]
+    group_heights = [
+        sheets.height(
+            [
+                (
+                    f"{kq.id} {kq.title}" if kq else "Not in the framework",
+                    sum(widths[2 + ids.index(g[0]) + k] for k in range(len(g))),
+                )
+            ]
+        )
+        or 15
+        for kq, g in columns
+    ]
     ws.row_dimensions[1].height = max([15, *group_heights])
     _widths(ws, widths)
     ws.freeze_panes = "C4"
@@ -503,8 +614,14 @@ def _matrix(wb: Workbook, items: list[model.Evidence], columns, evaluation: mode
     ws.append(top)
     ws.append(cells.header(["ID", "Title", *ids, "Total"]))
     # The indicators' titles under their ids, turned upright so the grid stays narrow.
-    ws.append([None, cells.text("Indicator", "header"),
-               *(cells.text(evaluation.title_of(i) or "", "titles") for i in ids), None])
+    ws.append(
+        [
+            None,
+            cells.text("Indicator", "header"),
+            *(cells.text(evaluation.title_of(i) or "", "titles") for i in ids),
+            None,
+        ]
+    )
 
     totals = [0] * width
     links = 0
@@ -521,16 +638,23 @@ def _matrix(wb: Workbook, items: list[model.Evidence], columns, evaluation: mode
         if height:
             ws.row_dimensions[number].height = height
         ws.append([cells.text(e.id, "top"), cells.text(e.title, "wrap"), *marks, cells.value(count, "total")])
-    ws.append([None, cells.text("Total", "bold"), *(cells.value(t, "total") for t in totals),
-               cells.value(links, "total")])
+    ws.append(
+        [
+            None,
+            cells.text("Total", "bold"),
+            *(cells.value(t, "total") for t in totals),
+            cells.value(links, "total"),
+        ]
+    )
     return links
 
 
 # --- Triangulation -----------------------------------------------------------------------------------
 
 
-def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.Evidence], columns,
-                   threshold: int, title: str) -> None:
+def _triangulation(
+    wb: Workbook, framework: model.Framework, items: list[model.Evidence], columns, threshold: int, title: str
+) -> None:
     from openpyxl.formatting.rule import FormulaRule
 
     ws, cells = _sheet(wb, "Triangulation")
@@ -539,11 +663,14 @@ def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.E
     ws.freeze_panes = "D3"
     sheets.print_ready(ws, title, "1:2", landscape=True)
     labels = [model.SOURCE_LABELS[s] for s in model.SOURCES]
-    rule = (f"Highlighted: fewer than {threshold} of the triangulation sources (quantitative data, people's "
-            "views, direct observation); documentation does not count.")
+    rule = (
+        f"Highlighted: fewer than {threshold} of the triangulation sources (quantitative data, people's "
+        "views, direct observation); documentation does not count."
+    )
     ws.append([cells.text(rule, "bold")])
-    ws.append(cells.header(["Key question", "ID", "Title", *labels, "Items", "Sources",
-                            "Triangulating sources"]))
+    ws.append(
+        cells.header(["Key question", "ID", "Title", *labels, "Items", "Sources", "Triangulating sources"])
+    )
     ws.row_dimensions[2].height = sheets.height([(h, 13) for h in labels] + [("Triangulating sources", 14)])
     counts: dict[str, dict[str, int]] = {}
     for e in items:
@@ -561,22 +688,45 @@ def _triangulation(wb: Workbook, framework: model.Framework, items: list[model.E
             if height:
                 ws.row_dimensions[row].height = height
             strong = sum(1 for s in model.TRIANGULATING if per[s])
-            ws.append([cells.text(group_title, "wrap"), cells.text(ind, "top"), cells.text(ind_title, "wrap"),
-                       *(cells.value(per[s], "num") for s in model.SOURCES), cells.value(sum(per.values()), "num"),
-                       cells.value(sum(1 for s in model.SOURCES if per[s]), "num"),
-                       cells.value(strong, "weak" if strong < threshold else "num")])
+            ws.append(
+                [
+                    cells.text(group_title, "wrap"),
+                    cells.text(ind, "top"),
+                    cells.text(ind_title, "wrap"),
+                    *(cells.value(per[s], "num") for s in model.SOURCES),
+                    cells.value(sum(per.values()), "num"),
+                    cells.value(sum(1 for s in model.SOURCES if per[s]), "num"),
+                    cells.value(strong, "weak" if strong < threshold else "num"),
+                ]
+            )
     last_column = get_column_letter(3 + len(model.SOURCES) + 3)
     if row > 2:
         # The fill follows the count when someone edits the sheet: a conditional format states the rule.
-        ws.conditional_formatting.add(f"A3:{last_column}{row}", FormulaRule(
-            formula=[f"${last_column}3<{threshold}"], fill=_WEAK_FILL))
+        ws.conditional_formatting.add(
+            f"A3:{last_column}{row}", FormulaRule(formula=[f"${last_column}3<{threshold}"], fill=_WEAK_FILL)
+        )
 
 
 # --- Actions -----------------------------------------------------------------------------------------
 
 
-ACTION_HEADERS = ("ID", "Title", "Indicator", "Area for improvement", "Owner", "Due", "Status", "Measure",
-                  "Unit", "Baseline", "Target", "Current", "As of", "Latest progress date", "Latest progress")
+ACTION_HEADERS = (
+    "ID",
+    "Title",
+    "Indicator",
+    "Area for improvement",
+    "Owner",
+    "Due",
+    "Status",
+    "Measure",
+    "Unit",
+    "Baseline",
+    "Target",
+    "Current",
+    "As of",
+    "Latest progress date",
+    "Latest progress",
+)
 
 
 def _actions(wb: Workbook, actions: Iterable[model.Action], title: str) -> None:
@@ -595,13 +745,24 @@ def _actions(wb: Workbook, actions: Iterable[model.Action], title: str) -> None:
             ws.row_dimensions[number].height = height
         m = a.measure or model.Measure()
         latest = max(a.progress, key=lambda p: p.date, default=None)
-        ws.append([
-            cells.text(a.id, "top"), cells.text(a.title, "wrap"), cells.text(a.indicator, "top"),
-            cells.text(a.improvement, "wrap"), cells.text(a.owner, "wrap"), cells.date(a.due, "top"),
-            cells.text(a.status, "top"), cells.text(m.name, "wrap"), cells.text(m.unit, "top"),
-            m.baseline, m.target, m.current, cells.date(m.as_of, "top"),
-            cells.date(latest.date, "top") if latest else None,
-            cells.text(latest.text, "wrap") if latest else None,
-        ])
+        ws.append(
+            [
+                cells.text(a.id, "top"),
+                cells.text(a.title, "wrap"),
+                cells.text(a.indicator, "top"),
+                cells.text(a.improvement, "wrap"),
+                cells.text(a.owner, "wrap"),
+                cells.date(a.due, "top"),
+                cells.text(a.status, "top"),
+                cells.text(m.name, "wrap"),
+                cells.text(m.unit, "top"),
+                m.baseline,
+                m.target,
+                m.current,
+                cells.date(m.as_of, "top"),
+                cells.date(latest.date, "top") if latest else None,
+                cells.text(latest.text, "wrap") if latest else None,
+            ]
+        )
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_HEADERS))}{len(rows) + 1}"

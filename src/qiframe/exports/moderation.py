@@ -100,10 +100,16 @@ def build(evaluation: model.Evaluation, only: tuple[str, ...] = (), today: str =
 
     wanted = [store.assessment_id(evaluation, q) for q in only]
     programme = evaluation.programme
-    subjects = wanted or list(programme.graded if programme else ()) or \
-        [i for i in evaluation.framework.indicators if i in evaluation.assessments]
-    numbers = dict(statement.build_statement(evaluation, grades=True).numbers) \
-        if evaluation.programme and evaluation.programme.units else {}
+    subjects = (
+        wanted
+        or list(programme.graded if programme else ())
+        or [i for i in evaluation.framework.indicators if i in evaluation.assessments]
+    )
+    numbers = (
+        dict(statement.build_statement(evaluation, grades=True).numbers)
+        if evaluation.programme and evaluation.programme.units
+        else {}
+    )
     scale = evaluation.framework.scale
     threshold = evaluation.triangulation_threshold
     packs = []
@@ -115,33 +121,67 @@ def build(evaluation: model.Evaluation, only: tuple[str, ...] = (), today: str =
         items = [e for e in items if not e.personal_data]
         groups = []
         for source in model.SOURCES:
-            lines = tuple(EvidenceLine(statement.evidence_label(numbers[e.id]) if e.id in numbers else e.id,
-                                       e.title, e.kind.replace("-", " "),
-                                       statement.uk_date(e.date), e.agency)
-                          for e in sorted(items, key=lambda e: (e.date, e.title)) if e.source == source)
+            lines = tuple(
+                EvidenceLine(
+                    statement.evidence_label(numbers[e.id]) if e.id in numbers else e.id,
+                    e.title,
+                    e.kind.replace("-", " "),
+                    statement.uk_date(e.date),
+                    e.agency,
+                )
+                for e in sorted(items, key=lambda e: (e.date, e.title))
+                if e.source == source
+            )
             groups.append(SourceGroup(model.SOURCE_LABELS[source], source in model.TRIANGULATING, lines))
         present = [g.source for g in groups if g.counts and g.items]
         triangulated = len(present) >= threshold
-        rule = (f"Rule: at least {threshold} of the {len(model.TRIANGULATING)} sources quantitative data, "
-                "people's views and direct observation (documentation does not count).")
-        said = (f"{'Triangulated' if triangulated else 'Not triangulated'}: evidence from "
-                f"{len(present)} source{'s' if len(present) != 1 else ''}"
-                f"{' (' + ', '.join(present) + ')' if present else ''}. {rule}")
+        rule = (
+            f"Rule: at least {threshold} of the {len(model.TRIANGULATING)} sources quantitative data, "
+            "people's views and direct observation (documentation does not count)."
+        )
+        said = (
+            f"{'Triangulated' if triangulated else 'Not triangulated'}: evidence from "
+            f"{len(present)} source{'s' if len(present) != 1 else ''}"
+            f"{' (' + ', '.join(present) + ')' if present else ''}. {rule}"
+        )
         indicator = evaluation.framework.indicators.get(ident)
         illustrations = dict(indicator.illustrations) if indicator else {}
-        levels = tuple(LevelRow(lv.value, lv.label, lv.descriptor, illustrations.get(lv.value, ""))
-                       for lv in scale.levels)
+        levels = tuple(
+            LevelRow(lv.value, lv.label, lv.descriptor, illustrations.get(lv.value, ""))
+            for lv in scale.levels
+        )
         level = scale.level(a.grade) if a.grade is not None else None
-        proposals = tuple(dataclasses.replace(
-            p, rationale=numbered(p.rationale, numbers), strengths=tuple(numbered(t, numbers) for t in p.strengths),
-            improvements=tuple(numbered(t, numbers) for t in p.improvements)) for p in a.proposed)
-        packs.append(IndicatorPack(
-            ident, evaluation.title_of(ident) or ident, f"{level.label} ({level.value})" if level else "",
-            a.status.replace("-", " "), proposals, tuple(_level_text(scale, p.grade) for p in a.proposed),
-            tuple(groups), triangulated, said, levels))
+        proposals = tuple(
+            dataclasses.replace(
+                p,
+                rationale=numbered(p.rationale, numbers),
+                strengths=tuple(numbered(t, numbers) for t in p.strengths),
+                improvements=tuple(numbered(t, numbers) for t in p.improvements),
+            )
+            for p in a.proposed
+        )
+        packs.append(
+            IndicatorPack(
+                ident,
+                evaluation.title_of(ident) or ident,
+                f"{level.label} ({level.value})" if level else "",
+                a.status.replace("-", " "),
+                proposals,
+                tuple(_level_text(scale, p.grade) for p in a.proposed),
+                tuple(groups),
+                triangulated,
+                said,
+                levels,
+            )
+        )
     meta = evaluation.metadata
-    return ModerationPack("Moderation pack", meta.title, meta.organisation,
-                          statement.long_date(today or dt.date.today().isoformat()), tuple(packs))
+    return ModerationPack(
+        "Moderation pack",
+        meta.title,
+        meta.organisation,
+        statement.long_date(today or dt.date.today().isoformat()),
+        tuple(packs),
+    )
 
 
 def numbered(text: str, numbers: dict[str, int]) -> str:
@@ -161,24 +201,34 @@ def _level_text(scale: model.Scale, value: int) -> str:
     return f"{level.label} ({level.value})" if level else str(value)
 
 
-def export(evaluation: model.Evaluation, output: str | os.PathLike, only: tuple[str, ...] = (),
-           today: str = "") -> Written:
+def export(
+    evaluation: model.Evaluation, output: str | os.PathLike, only: tuple[str, ...] = (), today: str = ""
+) -> Written:
     """Write the pack to .docx or .html (atomically)."""
     from qiframe.exports.files import check_output, write_output
 
     fmt = check_output(output, FORMATS, "the moderation pack")
     pack = build(evaluation, only, today)
     if not pack.indicators:
-        raise InputError("nothing to moderate: no graded indicators, and no assessments yet (give {qi})", options=("qi",))
+        raise InputError(
+            "nothing to moderate: no graded indicators, and no assessments yet (give {qi})", options=("qi",)
+        )
     data = render_docx(pack) if fmt == "docx" else render_html(pack).encode("utf-8")
     write_output(output, data)
-    return Written(os.fspath(Path(output)), len(pack.indicators), sum(len(i.proposals) for i in pack.indicators))
+    return Written(
+        os.fspath(Path(output)), len(pack.indicators), sum(len(i.proposals) for i in pack.indicators)
+    )
 
 
 # --- Word -----------------------------------------------------------------------------------------------
 
-DECISION_ROWS = ("Agreed grade", "Reasons for the agreed grade", "Strengths to record",
-                 "Areas for improvement to record", "Agreed by and date")
+DECISION_ROWS = (
+    "Agreed grade",
+    "Reasons for the agreed grade",
+    "Strengths to record",
+    "Areas for improvement to record",
+    "Agreed by and date",
+)
 
 
 def render_docx(pack: ModerationPack) -> bytes:
@@ -192,23 +242,31 @@ def render_docx(pack: ModerationPack) -> bytes:
         word.paragraph(doc, pack.organisation, "Subtitle")
     word.paragraph(doc, pack.evaluation, bold_label="Evaluation: ")
     word.paragraph(doc, pack.date, bold_label="Prepared: ")
-    word.paragraph(doc, f"{len(pack.indicators)} indicator{'s' if len(pack.indicators) != 1 else ''} to moderate: "
-                   + ", ".join(i.id for i in pack.indicators) + ".")
+    word.paragraph(
+        doc,
+        f"{len(pack.indicators)} indicator{'s' if len(pack.indicators) != 1 else ''} to moderate: "
+        + ", ".join(i.id for i in pack.indicators)
+        + ".",
+    )
     width = 26.7
     for ind in pack.indicators:
         word.heading(doc, ind.heading, 1, page_break=True)
-        word.paragraph(doc, f"{ind.agreed or 'none yet'}; status {ind.status}.", bold_label="Grade recorded: ")
+        word.paragraph(
+            doc, f"{ind.agreed or 'none yet'}; status {ind.status}.", bold_label="Grade recorded: "
+        )
         word.heading(doc, "Proposed grades", 2)
         if ind.proposals:
             n = len(ind.proposals)
             first = 4.2
             col = (width - first) / n
             header = ("", *(p.by for p in ind.proposals))
-            rows = [("Proposed grade", *ind.proposal_labels),
-                    ("Date", *(_long(p.date) for p in ind.proposals)),
-                    ("Reasons", *(p.rationale or "–" for p in ind.proposals)),
-                    ("Strengths", *(_bullets(p.strengths) for p in ind.proposals)),
-                    ("Areas for improvement", *(_bullets(p.improvements) for p in ind.proposals))]
+            rows = [
+                ("Proposed grade", *ind.proposal_labels),
+                ("Date", *(_long(p.date) for p in ind.proposals)),
+                ("Reasons", *(p.rationale or "–" for p in ind.proposals)),
+                ("Strengths", *(_bullets(p.strengths) for p in ind.proposals)),
+                ("Areas for improvement", *(_bullets(p.improvements) for p in ind.proposals)),
+            ]
             word.table(doc, header, rows, (first, *([col] * n)))
         else:
             word.paragraph(doc, "No proposals recorded (qiframe grade QI LEVEL --by NAME).")
@@ -221,20 +279,29 @@ def render_docx(pack: ModerationPack) -> bytes:
                 rows.append((label, "–", "None", "", "", ""))
             for i, e in enumerate(group.items):
                 rows.append((label if i == 0 else "", e.ref, e.title, e.kind, e.date, e.agency))
-        word.table(doc, ("Source", "Ref", "Evidence", "Kind", "Date", "Agency"), rows,
-                   (4.2, 2.2, 10.3, 3.5, 2.5, 4.0))
+        word.table(
+            doc,
+            ("Source", "Ref", "Evidence", "Kind", "Date", "Agency"),
+            rows,
+            (4.2, 2.2, 10.3, 3.5, 2.5, 4.0),
+        )
         word.heading(doc, "The scale", 2)
         with_illustrations = any(lv.illustration for lv in ind.levels)
         if with_illustrations:
             rows = [(str(lv.value), lv.label, lv.descriptor, lv.illustration) for lv in ind.levels]
-            word.table(doc, ("Level", "Label", "Descriptor", "Illustration for this indicator"), rows,
-                       (1.6, 3.4, 7.0, 14.7))
+            word.table(
+                doc,
+                ("Level", "Label", "Descriptor", "Illustration for this indicator"),
+                rows,
+                (1.6, 3.4, 7.0, 14.7),
+            )
         else:
             rows = [(str(lv.value), lv.label, lv.descriptor) for lv in ind.levels]
             word.table(doc, ("Level", "Label", "Descriptor"), rows, (1.6, 4.0, 21.1))
         word.heading(doc, "Decision", 2)
-        table = word.table(doc, ("Agreed at moderation", ""), [(r, "") for r in DECISION_ROWS], (6.0, 20.7),
-                           small=False)
+        table = word.table(
+            doc, ("Agreed at moderation", ""), [(r, "") for r in DECISION_ROWS], (6.0, 20.7), small=False
+        )
         for row, name in zip(table.rows[1:], DECISION_ROWS, strict=True):
             row.height = Cm(3.0 if name.startswith(("Reasons", "Strengths", "Areas")) else 1.2)
     word.footer(doc, f"{pack.title} – {pack.evaluation}")
@@ -281,42 +348,72 @@ def render_html(pack: ModerationPack) -> str:
     def items(values) -> str:
         return "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in values) + "</ul>" if values else "–"
 
-    out = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
-           f"<title>{esc(pack.title)} – {esc(pack.evaluation)}</title>", f"<style>{CSS}</style>", "</head>",
-           "<body>", "<main>", f"<h1>{esc(pack.title)}</h1>",
-           f"<p><strong>{esc(pack.organisation)}</strong><br>{esc(pack.evaluation)}<br>Prepared {esc(pack.date)}</p>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{esc(pack.title)} – {esc(pack.evaluation)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{esc(pack.title)}</h1>",
+        f"<p><strong>{esc(pack.organisation)}</strong><br>{esc(pack.evaluation)}<br>Prepared {esc(pack.date)}</p>",
+    ]
     for ind in pack.indicators:
-        out += [f'<section class="indicator" id="qi-{esc(ind.id)}">', f"<h2>{esc(ind.heading)}</h2>",
-                f"<p><strong>Grade recorded:</strong> {esc(ind.agreed or 'none yet')}; status {esc(ind.status)}.</p>",
-                "<h3>Proposed grades</h3>"]
+        out += [
+            f'<section class="indicator" id="qi-{esc(ind.id)}">',
+            f"<h2>{esc(ind.heading)}</h2>",
+            f"<p><strong>Grade recorded:</strong> {esc(ind.agreed or 'none yet')}; status {esc(ind.status)}.</p>",
+            "<h3>Proposed grades</h3>",
+        ]
         if ind.proposals:
-            out.append("<table><thead><tr><th></th>" + "".join(f"<th>{esc(p.by)}</th>" for p in ind.proposals)
-                       + "</tr></thead><tbody>")
-            rows = [("Proposed grade", [esc(t) for t in ind.proposal_labels]),
-                    ("Date", [esc(_long(p.date)) for p in ind.proposals]),
-                    ("Reasons", [esc(p.rationale or "–") for p in ind.proposals]),
-                    ("Strengths", [items(p.strengths) for p in ind.proposals]),
-                    ("Areas for improvement", [items(p.improvements) for p in ind.proposals])]
-            out += [f"<tr><th>{label}</th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-                    for label, cells in rows]
+            out.append(
+                "<table><thead><tr><th></th>"
+                + "".join(f"<th>{esc(p.by)}</th>" for p in ind.proposals)
+                + "</tr></thead><tbody>"
+            )
+            rows = [
+                ("Proposed grade", [esc(t) for t in ind.proposal_labels]),
+                ("Date", [esc(_long(p.date)) for p in ind.proposals]),
+                ("Reasons", [esc(p.rationale or "–") for p in ind.proposals]),
+                ("Strengths", [items(p.strengths) for p in ind.proposals]),
+                ("Areas for improvement", [items(p.improvements) for p in ind.proposals]),
+            ]
+            out += [
+                f"<tr><th>{label}</th>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+                for label, cells in rows
+            ]
             out.append("</tbody></table>")
         else:
             out.append("<p>No proposals recorded.</p>")
-        out += ["<h3>Evidence by source</h3>", f"<p>{esc(ind.triangulation)}</p>",
-                "<table><thead><tr><th>Source</th><th>Ref</th><th>Evidence</th><th>Kind</th><th>Date</th>"
-                "<th>Agency</th></tr></thead><tbody>"]
+        out += [
+            "<h3>Evidence by source</h3>",
+            f"<p>{esc(ind.triangulation)}</p>",
+            "<table><thead><tr><th>Source</th><th>Ref</th><th>Evidence</th><th>Kind</th><th>Date</th>"
+            "<th>Agency</th></tr></thead><tbody>",
+        ]
         for group in ind.sources:
             label = esc(group.source.capitalize() + ("" if group.counts else " (does not count)"))
             if not group.items:
                 out.append(f"<tr><td>{label}</td><td>–</td><td>None</td><td></td><td></td><td></td></tr>")
             for i, e in enumerate(group.items):
-                out.append(f"<tr><td>{label if i == 0 else ''}</td><td>{esc(e.ref)}</td><td>{esc(e.title)}</td>"
-                           f"<td>{esc(e.kind)}</td><td>{esc(e.date)}</td><td>{esc(e.agency)}</td></tr>")
-        out += ["</tbody></table>", "<h3>The scale</h3>",
-                "<table><thead><tr><th>Level</th><th>Label</th><th>Descriptor</th><th>Illustration</th></tr>"
-                "</thead><tbody>"]
-        out += [f"<tr><td>{lv.value}</td><td>{esc(lv.label)}</td><td>{esc(lv.descriptor)}</td>"
-                f"<td>{esc(lv.illustration)}</td></tr>" for lv in ind.levels]
+                out.append(
+                    f"<tr><td>{label if i == 0 else ''}</td><td>{esc(e.ref)}</td><td>{esc(e.title)}</td>"
+                    f"<td>{esc(e.kind)}</td><td>{esc(e.date)}</td><td>{esc(e.agency)}</td></tr>"
+                )
+        out += [
+            "</tbody></table>",
+            "<h3>The scale</h3>",
+            "<table><thead><tr><th>Level</th><th>Label</th><th>Descriptor</th><th>Illustration</th></tr>"
+            "</thead><tbody>",
+        ]
+        out += [
+            f"<tr><td>{lv.value}</td><td>{esc(lv.label)}</td><td>{esc(lv.descriptor)}</td>"
+            f"<td>{esc(lv.illustration)}</td></tr>"
+            for lv in ind.levels
+        ]
         out += ["</tbody></table>", "<h3>Decision</h3>", "<table><tbody>"]
         out += [f'<tr><th style="width:25%">{name}</th><td class="box"></td></tr>' for name in DECISION_ROWS]
         out += ["</tbody></table>", "</section>"]

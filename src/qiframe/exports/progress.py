@@ -11,11 +11,18 @@ from dataclasses import dataclass
 from qiframe import actions, clock, model
 from qiframe.analysis import runchart
 
-RAG_RULE = ("Red: past its due date and not done. Amber: due within 28 days and not done, or no due date. "
-            "Green: done, or on track for a due date more than 28 days away. Dropped actions have no status.")
+RAG_RULE = (
+    "Red: past its due date and not done. Amber: due within 28 days and not done, or no due date. "
+    "Green: done, or on track for a due date more than 28 days away. Dropped actions have no status."
+)
 RAG_FILLS = {"Red": "F4B6B0", "Amber": "FFE08A", "Green": "B7DDB0"}
 AMBER_DAYS = 28
-STATUS_WORDS = {"not-started": "Not started", "in-progress": "In progress", "done": "Done", "dropped": "Dropped"}
+STATUS_WORDS = {
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,11 @@ class Report:
         rows = self.rows
         if not rows:
             return "No improvement actions are recorded yet."
-        counts = [f"{sum(r.action.status == s for r in rows)} {STATUS_WORDS[s].lower()}"
-                  for s in STATUS_WORDS if any(r.action.status == s for r in rows)]
+        counts = [
+            f"{sum(r.action.status == s for r in rows)} {STATUS_WORDS[s].lower()}"
+            for s in STATUS_WORDS
+            if any(r.action.status == s for r in rows)
+        ]
         overdue = sum(r.overdue for r in rows)
         text = f"{len(rows)} action{'s' if len(rows) != 1 else ''}: {', '.join(counts)}"
         return text + (f"; {overdue} overdue." if overdue else ".")
@@ -152,10 +162,20 @@ def build(evaluation: model.Evaluation, today: str = "") -> Report:
     rows = [r for g in groups for r in g.rows]
     recommendations = tuple(
         Recommendation(f, tuple(r for r in rows if r.action.answers == f.id))
-        for f in evaluation.metadata.findings if f.kind in ("recommendation", "improvement")
-        and (f.kind == "recommendation" or any(r.action.answers == f.id for r in rows)))
-    return Report("Improvement plan: progress", meta.title, meta.organisation, today, statement.long_date(today),
-                  tuple(groups), note, recommendations)
+        for f in evaluation.metadata.findings
+        if f.kind in ("recommendation", "improvement")
+        and (f.kind == "recommendation" or any(r.action.answers == f.id for r in rows))
+    )
+    return Report(
+        "Improvement plan: progress",
+        meta.title,
+        meta.organisation,
+        today,
+        statement.long_date(today),
+        tuple(groups),
+        note,
+        recommendations,
+    )
 
 
 def _evidence_numbers(evaluation: model.Evaluation) -> dict[str, int]:
@@ -187,11 +207,25 @@ def _row(action: model.Action, today: str, numbers: dict[str, int], findings: di
 
     overdue = actions.is_overdue(action, today)
     status = STATUS_WORDS.get(action.status, action.status) + (" (overdue)" if overdue else "")
-    notes = tuple(f"{statement.uk_date(p.date)}: {numbered(p.text, numbers)}"
-                  for p in sorted(action.progress, key=lambda p: p.date))
+    notes = tuple(
+        f"{statement.uk_date(p.date)}: {numbered(p.text, numbers)}"
+        for p in sorted(action.progress, key=lambda p: p.date)
+    )
     m = action.measure
-    chart = runchart.analyse([v.value for v in m.values], [v.date for v in m.values]) if m and m.values else None
+    chart = (
+        runchart.analyse([v.value for v in m.values], [v.date for v in m.values]) if m and m.values else None
+    )
     finding = (findings or {}).get(action.answers)
     answers = f"{finding.id}: {finding.text}" if finding else action.answers
-    return Row(action, numbered(action.title, numbers), numbered(action.improvement, numbers), status, overdue,
-               actions.measure_text(action.measure), notes, rag(action, today), chart, answers)
+    return Row(
+        action,
+        numbered(action.title, numbers),
+        numbered(action.improvement, numbers),
+        status,
+        overdue,
+        actions.measure_text(action.measure),
+        notes,
+        rag(action, today),
+        chart,
+        answers,
+    )

@@ -32,18 +32,32 @@ def render(report: Report) -> bytes:
     word.paragraph(doc, report.summary)
     word.paragraph(doc, RAG_RULE, word.WORDS_STYLE).alignment = 0
     if report.wording_note:
-        word.paragraph(doc, bold_label="Note on wording: ").add_run(xml_text(report.wording_note)).italic = True
+        word.paragraph(doc, bold_label="Note on wording: ").add_run(
+            xml_text(report.wording_note)
+        ).italic = True
     for group in report.groups:
         word.heading(doc, group.heading, 2)
         rows, fills = [], {}
         for i, row in enumerate(group.rows):
             a = row.action
-            lines = (row.said,) + ((f"Answers: {row.improvement}",) if row.improvement else ()) + (
-                (f"Answers the recommendation {row.answers}",) if row.answers else ())
+            lines = (
+                (row.said,)
+                + ((f"Answers: {row.improvement}",) if row.improvement else ())
+                + ((f"Answers the recommendation {row.answers}",) if row.answers else ())
+            )
             said = lines if len(lines) > 1 else lines[0]
             done = row.done or ("Nothing recorded yet.",)
-            rows.append((said, a.owner, statement.uk_date(a.due), row.rag or "–", row.status, row.measure,
-                         "\n".join(done)))
+            rows.append(
+                (
+                    said,
+                    a.owner,
+                    statement.uk_date(a.due),
+                    row.rag or "–",
+                    row.status,
+                    row.measure,
+                    "\n".join(done),
+                )
+            )
             if row.rag:
                 fills[(i, 3)] = RAG_FILLS[row.rag]
         word.table(doc, HEADERS, rows, WIDTHS_CM, fills=fills)
@@ -82,7 +96,10 @@ def _run_charts(doc, report: Report) -> None:
         doc.add_picture(io.BytesIO(chart_png.draw(chart, m.target)), width=Cm(16))
         points = ", ".join(f"{d}: {v:g}" for d, v in zip(chart.labels, chart.values, strict=True))
         unit = f" ({m.unit})" if m.unit else ""
-        word.paragraph(doc, f"Values{unit}: {points}. Median {chart.median:g} (dashed grey line)"
-                       + (f"; target {m.target:g} (dashed green line)" if m.target is not None else "")
-                       + ". Points in a shift or trend are orange.")
+        word.paragraph(
+            doc,
+            f"Values{unit}: {points}. Median {chart.median:g} (dashed grey line)"
+            + (f"; target {m.target:g} (dashed green line)" if m.target is not None else "")
+            + ". Points in a shift or trend are orange.",
+        )
         word.paragraph(doc, chart.summary)

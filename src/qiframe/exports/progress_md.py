@@ -18,25 +18,40 @@ def write(report: Report, path: Path) -> None:
 
 def render(report: Report) -> str:
     about = report.evaluation + (f" — {report.organisation}" if report.organisation else "")
-    lines = [f"# {_cell(report.title)}", "", _cell(about), "",
-             _cell(f"Position on {report.as_of_text or report.as_of}. {report.summary}"), "", f"*{_cell(RAG_RULE)}*"]
+    lines = [
+        f"# {_cell(report.title)}",
+        "",
+        _cell(about),
+        "",
+        _cell(f"Position on {report.as_of_text or report.as_of}. {report.summary}"),
+        "",
+        f"*{_cell(RAG_RULE)}*",
+    ]
     if report.wording_note:
         lines += ["", f"*Note on wording:* {_cell(report.wording_note)}"]
     for group in report.groups:
-        lines += ["", f"## {_cell(group.heading)}", "", "| " + " | ".join(HEADERS) + " |",
-                  "|" + "---|" * len(HEADERS)]
+        lines += [
+            "",
+            f"## {_cell(group.heading)}",
+            "",
+            "| " + " | ".join(HEADERS) + " |",
+            "|" + "---|" * len(HEADERS),
+        ]
         for row in group.rows:
             a = row.action
             said = _cell(row.said) + (f"<br>*Answers: {_cell(row.improvement)}*" if row.improvement else "")
             done = "<br>".join(_cell(n) for n in row.done) or "Nothing recorded yet."
-            lines.append(f"| {said} | {_cell(a.owner)} | {_cell(uk_date(a.due))} | {row.rag or '–'} | {_cell(row.status)} | "
-                         f"{_cell(row.measure)} | {done} |")
+            lines.append(
+                f"| {said} | {_cell(a.owner)} | {_cell(uk_date(a.due))} | {row.rag or '–'} | {_cell(row.status)} | "
+                f"{_cell(row.measure)} | {done} |"
+            )
     if report.recommendations:
         lines += ["", "## By the inspection's recommendations"]
         for rec in report.recommendations:
             lines += ["", f"**{_cell(rec.heading)}**", ""]
             lines += [f"- {_cell(r.action.id)} {_cell(r.said)} ({_cell(r.status)})" for r in rec.rows] or [
-                "- No action answers it yet."]
+                "- No action answers it yet."
+            ]
     if report.charts:
         lines += ["", "## Measures over time"]
         for row in report.charts:
@@ -44,8 +59,13 @@ def render(report: Report) -> str:
             if m is None or chart is None or chart.median is None:
                 continue
             points = ", ".join(f"{d} {v:g}" for d, v in zip(chart.labels, chart.values, strict=True))
-            lines += ["", f"**{_cell(row.action.id)} {_cell(m.name or row.said)}**: {_cell(points)}; "
-                          f"median {chart.median:g}.", "", _cell(chart.summary)]
+            lines += [
+                "",
+                f"**{_cell(row.action.id)} {_cell(m.name or row.said)}**: {_cell(points)}; "
+                f"median {chart.median:g}.",
+                "",
+                _cell(chart.summary),
+            ]
     return "\n".join(lines) + "\n"
 
 

@@ -18,10 +18,24 @@ from qiframe.exports.progress import RAG_FILLS, RAG_RULE, Report
 from qiframe.text import xml_text
 
 COLUMNS = (  # header, width in characters
-    ("Indicator", 10), ("Indicator title", 28), ("Area for improvement", 36), ("What we said we would do", 40),
-    ("Action id", 11), ("Owner", 22), ("Due", 11), ("RAG", 8), ("Status", 14), ("Measure", 28), ("Unit", 7),
-    ("Baseline", 9), ("Target", 9), ("Current", 9), ("As of", 11), ("What we have done", 60),
-    ("Answers recommendation", 36), ("Run-chart signals", 40),
+    ("Indicator", 10),
+    ("Indicator title", 28),
+    ("Area for improvement", 36),
+    ("What we said we would do", 40),
+    ("Action id", 11),
+    ("Owner", 22),
+    ("Due", 11),
+    ("RAG", 8),
+    ("Status", 14),
+    ("Measure", 28),
+    ("Unit", 7),
+    ("Baseline", 9),
+    ("Target", 9),
+    ("Current", 9),
+    ("As of", 11),
+    ("What we have done", 60),
+    ("Answers recommendation", 36),
+    ("Run-chart signals", 40),
 )
 MAX_CELL = 32_767
 """Most characters Excel holds in one cell; longer text makes it offer to repair the file."""
@@ -54,10 +68,26 @@ def render(report: Report) -> bytes:
         for row in group.rows:
             r += 1
             a, m = row.action, row.action.measure
-            values = (group.indicator, group.title, row.improvement, row.said, a.id, a.owner, _date(a.due),
-                      row.rag, row.status, m.name if m else "", m.unit if m else "", m.baseline if m else None,
-                      m.target if m else None, m.current if m else None, _date(m.as_of) if m else None,
-                      "\n".join(row.done), row.answers, row.chart.summary if row.chart is not None else "")
+            values = (
+                group.indicator,
+                group.title,
+                row.improvement,
+                row.said,
+                a.id,
+                a.owner,
+                _date(a.due),
+                row.rag,
+                row.status,
+                m.name if m else "",
+                m.unit if m else "",
+                m.baseline if m else None,
+                m.target if m else None,
+                m.current if m else None,
+                _date(m.as_of) if m else None,
+                "\n".join(row.done),
+                row.answers,
+                row.chart.summary if row.chart is not None else "",
+            )
             for col, value in enumerate(values, 1):
                 cell = ws.cell(r, col)
                 if isinstance(value, str):
@@ -102,8 +132,14 @@ def _recommendations(wb, report: Report) -> None:
     from qiframe.exports import sheets
 
     ws = wb.create_sheet("Recommendations")
-    headers = (("Recommendation", 12), ("Indicators", 12), ("What the inspection said", 50), ("Action id", 11),
-               ("Action", 45), ("Status", 20))
+    headers = (
+        ("Recommendation", 12),
+        ("Indicators", 12),
+        ("What the inspection said", 50),
+        ("Action id", 11),
+        ("Action", 45),
+        ("Status", 20),
+    )
     for col, (header, width) in enumerate(headers, 1):
         _text(ws.cell(1, col), header).font = sheets.font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -112,9 +148,14 @@ def _recommendations(wb, report: Report) -> None:
     for rec in report.recommendations:
         for row in rec.rows or (None,):
             r += 1
-            values = (rec.finding.id, ", ".join(rec.finding.indicators), rec.finding.text,
-                      row.action.id if row else "", row.said if row else "No action answers it yet.",
-                      row.status if row else "")
+            values = (
+                rec.finding.id,
+                ", ".join(rec.finding.indicators),
+                rec.finding.text,
+                row.action.id if row else "",
+                row.said if row else "No action answers it yet.",
+                row.status if row else "",
+            )
             for col, value in enumerate(values, 1):
                 if value:
                     _text(ws.cell(r, col), value).alignment = wrap

@@ -26,8 +26,14 @@ def font(**attrs):
     return Font(**attrs)
 
 
-def print_ready(ws, title: str, title_rows: str | None, landscape: bool, title_cols: str | None = None,
-                gridlines: bool = False) -> None:
+def print_ready(
+    ws,
+    title: str,
+    title_rows: str | None,
+    landscape: bool,
+    title_cols: str | None = None,
+    gridlines: bool = False,
+) -> None:
     """A4, one page wide, header rows repeated, and a footer with the sheet's name, the evaluation's title
     and the page number."""
     from qiframe.text import xml_text
@@ -83,8 +89,14 @@ def lines(text: str, width: float) -> int:
 def height(cells: Sequence[tuple[str, float]], size: float = SIZE) -> float | None:
     """The row height in points that shows every wrapped cell whole, or None when one line is enough."""
     # Most cells fit on one line: only text longer than its column (or holding a break) is measured.
-    most = max((lines(text, width) for text, width in cells
-                if text and ("\n" in text or len(text) >= int(width * 1.15) - 1)), default=1)
+    most = max(
+        (
+            lines(text, width)
+            for text, width in cells
+            if text and ("\n" in text or len(text) >= int(width * 1.15) - 1)
+        ),
+        default=1,
+    )
     if most <= 1:
         return None
     return round(most * LINE_HEIGHT * size / SIZE + 3, 2)
@@ -92,8 +104,19 @@ def height(cells: Sequence[tuple[str, float]], size: float = SIZE) -> float | No
 
 _SHEET = re.compile(r"xl/worksheets/sheet\d+\.xml")
 # Elements that come after ignoredErrors in a worksheet (schema order).
-_AFTER = ("smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
-          "controls", "webPublishItems", "tableParts", "extLst")
+_AFTER = (
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 
 
 def ignore_number_as_text(data: bytes) -> bytes:

@@ -72,21 +72,33 @@ class _Writer:
                     self.block(block)
             if not s.final:
                 share = f" (share of the limit: {sec.share:,.0f})" if sec.share else ""
-                self.doc.add_paragraph(f"{sec.words:,} words{share}", style=word.style(self.doc, word.WORDS_STYLE))
+                self.doc.add_paragraph(
+                    f"{sec.words:,} words{share}", style=word.style(self.doc, word.WORDS_STYLE)
+                )
         if not s.final:
             word.heading(self.doc, WORDS_HEADING, 1, page_break=True)
             self.doc.add_paragraph(s.word_summary)
-            rows = [(sec.heading, f"{sec.words:,}", f"{sec.share:,.0f}" if sec.share else "–")
-                    for sec in s.sections]
+            rows = [
+                (sec.heading, f"{sec.words:,}", f"{sec.share:,.0f}" if sec.share else "–")
+                for sec in s.sections
+            ]
             rows.append(("Total", f"{s.words:,}", f"{s.word_limit:,}" if s.word_limit else "–"))
-            word.table(self.doc, ("Section", "Words", "Share of the limit"), rows, (10.5, 2.5, 4.0),
-                       numeric=(1, 2), total=True, small=False)
+            word.table(
+                self.doc,
+                ("Section", "Words", "Share of the limit"),
+                rows,
+                (10.5, 2.5, 4.0),
+                numeric=(1, 2),
+                total=True,
+                small=False,
+            )
         if s.front.sign_off:
             word.heading(self.doc, SIGN_OFF_HEADING, 1, page_break=True)
             self.doc.add_paragraph("This position statement was agreed and signed off by:")
             signers = [(p.name, p.role, _long_date(p.date), "") for p in s.front.sign_off]
-            table = word.table(self.doc, ("Name", "Role", "Date", "Signature"), signers, (4.5, 6.0, 3.0, 3.5),
-                               small=False)
+            table = word.table(
+                self.doc, ("Name", "Role", "Date", "Signature"), signers, (4.5, 6.0, 3.0, 3.5), small=False
+            )
             for row in table.rows[1:]:
                 row.height = _cm(1.2)
         if s.appendix:
@@ -103,13 +115,20 @@ class _Writer:
         title.paragraph_format.space_before = Cm(6)
         if s.organisation:
             self.doc.add_paragraph(xml_text(s.organisation), style=word.style(self.doc, "Subtitle"))
-        for label, value in (("Programme", s.programme), ("Framework", s.framework), ("Period", s.period),
-                             ("Date", s.date), ("Version", s.front.version),
-                             ("Protective marking", s.front.marking)):
+        for label, value in (
+            ("Programme", s.programme),
+            ("Framework", s.framework),
+            ("Period", s.period),
+            ("Date", s.date),
+            ("Version", s.front.version),
+            ("Protective marking", s.front.marking),
+        ):
             if value:
                 word.paragraph(self.doc, value, bold_label=f"{label}: ")
         if s.wording_note:
-            word.paragraph(self.doc, bold_label="Note on wording: ").add_run(xml_text(s.wording_note)).italic = True
+            word.paragraph(self.doc, bold_label="Note on wording: ").add_run(
+                xml_text(s.wording_note)
+            ).italic = True
 
     def contents(self, before: list[str], after: list[str]) -> None:
         """A TOC field whose shown result already lists the headings, each a link to its heading, so the
@@ -122,17 +141,24 @@ class _Writer:
             entries.append((1, sec.heading))
             entries += [(2, part.heading) for part in sec.parts if depth > 1]
         entries += [(1, h) for h in after]
-        paragraphs = [self.doc.add_paragraph(xml_text(text), style=word.style(self.doc, f"toc {level}"))
-                      for level, text in entries]
+        paragraphs = [
+            self.doc.add_paragraph(xml_text(text), style=word.style(self.doc, f"toc {level}"))
+            for level, text in entries
+        ]
         first, last = paragraphs[0], paragraphs[-1]
-        runs = [word.field_char("begin"), word.instruction(f' TOC \\o "1-{depth}" \\h \\z \\u '),
-                word.field_char("separate")]
+        runs = [
+            word.field_char("begin"),
+            word.instruction(f' TOC \\o "1-{depth}" \\h \\z \\u '),
+            word.field_char("separate"),
+        ]
         for element in reversed(runs):
             first._p.insert(word.first_run_index(first._p), element)
         last._p.append(word.field_char("end"))
 
     def block(self, block: Block, paragraph=None) -> None:
-        style = {"bullet": "List Bullet", "draft": word.DRAFT_STYLE, "missing": word.MISSING_STYLE}.get(block.kind)
+        style = {"bullet": "List Bullet", "draft": word.DRAFT_STYLE, "missing": word.MISSING_STYLE}.get(
+            block.kind
+        )
         p = paragraph or self.doc.add_paragraph(style=word.style(self.doc, style) if style else None)
         for part in block.parts:
             if isinstance(part, Citation):
@@ -150,15 +176,21 @@ class _Writer:
 
     def grades(self) -> None:
         s = self.s
-        self.doc.add_paragraph("The grades the partnership gives itself on the programme's graded quality "
-                               "indicators, and why.")
+        self.doc.add_paragraph(
+            "The grades the partnership gives itself on the programme's graded quality indicators, and why."
+        )
         rows = [(g.id, g.title, g.text, "") for g in s.grades]
-        table = word.table(self.doc, ("QI", "Title", s.grades_heading, "Rationale"), rows, (1.4, 4.2, 2.6, 8.8))
+        table = word.table(
+            self.doc, ("QI", "Title", s.grades_heading, "Rationale"), rows, (1.4, 4.2, 2.6, 8.8)
+        )
         for g, row in zip(s.grades, table.rows[1:], strict=True):
             cell = row.cells[3]
             for i, block in enumerate(g.rationale):
-                para = cell.paragraphs[0] if i == 0 else cell.add_paragraph(style=word.style(self.doc,
-                                                                                               word.SMALL_STYLE))
+                para = (
+                    cell.paragraphs[0]
+                    if i == 0
+                    else cell.add_paragraph(style=word.style(self.doc, word.SMALL_STYLE))
+                )
                 self.block(block, para)
 
     def appendix(self) -> None:
@@ -167,12 +199,16 @@ class _Writer:
         if s.pack:
             self.doc.add_paragraph("Each item is a file of the evidence pack, named by its reference.")
         if s.pack:
-            rows = [(e.label, (e.file_name, e.location), (e.kind, e.source), e.date, e.evidence.agency)
-                    for e in s.appendix]
+            rows = [
+                (e.label, (e.file_name, e.location), (e.kind, e.source), e.date, e.evidence.agency)
+                for e in s.appendix
+            ]
             header = PACK_HEADER
         else:
-            rows = [(e.label, (e.evidence.title, e.location), (e.kind, e.source), e.date, e.evidence.agency)
-                    for e in s.appendix]
+            rows = [
+                (e.label, (e.evidence.title, e.location), (e.kind, e.source), e.date, e.evidence.agency)
+                for e in s.appendix
+            ]
             header = APPENDIX_HEADER
         table = word.table(self.doc, header, rows, (1.2, 7.2, 3.0, 2.4, 3.2))
         for entry, row in zip(s.appendix, table.rows[1:], strict=True):

@@ -13,6 +13,7 @@ def escape(text) -> str:
     """User text for an HTML page: characters XML forbids dropped or made line breaks, markup escaped."""
     return _escape(xml_text(text))
 
+
 CSS = """
 :root { --ink: #1d1d1b; --muted: #5b5b57; --rule: #c9c9c4; --accent: #1f4e79; --draft: #fff4c2; }
 * { box-sizing: border-box; }
@@ -64,8 +65,10 @@ def _inline(block: Block) -> str:
     out = []
     for part in block.parts:
         if isinstance(part, Citation):
-            refs = ", ".join(f'<a class="ref" href="#{r.anchor}">{escape(r.label)}</a>' if r.number
-                             else escape(r.label) for r in part.refs)
+            refs = ", ".join(
+                f'<a class="ref" href="#{r.anchor}">{escape(r.label)}</a>' if r.number else escape(r.label)
+                for r in part.refs
+            )
             out.append(f"[{refs}]")
         else:
             out.append(escape(part))
@@ -95,20 +98,35 @@ def _blocks(blocks) -> list[str]:
 
 def render(statement: Statement) -> str:
     s = statement
-    out = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{escape(s.title)}{' – ' + escape(s.organisation) if s.organisation else ''}</title>",
-           f"<style>{CSS}</style>", "</head>", "<body>", "<main>", '<header class="title-page">']
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(s.title)}{' – ' + escape(s.organisation) if s.organisation else ''}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        '<header class="title-page">',
+    ]
     if s.front.marking:
         out.append(f'<p class="marking">{escape(s.front.marking)}</p>')
     out += [f"<h1>{escape(s.title)}</h1>", "<dl>"]
-    for label, value in (("Organisation", s.organisation), ("Programme", s.programme),
-                         ("Framework", s.framework), ("Period", s.period), ("Date", s.date),
-                         ("Version", s.front.version)):
+    for label, value in (
+        ("Organisation", s.organisation),
+        ("Programme", s.programme),
+        ("Framework", s.framework),
+        ("Period", s.period),
+        ("Date", s.date),
+        ("Version", s.front.version),
+    ):
         if value:
             out.append(f"<dt>{label}</dt><dd>{escape(value)}</dd>")
-    before = ([("context", "Introduction and context")] if s.front.context else []) + \
-        ([("grades", "Self-evaluated grades")] if s.grades else [])
+    before = ([("context", "Introduction and context")] if s.front.context else []) + (
+        [("grades", "Self-evaluated grades")] if s.grades else []
+    )
     after = [] if s.final else [("word-count", "Word count")]
     after += [("sign-off", "Sign-off")] if s.front.sign_off else []
     after += [("evidence", "Evidence")] if s.appendix else []
@@ -121,13 +139,25 @@ def render(statement: Statement) -> str:
     out += [f'<li><a href="#{a}">{t}</a></li>' for a, t in after]
     out += ["</ol>", "</nav>"]
     if s.front.context:
-        out += ['<section id="context">', "<h2>Introduction and context</h2>", *_blocks(s.front.context),
-                "</section>"]
+        out += [
+            '<section id="context">',
+            "<h2>Introduction and context</h2>",
+            *_blocks(s.front.context),
+            "</section>",
+        ]
     if s.grades:
-        out += ['<section id="grades">', "<h2>Self-evaluated grades</h2>", '<table class="grades">',
-                f"<thead><tr><th>QI</th><th>Title</th><th>{s.grades_heading}</th><th>Rationale</th></tr></thead>", "<tbody>"]
-        out += [f"<tr><td>{escape(g.id)}</td><td>{escape(g.title)}</td><td>{escape(g.text)}</td>"
-                f"<td>{' '.join(_inline(b) for b in g.rationale)}</td></tr>" for g in s.grades]
+        out += [
+            '<section id="grades">',
+            "<h2>Self-evaluated grades</h2>",
+            '<table class="grades">',
+            f"<thead><tr><th>QI</th><th>Title</th><th>{s.grades_heading}</th><th>Rationale</th></tr></thead>",
+            "<tbody>",
+        ]
+        out += [
+            f"<tr><td>{escape(g.id)}</td><td>{escape(g.title)}</td><td>{escape(g.text)}</td>"
+            f"<td>{' '.join(_inline(b) for b in g.rationale)}</td></tr>"
+            for g in s.grades
+        ]
         out += ["</tbody>", "</table>", "</section>"]
     for sec in s.sections:
         out += [f'<section class="unit" id="{sec.anchor}">', f"<h2>{escape(sec.heading)}</h2>"]
@@ -139,31 +169,59 @@ def render(statement: Statement) -> str:
             out.append(f'<p class="words">{sec.words:,} words{share}</p>')
         out.append("</section>")
     if not s.final:
-        out += ['<section id="word-count">', "<h2>Word count</h2>", f"<p>{escape(s.word_summary)}</p>", "<table>",
-                '<thead><tr><th>Section</th><th class="num">Words</th><th class="num">Share of the limit</th></tr>'
-                "</thead>", "<tbody>"]
-        out += [f'<tr><td>{escape(sec.heading)}</td><td class="num">{sec.words:,}</td>'
-                f'<td class="num">{f"{sec.share:,.0f}" if sec.share else "–"}</td></tr>' for sec in s.sections]
-        out += [f'<tr><th>Total</th><th class="num">{s.words:,}</th>'
-                f'<th class="num">{f"{s.word_limit:,}" if s.word_limit else "–"}</th></tr>',
-                "</tbody>", "</table>", "</section>"]
+        out += [
+            '<section id="word-count">',
+            "<h2>Word count</h2>",
+            f"<p>{escape(s.word_summary)}</p>",
+            "<table>",
+            '<thead><tr><th>Section</th><th class="num">Words</th><th class="num">Share of the limit</th></tr>'
+            "</thead>",
+            "<tbody>",
+        ]
+        out += [
+            f'<tr><td>{escape(sec.heading)}</td><td class="num">{sec.words:,}</td>'
+            f'<td class="num">{f"{sec.share:,.0f}" if sec.share else "–"}</td></tr>'
+            for sec in s.sections
+        ]
+        out += [
+            f'<tr><th>Total</th><th class="num">{s.words:,}</th>'
+            f'<th class="num">{f"{s.word_limit:,}" if s.word_limit else "–"}</th></tr>',
+            "</tbody>",
+            "</table>",
+            "</section>",
+        ]
     if s.front.sign_off:
-        out += ['<section id="sign-off">', "<h2>Sign-off</h2>", "<table>",
-                "<thead><tr><th>Name</th><th>Role</th><th>Date</th><th>Signature</th></tr></thead>", "<tbody>"]
-        out += [f"<tr><td>{escape(p.name)}</td><td>{escape(p.role)}</td><td>{escape(p.date)}</td>"
-                '<td class="sign"></td></tr>' for p in s.front.sign_off]
+        out += [
+            '<section id="sign-off">',
+            "<h2>Sign-off</h2>",
+            "<table>",
+            "<thead><tr><th>Name</th><th>Role</th><th>Date</th><th>Signature</th></tr></thead>",
+            "<tbody>",
+        ]
+        out += [
+            f"<tr><td>{escape(p.name)}</td><td>{escape(p.role)}</td><td>{escape(p.date)}</td>"
+            '<td class="sign"></td></tr>'
+            for p in s.front.sign_off
+        ]
         out += ["</tbody>", "</table>", "</section>"]
     if s.appendix:
         first = "File in the evidence pack" if s.pack else "Evidence and location"
-        out += ['<section id="evidence">', "<h2>Evidence</h2>", '<table class="evidence">',
-                f"<thead><tr><th>Ref</th><th>{first}</th><th>Kind and source</th><th>Date</th>"
-                "<th>Agency</th></tr></thead>", "<tbody>"]
+        out += [
+            '<section id="evidence">',
+            "<h2>Evidence</h2>",
+            '<table class="evidence">',
+            f"<thead><tr><th>Ref</th><th>{first}</th><th>Kind and source</th><th>Date</th>"
+            "<th>Agency</th></tr></thead>",
+            "<tbody>",
+        ]
         for e in s.appendix:
             where = f'<br><span class="detail location">{escape(e.location)}</span>' if e.location else ""
             name = e.file_name if s.pack else e.evidence.title
-            out.append(f'<tr id="{e.anchor}"><td>{e.label}</td><td>{escape(name)}{where}</td>'
-                       f'<td>{escape(e.kind)}<br><span class="detail">{escape(e.source)}</span></td>'
-                       f"<td>{escape(e.date)}</td><td>{escape(e.evidence.agency)}</td></tr>")
+            out.append(
+                f'<tr id="{e.anchor}"><td>{e.label}</td><td>{escape(name)}{where}</td>'
+                f'<td>{escape(e.kind)}<br><span class="detail">{escape(e.source)}</span></td>'
+                f"<td>{escape(e.date)}</td><td>{escape(e.evidence.agency)}</td></tr>"
+            )
         out += ["</tbody>", "</table>", "</section>"]
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -69,13 +69,16 @@ def parse_columns(pairs: list[str] | tuple[str, ...], what: str) -> tuple[tuple[
         text, sep, name = pair.rpartition("=")
         named = _items.type_named(name)
         if not sep or not text.strip() or named is None:
-            raise InputError(f"{what} {pair!r}: expected TEXT=TYPE with TYPE one of {', '.join(_items.TYPE_NAMES)}")
+            raise InputError(
+                f"{what} {pair!r}: expected TEXT=TYPE with TYPE one of {', '.join(_items.TYPE_NAMES)}"
+            )
         out.append((text.strip(), named))
     return tuple(out)
 
 
-def evidence_return(framework: model.Framework, path: str | os.PathLike, agency: str = "",
-                    agencies: tuple[str, ...] = ()) -> Template:
+def evidence_return(
+    framework: model.Framework, path: str | os.PathLike, agency: str = "", agencies: tuple[str, ...] = ()
+) -> Template:
     """An empty Evidence sheet for an agency to fill in and `evidence import` to read."""
     from openpyxl import Workbook
 
@@ -86,9 +89,13 @@ def evidence_return(framework: model.Framework, path: str | os.PathLike, agency:
     _row(ws, 1, headers)
     names = list(dict.fromkeys(a for a in (agency, *agencies) if a))
     lists = {
-        "Kind": list(model.EVIDENCE_KINDS), "Source": list(model.SOURCES),
-        "Voice": [g.id for g in framework.voices.groups], "Ages": list(framework.voices.age_bands),
-        "Indicators": list(framework.indicators), "Agency": names, "Submission": ["yes", "no"],
+        "Kind": list(model.EVIDENCE_KINDS),
+        "Source": list(model.SOURCES),
+        "Voice": [g.id for g in framework.voices.groups],
+        "Ages": list(framework.voices.age_bands),
+        "Indicators": list(framework.indicators),
+        "Agency": names,
+        "Submission": ["yes", "no"],
         "Personal data": ["yes", "no"],
     }
     lists_sheet = _lists(wb, {k: v for k, v in lists.items() if v})
@@ -126,20 +133,28 @@ def _evidence_guide(framework: model.Framework, agency: str) -> list[str]:
     ]
 
 
-def record_reading(framework: model.Framework, path: str | os.PathLike, indicators: tuple[str, ...] = (),
-                   columns: tuple[tuple[str, str], ...] = ()) -> Template:
+def record_reading(
+    framework: model.Framework,
+    path: str | os.PathLike,
+    indicators: tuple[str, ...] = (),
+    columns: tuple[tuple[str, str], ...] = (),
+) -> Template:
     """A record-reading sheet: one row per reading, one column per item, a type row under the headers."""
     unknown = [i for i in indicators if i not in framework.indicators]
     if unknown:
         raise InputError(f"{', '.join(unknown)}: not an indicator of framework {framework.id!r}")
-    chosen = columns or (RECORD_ITEMS[:-1] + tuple((f"QI {i}: overall evaluation", "scale") for i in indicators)
-                         + RECORD_ITEMS[-1:])
+    chosen = columns or (
+        RECORD_ITEMS[:-1]
+        + tuple((f"QI {i}: overall evaluation", "scale") for i in indicators)
+        + RECORD_ITEMS[-1:]
+    )
     fixed = (("Record", "id"), ("Reader", "reader"), ("Agency", "group"))
     return _typed_sheet(framework, path, "Records", fixed + chosen, "record reading")
 
 
-def survey(framework: model.Framework, path: str | os.PathLike,
-           columns: tuple[tuple[str, str], ...] = ()) -> Template:
+def survey(
+    framework: model.Framework, path: str | os.PathLike, columns: tuple[tuple[str, str], ...] = ()
+) -> Template:
     """A survey sheet: one row per respondent, one column per question, a type row under the headers."""
     fixed = (("Respondent", "id"), ("Group", "group"))
     return _typed_sheet(framework, path, "Responses", fixed + (columns or SURVEY_QUESTIONS), "survey")
@@ -188,7 +203,9 @@ def _typed_guide(framework: model.Framework, what: str) -> list[str]:
     return [
         f"{what.capitalize()} template for {framework.title} ({framework.id}).",
         "Row 2 names each column's type; keep it: qiframe reads the types from it and does not count it.",
-        "Fill in one row per " + ("reading of a record" if what == "record reading" else "respondent") + ", from row 3.",
+        "Fill in one row per "
+        + ("reading of a record" if what == "record reading" else "respondent")
+        + ", from row 3.",
         f"scale: a level of the framework's scale, by number or label ({scale}).",
         "effectiveness: Completely, Mostly, Partially (or Partly) or Not effective.",
         "yes-no: Yes or No. present-absent: Present or Absent. agree: Strongly agree to Strongly disagree.",

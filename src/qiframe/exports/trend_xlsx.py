@@ -68,14 +68,18 @@ def render(trend: Trend) -> bytes:
     if trend.rows:
         chart = LineChart()
         chart.title = "Grades over time (position on the scale)"
-        chart.y_axis.title = "Position on the scale (1 = " + clean(trend.levels[0]) + ")" if trend.levels else "Position"
+        chart.y_axis.title = (
+            "Position on the scale (1 = " + clean(trend.levels[0]) + ")" if trend.levels else "Position"
+        )
         chart.x_axis.title = "Evaluation"
         chart.y_axis.scaling.min = 1
         chart.y_axis.scaling.max = max(len(trend.levels), 2)
         chart.y_axis.majorUnit = 1
         chart.y_axis.delete = False
         chart.x_axis.delete = False
-        values = Reference(data, min_col=2, max_col=len(trend.rows) + 1, min_row=1, max_row=len(trend.years) + 1)
+        values = Reference(
+            data, min_col=2, max_col=len(trend.rows) + 1, min_row=1, max_row=len(trend.years) + 1
+        )
         chart.add_data(values, titles_from_data=True)
         chart.set_categories(Reference(data, min_col=1, min_row=2, max_row=len(trend.years) + 1))
         for series in chart.series:

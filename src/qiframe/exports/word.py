@@ -36,9 +36,11 @@ DRAFT_FILL = "FFF2CC"
 LANGUAGE = "en-GB"
 
 _DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_TEMPLATE_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-                   "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
-                   "application/vnd.ms-word.document.macroEnabled.main+xml")
+_TEMPLATE_TYPES = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+)
 
 
 def new_document(template: str | os.PathLike | None = None, landscape: bool = False):
@@ -71,7 +73,9 @@ def _open_template(path: Path):
     except OSError as exc:
         raise InputError(f"cannot read the template: {exc.strerror or exc}", path) from None
     except Exception as exc:  # python-docx raises several types for a file that is not a Word document
-        raise InputError(f"not a Word document or template (.docx, .dotx) ({type(exc).__name__})", path) from None
+        raise InputError(
+            f"not a Word document or template (.docx, .dotx) ({type(exc).__name__})", path
+        ) from None
 
 
 def _as_document(data: bytes) -> bytes:
@@ -87,7 +91,9 @@ def _as_document(data: bytes) -> bytes:
             for item in source.infolist():
                 if item.filename.startswith("word/vbaProject") or item.filename.endswith("vbaData.xml"):
                     continue  # macros are never carried into a document qiframe writes
-                content = types.encode("utf-8") if item.filename == "[Content_Types].xml" else source.read(item)
+                content = (
+                    types.encode("utf-8") if item.filename == "[Content_Types].xml" else source.read(item)
+                )
                 target.writestr(item, content)
     return out.getvalue()
 
@@ -138,7 +144,13 @@ def _house_style(doc, landscape: bool) -> None:
     normal.font.size = Pt(11)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
-    for name, size in (("Title", 30), ("Subtitle", 16), ("Heading 1", 17), ("Heading 2", 13), ("Heading 3", 11)):
+    for name, size in (
+        ("Title", 30),
+        ("Subtitle", 16),
+        ("Heading 1", 17),
+        ("Heading 2", 13),
+        ("Heading 3", 11),
+    ):
         style = doc.styles[name]
         set_font(style, FONT)
         style.font.size = Pt(size)
@@ -308,8 +320,11 @@ def _bullet_style(doc, st) -> None:
     abstract = parse_xml(
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="singleLevel"/>'
         '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/>'
-        '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum>')
-    num = parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
+        '<w:lvlJc w:val="left"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum>'
+    )
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+    )
     first_num = numbering.find(qn("w:num"))  # every abstractNum must come before the first num
     if first_num is not None:
         first_num.addprevious(abstract)
@@ -321,7 +336,7 @@ def _bullet_style(doc, st) -> None:
         ppr.remove(old)
     ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:numId w:val="{num_id}"/></w:numPr>'))
     if ppr.find(qn("w:contextualSpacing")) is None:
-        ppr.insert(1, parse_xml(f'<w:contextualSpacing {nsdecls("w")}/>'))  # no gap between bullets
+        ppr.insert(1, parse_xml(f"<w:contextualSpacing {nsdecls('w')}/>"))  # no gap between bullets
 
 
 # --- file hygiene ------------------------------------------------------------------------------------
@@ -361,10 +376,24 @@ def _language(doc) -> None:
 
 _WORD_URI = "http://schemas.microsoft.com/office/word"
 # Elements that follow w:compat in the settings part (schema order).
-_AFTER_COMPAT = ("docVars", "rsids", "attachedSchema", "themeFontLang", "clrSchemeMapping",
-                 "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade", "captions",
-                 "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-                 "decimalSymbol", "listSeparator")
+_AFTER_COMPAT = (
+    "docVars",
+    "rsids",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
 
 
 def _compatibility(doc) -> None:
@@ -554,15 +583,19 @@ def borders(tbl) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
-    edges = "".join(f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>'
-                    for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    edges = "".join(
+        f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>'
+        for e in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     tblpr = tbl._tbl.tblPr
     for old in tblpr.findall(qn("w:tblBorders")):
         tblpr.remove(old)
     element = parse_xml(f"<w:tblBorders {nsdecls('w')}>{edges}</w:tblBorders>")
     # tblBorders comes before tblLayout, tblCellMar and tblLook in the schema order Word checks.
-    later = [qn(t) for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-                             "w:tblDescription")]
+    later = [
+        qn(t)
+        for t in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+    ]
     for child in tblpr:
         if child.tag in later:
             child.addprevious(element)

@@ -83,8 +83,14 @@ class StyledCells:
             found = self.prepared[key] = (array, self.ws.parent._cell_styles.add(array))
         return found
 
-    def make(self, value, data_type: str, style: str | None = None, number_format: str | None = None,
-             quote: bool = False) -> StreamCell:
+    def make(
+        self,
+        value,
+        data_type: str,
+        style: str | None = None,
+        number_format: str | None = None,
+        quote: bool = False,
+    ) -> StreamCell:
         array, sid = self._prepared(style, number_format, quote)
         cell = StreamCell.__new__(StreamCell)
         cell.parent = self.ws

@@ -55,8 +55,14 @@ class SheetPlan:
     """Whether a refusal is about the sheet's content (which stops the import) rather than the indicator."""
 
     def to_json(self) -> dict:
-        return {"sheet": self.sheet, "indicator": self.indicator, "action": self.action,
-                "reason": self.reason or None, "changes": list(self.changes), "cells": self.cells}
+        return {
+            "sheet": self.sheet,
+            "indicator": self.indicator,
+            "action": self.action,
+            "reason": self.reason or None,
+            "changes": list(self.changes),
+            "cells": self.cells,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,9 +93,15 @@ class AssessmentImport:
         return {a: self.count(a) for a in ACTIONS}
 
     def to_json(self) -> dict:
-        return {"path": self.path, "evaluator": self.evaluator, "evaluator_from": self.evaluator_from,
-                "made": self.made, "sheets": [s.to_json() for s in self.sheets], "ignored": list(self.ignored),
-                "summary": self.summary()}
+        return {
+            "path": self.path,
+            "evaluator": self.evaluator,
+            "evaluator_from": self.evaluator_from,
+            "made": self.made,
+            "sheets": [s.to_json() for s in self.sheets],
+            "ignored": list(self.ignored),
+            "summary": self.summary(),
+        }
 
 
 class _Refuse(Exception):
@@ -119,7 +131,7 @@ class _Sheet:
     def labelled(self, label: str) -> int | None:
         """The row whose column-A label (its first line) is `label`, ignoring case and spaces."""
         key = " ".join(label.split()).casefold()
-        for (row, column) in sorted(self.cells):
+        for row, column in sorted(self.cells):
             if column == 1:
                 first = self.text(row, 1).split("\n", 1)[0]
                 if " ".join(first.split()).casefold() == key:
@@ -157,8 +169,11 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
 def _meta(sheets: dict[str, _Sheet], path: Path) -> tuple[dict[str, str], list[tuple[str, str, str, dict]]]:
     meta_sheet = sheets.get(forms.META_SHEET)
     if meta_sheet is None or meta_sheet.text(1, 2) != forms.FORMAT:
-        raise InputError("not an assessment workbook made by `qiframe export assessments` (its hidden record "
-                         "is missing); to bring in a table of grades, use `qiframe import grid`", path)
+        raise InputError(
+            "not an assessment workbook made by `qiframe export assessments` (its hidden record "
+            "is missing); to bring in a table of grades, use `qiframe import grid`",
+            path,
+        )
     values = {meta_sheet.text(r, 1): meta_sheet.text(r, 2) for r in range(1, len(forms.META_KEYS) + 1)}
     start = len(forms.META_KEYS) + 2
     rows = []
@@ -185,8 +200,11 @@ def _evaluator(sheets: dict[str, _Sheet], values: dict[str, str], path: Path) ->
         raise InputError(f"{forms.COVER_SHEET}!B{row} holds a formula; type the evaluator's name", path)
     name = forms.normal_name(cover.text(row, 2))
     if not name:
-        raise InputError(f"no evaluator named: type your name (or your pair's) in {forms.COVER_SHEET}!B{row}, "
-                         "save, and import again", path)
+        raise InputError(
+            f"no evaluator named: type your name (or your pair's) in {forms.COVER_SHEET}!B{row}, "
+            "save, and import again",
+            path,
+        )
     return name, f"the {forms.COVER_SHEET} sheet, cell B{row}"
 
 
@@ -198,11 +216,17 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> AssessmentImp
     sheets = _read_workbook(path)
     values, rows = _meta(sheets, path)
     if values.get("framework") != evaluation.framework.id:
-        raise InputError(f"this workbook was made for framework {values.get('framework')!r}, not "
-                         f"{evaluation.framework.id!r}: it belongs to another evaluation", path)
+        raise InputError(
+            f"this workbook was made for framework {values.get('framework')!r}, not "
+            f"{evaluation.framework.id!r}: it belongs to another evaluation",
+            path,
+        )
     if values.get("evaluation") != evaluation.metadata.title:
-        raise InputError(f"this workbook was made from evaluation {values.get('evaluation')!r}, not "
-                         f"{evaluation.metadata.title!r}", path)
+        raise InputError(
+            f"this workbook was made from evaluation {values.get('evaluation')!r}, not "
+            f"{evaluation.metadata.title!r}",
+            path,
+        )
     evaluator, source = _evaluator(sheets, values, path)
     plans = []
     known = {forms.COVER_SHEET, forms.META_SHEET}
@@ -225,12 +249,17 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> AssessmentImp
 
             refs = ", ".join(f"{get_column_letter(c)}{r}" for r, c in outside[:5])
             more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
-            ignored.append(f"sheet {name!r}: {refs}{more}: outside the form (only column B beside a label is read)")
-    return AssessmentImport(str(path), evaluator, source, values.get("made", ""), tuple(plans), tuple(ignored))
+            ignored.append(
+                f"sheet {name!r}: {refs}{more}: outside the form (only column B beside a label is read)"
+            )
+    return AssessmentImport(
+        str(path), evaluator, source, values.get("made", ""), tuple(plans), tuple(ignored)
+    )
 
 
-def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: str, proposals: dict,
-                evaluator: str) -> SheetPlan:
+def _plan_sheet(
+    evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: str, proposals: dict, evaluator: str
+) -> SheetPlan:
     if ident not in evaluation.assessable_ids:
         raise _Refuse(f"{ident} is not an indicator of framework {evaluation.framework.id}")
     row = sheet.labelled(forms.INDICATOR_LABEL)
@@ -263,17 +292,27 @@ def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: s
     changes = []
     own = next((p for p in a.proposed if p.by == evaluator), None)
     if level is not None:
-        proposal = {"by": evaluator, "grade": level.value, "rationale": given["rationale"],
-                    "strengths": list(notes["strengths"]), "improvements": list(notes["improvements"])}
-        new = model.Proposal(evaluator, level.value, "", given["rationale"], notes["strengths"],
-                             notes["improvements"])
+        proposal = {
+            "by": evaluator,
+            "grade": level.value,
+            "rationale": given["rationale"],
+            "strengths": list(notes["strengths"]),
+            "improvements": list(notes["improvements"]),
+        }
+        new = model.Proposal(
+            evaluator, level.value, "", given["rationale"], notes["strengths"], notes["improvements"]
+        )
         if forms.proposal_digest(new) == forms.proposal_digest(own):
             proposal = None
         else:
             was = ""
             if own is not None:
                 old = scale.level(own.grade)
-                was = f" (was {old.label if old else own.grade})" if own.grade != level.value else " (reasons or notes changed)"
+                was = (
+                    f" (was {old.label if old else own.grade})"
+                    if own.grade != level.value
+                    else " (reasons or notes changed)"
+                )
             changes.append(f"proposal {scale.shown(level.value)}{was}")
     fresh = {}
     for f in forms.LIST_FIELDS:
@@ -285,26 +324,42 @@ def _plan_sheet(evaluation: model.Evaluation, sheet: _Sheet, ident: str, base: s
     if proposal is None and not fresh:
         return SheetPlan(sheet.title, ident, "unchanged", cells=cells)
     if a.status == "agreed":
-        raise _Refuse(f"{ident} is agreed ({scale.shown(a.grade) or 'no grade'}); an import never "
-                      "changes an agreed assessment. To reopen it: qiframe assign "
-                      f"{ident} --status in-progress", invalid=False)
+        raise _Refuse(
+            f"{ident} is agreed ({scale.shown(a.grade) or 'no grade'}); an import never "
+            "changes an agreed assessment. To reopen it: qiframe assign "
+            f"{ident} --status in-progress",
+            invalid=False,
+        )
     if forms.base_digest(evaluation.assessments.get(ident)) != base:
-        raise _Refuse(f"{ident} changed since the workbook was made (its grade, status or rationale); left "
-                      "alone: compare the sheet with `qiframe status`, then record by hand or export a fresh "
-                      "workbook", invalid=False, action="conflict")
+        raise _Refuse(
+            f"{ident} changed since the workbook was made (its grade, status or rationale); left "
+            "alone: compare the sheet with `qiframe status`, then record by hand or export a fresh "
+            "workbook",
+            invalid=False,
+            action="conflict",
+        )
     if forms.proposal_digest(own) != proposals.get(evaluator, ""):
-        raise _Refuse(f"{evaluator}'s proposal for {ident} changed since the workbook was made; left alone: "
-                      f"export a fresh workbook for {evaluator} to continue from what is recorded", invalid=False,
-                       action="conflict")
-    return SheetPlan(sheet.title, ident, "changed", changes=tuple(changes), cells=cells, proposal=proposal,
-                     notes=fresh)
+        raise _Refuse(
+            f"{evaluator}'s proposal for {ident} changed since the workbook was made; left alone: "
+            f"export a fresh workbook for {evaluator} to continue from what is recorded",
+            invalid=False,
+            action="conflict",
+        )
+    return SheetPlan(
+        sheet.title, ident, "changed", changes=tuple(changes), cells=cells, proposal=proposal, notes=fresh
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------------
 
 
-def apply_import(root: str | Path, plan: AssessmentImport, evaluation: model.Evaluation,
-                 skip_invalid: bool = False, today: dt.date | None = None) -> tuple[str, ...]:
+def apply_import(
+    root: str | Path,
+    plan: AssessmentImport,
+    evaluation: model.Evaluation,
+    skip_invalid: bool = False,
+    today: dt.date | None = None,
+) -> tuple[str, ...]:
     """Write every changed sheet at once; a sheet refused for its content stops everything unless skipped."""
     if plan.invalid and not skip_invalid:
         raise rejection(plan)
@@ -313,24 +368,38 @@ def apply_import(root: str | Path, plan: AssessmentImport, evaluation: model.Eva
     for sheet in plan.sheets:
         if sheet.action != "changed":
             continue
-        changes.append(FileChange(f"{store.FOLDERS['indicator']}/{sheet.indicator}.yaml", "indicator",
-                                  _mutation(sheet, plan.evaluator, day),
-                                  {"indicator": sheet.indicator, "status": "not-started"}))
-    seen = {s.indicator: evaluation.assessments.get(s.indicator) for s in plan.sheets if s.action == "changed"}
+        changes.append(
+            FileChange(
+                f"{store.FOLDERS['indicator']}/{sheet.indicator}.yaml",
+                "indicator",
+                _mutation(sheet, plan.evaluator, day),
+                {"indicator": sheet.indicator, "status": "not-started"},
+            )
+        )
+    seen = {
+        s.indicator: evaluation.assessments.get(s.indicator) for s in plan.sheets if s.action == "changed"
+    }
 
     def verify(current: model.Evaluation) -> None:
         for ident, before in seen.items():
             if current.assessments.get(ident) != before:
-                raise InputError(f"{ident} changed while the import was being prepared, so nothing was "
-                                 "written; run the import again", plan.path)
+                raise InputError(
+                    f"{ident} changed while the import was being prepared, so nothing was "
+                    "written; run the import again",
+                    plan.path,
+                )
 
     return apply(root, changes, verify)
 
 
 def rejection(plan: AssessmentImport) -> InputError:
     first = plan.invalid[0]
-    return InputError(f"{len(plan.invalid)} sheet(s) refused, so nothing was written (sheet {first.sheet!r}: "
-                      f"{first.reason}); fix them, or import the rest with {{skip_invalid}}", plan.path, options=("skip_invalid",))
+    return InputError(
+        f"{len(plan.invalid)} sheet(s) refused, so nothing was written (sheet {first.sheet!r}: "
+        f"{first.reason}); fix them, or import the rest with {{skip_invalid}}",
+        plan.path,
+        options=("skip_invalid",),
+    )
 
 
 def _mutation(sheet: SheetPlan, evaluator: str, day: str):
@@ -338,8 +407,11 @@ def _mutation(sheet: SheetPlan, evaluator: str, day: str):
         if sheet.proposal is not None:
             record = {k: v for k, v in sheet.proposal.items() if v not in ("", [], None)}
             record["date"] = dt.date.fromisoformat(day)
-            ordered = {k: record[k] for k in ("by", "grade", "date", "rationale", "strengths", "improvements")
-                       if k in record}
+            ordered = {
+                k: record[k]
+                for k in ("by", "grade", "date", "rationale", "strengths", "improvements")
+                if k in record
+            }
             current = doc.get("proposed")
             index = next((i for i, p in enumerate(current or []) if p.get("by") == evaluator), None)
             if index is not None:

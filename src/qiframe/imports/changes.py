@@ -57,8 +57,9 @@ class FileChange:
     """The file's first content, when it does not exist yet."""
 
 
-def apply(root: str | Path, changes: list[FileChange],
-          verify: Callable[[model.Evaluation], None] | None = None) -> tuple[str, ...]:
+def apply(
+    root: str | Path, changes: list[FileChange], verify: Callable[[model.Evaluation], None] | None = None
+) -> tuple[str, ...]:
     """Write every change in one store transaction (all or nothing), after `verify` has passed on the
     evaluation loaded inside the lock; returns the files."""
     if not changes:

@@ -65,8 +65,13 @@ NO = {"no", "n", "false", "0", ""}
 ACTIONS = ("new", "changed", "unchanged", "rejected")
 
 # Themes are titles that may hold commas, so only ";" (or a line break) separates them.
-_SPLIT = {"indicators": re.compile(r"[;,\n]"), "units": re.compile(r"[;,\n]"), "themes": re.compile(r"[;\n]"),
-          "voice": re.compile(r"[;,\n]"), "ages": re.compile(r"[;,\n]")}
+_SPLIT = {
+    "indicators": re.compile(r"[;,\n]"),
+    "units": re.compile(r"[;,\n]"),
+    "themes": re.compile(r"[;\n]"),
+    "voice": re.compile(r"[;,\n]"),
+    "ages": re.compile(r"[;,\n]"),
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,13 @@ class MappedValue:
     """The rows where it was read so."""
 
     def to_json(self) -> dict:
-        return {"field": self.field, "text": self.text, "value": self.value, "how": self.how, "rows": list(self.rows)}
+        return {
+            "field": self.field,
+            "text": self.text,
+            "value": self.value,
+            "how": self.how,
+            "rows": list(self.rows),
+        }
 
 
 @dataclass(frozen=True)
@@ -108,9 +119,14 @@ class RowPlan:
     """For a changed row: the item's file, relative to the evaluation."""
 
     def to_json(self) -> dict:
-        return {"row": self.row, "action": self.action, "id": self.id or None, "reason": self.reason or None,
-                "changes": {k: {"old": _jsonable(o), "new": _jsonable(n)} for k, (o, n) in self.changes.items()},
-                "title": self.item.title if self.item else None}
+        return {
+            "row": self.row,
+            "action": self.action,
+            "id": self.id or None,
+            "reason": self.reason or None,
+            "changes": {k: {"old": _jsonable(o), "new": _jsonable(n)} for k, (o, n) in self.changes.items()},
+            "title": self.item.title if self.item else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -141,9 +157,15 @@ class ImportPlan:
         return {action: self.count(action) for action in ACTIONS}
 
     def to_json(self) -> dict:
-        return {"path": self.path, "sheet": self.sheet, "columns": self.columns, "ignored": list(self.ignored),
-                "rows": [r.to_json() for r in self.rows], "summary": self.summary(),
-                "mapped": [m.to_json() for m in self.mapped]}
+        return {
+            "path": self.path,
+            "sheet": self.sheet,
+            "columns": self.columns,
+            "ignored": list(self.ignored),
+            "rows": [r.to_json() for r in self.rows],
+            "summary": self.summary(),
+            "mapped": [m.to_json() for m in self.mapped],
+        }
 
 
 @dataclass(frozen=True)
@@ -187,12 +209,16 @@ def parse_map(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         column, sep, name = pair.partition("=")
         if not sep or not column.strip():
-            raise InputError(f"{{map}} {pair!r}: expected COLUMN=field, e.g. {{map}} 'Evidence ref=id'", options=("map",))
+            raise InputError(
+                f"{{map}} {pair!r}: expected COLUMN=field, e.g. {{map}} 'Evidence ref=id'", options=("map",)
+            )
         out[column.strip()] = name.strip()
     return out
 
 
-def parse_values(pairs: list[str] | tuple[str, ...], path: str | Path | None = None) -> dict[str, dict[str, str]]:
+def parse_values(
+    pairs: list[str] | tuple[str, ...], path: str | Path | None = None
+) -> dict[str, dict[str, str]]:
     """Value mappings, field -> {local word -> value}, from `[FIELD:]WORD=VALUE` options and a mapping file.
 
     The file is YAML: `kind: {Audit: case-file-audit}`, `source: {...}`, `voice: {...}`. Without a FIELD,
@@ -204,9 +230,14 @@ def parse_values(pairs: list[str] | tuple[str, ...], path: str | Path | None = N
     out: dict[str, dict[str, str]] = {f: {} for f in MAPPED_FIELDS}
     if path is not None:
         data = yamlio.load(path)
-        if not isinstance(data, dict) or any(k not in MAPPED_FIELDS or not isinstance(v, dict) for k, v in data.items()):
-            raise InputError(f"a value mapping file holds mappings under {', '.join(MAPPED_FIELDS)}, e.g. "
-                             "kind: {Audit: case-file-audit}", path)
+        if not isinstance(data, dict) or any(
+            k not in MAPPED_FIELDS or not isinstance(v, dict) for k, v in data.items()
+        ):
+            raise InputError(
+                f"a value mapping file holds mappings under {', '.join(MAPPED_FIELDS)}, e.g. "
+                "kind: {Audit: case-file-audit}",
+                path,
+            )
         for name, words in data.items():
             for word, value in words.items():
                 out[name][header_key(str(word))] = str(value)
@@ -217,14 +248,25 @@ def parse_values(pairs: list[str] | tuple[str, ...], path: str | Path | None = N
             name, word = "", left
         name, word, value = name.strip().casefold(), word.strip(), value.strip()
         if not sep or not word or not value or (name and name not in MAPPED_FIELDS):
-            raise InputError(f"{{value}} {pair!r}: expected [FIELD:]WORD=VALUE with FIELD one of "
-                             f"{', '.join(MAPPED_FIELDS)}, e.g. {{value}} Audit=case-file-audit", options=("value",))
+            raise InputError(
+                f"{{value}} {pair!r}: expected [FIELD:]WORD=VALUE with FIELD one of "
+                f"{', '.join(MAPPED_FIELDS)}, e.g. {{value}} Audit=case-file-audit",
+                options=("value",),
+            )
         if not name:
-            fits = [f for f, known in (("kind", model.EVIDENCE_KINDS), ("source", model.SOURCES)) if value in known]
+            fits = [
+                f
+                for f, known in (("kind", model.EVIDENCE_KINDS), ("source", model.SOURCES))
+                if value in known
+            ]
             if len(fits) != 1:
-                raise InputError(f"{{value}} {pair!r}: say which field it maps, e.g. {{value}} 'kind:{word}={value}'"
-                                 if fits else f"{{value}} {pair!r}: {value!r} is not a kind ({', '.join(model.EVIDENCE_KINDS)}) "
-                                 f"or a source ({', '.join(model.SOURCES)})", options=("value",))
+                raise InputError(
+                    f"{{value}} {pair!r}: say which field it maps, e.g. {{value}} 'kind:{word}={value}'"
+                    if fits
+                    else f"{{value}} {pair!r}: {value!r} is not a kind ({', '.join(model.EVIDENCE_KINDS)}) "
+                    f"or a source ({', '.join(model.SOURCES)})",
+                    options=("value",),
+                )
             name = fits[0]
         out[name][header_key(word)] = value
     return {f: m for f, m in out.items() if m}
@@ -243,15 +285,21 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
     for column, name in mapping.items():
         index = next((i for i, h in enumerate(table.headers) if header_key(h) == header_key(column)), None)
         if index is None:
-            raise InputError(f"{{map}} {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
-                             table.path, options=("map",))
+            raise InputError(
+                f"{{map}} {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
+                table.path,
+                options=("map",),
+            )
         if name.casefold() in IGNORE:
             skipped.add(index)
             continue
         target = next((f for f in store.EVIDENCE_FIELDS if header_key(f) == header_key(name)), None)
         if target is None:
-            raise InputError(f"{{map}} {column}={name}: no field {name!r} (fields: {', '.join(store.EVIDENCE_FIELDS)})",
-                             table.path, options=("map",))
+            raise InputError(
+                f"{{map}} {column}={name}: no field {name!r} (fields: {', '.join(store.EVIDENCE_FIELDS)})",
+                table.path,
+                options=("map",),
+            )
         columns[index] = target
     for i, header in enumerate(table.headers):
         if i not in columns and i not in skipped and header_key(header) in by_key:
@@ -259,12 +307,20 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
     seen: dict[str, int] = {}
     for i, f in sorted(columns.items()):
         if f in seen:
-            raise InputError(f"columns {table.headers[seen[f]]!r} and {table.headers[i]!r} both give the {f} "
-                             f"field; leave one out with {{map}} '{table.headers[i]}='", table.path, options=("map",))
+            raise InputError(
+                f"columns {table.headers[seen[f]]!r} and {table.headers[i]!r} both give the {f} "
+                f"field; leave one out with {{map}} '{table.headers[i]}='",
+                table.path,
+                options=("map",),
+            )
         seen[f] = i
     if "title" not in seen and "id" not in seen:
-        raise InputError(f"no column gives a title or an id (columns: {', '.join(table.headers)}); "
-                         "name one with {map} COLUMN=title", table.path, options=("map",))
+        raise InputError(
+            f"no column gives a title or an id (columns: {', '.join(table.headers)}); "
+            "name one with {map} COLUMN=title",
+            table.path,
+            options=("map",),
+        )
     ignored = [h for i, h in enumerate(table.headers) if i not in columns]
     return columns, ignored
 
@@ -272,8 +328,12 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
 # --- planning ----------------------------------------------------------------------------------------
 
 
-def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, str] | None = None,
-                values: dict[str, dict[str, str]] | None = None) -> ImportPlan:
+def plan_import(
+    evaluation: model.Evaluation,
+    table: Table,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+) -> ImportPlan:
     """Compare every row of the sheet with the register; nothing is written.
 
     `values` maps local words to field values (see `parse_values`).
@@ -297,8 +357,14 @@ def plan_import(evaluation: model.Evaluation, table: Table, mapping: dict[str, s
         except _Reject as exc:
             plan = RowPlan(number, "rejected", raw.get("id", ""), str(exc))
         rows.append(plan)
-    return ImportPlan(table.path, table.sheet, {table.headers[i]: f for i, f in sorted(columns.items())},
-                      tuple(ignored), tuple(rows), reader.report(rows))
+    return ImportPlan(
+        table.path,
+        table.sheet,
+        {table.headers[i]: f for i, f in sorted(columns.items())},
+        tuple(ignored),
+        tuple(rows),
+        reader.report(rows),
+    )
 
 
 def _plan_row(evaluation, table, columns, number, raw, by_title, folded, reader) -> RowPlan:
@@ -310,11 +376,15 @@ def _plan_row(evaluation, table, columns, number, raw, by_title, folded, reader)
     if ident:
         key = ident if ident in evaluation.evidence else folded.get(ident.casefold())
         if key is None:
-            raise _Reject(f"no evidence item {ident!r} in the register; to add the row as a new item, clear "
-                          f"its {headers['id']} cell (or leave the column out with --map '{headers['id']}=')")
+            raise _Reject(
+                f"no evidence item {ident!r} in the register; to add the row as a new item, clear "
+                f"its {headers['id']} cell (or leave the column out with --map '{headers['id']}=')"
+            )
         item = evaluation.evidence[key]
     reader.row = number
-    values = {f: _value(evaluation, f, text, headers[f], item, reader) for f, text in raw.items() if f != "id"}
+    values = {
+        f: _value(evaluation, f, text, headers[f], item, reader) for f, text in raw.items() if f != "id"
+    }
     if "title" in values and not values["title"]:
         raise _Reject("the title is empty")
     if item is None:
@@ -347,8 +417,10 @@ def _match_title(values: dict, by_title: dict[str, list[model.Evidence]]) -> mod
     if same:
         return same[0]
     if candidates:
-        raise _Reject(f"{len(candidates)} items have this title ({', '.join(c.id for c in candidates[:5])}); "
-                      "give the ID of the one to update")
+        raise _Reject(
+            f"{len(candidates)} items have this title ({', '.join(c.id for c in candidates[:5])}); "
+            "give the ID of the one to update"
+        )
     return None
 
 
@@ -375,8 +447,14 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None,
-           reader: _Values) -> Any:
+def _value(
+    evaluation: model.Evaluation,
+    name: str,
+    text: str,
+    header: str,
+    item: model.Evidence | None,
+    reader: _Values,
+) -> Any:
     """One cell parsed into a field's value, or a _Reject saying what is wrong with it."""
     text = from_csv(text)  # a CSV written by `evidence list --format csv` guards risky text this way
     # The export writes stored text that starts with "=" as a text cell; reading it back unchanged is fine.
@@ -396,8 +474,13 @@ def _value(evaluation: model.Evaluation, name: str, text: str, header: str, item
     if name == "source":
         return reader.choice("source", text, "", header)
     if name == "voice":
-        return tuple(dict.fromkeys(reader.choice("voice", v.strip(), "", header)
-                                   for v in _SPLIT["voice"].split(_text(text)) if v.strip()))
+        return tuple(
+            dict.fromkeys(
+                reader.choice("voice", v.strip(), "", header)
+                for v in _SPLIT["voice"].split(_text(text))
+                if v.strip()
+            )
+        )
     if name == "ages":
         return tuple(dict.fromkeys(v.strip() for v in _SPLIT["ages"].split(_text(text)) if v.strip()))
     if name in LIST_FIELDS:
@@ -410,19 +493,28 @@ class _Values:
 
     def __init__(self, evaluation: model.Evaluation, mapping: dict[str, dict[str, str]]) -> None:
         groups = evaluation.framework.voices.groups
-        self.ids = {"kind": {header_key(k): k for k in model.EVIDENCE_KINDS},
-                    "source": {header_key(s): s for s in model.SOURCES},
-                    "voice": {header_key(g.id): g.id for g in groups}}
-        self.labels = {"kind": {header_key(label): k for k, label in vocabulary.KIND_LABELS.items()},
-                       "source": {**{header_key(label): s for s, label in model.SOURCE_LABELS.items()},
-                                  "documents": "documentation", "document": "documentation", "views": "views"},
-                       "voice": {header_key(g.label): g.id for g in groups}}
+        self.ids = {
+            "kind": {header_key(k): k for k in model.EVIDENCE_KINDS},
+            "source": {header_key(s): s for s in model.SOURCES},
+            "voice": {header_key(g.id): g.id for g in groups},
+        }
+        self.labels = {
+            "kind": {header_key(label): k for k, label in vocabulary.KIND_LABELS.items()},
+            "source": {
+                **{header_key(label): s for s, label in model.SOURCE_LABELS.items()},
+                "documents": "documentation",
+                "document": "documentation",
+                "views": "views",
+            },
+            "voice": {header_key(g.label): g.id for g in groups},
+        }
         known = {"kind": model.EVIDENCE_KINDS, "source": model.SOURCES, "voice": tuple(g.id for g in groups)}
         for name, words in mapping.items():
             for word, value in words.items():
                 if value not in known[name]:
-                    raise InputError(f"value mapping {word}={value}: {value!r} is not a {name} "
-                                     f"({', '.join(known[name])})")
+                    raise InputError(
+                        f"value mapping {word}={value}: {value!r} is not a {name} ({', '.join(known[name])})"
+                    )
         self.mapping = mapping
         self.known = known
         self.row = 0
@@ -444,8 +536,10 @@ class _Values:
             if key in table:
                 self.note(name, text, table[key], how)
                 return table[key]
-        raise _Reject(f"{header} {text!r} is not one of: {', '.join(self.known[name])}; map a local word with "
-                      f"a value mapping, e.g. {text}={self.known[name][0]}")
+        raise _Reject(
+            f"{header} {text!r} is not one of: {', '.join(self.known[name])}; map a local word with "
+            f"a value mapping, e.g. {text}={self.known[name][0]}"
+        )
 
     def date(self, name: str, text: str, header: str) -> str:
         if not text:
@@ -467,8 +561,9 @@ class _Values:
         return tuple(out)
 
 
-def _list(evaluation: model.Evaluation, name: str, text: str, header: str,
-          item: model.Evidence | None) -> tuple[str, ...]:
+def _list(
+    evaluation: model.Evaluation, name: str, text: str, header: str, item: model.Evidence | None
+) -> tuple[str, ...]:
     values = [v.strip() for v in _SPLIT[name].split(_text(text))]
     values = list(dict.fromkeys(v for v in values if v))
     if name == "themes":
@@ -533,16 +628,25 @@ def _still_current(evaluation: model.Evaluation, plan: ImportPlan) -> None:
         if row.action != "changed":
             continue
         item = current.get(row.id)
-        if item is None or any(_differs(getattr(item, name), old) for name, (old, _new) in row.changes.items()):
-            raise InputError(f"{row.id} (row {row.row}) changed while the import was being prepared, so nothing "
-                             "was written; run the import again", plan.path)
+        if item is None or any(
+            _differs(getattr(item, name), old) for name, (old, _new) in row.changes.items()
+        ):
+            raise InputError(
+                f"{row.id} (row {row.row}) changed while the import was being prepared, so nothing "
+                "was written; run the import again",
+                plan.path,
+            )
 
 
 def rejection(plan: ImportPlan) -> InputError:
     """The error for a plan with rejected rows: how many, the first reason, and the way out."""
     first = plan.rejected[0]
-    return InputError(f"{len(plan.rejected)} row(s) rejected, so nothing was written (row {first.row}: "
-                      f"{first.reason}); fix them, or import the rest with {{skip_invalid}}", plan.path, options=("skip_invalid",))
+    return InputError(
+        f"{len(plan.rejected)} row(s) rejected, so nothing was written (row {first.row}: "
+        f"{first.reason}); fix them, or import the rest with {{skip_invalid}}",
+        plan.path,
+        options=("skip_invalid",),
+    )
 
 
 def _mutation(changes: dict[str, tuple[Any, Any]]):

@@ -29,15 +29,50 @@ from qiframe.imports.tables import Table, read_table
 
 FIELDS = ("indicator", "title", "grade", "rationale", "strengths", "improvements", "next_steps", "lead")
 ALIASES = {
-    "indicator": ("qi", "qualityindicator", "indicatorid", "id", "ref", "qiref", "qino", "qinumber", "number"),
+    "indicator": (
+        "qi",
+        "qualityindicator",
+        "indicatorid",
+        "id",
+        "ref",
+        "qiref",
+        "qino",
+        "qinumber",
+        "number",
+    ),
     "title": ("indicatortitle", "qititle", "name", "qualityindicatortitle"),
-    "grade": ("evaluation", "level", "selfevaluatedgrade", "selfevaluation", "rating", "score", "grading",
-              "proposedgrade", "agreedgrade"),
-    "rationale": ("reasons", "reason", "evaluativecomment", "comment", "comments", "justification",
-                  "evaluativestatement", "summary"),
+    "grade": (
+        "evaluation",
+        "level",
+        "selfevaluatedgrade",
+        "selfevaluation",
+        "rating",
+        "score",
+        "grading",
+        "proposedgrade",
+        "agreedgrade",
+    ),
+    "rationale": (
+        "reasons",
+        "reason",
+        "evaluativecomment",
+        "comment",
+        "comments",
+        "justification",
+        "evaluativestatement",
+        "summary",
+    ),
     "strengths": ("keystrengths", "strength", "whatweredoingwell", "whatisworkingwell"),
-    "improvements": ("areasforimprovement", "areaforimprovement", "aois", "aoi", "areasfordevelopment",
-                     "developmentareas", "improvement", "areastoimprove"),
+    "improvements": (
+        "areasforimprovement",
+        "areaforimprovement",
+        "aois",
+        "aoi",
+        "areasfordevelopment",
+        "developmentareas",
+        "improvement",
+        "areastoimprove",
+    ),
     "next_steps": ("nextstep", "actions", "whatwewilldonext", "improvementactions", "plannedactions"),
     "lead": ("leadofficer", "owner", "responsible", "leadperson"),
 }
@@ -60,8 +95,14 @@ class GridRow:
     """What to write: grade, rationale, lead (set), and notes per list field (added)."""
 
     def to_json(self) -> dict:
-        return {"row": self.row, "action": self.action, "indicator": self.indicator or None,
-                "matched": self.matched or None, "reason": self.reason or None, "changes": list(self.changes)}
+        return {
+            "row": self.row,
+            "action": self.action,
+            "indicator": self.indicator or None,
+            "matched": self.matched or None,
+            "reason": self.reason or None,
+            "changes": list(self.changes),
+        }
 
 
 @dataclass(frozen=True)
@@ -88,9 +129,16 @@ class GridImport:
         return {a: self.count(a) for a in ACTIONS}
 
     def to_json(self) -> dict:
-        return {"path": self.path, "sheet": self.sheet, "columns": self.columns, "ignored": list(self.ignored),
-                "grades": self.grades, "by": self.by or None, "rows": [r.to_json() for r in self.rows],
-                "summary": self.summary()}
+        return {
+            "path": self.path,
+            "sheet": self.sheet,
+            "columns": self.columns,
+            "ignored": list(self.ignored),
+            "grades": self.grades,
+            "by": self.by or None,
+            "rows": [r.to_json() for r in self.rows],
+            "summary": self.summary(),
+        }
 
 
 class _Refuse(Exception):
@@ -120,14 +168,21 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
     for column, name in mapping.items():
         index = next((i for i, h in enumerate(table.headers) if header_key(h) == header_key(column)), None)
         if index is None:
-            raise InputError(f"{{map}} {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
-                             table.path, options=("map",))
+            raise InputError(
+                f"{{map}} {column}={name}: no column {column!r} (columns: {', '.join(table.headers)})",
+                table.path,
+                options=("map",),
+            )
         if name.casefold() in IGNORE:
             skipped[index] = "left out by --map"
             continue
         target = next((f for f in FIELDS if header_key(f) == header_key(name)), None)
         if target is None:
-            raise InputError(f"{{map}} {column}={name}: no field {name!r} (fields: {', '.join(FIELDS)})", table.path, options=("map",))
+            raise InputError(
+                f"{{map}} {column}={name}: no field {name!r} (fields: {', '.join(FIELDS)})",
+                table.path,
+                options=("map",),
+            )
         columns[index] = target
     for i, header in enumerate(table.headers):
         if i not in columns and i not in skipped and by_key.get(header_key(header)) in FIELDS:
@@ -136,16 +191,28 @@ def map_columns(table: Table, mapping: dict[str, str]) -> tuple[dict[int, str], 
             else:
                 columns[i] = by_key[header_key(header)]
     if "indicator" not in columns.values() and "title" not in columns.values():
-        raise InputError(f"no column names the indicator (columns: {', '.join(table.headers)}); name it with "
-                         "{map} COLUMN=indicator (an id such as 2.1, or the title)", table.path, options=("map",))
-    ignored = [f"{h!r}: {skipped.get(i, 'matches no field (use --map COLUMN=field to read it)')}"
-               for i, h in enumerate(table.headers) if i not in columns]
+        raise InputError(
+            f"no column names the indicator (columns: {', '.join(table.headers)}); name it with "
+            "{map} COLUMN=indicator (an id such as 2.1, or the title)",
+            table.path,
+            options=("map",),
+        )
+    ignored = [
+        f"{h!r}: {skipped.get(i, 'matches no field (use --map COLUMN=field to read it)')}"
+        for i, h in enumerate(table.headers)
+        if i not in columns
+    ]
     return columns, ignored
 
 
-def plan_import(evaluation: model.Evaluation, path: str | Path, sheet: str | None = None,
-                mapping: dict[str, str] | None = None, grade_map: dict[str, str] | None = None,
-                by: str = "") -> GridImport:
+def plan_import(
+    evaluation: model.Evaluation,
+    path: str | Path,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    grade_map: dict[str, str] | None = None,
+    by: str = "",
+) -> GridImport:
     """Compare every row of the grid with the assessments; nothing is written."""
     table = read_table(path, sheet)
     columns, ignored = map_columns(table, mapping or {})
@@ -153,8 +220,11 @@ def plan_import(evaluation: model.Evaluation, path: str | Path, sheet: str | Non
     values_map = {}
     for text, level_text in (grade_map or {}).items():
         if all(sc.parse(level_text) is None for sc in (framework.scale, *framework.scales)):
-            raise InputError(f"{{grade}} {text}={level_text}: {level_text!r} is not a level of the scale "
-                             f"({', '.join(lv.label for lv in framework.scale.levels)})", options=("grade",))
+            raise InputError(
+                f"{{grade}} {text}={level_text}: {level_text!r} is not a level of the scale "
+                f"({', '.join(lv.label for lv in framework.scale.levels)})",
+                options=("grade",),
+            )
         values_map[" ".join(text.split()).casefold()] = level_text
     by = forms.normal_name(by)
     grades: dict[str, str] = {}
@@ -172,8 +242,15 @@ def plan_import(evaluation: model.Evaluation, path: str | Path, sheet: str | Non
         except _Refuse as exc:
             plan = GridRow(number, exc.action, reason=str(exc))
         rows.append(plan)
-    return GridImport(str(path), table.sheet, {table.headers[i]: f for i, f in sorted(columns.items())},
-                      tuple(ignored), grades, tuple(rows), by)
+    return GridImport(
+        str(path),
+        table.sheet,
+        {table.headers[i]: f for i, f in sorted(columns.items())},
+        tuple(ignored),
+        grades,
+        tuple(rows),
+        by,
+    )
 
 
 def _indicator(evaluation: model.Evaluation, raw: dict[str, str]) -> tuple[str, str]:
@@ -203,8 +280,10 @@ def _grade(scale: model.Scale, text: str, values_map: dict, grades: dict[str, st
     if key in values_map:
         level = scale.parse(values_map[key])
         if level is None:
-            raise _Refuse(f"--grade maps {text!r} to {values_map[key]!r}, which is not a level of this "
-                          f"indicator's scale ({', '.join(lv.label for lv in scale.levels)})")
+            raise _Refuse(
+                f"--grade maps {text!r} to {values_map[key]!r}, which is not a level of this "
+                f"indicator's scale ({', '.join(lv.label for lv in scale.levels)})"
+            )
         grades[text] = f"{scale.shown(level.value)} by --grade"
         return level
     level = scale.parse(text)
@@ -216,8 +295,10 @@ def _grade(scale: model.Scale, text: str, values_map: dict, grades: dict[str, st
             raise _Refuse(f"{header} {text!r} names two levels ({words.label} and {numbered.label})")
         level = words or numbered
     if level is None:
-        raise _Refuse(f"{header} {text!r} is not a level of the scale "
-                      f"({', '.join(lv.label for lv in scale.levels)}); map it with --grade '{text}=LEVEL'")
+        raise _Refuse(
+            f"{header} {text!r} is not a level of the scale "
+            f"({', '.join(lv.label for lv in scale.levels)}); map it with --grade '{text}=LEVEL'"
+        )
     grades[text] = scale.shown(level.value)
     return level
 
@@ -240,15 +321,24 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
         own = next((p for p in a.proposed if p.by == by), None)
         if level is not None:
             notes = {f: forms.split_lines(raw.get(f, "")) for f in ("strengths", "improvements")}
-            proposal = model.Proposal(by, level.value, "", rationale, notes["strengths"], notes["improvements"])
+            proposal = model.Proposal(
+                by, level.value, "", rationale, notes["strengths"], notes["improvements"]
+            )
             if forms.proposal_digest(proposal) != forms.proposal_digest(own):
-                values["proposal"] = {"by": by, "grade": level.value, "rationale": rationale,
-                                      "strengths": list(notes["strengths"]),
-                                      "improvements": list(notes["improvements"])}
+                values["proposal"] = {
+                    "by": by,
+                    "grade": level.value,
+                    "rationale": rationale,
+                    "strengths": list(notes["strengths"]),
+                    "improvements": list(notes["improvements"]),
+                }
                 changes.append(f"{by} proposes {scale.shown(level.value)}")
     else:
-        for name, new in (("grade", level.value if level else None), ("rationale", rationale),
-                          ("lead", raw.get("lead", "").strip())):
+        for name, new in (
+            ("grade", level.value if level else None),
+            ("rationale", rationale),
+            ("lead", raw.get("lead", "").strip()),
+        ):
             old = getattr(a, name)
             if new in (None, "") or new == old:
                 continue
@@ -257,7 +347,9 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
                 conflicts.append(f"{name} is already {_short(shown)!r}")
                 continue
             values[name] = new
-            changes.append(f"grade {scale.shown(level.value)}" if name == "grade" and level else f"{name} set")
+            changes.append(
+                f"grade {scale.shown(level.value)}" if name == "grade" and level else f"{name} set"
+            )
     if by and raw.get("lead", "").strip() and raw["lead"].strip() != a.lead:
         if a.lead:
             conflicts.append(f"lead is already {a.lead!r}")
@@ -275,8 +367,11 @@ def _plan_row(evaluation, number, raw, headers, values_map, grades, by) -> GridR
     if a.status == "agreed" and values:
         raise _Refuse(f"{ident} is agreed; an import never changes an agreed assessment", "conflict")
     if conflicts:
-        raise _Refuse(f"{ident}: {'; '.join(conflicts)}; the row is left alone (change it with qiframe grade/edit "
-                      "if the grid is right)", "conflict")
+        raise _Refuse(
+            f"{ident}: {'; '.join(conflicts)}; the row is left alone (change it with qiframe grade/edit "
+            "if the grid is right)",
+            "conflict",
+        )
     return GridRow(number, "changed", ident, matched, changes=tuple(changes), values=values)
 
 
@@ -287,26 +382,44 @@ def _short(text) -> str:
 
 def rejection(plan: GridImport) -> InputError:
     first = plan.invalid[0]
-    return InputError(f"{len(plan.invalid)} row(s) refused, so nothing was written (row {first.row}: "
-                      f"{first.reason}); fix them, or import the rest with {{skip_invalid}}", plan.path, options=("skip_invalid",))
+    return InputError(
+        f"{len(plan.invalid)} row(s) refused, so nothing was written (row {first.row}: "
+        f"{first.reason}); fix them, or import the rest with {{skip_invalid}}",
+        plan.path,
+        options=("skip_invalid",),
+    )
 
 
-def apply_import(root: str | Path, plan: GridImport, evaluation: model.Evaluation, skip_invalid: bool = False,
-                 today: dt.date | None = None) -> tuple[str, ...]:
+def apply_import(
+    root: str | Path,
+    plan: GridImport,
+    evaluation: model.Evaluation,
+    skip_invalid: bool = False,
+    today: dt.date | None = None,
+) -> tuple[str, ...]:
     if plan.invalid and not skip_invalid:
         raise rejection(plan)
     day = today or clock.today()
     rows = [r for r in plan.rows if r.action == "changed"]
-    changes = [FileChange(f"{store.FOLDERS['indicator']}/{r.indicator}.yaml", "indicator",
-                          _mutation(r.values, plan.by, day), {"indicator": r.indicator, "status": "not-started"})
-               for r in rows]
+    changes = [
+        FileChange(
+            f"{store.FOLDERS['indicator']}/{r.indicator}.yaml",
+            "indicator",
+            _mutation(r.values, plan.by, day),
+            {"indicator": r.indicator, "status": "not-started"},
+        )
+        for r in rows
+    ]
     before = {r.indicator: evaluation.assessments.get(r.indicator) for r in rows}
 
     def verify(current: model.Evaluation) -> None:
         for ident, old in before.items():
             if current.assessments.get(ident) != old:
-                raise InputError(f"{ident} changed while the import was being prepared, so nothing was "
-                                 "written; run the import again", plan.path)
+                raise InputError(
+                    f"{ident} changed while the import was being prepared, so nothing was "
+                    "written; run the import again",
+                    plan.path,
+                )
 
     return apply(root, changes, verify)
 
@@ -318,8 +431,12 @@ def _mutation(values: dict, by: str, day: dt.date):
                 store.set_field(doc, name, values[name], store.ASSESSMENT_FIELDS)
         if "proposal" in values:
             record = {k: v for k, v in values["proposal"].items() if v not in ("", [], None)}
-            record = {"by": record["by"], "grade": record["grade"], "date": day,
-                      **{k: record[k] for k in ("rationale", "strengths", "improvements") if k in record}}
+            record = {
+                "by": record["by"],
+                "grade": record["grade"],
+                "date": day,
+                **{k: record[k] for k in ("rationale", "strengths", "improvements") if k in record},
+            }
             current = doc.get("proposed")
             index = next((i for i, p in enumerate(current or []) if p.get("by") == by), None)
             if index is not None:

@@ -91,15 +91,32 @@ class StatementImport:
 
     def diff(self, answer: AnswerPlan) -> list[str]:
         name = f"{answer.unit} ({answer.question})"
-        return list(difflib.unified_diff(answer.old.splitlines(), answer.new.splitlines(), f"{name} now",
-                                         f"{name} from Word", lineterm=""))
+        return list(
+            difflib.unified_diff(
+                answer.old.splitlines(),
+                answer.new.splitlines(),
+                f"{name} now",
+                f"{name} from Word",
+                lineterm="",
+            )
+        )
 
     def to_json(self) -> dict:
-        return {"path": self.path, "answers": [{"unit": a.unit, "question": a.question, "action": a.action,
-                                                "diff": self.diff(a)} for a in self.answers],
-                "matched": list(self.matched), "ignored": list(self.ignored), "citations": self.citations,
-                "comments": [dataclasses.asdict(c) for c in self.comments],
-                "words": self.words, "shares": self.shares, "total": self.total, "word_limit": self.word_limit}
+        return {
+            "path": self.path,
+            "answers": [
+                {"unit": a.unit, "question": a.question, "action": a.action, "diff": self.diff(a)}
+                for a in self.answers
+            ],
+            "matched": list(self.matched),
+            "ignored": list(self.ignored),
+            "citations": self.citations,
+            "comments": [dataclasses.asdict(c) for c in self.comments],
+            "words": self.words,
+            "shares": self.shares,
+            "total": self.total,
+            "word_limit": self.word_limit,
+        }
 
 
 # --- reading the document ------------------------------------------------------------------------------
@@ -121,7 +138,9 @@ def _open(path: Path):
     except OSError:
         raise InputError("no such file", path) from None
     if size > MAX_BYTES:
-        raise InputError(f"the file is {size / 2**20:.1f} MiB, over the limit of {MAX_BYTES // 2**20} MiB", path)
+        raise InputError(
+            f"the file is {size / 2**20:.1f} MiB, over the limit of {MAX_BYTES // 2**20} MiB", path
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
@@ -182,7 +201,9 @@ def _walk(doc):
     for child in doc.element.body.iterchildren():
         if child.tag == f"{W}p":
             paragraph = Paragraph(child, doc)
-            ids = tuple(el.get(f"{W}id") for el in child.iter(f"{W}commentRangeStart", f"{W}commentReference"))
+            ids = tuple(
+                el.get(f"{W}id") for el in child.iter(f"{W}commentRangeStart", f"{W}commentReference")
+            )
             yield "p", _Para(_kind(paragraph), _paragraph_text(paragraph), tuple(dict.fromkeys(ids)))
         elif child.tag == f"{W}tbl":
             yield "table", Table(child, doc)
@@ -220,8 +241,10 @@ def _numbering(evaluation: model.Evaluation, appendix_rows: list[tuple[str, str]
             numbers[number] = titled[0]
         elif current:
             numbers[number] = current
-            ignored.append(f"evidence list: E{number} is titled {title!r} in the document but is "
-                           f"{evaluation.evidence[current].title!r} now; taken as {current}")
+            ignored.append(
+                f"evidence list: E{number} is titled {title!r} in the document but is "
+                f"{evaluation.evidence[current].title!r} now; taken as {current}"
+            )
         else:
             ignored.append(f"evidence list: E{number} ({title!r}) matches no item of the register")
     return numbers, "the document's evidence list"
@@ -266,8 +289,10 @@ def _to_source(text: str, numbers: dict[int, str], withheld: list[str]) -> str:
                 ids.append(ident)
             elif m["withheld"]:
                 if not withheld:
-                    raise _Unresolved("cites [withheld], which stands for an item with personal data that this "
-                                      "paragraph did not cite before; cite it by id in qiframe instead")
+                    raise _Unresolved(
+                        "cites [withheld], which stands for an item with personal data that this "
+                        "paragraph did not cite before; cite it by id in qiframe instead"
+                    )
                 ids.append(withheld.pop(0))
             else:
                 ids.append(m["id"])
@@ -293,10 +318,17 @@ def _source_blocks(text: str) -> list[tuple[str, str, str, bool]]:
         if not line:
             current, blank = None, True
             continue
-        if line == statement.DRAFT_MARKER or statement._BULLET.match(line) or current is None or not (
-                kinds[-1] == "paragraph" or raw[:1].isspace()):
-            kind = "draft" if line == statement.DRAFT_MARKER else (
-                "bullet" if statement._BULLET.match(line) else "paragraph")
+        if (
+            line == statement.DRAFT_MARKER
+            or statement._BULLET.match(line)
+            or current is None
+            or not (kinds[-1] == "paragraph" or raw[:1].isspace())
+        ):
+            kind = (
+                "draft"
+                if line == statement.DRAFT_MARKER
+                else ("bullet" if statement._BULLET.match(line) else "paragraph")
+            )
             current = [raw]
             raws.append(current)
             kinds.append(kind)
@@ -371,9 +403,12 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
     if tracked:
         total = sum(tracked.values())
         kinds = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in tracked.items())
-        raise InputError(f"the document has {total} unresolved tracked change{'s' if total != 1 else ''} "
-                         f"({kinds}); accept or reject them in Word (Review → Accept/Reject → All), save, and "
-                         "import again. Nothing was written.", path)
+        raise InputError(
+            f"the document has {total} unresolved tracked change{'s' if total != 1 else ''} "
+            f"({kinds}); accept or reject them in Word (Review → Accept/Reject → All), save, and "
+            "import again. Nothing was written.",
+            path,
+        )
     programme = statement.require_units(evaluation)
     units = {u.id: u for u in programme.units}
     questions = {_key(q.text): q for q in programme.questions}
@@ -393,7 +428,11 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
                 ignored.append(f"a table under {unit.id} (tables are not part of an answer)")
             continue
         p = item
-        where = f"{unit.id} ({question.id})" if unit and question else (unit.id if unit else "outside the sections")
+        where = (
+            f"{unit.id} ({question.id})"
+            if unit and question
+            else (unit.id if unit else "outside the sections")
+        )
         for cid in p.comments:
             comment_where.setdefault(cid, where)
         if p.kind == "heading1":
@@ -401,10 +440,13 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
             if unit is None:
                 other = p.text
                 if _key(p.text) == APPENDIX_HEADING:
-                    matched.append(f"heading {p.text!r} → the evidence list, read for the numbers of citations")
+                    matched.append(
+                        f"heading {p.text!r} → the evidence list, read for the numbers of citations"
+                    )
                 else:
-                    ignored.append(f"heading {p.text!r} and the text under it: not a unit of programme "
-                                   f"{programme.id}")
+                    ignored.append(
+                        f"heading {p.text!r} and the text under it: not a unit of programme {programme.id}"
+                    )
             else:
                 matched.append(f"heading {p.text!r} → unit {unit.id}")
             continue
@@ -413,14 +455,17 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
                 continue
             question = questions.get(_key(p.text))
             if question is None:
-                ignored.append(f"{unit.id}: heading {p.text!r} and the text under it: not a question of the "
-                               "programme")
+                ignored.append(
+                    f"{unit.id}: heading {p.text!r} and the text under it: not a question of the programme"
+                )
             else:
                 matched.append(f"{unit.id}: heading {p.text!r} → question {question.id}")
                 found.setdefault((unit.id, question.id), [])
             continue
         if unit is None and other is not None and _key(other) == APPENDIX_HEADING:
-            listed = _LISTED.match(p.text)  # an evidence list written as lines: "E07 – Survey of children.pdf"
+            listed = _LISTED.match(
+                p.text
+            )  # an evidence list written as lines: "E07 – Survey of children.pdf"
             if listed:
                 appendix.append((listed["label"], listed["title"]))
             continue
@@ -436,9 +481,12 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
             p = _Para("paragraph", p.text)
         found[(unit.id, question.id)].append(p)
     if not found:
-        raise InputError("no unit headings of the position statement found (Heading 1 such as "
-                         f"{programme.units[0].id + ' – …'!r} with the questions as Heading 2); is this a "
-                         "statement exported by qiframe?", path)
+        raise InputError(
+            "no unit headings of the position statement found (Heading 1 such as "
+            f"{programme.units[0].id + ' – …'!r} with the questions as Heading 2); is this a "
+            "statement exported by qiframe?",
+            path,
+        )
     for u in programme.units:
         if not any(key[0] == u.id for key in found):
             ignored.append(f"{u.id}: not in the document; its section is left as it is")
@@ -462,21 +510,44 @@ def plan_import(evaluation: model.Evaluation, path: str | Path) -> StatementImpo
         action = "unchanged" if new.strip() == old.strip() else "changed"
         answers.append(AnswerPlan(unit_id, qid, action, old, new if action == "changed" else old))
     if problems:
-        raise InputError(f"{problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
-                         + "; nothing was written", path)
-    comments = tuple(Comment(c.author or "", " ".join((c.text or "").split()), comment_where.get(str(c.comment_id),
-                                                                                                "outside the sections"))
-                     for c in _comments(doc))
+        raise InputError(
+            f"{problems[0]}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            + "; nothing was written",
+            path,
+        )
+    comments = tuple(
+        Comment(
+            c.author or "",
+            " ".join((c.text or "").split()),
+            comment_where.get(str(c.comment_id), "outside the sections"),
+        )
+        for c in _comments(doc)
+    )
     words, shares, total = _words(evaluation, answers)
-    return StatementImport(str(path), tuple(answers), tuple(matched), tuple(ignored), comments, citations_from,
-                           words, shares, total, programme.word_limit)
+    return StatementImport(
+        str(path),
+        tuple(answers),
+        tuple(matched),
+        tuple(ignored),
+        comments,
+        citations_from,
+        words,
+        shares,
+        total,
+        programme.word_limit,
+    )
 
 
 def _unit_for(text: str, units: dict[str, model.Unit]) -> model.Unit | None:
     key = _key(text)
     for u in units.values():
         ident = u.id.casefold()
-        if key == ident or re.match(rf"{re.escape(ident)}\s*[-:.]\s", key + " ") or key.startswith(ident + " "):
+        if (
+            key == ident
+            or re.match(rf"{re.escape(ident)}\s*[-:.]\s", key + " ")
+            or key.startswith(ident + " ")
+        ):
             return u
     return None
 
@@ -539,8 +610,11 @@ def apply_import(root: str | Path, plan: StatementImport, evaluation: model.Eval
         for unit_id, section in before.items():
             now = current.sections.get(unit_id)
             if (now.answers if now else None) != (section.answers if section else None):
-                raise InputError(f"{unit_id} changed while the import was being prepared, so nothing was "
-                                 "written; run the import again", plan.path)
+                raise InputError(
+                    f"{unit_id} changed while the import was being prepared, so nothing was "
+                    "written; run the import again",
+                    plan.path,
+                )
 
     return apply(root, changes, verify)
 

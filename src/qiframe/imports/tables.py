@@ -78,13 +78,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_table(path: str | os.PathLike, sheet: str | None = None, max_rows: int = MAX_ROWS,
-               max_bytes: int = MAX_BYTES) -> Table:
+def read_table(
+    path: str | os.PathLike, sheet: str | None = None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+) -> Table:
     """Read a CSV or xlsx file; bad, oversized or unreadable files raise InputError naming the file."""
     path = Path(path)
     suffix = path.suffix.casefold()
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
-        raise InputError(f"cannot read {suffix or 'a file without an extension'}: save it as .csv or .xlsx", path)
+        raise InputError(
+            f"cannot read {suffix or 'a file without an extension'}: save it as .csv or .xlsx", path
+        )
     _check_size(path, max_bytes)
     if suffix in CSV_SUFFIXES:
         if sheet is not None:
@@ -116,11 +119,14 @@ def _csv_rows(path: Path, max_rows: int) -> list[tuple[int, list[str]]]:
         data = path.read_bytes()
         if b"\x00" in data:
             at = data.index(b"\x00")
-            raise InputError("holds a NUL byte, so it is not CSV text; save it as \"CSV UTF-8\"", path,
-                             data.count(b"\n", 0, at) + 1)
+            raise InputError(
+                'holds a NUL byte, so it is not CSV text; save it as "CSV UTF-8"',
+                path,
+                data.count(b"\n", 0, at) + 1,
+            )
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start}); save it as \"CSV UTF-8\"", path) from None
+        raise InputError(f'not UTF-8 text (byte {exc.start}); save it as "CSV UTF-8"', path) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=False)
@@ -166,8 +172,18 @@ def _xlsx_rows(path: Path, sheet: str | None, max_rows: int) -> tuple[str, list[
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    broken = (zipfile.BadZipFile, KeyError, InvalidFileException, OSError, ValueError, TypeError,
-              IndexError, AttributeError, SyntaxError, EOFError)  # SyntaxError covers XML ParseError
+    broken = (
+        zipfile.BadZipFile,
+        KeyError,
+        InvalidFileException,
+        OSError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        SyntaxError,
+        EOFError,
+    )  # SyntaxError covers XML ParseError
     try:
         # data_only=False: a formula cell yields its formula text; nothing is ever computed.
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
@@ -189,8 +205,11 @@ def _check_zip(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(f"not a readable xlsx workbook ({_reason(exc)})", path) from None
     if inflated > MAX_UNZIPPED:
-        raise InputError(f"the workbook unpacks to {inflated / MiB:,.0f} MiB, over the limit of "
-                         f"{MAX_UNZIPPED / MiB:g} MiB", path)
+        raise InputError(
+            f"the workbook unpacks to {inflated / MiB:,.0f} MiB, over the limit of "
+            f"{MAX_UNZIPPED / MiB:g} MiB",
+            path,
+        )
 
 
 def _reason(exc: BaseException) -> str:
@@ -309,8 +328,12 @@ def _check_headers(headers: list[str], body: list[tuple[int, list[str]]], path: 
             continue
         key = _key(header)
         if key in seen:
-            raise InputError(f"columns {column_letter(seen[key])} and {letter} have the same header "
-                             f"{header!r}; headers must be unique", path, line)
+            raise InputError(
+                f"columns {column_letter(seen[key])} and {letter} have the same header "
+                f"{header!r}; headers must be unique",
+                path,
+                line,
+            )
         seen[key] = i
 
 

@@ -49,6 +49,7 @@ def discover(folders: Sequence[str | os.PathLike], depth: int = 2) -> list[Path]
         before = len(found)
         visit(folder, 0)
         if len(found) == before:
-            raise InputError(f"no evaluation folder here or in the {depth} levels below (no {EVALUATION_FILE})",
-                             folder)
+            raise InputError(
+                f"no evaluation folder here or in the {depth} levels below (no {EVALUATION_FILE})", folder
+            )
     return found

@@ -199,8 +199,12 @@ def range_text(d: Distribution) -> str:
     return str(d.lowest) if d.lowest == d.highest else f"{d.lowest}–{d.highest}"
 
 
-def aggregate(folders: Iterable[str | os.PathLike], framework: str | None = None,
-              crosswalks: Iterable[Crosswalk] = (), today: str = "") -> Aggregate:
+def aggregate(
+    folders: Iterable[str | os.PathLike],
+    framework: str | None = None,
+    crosswalks: Iterable[Crosswalk] = (),
+    today: str = "",
+) -> Aggregate:
     """Read every evaluation under `folders` and summarise them, grouped by framework."""
     from qiframe import checks
     from qiframe.portfolio import discover
@@ -213,11 +217,26 @@ def aggregate(folders: Iterable[str | os.PathLike], framework: str | None = None
         evaluation = store.load(root)
         report = checks.run(evaluation, today=today, locate=False)
         errors = report.count("error")
-        target = walks[evaluation.framework.id].target if evaluation.framework.id in walks else evaluation.framework.id
+        target = (
+            walks[evaluation.framework.id].target
+            if evaluation.framework.id in walks
+            else evaluation.framework.id
+        )
         name = _unique(evaluation.metadata.organisation or evaluation.metadata.title or root.name, names)
-        grouped.setdefault(target, []).append((Establishment(
-            name, str(root), evaluation.framework.id, evaluation.metadata.programme,
-            evaluation.metadata.evaluation_date, errors == 0, errors), evaluation))
+        grouped.setdefault(target, []).append(
+            (
+                Establishment(
+                    name,
+                    str(root),
+                    evaluation.framework.id,
+                    evaluation.metadata.programme,
+                    evaluation.metadata.evaluation_date,
+                    errors == 0,
+                    errors,
+                ),
+                evaluation,
+            )
+        )
         if evaluation.framework.id == target:
             frameworks.setdefault(target, evaluation)
     if framework is not None:
@@ -229,8 +248,10 @@ def aggregate(folders: Iterable[str | os.PathLike], framework: str | None = None
     for target, members in sorted(grouped.items()):
         reference = frameworks.get(target)
         if reference is None:
-            raise InputError(f"the crosswalk maps to framework {target!r}, but no evaluation uses it; "
-                             "aggregate at least one evaluation on that framework")
+            raise InputError(
+                f"the crosswalk maps to framework {target!r}, but no evaluation uses it; "
+                "aggregate at least one evaluation on that framework"
+            )
         groups.append(_group(reference.framework, members, walks))
     return Aggregate(tuple(groups))
 
@@ -241,8 +262,9 @@ def _unique(name: str, taken: dict[str, int]) -> str:
     return name if taken[name] == 1 else f"{name} ({taken[name]})"
 
 
-def _group(fw: model.Framework, members: list[tuple[Establishment, model.Evaluation]],
-           walks: dict[str, Crosswalk]) -> Group:
+def _group(
+    fw: model.Framework, members: list[tuple[Establishment, model.Evaluation]], walks: dict[str, Crosswalk]
+) -> Group:
     cells: list[Cell] = []
     titles: dict[str, str] = {}
     for est, evaluation in members:
@@ -251,19 +273,36 @@ def _group(fw: model.Framework, members: list[tuple[Establishment, model.Evaluat
             target = walk.indicators.get(ident) if walk else ident
             if target is None:
                 continue
-            cells.append(Cell(est.name, target, cell.grade, cell.external, cell.evidence, cell.sources,
-                              cell.expected))
-            titles.setdefault(target, fw.indicators[target].title if target in fw.indicators
-                              else evaluation.title_of(ident) or target)
+            cells.append(
+                Cell(est.name, target, cell.grade, cell.external, cell.evidence, cell.sources, cell.expected)
+            )
+            titles.setdefault(
+                target,
+                fw.indicators[target].title
+                if target in fw.indicators
+                else evaluation.title_of(ident) or target,
+            )
     order = {ident: i for i, ident in enumerate(fw.indicators)}
     indicators = tuple(sorted(titles, key=lambda i: (order.get(i, len(order)), i)))
-    distributions = tuple(_distribution(fw.scale, ident, titles[ident], [c for c in cells if c.indicator == ident])
-                          for ident in indicators)
+    distributions = tuple(
+        _distribution(fw.scale, ident, titles[ident], [c for c in cells if c.indicator == ident])
+        for ident in indicators
+    )
     thresholds = {est.name: _sources_needed(ev) for est, ev in members}
     outliers = tuple(_outliers(fw.scale, cells, distributions, thresholds))
     establishments = tuple(est for est, _ in members)
-    return Group(fw.id, fw.title, fw.scale, establishments, indicators, titles, tuple(cells), distributions,
-                 outliers, _coverage(members))
+    return Group(
+        fw.id,
+        fw.title,
+        fw.scale,
+        establishments,
+        indicators,
+        titles,
+        tuple(cells),
+        distributions,
+        outliers,
+        _coverage(members),
+    )
 
 
 def _cells(est: Establishment, evaluation: model.Evaluation) -> dict[str, Cell]:
@@ -276,8 +315,15 @@ def _cells(est: Establishment, evaluation: model.Evaluation) -> dict[str, Cell]:
     for ident, a in evaluation.assessments.items():
         linked = {e.id: e for i in covers.get(ident, (ident,)) for e in evaluation.evidence_for(i)}
         present = {e.source for e in linked.values()}
-        out[ident] = Cell(est.name, ident, a.grade, external.get(ident), len(linked),
-                          tuple(s for s in model.SOURCES if s in present), graded is None or ident in graded)
+        out[ident] = Cell(
+            est.name,
+            ident,
+            a.grade,
+            external.get(ident),
+            len(linked),
+            tuple(s for s in model.SOURCES if s in present),
+            graded is None or ident in graded,
+        )
     for ident, grade in external.items():  # graded by the inspection but not assessed: still a cell
         out.setdefault(ident, Cell(est.name, ident, None, grade, 0, (), graded is None or ident in graded))
     return out
@@ -298,16 +344,29 @@ def _distribution(scale: model.Scale, ident: str, title: str, cells: list[Cell])
     if ranks:
         low, high = ranks[(len(ranks) - 1) // 2], ranks[len(ranks) // 2]
         median = (ordered[low], ordered[high])
-    paired = [(scale.rank(c.grade), scale.rank(c.external)) for c in cells
-              if c.grade is not None and c.external is not None]
+    paired = [
+        (scale.rank(c.grade), scale.rank(c.external))
+        for c in cells
+        if c.grade is not None and c.external is not None
+    ]
     return Distribution(
-        ident, title, counts, len(grades), sum(c.grade is None and c.expected for c in cells), median,
-        ordered[ranks[0]] if ranks else None, ordered[ranks[-1]] if ranks else None,
-        sum(s == x for s, x in paired), sum(s > x for s, x in paired), sum(s < x for s, x in paired))
+        ident,
+        title,
+        counts,
+        len(grades),
+        sum(c.grade is None and c.expected for c in cells),
+        median,
+        ordered[ranks[0]] if ranks else None,
+        ordered[ranks[-1]] if ranks else None,
+        sum(s == x for s, x in paired),
+        sum(s > x for s, x in paired),
+        sum(s < x for s, x in paired),
+    )
 
 
-def _outliers(scale: model.Scale, cells: list[Cell], distributions: tuple[Distribution, ...],
-              thresholds: dict[str, int]) -> Iterable[Outlier]:
+def _outliers(
+    scale: model.Scale, cells: list[Cell], distributions: tuple[Distribution, ...], thresholds: dict[str, int]
+) -> Iterable[Outlier]:
     threshold_rank = scale.rank(scale.default_threshold)
     by_indicator: dict[str, list[Cell]] = {}
     for c in cells:
@@ -320,23 +379,38 @@ def _outliers(scale: model.Scale, cells: list[Cell], distributions: tuple[Distri
             label = _label(scale, c.grade)
             needed = thresholds.get(c.establishment, DEFAULT_SOURCES)
             if rank >= threshold_rank and len(c.sources) < needed:
-                yield Outlier(c.establishment, c.indicator, c.grade, "evidence",
-                              f"graded {label} on evidence from {len(c.sources)} of the {needed} sources "
-                              "a grade this high should rest on")
+                yield Outlier(
+                    c.establishment,
+                    c.indicator,
+                    c.grade,
+                    "evidence",
+                    f"graded {label} on evidence from {len(c.sources)} of the {needed} sources "
+                    "a grade this high should rest on",
+                )
             others = sorted(scale.rank(o.grade) for o in peers if o is not c and o.grade is not None)
             if len(others) >= MIN_PEERS:
                 middle = (others[(len(others) - 1) // 2] + others[len(others) // 2]) / 2
                 if abs(rank - middle) >= PEER_DISTANCE:
                     side = "above" if rank > middle else "below"
-                    yield Outlier(c.establishment, c.indicator, c.grade, "peers",
-                                  f"graded {label}, {abs(rank - middle):g} levels {side} the median of the "
-                                  f"other {len(others)} establishments")
+                    yield Outlier(
+                        c.establishment,
+                        c.indicator,
+                        c.grade,
+                        "peers",
+                        f"graded {label}, {abs(rank - middle):g} levels {side} the median of the "
+                        f"other {len(others)} establishments",
+                    )
             if c.external is not None and abs(rank - scale.rank(c.external)) >= INSPECTION_DISTANCE:
                 apart = rank - scale.rank(c.external)
                 side = "above" if apart > 0 else "below"
-                yield Outlier(c.establishment, c.indicator, c.grade, "inspection",
-                              f"graded {label}, {abs(apart)} levels {side} the inspection's "
-                              f"{_label(scale, c.external)}")
+                yield Outlier(
+                    c.establishment,
+                    c.indicator,
+                    c.grade,
+                    "inspection",
+                    f"graded {label}, {abs(apart)} levels {side} the inspection's "
+                    f"{_label(scale, c.external)}",
+                )
 
 
 def _coverage(members: list[tuple[Establishment, model.Evaluation]]) -> Coverage:
@@ -352,8 +426,9 @@ def _coverage(members: list[tuple[Establishment, model.Evaluation]]) -> Coverage
         present = {e.source for e in evaluation.evidence.values() if assessed.intersection(e.indicators)}
         for source in present:
             cited[source] += 1
-    return Coverage(len(members), graded_all, graded_any, tuple(cited.items()),
-                    sum(est.clean for est, _ in members))
+    return Coverage(
+        len(members), graded_all, graded_any, tuple(cited.items()), sum(est.clean for est, _ in members)
+    )
 
 
 def _label(scale: model.Scale, value: int | None) -> str:
@@ -381,24 +456,60 @@ def load_crosswalk(path: str | os.PathLike) -> Crosswalk:
 
 def _group_json(g: Group) -> dict:
     return {
-        "framework": g.framework, "title": g.title,
+        "framework": g.framework,
+        "title": g.title,
         "scale": [{"value": lv.value, "label": lv.label} for lv in g.scale.levels],
-        "establishments": [{"name": e.name, "framework": e.framework, "programme": e.programme or None,
-                            "date": e.date or None, "clean": e.clean, "errors": e.errors}
-                           for e in g.establishments],
+        "establishments": [
+            {
+                "name": e.name,
+                "framework": e.framework,
+                "programme": e.programme or None,
+                "date": e.date or None,
+                "clean": e.clean,
+                "errors": e.errors,
+            }
+            for e in g.establishments
+        ],
         "indicators": [
-            {"id": d.indicator, "title": d.title, "graded": d.graded, "ungraded": d.ungraded,
-             "counts": {str(v): n for v, n in d.counts},
-             "median": list(d.median) if d.median else None, "lowest": d.lowest, "highest": d.highest,
-             "inspection": {"matched": d.matched, "above": d.above, "below": d.below}}
+            {
+                "id": d.indicator,
+                "title": d.title,
+                "graded": d.graded,
+                "ungraded": d.ungraded,
+                "counts": {str(v): n for v, n in d.counts},
+                "median": list(d.median) if d.median else None,
+                "lowest": d.lowest,
+                "highest": d.highest,
+                "inspection": {"matched": d.matched, "above": d.above, "below": d.below},
+            }
             for d in g.distributions
         ],
-        "grid": [{"establishment": c.establishment, "indicator": c.indicator, "grade": c.grade,
-                  "inspection": c.external, "evidence": c.evidence, "sources": list(c.sources)}
-                 for c in g.cells],
-        "outliers": [{"establishment": o.establishment, "indicator": o.indicator, "grade": o.grade,
-                      "rule": o.rule, "reason": o.reason} for o in g.outliers],
-        "coverage": {"establishments": g.coverage.establishments, "graded_all": g.coverage.graded_all,
-                     "graded_any": g.coverage.graded_any, "sources": dict(g.coverage.sources),
-                     "clean": g.coverage.clean},
+        "grid": [
+            {
+                "establishment": c.establishment,
+                "indicator": c.indicator,
+                "grade": c.grade,
+                "inspection": c.external,
+                "evidence": c.evidence,
+                "sources": list(c.sources),
+            }
+            for c in g.cells
+        ],
+        "outliers": [
+            {
+                "establishment": o.establishment,
+                "indicator": o.indicator,
+                "grade": o.grade,
+                "rule": o.rule,
+                "reason": o.reason,
+            }
+            for o in g.outliers
+        ],
+        "coverage": {
+            "establishments": g.coverage.establishments,
+            "graded_all": g.coverage.graded_all,
+            "graded_any": g.coverage.graded_any,
+            "sources": dict(g.coverage.sources),
+            "clean": g.coverage.clean,
+        },
     }

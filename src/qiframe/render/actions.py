@@ -40,7 +40,12 @@ def chosen_json(chosen) -> str:
 def chosen_text(chosen) -> Grid:
     from qiframe import actions
 
-    rows = tuple(tuple(escape(v) for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status,
-                                           actions.measure_brief(a.measure))) for a in chosen.actions)
+    rows = tuple(
+        tuple(
+            escape(v)
+            for v in (a.id, a.indicator, a.title, a.owner, a.due, a.status, actions.measure_brief(a.measure))
+        )
+        for a in chosen.actions
+    )
     columns = tuple(Column(c) for c in ("id", "QI", "action", "owner", "due", "status", "measure"))
     return Grid([Table(columns, rows), f"{len(chosen.actions)} of {chosen.total} actions"])

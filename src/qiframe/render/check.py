@@ -21,8 +21,10 @@ def text(report) -> Markup:
         if p.indicator != group or group is None:
             group = p.indicator
             lines.append(f"[bold]{escape(_heading(report, group))}[/]")
-        lines.append(f"  {escape(_where(report, p))}[{COLOURS[p.severity]}]{p.severity}[/] [dim]{p.rule}[/] "
-                     f"{escape(p.message)}")
+        lines.append(
+            f"  {escape(_where(report, p))}[{COLOURS[p.severity]}]{p.severity}[/] [dim]{p.rule}[/] "
+            f"{escape(p.message)}"
+        )
     lines.append(summary(report))
     return Markup("\n".join(lines) + "\n")
 
@@ -52,8 +54,10 @@ def summary(report) -> str:
     if not report.problems:
         said = "No problems found"
     else:
-        said = (f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning"
-                f"{'s' * (s['warnings'] != 1)}, {s['info']} info")
+        said = (
+            f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning"
+            f"{'s' * (s['warnings'] != 1)}, {s['info']} info"
+        )
     return said + (f" ({s['suppressed']} suppressed)" if s["suppressed"] else "") + "."
 
 

@@ -52,17 +52,26 @@ def _grade(value: int | None, label: str, judgement: bool = False) -> str:
 def external_summary(c: ExternalComparison) -> str:
     if not c.compared:
         return c.lean_text[0].upper() + c.lean_text[1:] + "."
-    return (f"{c.matched} of {len(c.compared)} matched; {c.within_one} within one level; "
-            f"{c.self_above} graded above the inspection and {c.self_below} below. "
-            f"{c.lean_text[0].upper() + c.lean_text[1:]}.")
+    return (
+        f"{c.matched} of {len(c.compared)} matched; {c.within_one} within one level; "
+        f"{c.self_above} graded above the inspection and {c.self_below} below. "
+        f"{c.lean_text[0].upper() + c.lean_text[1:]}."
+    )
 
 
 @renderer(EXTERNAL, "text")
 def external_text(c: ExternalComparison) -> str:
     table = [("QI", "title", "self-evaluation", "inspection", "difference")]
     for r in c.rows:
-        table.append((r.id, r.title, _grade(r.self_grade, r.self_label, r.judgement),
-                      _grade(r.external_grade, r.external_label, r.judgement), difference_words(r)))
+        table.append(
+            (
+                r.id,
+                r.title,
+                _grade(r.self_grade, r.self_label, r.judgement),
+                _grade(r.external_grade, r.external_label, r.judgement),
+                difference_words(r),
+            )
+        )
     lines = [f"{c.title}: self-evaluation compared with the inspection", ""]
     lines += _columns(table)
     lines += ["", external_summary(c)]
@@ -90,7 +99,9 @@ def _alignment_lines(al, esc) -> list[str]:
             f = m.finding
             where = ", ".join(f.indicators)
             how = "" if not m.points else (" — paired by hand" if m.confirmed else " — matched by indicator")
-            lines.append(f"  {f.id} {KIND_WORDS[f.kind]}" + (f" ({where})" if where else "") + f": {esc(f.text)}{how}")
+            lines.append(
+                f"  {f.id} {KIND_WORDS[f.kind]}" + (f" ({where})" if where else "") + f": {esc(f.text)}{how}"
+            )
             lines += [f"    matches {point(p)}" for p in m.points]
     lines.append(f"Named by the self-evaluation only ({len(al.self_only)}):")
     lines += [f"  {point(p)}" for p in al.self_only]
@@ -100,11 +111,17 @@ def _alignment_lines(al, esc) -> list[str]:
 
 @renderer(EXTERNAL, "md")
 def external_markdown(c: ExternalComparison) -> str:
-    lines = [f"# {_md(c.title)}: self-evaluation compared with the inspection", "",
-             "| QI | Title | Self-evaluation | Inspection | Difference |", "|---|---|---|---|---|"]
+    lines = [
+        f"# {_md(c.title)}: self-evaluation compared with the inspection",
+        "",
+        "| QI | Title | Self-evaluation | Inspection | Difference |",
+        "|---|---|---|---|---|",
+    ]
     for r in c.rows:
-        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(_grade(r.self_grade, r.self_label, r.judgement))} | "
-                     f"{_md(_grade(r.external_grade, r.external_label, r.judgement))} | {difference_words(r)} |")
+        lines.append(
+            f"| {_md(r.id)} | {_md(r.title)} | {_md(_grade(r.self_grade, r.self_label, r.judgement))} | "
+            f"{_md(_grade(r.external_grade, r.external_label, r.judgement))} | {difference_words(r)} |"
+        )
     lines += ["", external_summary(c)]
     sources = sorted({r.source for r in c.rows if r.source})
     if sources:
@@ -114,7 +131,8 @@ def external_markdown(c: ExternalComparison) -> str:
     if c.alignment is not None:
         found = _alignment_lines(c.alignment, _md)
         lines += ["", f"## {found[0]}", ""] + [
-            (f"- {line.strip()}" if line.startswith("  ") else line) for line in found[2:]]
+            (f"- {line.strip()}" if line.startswith("  ") else line) for line in found[2:]
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -130,15 +148,20 @@ def _changes(r: YearRow) -> list[str]:
         out.append("not in this evaluation")
     if r.grade_changed:
         carried = f" (carried from {r.old_id})" if r.carried and r.old.grade is not None else ""
-        out.append(f"grade: {_grade(r.old.grade, r.old.label, r.old.judgement)}{carried} → {_grade(r.new.grade, r.new.label, r.new.judgement)}")
+        out.append(
+            f"grade: {_grade(r.old.grade, r.old.label, r.old.judgement)}{carried} → {_grade(r.new.grade, r.new.label, r.new.judgement)}"
+        )
     if r.evidence_added or r.evidence_removed:
         ids = [f"+{e}" for e in r.evidence_added] + [f"−{e}" for e in r.evidence_removed]
         out.append(f"evidence: {len(r.old.evidence)} → {len(r.new.evidence)} ({', '.join(ids)})")
     if r.old.sources != r.new.sources:
         out.append(f"sources: {', '.join(r.old.sources) or 'none'} → {', '.join(r.new.sources) or 'none'}")
-    for what, items in (("strength added", r.strengths_added), ("strength removed", r.strengths_removed),
-                        ("area for improvement added", r.improvements_added),
-                        ("area for improvement removed", r.improvements_removed)):
+    for what, items in (
+        ("strength added", r.strengths_added),
+        ("strength removed", r.strengths_removed),
+        ("area for improvement added", r.improvements_added),
+        ("area for improvement removed", r.improvements_removed),
+    ):
         out += [f"{what}: {text}" for text in items]
     return out
 
@@ -155,19 +178,26 @@ def _heading(c: YearComparison) -> str:
 def _totals(c: YearComparison) -> str:
     s = c.summary()
     unchanged = s["indicators"] - s["changed"]
-    return (f"{s['changed']} indicator{'s' if s['changed'] != 1 else ''} changed, {unchanged} unchanged; "
-            f"{s['grades_changed']} grade{'s' if s['grades_changed'] != 1 else ''} changed. Evidence register: "
-            f"{c.old['evidence']} → {c.new['evidence']} items ({len(c.evidence_added)} added, "
-            f"{len(c.evidence_removed)} removed).")
+    return (
+        f"{s['changed']} indicator{'s' if s['changed'] != 1 else ''} changed, {unchanged} unchanged; "
+        f"{s['grades_changed']} grade{'s' if s['grades_changed'] != 1 else ''} changed. Evidence register: "
+        f"{c.old['evidence']} → {c.new['evidence']} items ({len(c.evidence_added)} added, "
+        f"{len(c.evidence_removed)} removed)."
+    )
 
 
 @renderer(YEARS, "text")
 def years_text(c: YearComparison) -> str:
     lines = [_heading(c), ""]
     if c.mapped:
-        lines += [f"Framework {c.old['framework']} mapped to {c.new['framework']}; carried grades are marked.", ""]
+        lines += [
+            f"Framework {c.old['framework']} mapped to {c.new['framework']}; carried grades are marked.",
+            "",
+        ]
         if c.crosswalk:
-            lines[-1:-1] = [f"Mapped through the bundled crosswalk {Path(c.crosswalk).name} ({c.crosswalk_status})."]
+            lines[-1:-1] = [
+                f"Mapped through the bundled crosswalk {Path(c.crosswalk).name} ({c.crosswalk_status})."
+            ]
     for r in c.changed:
         lines.append(f"{r.id} {r.title}".rstrip())
         lines += [f"  {line}" for line in _changes(r)]
@@ -181,16 +211,25 @@ def years_text(c: YearComparison) -> str:
 def years_markdown(c: YearComparison) -> str:
     lines = [f"# {_md(_heading(c))}", ""]
     if c.mapped:
-        lines += [f"Framework {_md(c.old['framework'])} mapped to {_md(c.new['framework'])}; "
-                  "carried grades are marked.", ""]
+        lines += [
+            f"Framework {_md(c.old['framework'])} mapped to {_md(c.new['framework'])}; "
+            "carried grades are marked.",
+            "",
+        ]
         if c.crosswalk:
-            lines[-1:-1] = [f"Mapped through the crosswalk {_md(Path(c.crosswalk).name)} ({_md(c.crosswalk_status)})."]
+            lines[-1:-1] = [
+                f"Mapped through the crosswalk {_md(Path(c.crosswalk).name)} ({_md(c.crosswalk_status)})."
+            ]
     lines += ["| QI | Title | Grade before | Grade now | Evidence | Changes |", "|---|---|---|---|---|---|"]
     for r in c.rows:
-        before = _grade(r.old.grade, r.old.label, r.old.judgement) + (" (carried)" if r.carried and r.old.grade is not None else "")
+        before = _grade(r.old.grade, r.old.label, r.old.judgement) + (
+            " (carried)" if r.carried and r.old.grade is not None else ""
+        )
         changes = "<br>".join(_md(line) for line in _changes(r)) or "no change"
-        lines.append(f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label, r.new.judgement))} | "
-                     f"{len(r.old.evidence)} → {len(r.new.evidence)} | {changes} |")
+        lines.append(
+            f"| {_md(r.id)} | {_md(r.title)} | {_md(before)} | {_md(_grade(r.new.grade, r.new.label, r.new.judgement))} | "
+            f"{len(r.old.evidence)} → {len(r.new.evidence)} | {changes} |"
+        )
     lines += ["", _md(_totals(c))]
     return "\n".join(lines) + "\n"
 
@@ -213,11 +252,15 @@ def _trend_notes(t) -> list[str]:
     notes = []
     for y in t.years:
         if y.crosswalk:
-            notes.append(f"{y.label} ({y.framework}) brought across by the crosswalk {Path(y.crosswalk).name} "
-                         f"({y.crosswalk_status}); its grades are marked *.")
+            notes.append(
+                f"{y.label} ({y.framework}) brought across by the crosswalk {Path(y.crosswalk).name} "
+                f"({y.crosswalk_status}); its grades are marked *."
+            )
     s = t.summary()
-    notes.append(f"{s['indicators']} indicators over {s['years']} evaluations: {s['up']} up, {s['down']} down, "
-                 f"{s['same']} the same from the first graded year to the last (changes in positions on the scale).")
+    notes.append(
+        f"{s['indicators']} indicators over {s['years']} evaluations: {s['up']} up, {s['down']} down, "
+        f"{s['same']} the same from the first graded year to the last (changes in positions on the scale)."
+    )
     return notes
 
 
@@ -233,12 +276,18 @@ def trend_text(t) -> str:
 
 @renderer(TREND, "md")
 def trend_markdown(t) -> str:
-    lines = ["# Grades over time", "",
-             "| QI | Title | " + " | ".join(_md(y.label) for y in t.years) + " | Changes |",
-             "|---|---|" + "---|" * len(t.years) + "---|"]
+    lines = [
+        "# Grades over time",
+        "",
+        "| QI | Title | " + " | ".join(_md(y.label) for y in t.years) + " | Changes |",
+        "|---|---|" + "---|" * len(t.years) + "---|",
+    ]
     for r in t.rows:
-        lines.append(f"| {_md(r.id)} | {_md(r.title)} | " + " | ".join(_md(_point(p)) for p in r.points)
-                     + f" | {_md(_moves(r))} |")
+        lines.append(
+            f"| {_md(r.id)} | {_md(r.title)} | "
+            + " | ".join(_md(_point(p)) for p in r.points)
+            + f" | {_md(_moves(r))} |"
+        )
     for note in _trend_notes(t):
         lines += ["", _md(note)]
     return "\n".join(lines) + "\n"
@@ -273,7 +322,10 @@ def grades_text(grades) -> str:
     lines = []
     for r in grades.rows:
         extra = "; ".join(x for x in (r["source"], r["date"]) if x)
-        lines.append(f"{r['indicator']}  {r['grade']} {r['label'] or ''}  {r['title']}" + (f"  ({extra})" if extra else ""))
+        lines.append(
+            f"{r['indicator']}  {r['grade']} {r['label'] or ''}  {r['title']}"
+            + (f"  ({extra})" if extra else "")
+        )
     return "".join(line + "\n" for line in lines)
 
 
@@ -286,5 +338,9 @@ def findings_json(listed) -> str:
 def findings_text(listed) -> Markup:
     from qiframe.compare.findings import finding_line
 
-    return Markup("".join(escape(finding_line(f)) + ("  [dim](paired by hand)[/]" if f.pairs is not None else "")
-                          + "\n" for f in listed.findings))
+    return Markup(
+        "".join(
+            escape(finding_line(f)) + ("  [dim](paired by hand)[/]" if f.pairs is not None else "") + "\n"
+            for f in listed.findings
+        )
+    )

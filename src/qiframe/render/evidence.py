@@ -16,8 +16,21 @@ def chosen_text(chosen) -> Grid:
     rows = []
     for e in chosen.items:
         when = periods.show(e.date) + (f" to {periods.show(e.date_to)}" if e.date_to else "")
-        rows.append(tuple(escape(v) for v in (e.id, e.title, e.source, e.kind, when, e.agency, ", ".join(e.voice),
-                                              ", ".join(e.indicators))))
+        rows.append(
+            tuple(
+                escape(v)
+                for v in (
+                    e.id,
+                    e.title,
+                    e.source,
+                    e.kind,
+                    when,
+                    e.agency,
+                    ", ".join(e.voice),
+                    ", ".join(e.indicators),
+                )
+            )
+        )
     table = Table(tuple(Column(c) for c in COLUMNS), tuple(rows))
     return Grid([table, f"{len(chosen.items)} of {chosen.total} items"])
 
@@ -38,8 +51,12 @@ def chosen_csv(chosen) -> str:
 def item_text(item) -> Markup:
     from qiframe.store import evidence_record
 
-    return Markup("".join(f"[bold]{key}[/]: {escape(', '.join(value) if isinstance(value, list) else str(value))}\n"
-                          for key, value in evidence_record(item).items()))
+    return Markup(
+        "".join(
+            f"[bold]{key}[/]: {escape(', '.join(value) if isinstance(value, list) else str(value))}\n"
+            for key, value in evidence_record(item).items()
+        )
+    )
 
 
 @renderer(ITEM, "json")
@@ -64,8 +81,13 @@ def _csv(items) -> str:
         row = []
         for field in EVIDENCE_FIELDS:
             value = getattr(e, field)
-            text = ("; ".join(value) if isinstance(value, tuple) else
-                    ("yes" if value else "no") if isinstance(value, bool) else value)
+            text = (
+                "; ".join(value)
+                if isinstance(value, tuple)
+                else ("yes" if value else "no")
+                if isinstance(value, bool)
+                else value
+            )
             row.append(csv_safe(text))
         rows.append(row)
     return csv_text(EVIDENCE_FIELDS, rows)

@@ -37,8 +37,13 @@ def files_json(result) -> str:
 @renderer(EVIDENCE, "json")
 def evidence_json(result) -> str:
     applied = result.written
-    return json_text({**result.plan.to_json(), "written": applied is not None,
-                      "created": [{"row": row, "id": ident} for row, ident in (applied.created if applied else ())]})
+    return json_text(
+        {
+            **result.plan.to_json(),
+            "written": applied is not None,
+            "created": [{"row": row, "id": ident} for row, ident in (applied.created if applied else ())],
+        }
+    )
 
 
 @renderer(EVIDENCE, "text")
@@ -81,8 +86,10 @@ def evidence_text(result) -> Markup:
 @renderer(ASSESSMENTS, "text")
 def assessments_text(result) -> Markup:
     plan = result.plan
-    lines = [f"{plan.path}: assessment workbook made {plan.made.replace('T', ' ')}; evaluator {plan.evaluator} "
-             f"(from {plan.evaluator_from})"]
+    lines = [
+        f"{plan.path}: assessment workbook made {plan.made.replace('T', ' ')}; evaluator {plan.evaluator} "
+        f"(from {plan.evaluator_from})"
+    ]
     layouts = {tuple(s.cells.items()) for s in plan.sheets if s.cells}
     if len(layouts) == 1:
         cells = dict(next(iter(layouts)))
@@ -124,7 +131,9 @@ def statement_text(result) -> Markup:
     for unit, words in plan.words.items():
         share = plan.shares.get(unit)
         over = " – over its share" if share is not None and words > share else ""
-        lines.append(f"{unit}: {words:,} words" + (f" (share of the limit {share:,.0f}){over}" if share else ""))
+        lines.append(
+            f"{unit}: {words:,} words" + (f" (share of the limit {share:,.0f}){over}" if share else "")
+        )
     limit = f" against a limit of {plan.word_limit:,}" if plan.word_limit else ""
     lines.append(f"Total: {plan.total:,} words{limit}")
     changed = len(plan.changed)

@@ -28,7 +28,9 @@ def text(result: Aggregate) -> str:
         header = ("QI", *(str(v) for v in levels), "graded", "not yet", "median", "range", "inspection =/+/-")
         rows = [header] + [_row(g, d) for d in g.distributions]
         out.extend(_columns(rows))
-        out.append("  not yet: expected to be graded (by the programme) but not graded. inspection: same/above/below.")
+        out.append(
+            "  not yet: expected to be graded (by the programme) but not graded. inspection: same/above/below."
+        )
         out.append("  levels: " + ", ".join(f"{lv.value} {lv.label}" for lv in g.scale.levels))
         out.append("")
         if g.outliers:
@@ -37,9 +39,11 @@ def text(result: Aggregate) -> str:
             out.append("")
         c = g.coverage
         sources = ", ".join(f"{s} {n}" for s, n in c.sources)
-        out.append(f"Coverage: {c.graded_all} of {c.establishments} graded everything they grade, "
-                   f"{c.graded_any} graded something; evidence cited by source: {sources}; "
-                   f"{c.clean} check with no errors.")
+        out.append(
+            f"Coverage: {c.graded_all} of {c.establishments} graded everything they grade, "
+            f"{c.graded_any} graded something; evidence cited by source: {sources}; "
+            f"{c.clean} check with no errors."
+        )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -50,26 +54,39 @@ def markdown(result: Aggregate) -> str:
     for g in result.groups:
         out.append(f"## {_md(g.title)} ({_md(g.framework)})")
         out.append("")
-        out.append(f"{len(g.establishments)} evaluation{'' if len(g.establishments) == 1 else 's'}. Levels: "
-                   + ", ".join(f"{lv.value} {_md(lv.label)}" for lv in g.scale.levels) + ".")
+        out.append(
+            f"{len(g.establishments)} evaluation{'' if len(g.establishments) == 1 else 's'}. Levels: "
+            + ", ".join(f"{lv.value} {_md(lv.label)}" for lv in g.scale.levels)
+            + "."
+        )
         out.append("")
         levels = [lv.value for lv in g.scale.levels]
-        out.append("| QI | Title | " + " | ".join(str(v) for v in levels)
-                   + " | Graded | Not yet | Median | Range | Inspection =/+/- |")
+        out.append(
+            "| QI | Title | "
+            + " | ".join(str(v) for v in levels)
+            + " | Graded | Not yet | Median | Range | Inspection =/+/- |"
+        )
         out.append("|---|---|" + "---:|" * len(levels) + "---:|---:|---|---|---|")
         for d in g.distributions:
             _, *counts, graded, ungraded, median, spread, inspection = _row(g, d)
-            out.append(f"| {_md(d.indicator)} | {_md(d.title)} | " + " | ".join(counts)
-                       + f" | {graded} | {ungraded} | {median} | {spread} | {inspection} |")
+            out.append(
+                f"| {_md(d.indicator)} | {_md(d.title)} | "
+                + " | ".join(counts)
+                + f" | {graded} | {ungraded} | {median} | {spread} | {inspection} |"
+            )
         out.append("")
         if g.outliers:
             out.append("### Grades that stand out")
             out.append("")
-            out.extend(f"- **{_md(o.establishment)}**, {_md(o.indicator)}: {_md(o.reason)}" for o in g.outliers)
+            out.extend(
+                f"- **{_md(o.establishment)}**, {_md(o.indicator)}: {_md(o.reason)}" for o in g.outliers
+            )
             out.append("")
         c = g.coverage
-        out.append(f"Coverage: {c.graded_all} of {c.establishments} graded everything they grade; "
-                   f"{c.clean} check with no errors.")
+        out.append(
+            f"Coverage: {c.graded_all} of {c.establishments} graded everything they grade; "
+            f"{c.clean} check with no errors."
+        )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -79,8 +96,15 @@ def _row(g: Group, d: Distribution) -> tuple[str, ...]:
 
     inspected = d.matched + d.above + d.below
     inspection = f"{d.matched}/{d.above}/{d.below}" if inspected else "–"
-    return (d.indicator, *(str(n) for _, n in d.counts), str(d.graded), str(d.ungraded),
-            median_text(d), range_text(d), inspection)
+    return (
+        d.indicator,
+        *(str(n) for _, n in d.counts),
+        str(d.graded),
+        str(d.ungraded),
+        median_text(d),
+        range_text(d),
+        inspection,
+    )
 
 
 def _columns(rows: list[tuple[str, ...]]) -> list[str]:

@@ -27,8 +27,10 @@ def status_json(report) -> str:
 def status_text(report) -> Grid:
     """One block per key question, with the same fixed columns so they line up down the page."""
     framework = report.definition
-    parts: list = [f"[bold]{report.title}[/] [dim]({report.framework}"
-                   f"{' / ' + report.programme if report.programme else ''})[/]"]
+    parts: list = [
+        f"[bold]{report.title}[/] [dim]({report.framework}"
+        f"{' / ' + report.programme if report.programme else ''})[/]"
+    ]
     proposals = any(row.proposed for row in report.rows)
     context = any(row.last_year for row in report.rows)
     columns = _columns(report, framework, proposals, context)
@@ -38,9 +40,16 @@ def status_text(report) -> Grid:
     for number, (kq_id, rows) in enumerate(groups.items()):
         kq = framework.key_question(kq_id)
         parts.append(f"\n[bold]{kq.id + ' ' + kq.title if kq else 'Graded together'}[/]")
-        layout = (("box", None), ("show_header", number == 0), ("pad_edge", False), ("expand", True),
-                  ("padding", (0, 1, 0, 0)))
-        parts.append(Table(columns, tuple(_cells(row, framework, proposals, context) for row in rows), layout))
+        layout = (
+            ("box", None),
+            ("show_header", number == 0),
+            ("pad_edge", False),
+            ("expand", True),
+            ("padding", (0, 1, 0, 0)),
+        )
+        parts.append(
+            Table(columns, tuple(_cells(row, framework, proposals, context) for row in rows), layout)
+        )
     parts.append(_summary(report, context))
     return Grid(parts)
 
@@ -49,18 +58,25 @@ def _columns(report, framework, proposals: bool, context: bool) -> tuple[Column,
     # Ids and grades are never cut: their columns are as wide as the widest one in the whole report.
     id_width = max([len(row.id) + 2 for row in report.rows] + [4])
     grade_width = max([len(f"{lv.value} {lv.label}") for lv in framework.scale.levels] + [5])
-    columns = [Column("QI", (("width", id_width), ("no_wrap", True))),
-               Column("title", (("ratio", 3), ("min_width", 12), ("overflow", "fold"))),
-               Column("lead", (("ratio", 2), ("min_width", 8), ("overflow", "fold"))),
-               Column("grade", (("width", grade_width), ("no_wrap", True)))]
+    columns = [
+        Column("QI", (("width", id_width), ("no_wrap", True))),
+        Column("title", (("ratio", 3), ("min_width", 12), ("overflow", "fold"))),
+        Column("lead", (("ratio", 2), ("min_width", 8), ("overflow", "fold"))),
+        Column("grade", (("width", grade_width), ("no_wrap", True))),
+    ]
     if proposals:
         columns.append(Column("proposed", (("width", 8), ("no_wrap", True))))
     if context:
-        columns.append(Column("last year", (("width", 13), ("no_wrap", True), ("overflow", "ellipsis"),
-                                            ("style", "dim"))))
-    columns += [Column("items", (("width", 5), ("justify", "right"))),
-                Column("sources", (("width", 7), ("no_wrap", True))),
-                Column("state", (("width", 11), ("no_wrap", True)))]
+        columns.append(
+            Column(
+                "last year", (("width", 13), ("no_wrap", True), ("overflow", "ellipsis"), ("style", "dim"))
+            )
+        )
+    columns += [
+        Column("items", (("width", 5), ("justify", "right"))),
+        Column("sources", (("width", 7), ("no_wrap", True))),
+        Column("state", (("width", 11), ("no_wrap", True))),
+    ]
     return tuple(columns)
 
 
@@ -69,15 +85,21 @@ def _cells(row, framework, proposals: bool, context: bool) -> tuple[str, ...]:
 
     scale = framework.scale_for(row.id)
     shown = row.grade_label if row.judgement else f"{row.grade} {row.grade_label}"
-    grade = (f"[{level_style(scale, row.grade)}]{shown}[/]"
-             if row.grade is not None else ("[red]—[/]" if row.graded else "—"))
+    grade = (
+        f"[{level_style(scale, row.grade)}]{shown}[/]"
+        if row.grade is not None
+        else ("[red]—[/]" if row.graded else "—")
+    )
     cells = [row.id + (" *" if row.graded else ""), escape(row.title), escape(row.lead) or "—", grade]
     if proposals:  # the spread of evaluators' proposed grades, for moderation
         cells.append(", ".join(map(str, row.proposed)))
     if context:
         cells.append(f"{row.last_year.grade} {row.last_year.label}".strip() if row.last_year else "")
-    cells += [str(row.evidence), " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES),
-              row.state]
+    cells += [
+        str(row.evidence),
+        " ".join(SOURCE_LETTERS[s] if s in row.sources else "·" for s in SOURCES),
+        row.state,
+    ]
     return tuple(cells)
 
 
@@ -87,8 +109,13 @@ def _summary(report, context: bool) -> str:
         grades = f"{summary['graded_with_grade']} of {summary['graded']} graded (*) have a grade"
     else:
         grades = f"{summary['with_grade']} of {summary['indicators']} have a grade"
-    return (f"\n{summary['indicators']} indicators; {grades}; {summary['evidence']} evidence items; "
-            f"{summary['without_evidence']} indicators without evidence.\nSources: Q quantitative data, "
-            "V people's views, O direct observation, D documentation."
-            + ("\nLast year: the previous evaluation's grade, shown as context; it is not this year's grade."
-               if context else ""))
+    return (
+        f"\n{summary['indicators']} indicators; {grades}; {summary['evidence']} evidence items; "
+        f"{summary['without_evidence']} indicators without evidence.\nSources: Q quantitative data, "
+        "V people's views, O direct observation, D documentation."
+        + (
+            "\nLast year: the previous evaluation's grade, shown as context; it is not this year's grade."
+            if context
+            else ""
+        )
+    )

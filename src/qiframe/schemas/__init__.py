@@ -179,16 +179,22 @@ def _message(error) -> str:
     if validator == "format" and error.validator_value == "date":
         return f"{prefix}{_short(error.instance)} is not a date of the calendar (YYYY-MM-DD)"
     if validator == "pattern" and error.validator_value.startswith(TITLE_PREFIX):
-        return (f"{prefix}must not be blank, nor hold a NEL (U+0085) or a Unicode line or paragraph separator: "
-                f"{_short(error.instance)}")
+        return (
+            f"{prefix}must not be blank, nor hold a NEL (U+0085) or a Unicode line or paragraph separator: "
+            f"{_short(error.instance)}"
+        )
     if validator == "pattern":
         return f"{prefix}{error.instance!r} does not have the expected form ({error.validator_value})"
     if validator in ("maxLength", "minLength", "maxItems", "minItems", "const"):
         # jsonschema's own wording quotes the whole value, which may be 100 KB long.
         limit = error.validator_value
-        what = {"maxLength": f"longer than {limit:,} characters", "minLength": f"shorter than {limit} characters",
-                "maxItems": f"more than {limit} items", "minItems": f"fewer than {limit} items",
-                "const": f"not {limit!r}"}[validator]
+        what = {
+            "maxLength": f"longer than {limit:,} characters",
+            "minLength": f"shorter than {limit} characters",
+            "maxItems": f"more than {limit} items",
+            "minItems": f"fewer than {limit} items",
+            "const": f"not {limit!r}",
+        }[validator]
         return f"{prefix}{_short(error.instance)} is {what}"
     return f"{prefix}{_short(error.message, 300)}"
 

@@ -34,9 +34,13 @@ _BULLET = re.compile(r"^([-*•])\s+")
 def leftover_drafts(evaluation: model.Evaluation) -> list[tuple[model.Section, str]]:
     """(section, question id) of each answer that still holds the draft marker and some drafted text in
     a section no longer flagged as a draft: the machine's words about to pass as the group's."""
-    return [(section, qid) for section in evaluation.sections.values() if not section.draft
-            for qid, text in section.answers.items()
-            if DRAFT_MARKER in (text or "") and not is_unanswered(text)]
+    return [
+        (section, qid)
+        for section in evaluation.sections.values()
+        if not section.draft
+        for qid, text in section.answers.items()
+        if DRAFT_MARKER in (text or "") and not is_unanswered(text)
+    ]
 
 
 def count_words(text: str) -> int:
@@ -204,7 +208,11 @@ class AppendixEntry:
     @property
     def date(self) -> str:
         e = self.evidence
-        return f"{uk_date(e.date)} to {uk_date(e.date_to)}" if e.date_to and e.date_to != e.date else uk_date(e.date)
+        return (
+            f"{uk_date(e.date)} to {uk_date(e.date_to)}"
+            if e.date_to and e.date_to != e.date
+            else uk_date(e.date)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +284,9 @@ class Statement:
     def word_summary(self) -> str:
         """One sentence on the word count against the programme's limits, shown in every export."""
         if self.word_limit:
-            text = f"The body of the statement has {self.words:,} words against a limit of {self.word_limit:,}."
+            text = (
+                f"The body of the statement has {self.words:,} words against a limit of {self.word_limit:,}."
+            )
         else:
             text = f"The body of the statement has {self.words:,} words; the programme sets no word limit."
         if self.page_limit:
@@ -307,7 +317,7 @@ def split_blocks(text: str) -> list[tuple[str, str]]:
             continue
         bullet = _BULLET.match(line)
         if bullet:
-            current = ["bullet", line[bullet.end():]]
+            current = ["bullet", line[bullet.end() :]]
             blocks.append(current)
         elif current is not None and (current[0] == "paragraph" or raw[:1].isspace()):
             current[1] += " " + line
@@ -336,7 +346,7 @@ class _Citer:
         last = 0
         for match in citations.CITATION.finditer(text):
             if match.start() > last:
-                out.append(text[last:match.start()])
+                out.append(text[last : match.start()])
             out.append(Citation(tuple(self.ref(i, where) for i in citations.ids_in(match))))
             last = match.end()
         if last < len(text):
@@ -349,8 +359,10 @@ class _Citer:
             self.warnings.append(f"{where} cites {ident}, which is not in the evidence register")
             return Ref(f"{ident}?")
         if item.personal_data:
-            self.warnings.append(f"{where} cites {ident}, which may contain personal data; it is shown as "
-                                 "'withheld' and left out of the appendix")
+            self.warnings.append(
+                f"{where} cites {ident}, which may contain personal data; it is shown as "
+                "'withheld' and left out of the appendix"
+            )
             return Ref("withheld")
         number = self.numbers.get(ident)
         if number is None:
@@ -373,8 +385,11 @@ class _Citer:
 
 
 # Host names that only a partnership's own network (or its sign-in) reaches.
-_INTERNAL_HOST = re.compile(r"(^|\.)(intranet|internal|sharepoint|local|localhost|lan|corp|home|localdomain)(\.|$)"
-                            r"|^[^.]+$", re.IGNORECASE)
+_INTERNAL_HOST = re.compile(
+    r"(^|\.)(intranet|internal|sharepoint|local|localhost|lan|corp|home|localdomain)(\.|$)"
+    r"|^[^.]+$",
+    re.IGNORECASE,
+)
 
 
 def is_reachable(location: str) -> bool:
@@ -417,9 +432,15 @@ def pack_file_name(number: int, e: model.Evidence) -> str:
 MISSING = Block("missing", ("No answer yet.",))
 
 
-def build_statement(evaluation: model.Evaluation, by: str = "units", grades: bool = True,
-                    today: dt.date | None = None, final: bool = False, pack: bool = False,
-                    internal_locations: bool = False) -> Statement:
+def build_statement(
+    evaluation: model.Evaluation,
+    by: str = "units",
+    grades: bool = True,
+    today: dt.date | None = None,
+    final: bool = False,
+    pack: bool = False,
+    internal_locations: bool = False,
+) -> Statement:
     """The position statement of an evaluation, organised by the programme's units or by indicator.
 
     `final` makes the submission: no word-count aids, and (in the appendix) no
@@ -438,8 +459,12 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
     # The front matter is numbered after the body, so the body's numbers are the same with or without
     # the grades table (and a statement read back from Word finds the numbers it was exported with).
     settings = evaluation.metadata.statement
-    front = FrontMatter(citer.blocks(settings.context, "the context in evaluation.yaml"), settings.version,
-                        settings.marking, settings.sign_off)
+    front = FrontMatter(
+        citer.blocks(settings.context, "the context in evaluation.yaml"),
+        settings.version,
+        settings.marking,
+        settings.sign_off,
+    )
     grade_rows = _grades(evaluation, citer) if grades else ()
     meta = evaluation.metadata
     period = f"{long_date(meta.period_from)} to {long_date(meta.period_to)}" if meta.period_from else ""
@@ -449,14 +474,25 @@ def build_statement(evaluation: model.Evaluation, by: str = "units", grades: boo
     # the evaluation has neither.
     day = meta.evaluation_date or (today or clock.today()).isoformat()
     return Statement(
-        title="Position statement", organisation=meta.organisation, framework=evaluation.framework.title,
-        programme=programme.title if programme else "", period=period,
-        date=long_date(day), by=by, sections=tuple(sections),
-        word_limit=limit, page_limit=programme.page_limit if programme else None,
-        grades=grade_rows, appendix=citer.appendix(pack, internal_locations or not (final or pack)),
-        warnings=tuple(dict.fromkeys(warnings)), front=front, final=final, pack=pack,
+        title="Position statement",
+        organisation=meta.organisation,
+        framework=evaluation.framework.title,
+        programme=programme.title if programme else "",
+        period=period,
+        date=long_date(day),
+        by=by,
+        sections=tuple(sections),
+        word_limit=limit,
+        page_limit=programme.page_limit if programme else None,
+        grades=grade_rows,
+        appendix=citer.appendix(pack, internal_locations or not (final or pack)),
+        warnings=tuple(dict.fromkeys(warnings)),
+        front=front,
+        final=final,
+        pack=pack,
         numbers=tuple(sorted(citer.numbers.items(), key=lambda x: x[1])),
-        wording_note=wording.note(evaluation, only=wording.statement_items(evaluation, by, grades)))
+        wording_note=wording.note(evaluation, only=wording.statement_items(evaluation, by, grades)),
+    )
 
 
 # Kinds of problem that keep a statement from being final, each one overridable with --allow KIND.
@@ -480,7 +516,9 @@ class FinalProblem:
     """What is wrong, naming the file to change."""
 
 
-def final_problems(evaluation: model.Evaluation, by: str = "units", grades: bool = True) -> list[FinalProblem]:
+def final_problems(
+    evaluation: model.Evaluation, by: str = "units", grades: bool = True
+) -> list[FinalProblem]:
     """Everything that keeps the statement from being submitted as it is."""
     out: list[FinalProblem] = []
     if by == "units":
@@ -488,18 +526,31 @@ def final_problems(evaluation: model.Evaluation, by: str = "units", grades: bool
         for unit in programme.units:
             section = evaluation.sections.get(unit.id)
             if section is None:
-                out.append(FinalProblem("unanswered", unit.id, f"{unit.id} has no section yet "
-                                                               f"(statement/{unit.id}.yaml)"))
+                out.append(
+                    FinalProblem(
+                        "unanswered", unit.id, f"{unit.id} has no section yet (statement/{unit.id}.yaml)"
+                    )
+                )
                 continue
             if section.draft:
-                out.append(FinalProblem("draft", unit.id, f"{unit.id} is flagged as a machine draft "
-                                                          f"(draft: true in {section.path})"))
+                out.append(
+                    FinalProblem(
+                        "draft",
+                        unit.id,
+                        f"{unit.id} is flagged as a machine draft (draft: true in {section.path})",
+                    )
+                )
             for q in programme.questions:
                 text = section.answers.get(q.id, "")
                 where = f"{unit.id} ({q.text})"
                 if DRAFT_MARKER in (text or "") or "DRAFT" in (text or "").split():
-                    out.append(FinalProblem("machine-text", where, f"{where} still holds DRAFT text "
-                                                                   f"({section.path}, answer {q.id!r})"))
+                    out.append(
+                        FinalProblem(
+                            "machine-text",
+                            where,
+                            f"{where} still holds DRAFT text ({section.path}, answer {q.id!r})",
+                        )
+                    )
                 if is_unanswered(text):
                     out.append(FinalProblem("unanswered", where, f"{where} has no answer ({section.path})"))
     out += _wording_problems(evaluation, by, grades)
@@ -510,9 +561,15 @@ def _wording_problems(evaluation: model.Evaluation, by: str, grades: bool) -> li
     """The titles the statement prints that nobody has confirmed against the published framework."""
     out = []
     for item in wording.unconfirmed(evaluation, only=wording.statement_items(evaluation, by, grades)):
-        out.append(FinalProblem("wording", item.item, f"the title of {item.label} ({item.text!r}) is not "
-                                "confirmed against the published framework (`qiframe frameworks confirm`, or "
-                                "replace it in evaluation.yaml)"))
+        out.append(
+            FinalProblem(
+                "wording",
+                item.item,
+                f"the title of {item.label} ({item.text!r}) is not "
+                "confirmed against the published framework (`qiframe frameworks confirm`, or "
+                "replace it in evaluation.yaml)",
+            )
+        )
     return out
 
 
@@ -522,17 +579,24 @@ def require_units(evaluation: model.Evaluation) -> model.Programme:
     exported indicator by indicator, from the assessments."""
     programme = evaluation.programme
     if programme is None or not programme.units:
-        which = (f"programme {programme.id} has no inspection questions or statements" if programme else
-                 "this evaluation has no programme")
-        raise InputError(f"{which}, so the position statement has no sections to draft or edit; write it "
-                         "from the assessments with `qiframe export statement --by indicators -o FILE`, or "
-                         "name a programme with units in evaluation.yaml (see `qiframe frameworks show "
-                         f"{evaluation.framework.id}`)", Path(evaluation.root) / model.EVALUATION_FILE)
+        which = (
+            f"programme {programme.id} has no inspection questions or statements"
+            if programme
+            else "this evaluation has no programme"
+        )
+        raise InputError(
+            f"{which}, so the position statement has no sections to draft or edit; write it "
+            "from the assessments with `qiframe export statement --by indicators -o FILE`, or "
+            "name a programme with units in evaluation.yaml (see `qiframe frameworks show "
+            f"{evaluation.framework.id}`)",
+            Path(evaluation.root) / model.EVALUATION_FILE,
+        )
     return programme
 
 
-def _unit_sections(evaluation: model.Evaluation, programme: model.Programme, citer: _Citer,
-                   warnings: list[str]) -> list[StatementSection]:
+def _unit_sections(
+    evaluation: model.Evaluation, programme: model.Programme, citer: _Citer, warnings: list[str]
+) -> list[StatementSection]:
     limit = programme.word_limit
     share = limit / len(programme.units) if limit else None
     questions = {q.id for q in programme.questions}
@@ -544,8 +608,10 @@ def _unit_sections(evaluation: model.Evaluation, programme: model.Programme, cit
         else:
             for qid in section.answers:
                 if qid not in questions:
-                    warnings.append(f"{section.path}: answer {qid!r} matches no question of the programme "
-                                    f"({', '.join(sorted(questions))}) and is left out")
+                    warnings.append(
+                        f"{section.path}: answer {qid!r} matches no question of the programme "
+                        f"({', '.join(sorted(questions))}) and is left out"
+                    )
             if section.draft:
                 warnings.append(f"{unit.id} is still a machine draft (draft: true in {section.path})")
         parts = []
@@ -557,11 +623,20 @@ def _unit_sections(evaluation: model.Evaluation, programme: model.Programme, cit
                 parts.append(Part(q.text, (*citer.blocks(text, f"{unit.id} ({q.text})"), MISSING), True))
             else:
                 parts.append(Part(q.text, citer.blocks(text, f"{unit.id} ({q.text})")))
-        out.append(StatementSection(unit.id, f"{unit.id} – {unit.title.rstrip('.')}", tuple(parts), share,
-                                    bool(section and section.draft)))
+        out.append(
+            StatementSection(
+                unit.id,
+                f"{unit.id} – {unit.title.rstrip('.')}",
+                tuple(parts),
+                share,
+                bool(section and section.draft),
+            )
+        )
     for section, qid in leftover_drafts(evaluation):
-        warnings.append(f"{section.unit}: the answer {qid!r} is still qiframe's draft (in {section.path}); "
-                        "rewrite it in your own words")
+        warnings.append(
+            f"{section.unit}: the answer {qid!r} is still qiframe's draft (in {section.path}); "
+            "rewrite it in your own words"
+        )
     for unit_id, section in evaluation.sections.items():
         if unit_id not in {u.id for u in programme.units}:
             warnings.append(f"{section.path}: {unit_id} is not a unit of programme {programme.id}; left out")
@@ -603,23 +678,38 @@ def _indicator_sections(evaluation: model.Evaluation, citer: _Citer) -> list[Sta
             if scale.judgement:
                 heading, text = "Self-evaluated judgement", level.label if level else "Not judged yet"
             else:
-                heading, text = "Self-evaluated grade", f"{level.label} ({level.value})" if level else "Not graded yet"
+                heading, text = (
+                    "Self-evaluated grade",
+                    f"{level.label} ({level.value})" if level else "Not graded yet",
+                )
             if a.last_year is not None:
                 text = f"{text} ({a.last_year})"
             parts.append(Part(heading, (Block("paragraph", (text,)),)))
         for heading, items in (("Strengths", a.strengths), ("Areas for improvement", a.improvements)):
             if items:
-                parts.append(Part(heading, tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
-                                                 for t in items)))
+                parts.append(
+                    Part(
+                        heading,
+                        tuple(Block("bullet", citer.parts(" ".join(t.split()), where)) for t in items),
+                    )
+                )
         if a.rationale:
             parts.append(Part("Rationale", citer.blocks(a.rationale, where)))
         if a.next_steps:
-            parts.append(Part("Next steps", tuple(Block("bullet", citer.parts(" ".join(t.split()), where))
-                                                  for t in a.next_steps)))
+            parts.append(
+                Part(
+                    "Next steps",
+                    tuple(Block("bullet", citer.parts(" ".join(t.split()), where)) for t in a.next_steps),
+                )
+            )
         shown = [e for e in evidence_for(evaluation, (ident,), ()) if not e.personal_data]
         if shown:
-            parts.append(Part("Evidence", tuple(Block("bullet", citer.parts(f"{e.title} [{e.id}]", where))
-                                                for e in shown)))
+            parts.append(
+                Part(
+                    "Evidence",
+                    tuple(Block("bullet", citer.parts(f"{e.title} [{e.id}]", where)) for e in shown),
+                )
+            )
         if not parts:
             parts.append(Part("Assessment", (Block("missing", ("Not assessed yet.",)),), True))
         out.append(StatementSection(ident, f"{ident} – {title}", tuple(parts)))
@@ -640,9 +730,17 @@ def _grades(evaluation: model.Evaluation, citer: _Citer) -> tuple[GradeRow, ...]
         a = evaluation.assessments.get(gid)
         level = scale.level(a.grade) if a and a.grade is not None else None
         rationale = citer.blocks(a.rationale, indicator_label(evaluation, gid)) if a and a.rationale else ()
-        rows.append(GradeRow(gid, indicator_title(evaluation, gid), level.value if level else None,
-                             level.label if level else "", scale.judgement, rationale,
-                             str(a.last_year) if a and a.last_year else ""))
+        rows.append(
+            GradeRow(
+                gid,
+                indicator_title(evaluation, gid),
+                level.value if level else None,
+                level.label if level else "",
+                scale.judgement,
+                rationale,
+                str(a.last_year) if a and a.last_year else "",
+            )
+        )
     return tuple(rows)
 
 
@@ -668,14 +766,26 @@ def long_date(iso: str) -> str:
     day = model.parse_date(iso)
     return f"{day.day} {day:%B %Y}" if day else iso
 
+
 def indicator_label(evaluation: model.Evaluation, ident: str) -> str:
     return f"QI {ident}" if ident in evaluation.framework.indicators else indicator_title(evaluation, ident)
 
+
 def evidence_for(evaluation: model.Evaluation, ids, units) -> list[model.Evidence]:
     wanted = set(ids)
-    items = [e for e in evaluation.evidence.values() if wanted & set(e.indicators) or set(units) & set(e.units)]
-    return sorted(items, key=lambda e: (model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
-                                        e.date, e.title.casefold(), e.id))
+    items = [
+        e for e in evaluation.evidence.values() if wanted & set(e.indicators) or set(units) & set(e.units)
+    ]
+    return sorted(
+        items,
+        key=lambda e: (
+            model.SOURCES.index(e.source) if e.source in model.SOURCES else 99,
+            e.date,
+            e.title.casefold(),
+            e.id,
+        ),
+    )
+
 
 @dataclass(frozen=True)
 class Review:
@@ -699,5 +809,7 @@ def find_unit(programme: model.Programme, text: str) -> model.Unit:
     for u in programme.units:
         if u.id == text or u.id.casefold() == text.casefold():
             return u
-    raise NotFound(f"unknown unit {text!r} in programme {programme.id} "
-                   f"(units: {', '.join(u.id for u in programme.units)})")
+    raise NotFound(
+        f"unknown unit {text!r} in programme {programme.id} "
+        f"(units: {', '.join(u.id for u in programme.units)})"
+    )

@@ -78,8 +78,9 @@ def _draft(tx: store.Transaction, unit: str | None) -> list[Drafted]:
             tx.create(relpath, "section", {"unit": u.id, "draft": True, "answers": order})
         elif changed:
             tx.edit(relpath, "section", _fill(programme, new, flag=not kept))
-        results.append(Drafted(u.id, relpath, section is None, tuple(new), kept, nothing,
-                               changed or section is None))
+        results.append(
+            Drafted(u.id, relpath, section is None, tuple(new), kept, nothing, changed or section is None)
+        )
     return results
 
 
@@ -94,8 +95,11 @@ def _fill(programme: model.Programme, new: dict[str, str], flag: bool):
                 if q.id in answers:
                     answers[q.id] = yamlio.to_commented(new[q.id])
                 else:
-                    position = sum(1 for other in programme.questions[:programme.questions.index(q)]
-                                   if other.id in answers)
+                    position = sum(
+                        1
+                        for other in programme.questions[: programme.questions.index(q)]
+                        if other.id in answers
+                    )
                     answers.insert(position, q.id, yamlio.to_commented(new[q.id]))
         if flag:
             store.set_field(doc, "draft", True, ("unit", "draft", "answers"))
@@ -118,14 +122,17 @@ def _roles(programme: model.Programme) -> dict[str, str]:
     return roles
 
 
-def _draft_answers(evaluation: model.Evaluation, programme: model.Programme,
-                   unit: model.Unit) -> dict[model.Question, str]:
+def _draft_answers(
+    evaluation: model.Evaluation, programme: model.Programme, unit: model.Unit
+) -> dict[model.Question, str]:
     ids = _assessment_ids(programme, unit)
     assessments = [evaluation.assessments[i] for i in ids if i in evaluation.assessments]
     roles = _roles(programme)
-    writers = {"judgement": lambda: _judgement(evaluation, programme, assessments),
-               "evidence": lambda: _evidence_text(evaluation, unit, ids),
-               "plans": lambda: _plans(evaluation, assessments, ids)}
+    writers = {
+        "judgement": lambda: _judgement(evaluation, programme, assessments),
+        "evidence": lambda: _evidence_text(evaluation, unit, ids),
+        "plans": lambda: _plans(evaluation, assessments, ids),
+    }
     out = {}
     for q in programme.questions:
         lines = writers[roles[q.id]]() if roles[q.id] else []
@@ -141,8 +148,6 @@ def _assessment_ids(programme: model.Programme, unit: model.Unit) -> list[str]:
             if ident and ident not in out:
                 out.append(ident)
     return out
-
-
 
 
 def _one_line(text: str) -> str:
@@ -164,13 +169,15 @@ def _judgement(evaluation, programme, assessments) -> list[str]:
             else:
                 lines.append(f"We evaluate {name} as {level.label.lower()}.")
     for heading, key in (("Strengths:", "strengths"), ("Areas for improvement:", "improvements")):
-        items = [f"- {_one_line(t)} ({indicator_label(evaluation, a.indicator)})" for a in assessments
-                 for t in getattr(a, key) if t.strip()]
+        items = [
+            f"- {_one_line(t)} ({indicator_label(evaluation, a.indicator)})"
+            for a in assessments
+            for t in getattr(a, key)
+            if t.strip()
+        ]
         if items:
             lines += ["", heading, *items] if lines else [heading, *items]
     return lines
-
-
 
 
 def _evidence_text(evaluation, unit, ids) -> list[str]:
@@ -180,22 +187,33 @@ def _evidence_text(evaluation, unit, ids) -> list[str]:
     for source in dict.fromkeys(e.source for e in listed):
         label = model.SOURCE_LABELS.get(source, source)
         group = [f"- {_one_line(e.title)} [{e.id}]" for e in listed if e.source == source]
-        lines += (["", f"{label[0].upper()}{label[1:]}:"] if lines else [f"{label[0].upper()}{label[1:]}:"])
+        lines += ["", f"{label[0].upper()}{label[1:]}:"] if lines else [f"{label[0].upper()}{label[1:]}:"]
         lines += group
     withheld = len(items) - len(listed)
     if withheld:
-        lines += ["", f"Not cited here: {withheld} item{'s' if withheld != 1 else ''} that may contain "
-                      "personal data."]
+        lines += [
+            "",
+            f"Not cited here: {withheld} item{'s' if withheld != 1 else ''} that may contain personal data.",
+        ]
     return lines
 
 
 def _plans(evaluation, assessments, ids) -> list[str]:
-    lines = [f"- {_one_line(t)} ({indicator_label(evaluation, a.indicator)})" for a in assessments for t in a.next_steps
-             if t.strip()]
+    lines = [
+        f"- {_one_line(t)} ({indicator_label(evaluation, a.indicator)})"
+        for a in assessments
+        for t in a.next_steps
+        if t.strip()
+    ]
     steps = {_one_line(t).casefold() for a in assessments for t in a.next_steps}
     for act in sorted(evaluation.actions.values(), key=lambda x: (x.due or "9999", x.id)):
-        if act.indicator in ids and act.status in ("not-started", "in-progress") \
-                and _one_line(act.title).casefold() not in steps:
+        if (
+            act.indicator in ids
+            and act.status in ("not-started", "in-progress")
+            and _one_line(act.title).casefold() not in steps
+        ):
             who = ", ".join(x for x in (act.owner, f"due {long_date(act.due)}" if act.due else "") if x)
-            lines.append(f"- {_one_line(act.title)} ({indicator_label(evaluation, act.indicator)}{'; ' + who if who else ''})")
+            lines.append(
+                f"- {_one_line(act.title)} ({indicator_label(evaluation, act.indicator)}{'; ' + who if who else ''})"
+            )
     return lines

@@ -31,8 +31,13 @@ def edit_section(evaluation: model.Evaluation, unit: str, again=None) -> list[st
         for key in data.get("answers") or {}:
             if key not in questions:
                 line, column = yamlio.locate(path, ("answers", key), key=True)
-                raise InputError(f"{key!r} is not a question of programme {programme.id} "
-                                 f"(questions: {', '.join(q.id for q in programme.questions)})", path, line, column)
+                raise InputError(
+                    f"{key!r} is not a question of programme {programme.id} "
+                    f"(questions: {', '.join(q.id for q in programme.questions)})",
+                    path,
+                    line,
+                    column,
+                )
 
     cleared = [False]
 
@@ -42,8 +47,15 @@ def edit_section(evaluation: model.Evaluation, unit: str, again=None) -> list[st
             tx.edit(relpath, "section", lambda doc: store.set_field(doc, "draft", None, ()))
             cleared[0] = True
 
-    outcome = editor.edit_file(root, relpath, "section", known_questions,
-                               start=_skeleton(programme, u), finish=clear_draft_flag, again=again)
+    outcome = editor.edit_file(
+        root,
+        relpath,
+        "section",
+        known_questions,
+        start=_skeleton(programme, u),
+        finish=clear_draft_flag,
+        again=again,
+    )
     if section is None and outcome.endswith("unchanged"):
         return [f"{relpath}: unchanged; nothing saved"]
     if cleared[0]:
@@ -51,19 +63,24 @@ def edit_section(evaluation: model.Evaluation, unit: str, again=None) -> list[st
     data = yamlio.load(root / relpath) if (root / relpath).exists() else {}
     lines = [outcome]
     for qid, text in (data.get("answers") or {}).items():
-        lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
-                  for i in citations.cited_ids(text or "") if i not in evaluation.evidence]
+        lines += [
+            f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
+            for i in citations.cited_ids(text or "")
+            if i not in evaluation.evidence
+        ]
     return lines
 
 
 def _skeleton(programme: model.Programme, unit: model.Unit) -> str:
     """A new section file: the unit and its questions as comments, every answer empty."""
-    lines = [store.header("section").rstrip("\n"),
-             f"# {unit.id}: {' '.join(unit.title.split())}",
-             "# Write each answer below its question. Start a bullet with '- ', leave a blank line between",
-             "# paragraphs, and cite evidence by id in square brackets: [E-k3m9qx] or [E-k3m9qx, E-p4r7tz].",
-             f"unit: \"{unit.id}\"",
-             "answers:"]
+    lines = [
+        store.header("section").rstrip("\n"),
+        f"# {unit.id}: {' '.join(unit.title.split())}",
+        "# Write each answer below its question. Start a bullet with '- ', leave a blank line between",
+        "# paragraphs, and cite evidence by id in square brackets: [E-k3m9qx] or [E-k3m9qx, E-p4r7tz].",
+        f'unit: "{unit.id}"',
+        "answers:",
+    ]
     for q in programme.questions:
         lines += [f"  # {' '.join(q.text.split())}", f"  {q.id}: |", ""]
     return "\n".join(lines) + "\n"
@@ -81,20 +98,25 @@ def save_answers(root: str | Path, unit: str, answers: dict[str, str]) -> list[s
 
 
 def _save_answers(tx: store.Transaction, unit: str, answers: dict[str, str]) -> list[str]:
-    evaluation = tx.evaluation  # read inside the lock: what the page saves is merged into the file as it is now
+    evaluation = (
+        tx.evaluation
+    )  # read inside the lock: what the page saves is merged into the file as it is now
     programme = require_units(evaluation)
     u = find_unit(programme, unit)
     questions = [q.id for q in programme.questions]
     for key, text in answers.items():
         if key not in questions:
-            raise InputError(f"{key!r} is not a question of programme {programme.id} "
-                             f"(questions: {', '.join(questions)})")
+            raise InputError(
+                f"{key!r} is not a question of programme {programme.id} (questions: {', '.join(questions)})"
+            )
         if "\x00" in text:
             raise InputError("an answer cannot contain a NUL character")
     section = evaluation.sections.get(u.id)
     relpath = section.path if section else f"{store.FOLDERS['section']}/{u.id}.yaml"
-    cleaned = {k: "\n".join(line.rstrip() for line in v.replace("\r\n", "\n").split("\n")).strip("\n")
-               for k, v in answers.items()}
+    cleaned = {
+        k: "\n".join(line.rstrip() for line in v.replace("\r\n", "\n").split("\n")).strip("\n")
+        for k, v in answers.items()
+    }
 
     def mutate(doc):
         if doc.get("answers") is None:
@@ -113,6 +135,9 @@ def _save_answers(tx: store.Transaction, unit: str, answers: dict[str, str]) -> 
     changed = tx.text(relpath) != before
     lines = [f"{relpath}: {'saved' if changed else 'unchanged'}"]
     for qid, text in cleaned.items():
-        lines += [f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
-                  for i in citations.cited_ids(text) if i not in evaluation.evidence]
+        lines += [
+            f"warning: {u.id} ({qid}) cites {i}, which is not in the evidence register"
+            for i in citations.cited_ids(text)
+            if i not in evaluation.evidence
+        ]
     return lines

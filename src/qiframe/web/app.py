@@ -84,12 +84,19 @@ class Site:
             store.load(self.root)
         self.secret = secret
         self.csrf = guard.csrf_token(secret)
-        self.env = Environment(loader=PackageLoader("qiframe.web", "templates"),
-                               autoescape=select_autoescape(default=True, default_for_string=True),
-                               trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(indicator_href=pages.indicator_href, evidence_href=pages.evidence_href,
-                                section_href=pages.section_href, qiframe_version=__version__,
-                                grade_class=pages.grade_class)
+        self.env = Environment(
+            loader=PackageLoader("qiframe.web", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            indicator_href=pages.indicator_href,
+            evidence_href=pages.evidence_href,
+            section_href=pages.section_href,
+            qiframe_version=__version__,
+            grade_class=pages.grade_class,
+        )
         self.env.filters["cited_unknown"] = pages.cited_unknown
         self.env.filters["cites"] = pages.linked_citations
         routes = [
@@ -109,7 +116,9 @@ class Site:
             Route("/downloads/{name}", self.download),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]
-        self.app = guard.Guard(Starlette(routes=routes, exception_handlers={404: self.not_found}), secret, port)
+        self.app = guard.Guard(
+            Starlette(routes=routes, exception_handlers={404: self.not_found}), secret, port
+        )
 
     # --- rendering -----------------------------------------------------------------------------------
 
@@ -117,16 +126,22 @@ class Site:
         context.setdefault("form", Form({}))
         context.setdefault("notice", request.query_params.get("said", ""))
         page = self.env.get_template(template).render(
-            request=request, csrf=self.csrf, path=request.url.path,
-            title_of_evaluation=context.pop("evaluation_title", ""), **context)
+            request=request,
+            csrf=self.csrf,
+            path=request.url.path,
+            title_of_evaluation=context.pop("evaluation_title", ""),
+            **context,
+        )
         return HTMLResponse(page, status)
 
     def evaluation(self):
         return store.load(self.root)
 
-    async def page(self, request: Request, template: str, build: Callable, *args: Any, status: int = 200,
-                   **extra: Any) -> Response:
+    async def page(
+        self, request: Request, template: str, build: Callable, *args: Any, status: int = 200, **extra: Any
+    ) -> Response:
         """Load the evaluation and build a page's data in a worker thread, then render it."""
+
         def work():
             ev = self.evaluation()
             return ev.metadata.title, build(ev, *args)
@@ -140,8 +155,9 @@ class Site:
         return self.render(request, template, status, evaluation_title=title, **data, **extra)
 
     async def not_found(self, request: Request, exc) -> Response:
-        return self.render(request, "error.html", 404, heading="Not found",
-                           message="There is no page at this address.")
+        return self.render(
+            request, "error.html", 404, heading="Not found", message="There is no page at this address."
+        )
 
     async def form(self, request: Request) -> Form | Response:
         """The submitted form, or a 403 when it lacks this run's CSRF token."""
@@ -152,8 +168,11 @@ class Site:
                 values.setdefault(key, []).append(value)
         flat = {k: v[0] if len(v) == 1 else v for k, v in values.items()}
         if not guard.same(flat.get("csrf") if isinstance(flat.get("csrf"), str) else None, self.csrf):
-            return Response("403 Forbidden: the form lacks this page's token; reload the page and try again.\n",
-                            403, media_type="text/plain")
+            return Response(
+                "403 Forbidden: the form lacks this page's token; reload the page and try again.\n",
+                403,
+                media_type="text/plain",
+            )
         return Form(flat, name=flat.get("form", "") if isinstance(flat.get("form"), str) else "")
 
     async def save(self, form: Form, versions: dict[str, str], call: Callable[[], Any]) -> Any:
@@ -162,6 +181,7 @@ class Site:
         The core call's own writes join the transaction, so they are committed together, after the check
         and under the same lock, or not at all.
         """
+
         def work():
             with store.transaction(self.root):
                 store.require_versions(self.root, versions)
@@ -200,28 +220,55 @@ class Site:
         versions = {f"{store.FOLDERS['indicator']}/{ident}.yaml": form.text("version")}
         if form.name == "grade":
             rationale = form.text("rationale").strip() or None
-            said = await self.save(form, versions, lambda: assessments.grade(
-                self.root, ident, form.text("level"), rationale=rationale, agreed=form.text("agreed") == "yes"))
+            said = await self.save(
+                form,
+                versions,
+                lambda: assessments.grade(
+                    self.root,
+                    ident,
+                    form.text("level"),
+                    rationale=rationale,
+                    agreed=form.text("agreed") == "yes",
+                ),
+            )
         elif form.name == "propose":
-            said = await self.save(form, versions, lambda: assessments.grade(
-                self.root, ident, form.text("level"), by=form.text("by")))
+            said = await self.save(
+                form,
+                versions,
+                lambda: assessments.grade(self.root, ident, form.text("level"), by=form.text("by")),
+            )
         elif form.name == "notes":
-            notes = [[t.strip() for t in form.texts(key) if t.strip()]
-                     for key in ("strength", "improvement", "next_step")]
+            notes = [
+                [t.strip() for t in form.texts(key) if t.strip()]
+                for key in ("strength", "improvement", "next_step")
+            ]
             if not any(notes):
                 form.errors["notes"] = "write a strength, an area for improvement or a next step"
                 said = None
             else:
-                said = await self.save(form, versions, lambda: assessments.add_notes(self.root, ident, *notes))
+                said = await self.save(
+                    form, versions, lambda: assessments.add_notes(self.root, ident, *notes)
+                )
         elif form.name == "assign":
             contributors = [c.strip() for c in form.text("contributor").split(";") if c.strip()]
-            said = await self.save(form, versions, lambda: assessments.assign(
-                self.root, ident, form.text("lead").strip() or None, contributors, form.text("status") or None))
+            said = await self.save(
+                form,
+                versions,
+                lambda: assessments.assign(
+                    self.root,
+                    ident,
+                    form.text("lead").strip() or None,
+                    contributors,
+                    form.text("status") or None,
+                ),
+            )
         else:
             return Response("Unknown form.", 400)
         if said is not None:
             return self.done(pages.indicator_href(ident), said, f"#{form.name}")
-        return await self.page(request, "indicator.html", pages.indicator, ident, status=_status(form), form=form)
+        return await self.page(
+            request, "indicator.html", pages.indicator, ident, status=_status(form), form=form
+        )
 
     # --- evidence ------------------------------------------------------------------------------------
 
@@ -239,8 +286,14 @@ class Site:
             item = await self.save(form, {}, lambda: store.add_evidence(self.root, **fields))
         if item is not None:
             return self.done(pages.evidence_href(item.id), f"{item.id}: added ({item.title})")
-        return await self.page(request, "register.html", pages.register, {f: "" for f in pages.FILTERS},
-                               status=_status(form), form=form)
+        return await self.page(
+            request,
+            "register.html",
+            pages.register,
+            {f: "" for f in pages.FILTERS},
+            status=_status(form),
+            form=form,
+        )
 
     async def evidence_item(self, request: Request) -> Response:
         return await self.page(request, "evidence.html", pages.evidence_item, request.path_params["ident"])
@@ -257,16 +310,24 @@ class Site:
                 form.errors["qi"] = "choose an indicator"
                 item = None
             else:
-                item = await self.save(form, versions, lambda: store.relink_evidence(
-                    self.root, ident, qis, add=form.name == "link"))
+                item = await self.save(
+                    form,
+                    versions,
+                    lambda: store.relink_evidence(self.root, ident, qis, add=form.name == "link"),
+                )
             said = item and f"{item.id}: linked to {', '.join(item.indicators) or 'no indicator'}"
         elif form.name == "edit":
             fields = evidence_fields(form)
 
             def update():
                 current = store.resolve(self.evaluation().evidence, ident, "evidence item")
-                changes = {k: v for k, v in fields.items() if k != "indicators" and not (k == "source" and not v)
-                           and (tuple(v) if isinstance(v, list) else v) != getattr(current, k)}
+                changes = {
+                    k: v
+                    for k, v in fields.items()
+                    if k != "indicators"
+                    and not (k == "source" and not v)
+                    and (tuple(v) if isinstance(v, list) else v) != getattr(current, k)
+                }
                 return store.update_evidence(self.root, current.id, changes) if changes else current
 
             item = None if form.errors else await self.save(form, versions, update)
@@ -275,8 +336,9 @@ class Site:
             return Response("Unknown form.", 400)
         if item is not None:
             return self.done(pages.evidence_href(item.id), said or "", f"#{form.name}")
-        return await self.page(request, "evidence.html", pages.evidence_item, ident, status=_status(form),
-                               form=form)
+        return await self.page(
+            request, "evidence.html", pages.evidence_item, ident, status=_status(form), form=form
+        )
 
     # --- statement -----------------------------------------------------------------------------------
 
@@ -293,10 +355,15 @@ class Site:
         if isinstance(form, Response):
             return form
         unit = request.path_params["unit"]
-        answers = {k[len("answer-"):]: v for k, v in form.values.items()
-                   if k.startswith("answer-") and isinstance(v, str)}
+        answers = {
+            k[len("answer-") :]: v
+            for k, v in form.values.items()
+            if k.startswith("answer-") and isinstance(v, str)
+        }
         versions = {f"{store.FOLDERS['section']}/{unit}.yaml": form.text("version")}
-        lines = await self.save(form, versions, lambda: statement_editing.save_answers(self.root, unit, answers))
+        lines = await self.save(
+            form, versions, lambda: statement_editing.save_answers(self.root, unit, answers)
+        )
         if lines is not None:
             return self.done(pages.section_href(unit), lines[0])
         return await self.page(request, "section.html", pages.section, unit, status=_status(form), form=form)
@@ -315,12 +382,23 @@ class Site:
         ident = form.text("id")
         versions = {f"{store.FOLDERS['action']}/{ident}.yaml": form.text("version")}
         progress = form.text("progress").strip() or None
-        action = await self.save(form, versions, lambda: actions.update(
-            self.root, ident, status=form.text("status") or None, progress=progress,
-            date=form.text("date").strip() or None))
+        action = await self.save(
+            form,
+            versions,
+            lambda: actions.update(
+                self.root,
+                ident,
+                status=form.text("status") or None,
+                progress=progress,
+                date=form.text("date").strip() or None,
+            ),
+        )
         if action is not None:
-            return self.done("/actions", f"{action.id}: {action.status}, {len(action.progress)} progress notes",
-                             f"#{quote(action.id)}")
+            return self.done(
+                "/actions",
+                f"{action.id}: {action.status}, {len(action.progress)} progress notes",
+                f"#{quote(action.id)}",
+            )
         return await self.page(request, "actions.html", pages.action_rows, status=_status(form), form=form)
 
     # --- downloads -----------------------------------------------------------------------------------
@@ -330,8 +408,12 @@ class Site:
             from qiframe import checks, wording
 
             personal = checks.run(ev, only=["personal-data"]).problems
-            return {"downloads": pages.downloads(ev), "personal": personal, "unconfirmed": wording.unconfirmed(ev),
-                    "framework_id": ev.framework.id}
+            return {
+                "downloads": pages.downloads(ev),
+                "personal": personal,
+                "unconfirmed": wording.unconfirmed(ev),
+                "framework_id": ev.framework.id,
+            }
 
         return await self.page(request, "downloads.html", build)
 
@@ -346,11 +428,16 @@ class Site:
         try:
             data = await run_in_threadpool(work)
         except QiframeError as exc:
-            return self.render(request, "error.html", 400, heading="Cannot write this export", message=str(exc))
+            return self.render(
+                request, "error.html", 400, heading="Cannot write this export", message=str(exc)
+            )
         if data is None:
             return await self.not_found(request, None)
-        return Response(data, media_type=MEDIA_TYPES[Path(name).suffix],
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data,
+            media_type=MEDIA_TYPES[Path(name).suffix],
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
 
 
 def export(evaluation, download: pages.Download) -> bytes:
@@ -388,12 +475,20 @@ def evidence_fields(form: Form) -> dict[str, Any]:
         form.errors["date"] = exc.message
         start, end = "", ""
     return {
-        "title": " ".join(form.text("title").split()), "summary": form.text("summary").strip(),
-        "kind": form.text("kind") or "other", "source": form.text("source"),  # blank: the store takes it from the kind
-        "date": start, "date_to": end, "agency": form.text("agency").strip(), "owner": form.text("owner").strip(),
-        "location": form.text("location").strip(), "indicators": form.texts("indicators"),
-        "voice": form.texts("voice"), "ages": form.texts("ages"),
-        "submission": form.text("submission") == "yes", "personal_data": form.text("personal_data") == "yes",
+        "title": " ".join(form.text("title").split()),
+        "summary": form.text("summary").strip(),
+        "kind": form.text("kind") or "other",
+        "source": form.text("source"),  # blank: the store takes it from the kind
+        "date": start,
+        "date_to": end,
+        "agency": form.text("agency").strip(),
+        "owner": form.text("owner").strip(),
+        "location": form.text("location").strip(),
+        "indicators": form.texts("indicators"),
+        "voice": form.texts("voice"),
+        "ages": form.texts("ages"),
+        "submission": form.text("submission") == "yes",
+        "personal_data": form.text("personal_data") == "yes",
     }
 
 

@@ -27,7 +27,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse
 SAFE_METHODS = ("GET", "HEAD")
 HEADERS = {
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",  # "no-referrer" would make browsers send `Origin: null` on forms

@@ -54,12 +54,26 @@ def overview(evaluation: model.Evaluation) -> dict:
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))
         groups[-1][1].append(row)
-    problems = [ProblemRow(p.severity, p.rule, p.message,
-                           ":".join(str(x) for x in (p.path, p.line, p.column) if x), problem_href(p))
-                for p in checks.run(evaluation).problems]
-    return {"report": report, "groups": groups, "summary": report.to_json()["summary"], "problems": problems,
-            "sources": model.SOURCES, "source_labels": model.SOURCE_LABELS, "letters": SOURCE_LETTERS,
-            "scale_for": evaluation.framework.scale_for}
+    problems = [
+        ProblemRow(
+            p.severity,
+            p.rule,
+            p.message,
+            ":".join(str(x) for x in (p.path, p.line, p.column) if x),
+            problem_href(p),
+        )
+        for p in checks.run(evaluation).problems
+    ]
+    return {
+        "report": report,
+        "groups": groups,
+        "summary": report.to_json()["summary"],
+        "problems": problems,
+        "sources": model.SOURCES,
+        "source_labels": model.SOURCE_LABELS,
+        "letters": SOURCE_LETTERS,
+        "scale_for": evaluation.framework.scale_for,
+    }
 
 
 def problem_href(problem) -> str:
@@ -93,16 +107,23 @@ def indicator(evaluation: model.Evaluation, ident: str) -> dict:
     scale = framework.scale_for(ident)
     proposals = [(p, scale.level(p.grade)) for p in assessment.proposed]
     return {
-        "ident": ident, "title": evaluation.title_of(ident), "suite": suite,
-        "indicator": framework.indicators.get(ident), "assessment": assessment, "relpath": relpath,
-        "version": store.version(evaluation.root, relpath), "scale": scale,
+        "ident": ident,
+        "title": evaluation.title_of(ident),
+        "suite": suite,
+        "indicator": framework.indicators.get(ident),
+        "assessment": assessment,
+        "relpath": relpath,
+        "version": store.version(evaluation.root, relpath),
+        "scale": scale,
         "level": scale.level(assessment.grade) if assessment.grade is not None else None,
-        "proposals": proposals, "graded": bool(programme and ident in programme.graded),
+        "proposals": proposals,
+        "graded": bool(programme and ident in programme.graded),
         "part_of": grading_unit if grading_unit not in (None, ident) else None,
         "members": [(i, evaluation.title_of(i)) for i in covers] if suite else [],
         "evidence": statement.evidence_for(evaluation, covers, ()),
         "actions": [a for a in evaluation.actions.values() if a.indicator == ident],
-        "statuses": model.ASSESSMENT_STATUSES, "source_labels": model.SOURCE_LABELS,
+        "statuses": model.ASSESSMENT_STATUSES,
+        "source_labels": model.SOURCE_LABELS,
     }
 
 
@@ -112,27 +133,41 @@ FILTERS = ("qi", "source", "kind", "agency")
 def register(evaluation: model.Evaluation, chosen: dict[str, str]) -> dict:
     """The evidence register, filtered as `evidence list` filters it."""
     qi, source, kind, agency = (chosen.get(f) or None for f in FILTERS)
-    items = [e for e in evaluation.evidence.values()
-             if (qi is None or qi in e.indicators) and (source is None or e.source == source)
-             and (kind is None or e.kind == kind) and (agency is None or e.agency.casefold() == agency.casefold())]
+    items = [
+        e
+        for e in evaluation.evidence.values()
+        if (qi is None or qi in e.indicators)
+        and (source is None or e.source == source)
+        and (kind is None or e.kind == kind)
+        and (agency is None or e.agency.casefold() == agency.casefold())
+    ]
     items.sort(key=lambda e: (e.date, e.id))
     return {"items": items, "total": len(evaluation.evidence), "chosen": chosen, **choices(evaluation)}
 
 
 def choices(evaluation: model.Evaluation) -> dict:
     """The options of the evidence forms: indicators in framework order, sources, kinds, agencies."""
-    return {"indicators": [(i, ind.title) for i, ind in evaluation.framework.indicators.items()],
-            "sources": model.SOURCES, "source_labels": model.SOURCE_LABELS, "kinds": model.EVIDENCE_KINDS,
-            "agencies": sorted({e.agency for e in evaluation.evidence.values() if e.agency}, key=str.casefold),
-            "voices": evaluation.framework.voices.groups, "age_bands": evaluation.framework.voices.age_bands,
-            "voice_label": lambda ident: getattr(evaluation.framework.voices.group(ident), "label", ident)}
+    return {
+        "indicators": [(i, ind.title) for i, ind in evaluation.framework.indicators.items()],
+        "sources": model.SOURCES,
+        "source_labels": model.SOURCE_LABELS,
+        "kinds": model.EVIDENCE_KINDS,
+        "agencies": sorted({e.agency for e in evaluation.evidence.values() if e.agency}, key=str.casefold),
+        "voices": evaluation.framework.voices.groups,
+        "age_bands": evaluation.framework.voices.age_bands,
+        "voice_label": lambda ident: getattr(evaluation.framework.voices.group(ident), "label", ident),
+    }
 
 
 def evidence_item(evaluation: model.Evaluation, ident: str) -> dict:
     item = store.resolve(evaluation.evidence, ident, "evidence item")
     linked = [(i, evaluation.title_of(i)) for i in item.indicators]
-    return {"item": item, "linked": linked, "version": store.version(evaluation.root, item.path),
-            **choices(evaluation)}
+    return {
+        "item": item,
+        "linked": linked,
+        "version": store.version(evaluation.root, item.path),
+        **choices(evaluation),
+    }
 
 
 def statement_overview(evaluation: model.Evaluation) -> dict:
@@ -154,13 +189,22 @@ def section(evaluation: model.Evaluation, unit: str) -> dict:
     existing = evaluation.sections.get(u.id)
     relpath = existing.path if existing else f"{store.FOLDERS['section']}/{u.id}.yaml"
     answers = existing.answers if existing else {}
-    questions = [(q, answers.get(q.id) or "", part.words)
-                 for q, part in zip(programme.questions, built.parts, strict=True)]
+    questions = [
+        (q, answers.get(q.id) or "", part.words)
+        for q, part in zip(programme.questions, built.parts, strict=True)
+    ]
     unknown = sorted({i for _, text, _ in questions for i in _cited(text) if i not in evaluation.evidence})
-    return {"unit": u, "built": built, "questions": questions, "relpath": relpath,
-            "version": store.version(evaluation.root, relpath), "unknown": unknown,
-            "known_ids": sorted(evaluation.evidence), "doc": doc,
-            "warnings": [w for w in doc.warnings if w.startswith(u.id) or relpath in w]}
+    return {
+        "unit": u,
+        "built": built,
+        "questions": questions,
+        "relpath": relpath,
+        "version": store.version(evaluation.root, relpath),
+        "unknown": unknown,
+        "known_ids": sorted(evaluation.evidence),
+        "doc": doc,
+        "warnings": [w for w in doc.warnings if w.startswith(u.id) or relpath in w],
+    }
 
 
 def _cited(text: str) -> list[str]:
@@ -202,9 +246,16 @@ def action_rows(evaluation: model.Evaluation) -> dict:
     from qiframe import actions, clock
 
     today = clock.today_iso()
-    rows = [(a, actions.measure_brief(a.measure), actions.is_overdue(a, today), evaluation.title_of(a.indicator),
-             store.version(evaluation.root, a.path))
-            for a in actions.listing(evaluation)]
+    rows = [
+        (
+            a,
+            actions.measure_brief(a.measure),
+            actions.is_overdue(a, today),
+            evaluation.title_of(a.indicator),
+            store.version(evaluation.root, a.path),
+        )
+        for a in actions.listing(evaluation)
+    ]
     return {"rows": rows, "statuses": model.ACTION_STATUSES}
 
 
@@ -226,13 +277,26 @@ def downloads(evaluation: model.Evaluation) -> list[Download]:
     has_units = bool(evaluation.programme and evaluation.programme.units)
     out = []
     if has_units:
-        out += [Download(f"position-statement{suffix}", f"Position statement ({label})", "statement")
-                for suffix, label in ((".docx", "Word"), (".md", "Markdown"), (".html", "web page"))]
-    out += [Download(f"statement-by-indicator{suffix}", f"Assessments by indicator ({label})", "statement",
-                     "indicators") for suffix, label in ((".docx", "Word"), (".md", "Markdown"))]
+        out += [
+            Download(f"position-statement{suffix}", f"Position statement ({label})", "statement")
+            for suffix, label in ((".docx", "Word"), (".md", "Markdown"), (".html", "web page"))
+        ]
+    out += [
+        Download(
+            f"statement-by-indicator{suffix}",
+            f"Assessments by indicator ({label})",
+            "statement",
+            "indicators",
+        )
+        for suffix, label in ((".docx", "Word"), (".md", "Markdown"))
+    ]
     out.append(Download("evidence-matrix.xlsx", "Evidence matrix (Excel workbook)", "matrix"))
-    out += [Download(f"moderation-pack{suffix}", f"Moderation pack ({label})", "moderation")
-            for suffix, label in ((".docx", "Word"), (".html", "web page"))]
-    out += [Download(f"improvement-progress{suffix}", f"Improvement plan progress ({label})", "progress")
-            for suffix, label in ((".docx", "Word"), (".xlsx", "Excel"), (".md", "Markdown"))]
+    out += [
+        Download(f"moderation-pack{suffix}", f"Moderation pack ({label})", "moderation")
+        for suffix, label in ((".docx", "Word"), (".html", "web page"))
+    ]
+    out += [
+        Download(f"improvement-progress{suffix}", f"Improvement plan progress ({label})", "progress")
+        for suffix, label in ((".docx", "Word"), (".xlsx", "Excel"), (".md", "Markdown"))
+    ]
     return out

@@ -19,8 +19,9 @@ def bind(port: int) -> socket.socket:
         sock.bind(("127.0.0.1", port))
     except OSError as exc:
         sock.close()
-        raise InputError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); choose another port "
-                         "with --port") from None
+        raise InputError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); choose another port with --port"
+        ) from None
     sock.listen(64)
     return sock
 
@@ -37,8 +38,9 @@ def serve(root: str | os.PathLike, port: int, open_browser: bool, say: Callable[
     secret = new_secret()
     address = f"http://127.0.0.1:{port}/?token={secret}"
     app = create_app(Path(root), secret, port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False,
-                            date_header=False)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", server_header=False, date_header=False
+    )
     server = uvicorn.Server(config)
     say(f"Serving {root} at {address}")
     say("Only this address (with its token) opens the page. Press Ctrl-C to stop.")
