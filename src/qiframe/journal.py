@@ -219,12 +219,17 @@ def _apply(root: Path, plan: dict) -> None:
 
 def _undo(root: Path, plan: dict) -> None:
     """Delete the files a creation-only commit put in place, and the folders it made if left empty."""
+    parents: set[Path] = set()
     for _staged, target in plan.get("moves", []):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(root / target)
-    for rel in reversed(plan.get("mkdirs", [])):
-        with contextlib.suppress(OSError):
-            (root / rel).rmdir()
+        parents.add((root / target).parent)
+    # Folders the moves made (`indicators/` of a killed init) go too when left empty, or the next init
+    # would find a folder that is not empty; the evaluation folder itself always stays.
+    for folder in [*(root / rel for rel in reversed(plan.get("mkdirs", []))), *sorted(parents, reverse=True)]:
+        if folder != root:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 def _discard(tx_dir: Path, ident: str) -> None:
