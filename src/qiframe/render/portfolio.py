@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qiframe.render import json_text, renderer
+from qiframe.text import md_escape
 
 if TYPE_CHECKING:
     from qiframe.portfolio.aggregate import Aggregate, Distribution, Group
@@ -113,4 +114,5 @@ def _columns(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def _md(value: str) -> str:
-    return " ".join(str(value).split()).replace("\\", "\\\\").replace("|", "\\|")
+    """Text made literal in the Markdown report, by the one Markdown escaper of the project."""
+    return md_escape(value).strip()
