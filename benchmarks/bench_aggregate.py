@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_aggregate.py [--runs 5] [--keep DIR]
 
 A cold read is what a first command pays after a clone or on a new machine, and what `aggregate` pays for
-every establishment. Each run deletes the parse caches first. The baseline is a fresh Python process doing
+every establishment. Each run deletes the parse caches first. A large first read is shared between the
+cores (`qiframe.workers`); the row "in one process" is the same read with `QIFRAME_PROCESSES=1`. The baseline is a fresh Python process doing
 `json.load` of the same 5,000 items in one file, measured in the same run; the targets are ratios to it
 (status) and an absolute bound on this machine (aggregate).
 """
@@ -26,13 +27,13 @@ from timing import ENV, PYTHON, compile_sources, row
 QIFRAME = [str(Path(PYTHON).with_name("qiframe"))]
 
 
-def cold_seconds(command: list[str], roots: list[Path], runs: int) -> float:
+def cold_seconds(command: list[str], roots: list[Path], runs: int, env: dict | None = None) -> float:
     times = []
     for i in range(runs + 1):
         for root in roots:
             (root / ".qiframe" / "cache.json").unlink(missing_ok=True)
         start = time.perf_counter()
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV)
         elapsed = time.perf_counter() - start
         if done.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode()[-400:]}")
@@ -77,6 +78,8 @@ def main() -> None:
     print(
         row("status, 5,000 items, no parse cache", cold_seconds(status, [base], args.runs), baseline, "<= 8x")
     )
+    one = cold_seconds(status, [base], args.runs, {**ENV, "QIFRAME_PROCESSES": "1"})
+    print(row("  the same read in one process", one, baseline))
     print(row("status, 5,000 items, parse cache warm", warm_seconds(status, args.runs), baseline))
     aggregate = [*QIFRAME, "aggregate", "--format", "json", str(many)]
     cold = cold_seconds(aggregate, roots, args.runs)

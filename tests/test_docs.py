@@ -38,3 +38,33 @@ def test_readme_help_excerpt_matches_the_real_output():
     match = re.search(r"<!-- help: qiframe --help -->\n```text\n(.*?)```", README, re.S)
     assert match, "README.md lost its `qiframe --help` excerpt"
     assert match.group(1) == reference.help_text("qiframe")
+
+
+def _help_from(root, words: list[str]) -> str:
+    ctx = root.make_context("qiframe", [], resilient_parsing=True)
+    command = root
+    for word in words:
+        command = command.commands[word]
+        ctx = type(ctx)(command, info_name=word, parent=ctx)
+    return f"{ctx.get_usage()}\n{command.get_help(ctx)}"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in COMMANDS if n != "qiframe"])
+def test_a_command_reads_the_same_from_its_branch_as_from_the_whole_app(name):
+    # A run builds only the branch of the app it uses (main._branch); what it shows must not change.
+    from qiframe.cli import main
+
+    words = name.split()[1:]
+    whole, branch = main._click_command(), main._click_command(words[0])
+    assert branch is not whole and len(branch.commands) == 1
+    assert _help_from(branch, words) == _help_from(whole, words)
+
+
+def test_a_command_line_names_its_branch():
+    from qiframe.cli.main import _command_name
+
+    assert _command_name(["status", "-e", "x"]) == "status"
+    assert _command_name(["--debug", "evidence", "add"]) == "evidence"
+    assert _command_name(["--version"]) is None
+    assert _command_name(["help", "status"]) is None  # help looks its subject up in the whole app
+    assert _command_name([]) is None

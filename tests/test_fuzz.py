@@ -339,6 +339,30 @@ def test_fast_parser_agrees_with_the_reference_on_known_differences(text):
     assert fast == reference
 
 
+def test_ascii_text_goes_to_the_reference_exactly_for_controls_backslashes_and_tags():
+    import re
+
+    spec = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f\\!]")
+    for code in range(128):
+        for text in (f"a: x{chr(code)}y\n", f"a: x{chr(code)}y\r\nb: z\r\n"):
+            assert yamlio._needs_reference(text) == bool(spec.search(text)), repr(text)
+
+
+def test_the_characters_left_to_the_reference_are_those_outside_yamls_printable_set():
+    def printable(c: int) -> bool:  # YAML 1.2's c-printable, less the backslash, NEL, U+2028/9 and a BOM
+        return (
+            c in (0x0A, 0x0D)
+            or (0x20 <= c <= 0x7E and c != 0x5C)
+            or (0xA0 <= c <= 0xD7FF and c not in (0x2028, 0x2029))
+            or (0xE000 <= c <= 0xFFFD and c != 0xFEFF)
+            or 0x10000 <= c <= 0x10FFFF
+        )
+
+    pattern = yamlio._for_reference()
+    wrong = [hex(c) for c in range(0x110000) if bool(pattern.search(chr(c))) == printable(c)]
+    assert wrong == []
+
+
 def test_the_fast_parser_is_the_one_reading_ordinary_files(monkeypatch):
     # If yaml-rs stopped being used (an import failure, say), reads would silently be ten times slower.
     assert yamlio._fast(), "yaml-rs is a dependency and should be importable"

@@ -347,6 +347,7 @@ def test_help_has_no_python_type_names_or_odd_brackets():
         "{DIR}",
         "[[",
         "]]",
+        "......",
     ):
         assert bad not in text, bad
 

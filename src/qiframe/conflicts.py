@@ -126,4 +126,8 @@ def marker_line(text: str) -> int | None:
 
 def is_candidate(name: str) -> bool:
     """Cheap test for names worth classifying (everything that is not a plain `NAME.yaml` id file)."""
-    return " " in name or not name.endswith(".yaml") or "-" in name or "_" in name or name.count(".") > 1
+    if not name.endswith(".yaml"):
+        return True
+    if _QIFRAME_ID.match(name, 0, len(name) - 5):  # an evidence or action file, the common case by far
+        return False
+    return " " in name or "-" in name or "_" in name or name.count(".") > 1

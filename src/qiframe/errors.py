@@ -30,6 +30,10 @@ class QiframeError(Exception):
         self.line = line
         self.column = column
 
+    def __reduce__(self):
+        # Rebuilt from what it was made of (not only its message) when a worker process sends it back.
+        return (type(self), (self.template, self.path, self.line, self.column, self.options))
+
     def said(self, spell) -> str:
         """The message with each of its `options` (the core's parameters it concerns, written `{name}` in
         it) spelled by the front end: `--by` on the command line, the field's label on a page. The core

@@ -172,13 +172,30 @@ def _validated_file(path: Path, key: str, stat: os.stat_result, cache: yamlio.Pa
         data = cache.get(key, stat)
         if data is not None:
             return data
-    data = yamlio.load(path)
-    issues = problems(data, path)
-    if issues:
-        raise issues[0]
+    machine = _machine_cache() if path.parent == bundled_dir() else None
+    data = machine.get(key, stat) if machine is not None else None
+    if data is None:
+        data = yamlio.load(path)
+        issues = problems(data, path)
+        if issues:
+            raise issues[0]
+        if machine is not None:
+            machine.put(key, stat, data)
+            machine.save()
     if cache is not None:
         cache.put(key, stat, data)
     return data
+
+
+def _machine_cache() -> yamlio.ParseCache | None:
+    """The bundled frameworks as read and checked on this machine before.
+
+    They are part of the installed package and change only with it, like its byte-code; a first read of
+    an evaluation (after a clone, or in `aggregate`) then takes its framework from here rather than
+    parsing and checking some hundred kilobytes of YAML again. Frameworks of a workspace are not kept.
+    """
+    folder = schemas.machine_cache_dir()
+    return yamlio.ParseCache(folder / "frameworks.json") if folder is not None else None
 
 
 def validate_file(path: str | os.PathLike) -> list[InputError]:

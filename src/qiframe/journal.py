@@ -22,7 +22,6 @@ import contextlib
 import errno
 import json
 import os
-import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +84,8 @@ def commit(root: Path, changes: list[Change], mkdirs: tuple[str, ...] = ()) -> N
     """
     if not changes and not mkdirs:
         return
+    import secrets  # here, not at the top: reads import this module and need not pay for it
+
     tx_dir = root / TX_DIR
     ident = secrets.token_hex(6)
     staging = tx_dir / ident

@@ -7,7 +7,7 @@ exports, analysis) works on these types alone and can be tested without files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 # The fixed vocabularies live in a light module so the CLI can build its options without this one.
 from qiframe.periods import parse_date  # noqa: E402,F401 - re-exported: the one date parser
@@ -23,6 +23,9 @@ from qiframe.vocabulary import (  # noqa: E402,F401 - re-exported
     TRIANGULATION_THRESHOLD,
     VOICE_GROUPS,
 )
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 EVALUATION_FILE = "evaluation.yaml"
 """The file that makes a folder an evaluation: its metadata, at the folder's root."""
@@ -231,6 +234,8 @@ def _num(value: float) -> str:
 
 def exact(number: float | int | Fraction) -> Fraction:
     """A number as the decimal it prints as: 49.9 means 499/10, not the float just below it."""
+    from fractions import Fraction  # imported when used: with decimal, it costs every command 3 ms
+
     if isinstance(number, Fraction):
         return number
     return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)

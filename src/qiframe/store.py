@@ -24,7 +24,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
-import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from qiframe import (
     periods,
     schemas,
     vocabulary,
+    workers,
     yamlio,
 )
 from qiframe.errors import InputError, NotFound
@@ -119,7 +119,31 @@ def find_root(evaluation: str | os.PathLike | None = None) -> Path:
 
 def load(root: str | os.PathLike) -> model.Evaluation:
     """The whole evaluation, validated. Unchanged files come from the parse cache."""
-    root = Path(root)
+    with _no_cycle_collection():
+        return _load(Path(root))
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an evaluation is read.
+
+    A read makes hundreds of thousands of objects (a few dozen per file) and none of them in a cycle, yet
+    the collector would walk all of them again each time enough new ones pile up: a twentieth of the
+    first read of a large evaluation, for nothing. Reference counting frees everything as usual.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(root: Path) -> model.Evaluation:
     for name in (PRIVATE, *FOLDERS.values()):
         if (root / name).exists() and not (root / name).is_dir():
             raise InputError("should be a folder, but is a file: rename or remove it", root / name)
@@ -159,12 +183,20 @@ def load(root: str | os.PathLike) -> model.Evaluation:
         | frozenset(aliases)
     )
 
-    def items(kind: str) -> Iterator[tuple[str, dict]]:
+    # Not while holding the lock: a forked copy would hold it too, until it exits.
+    shared = not _HELD.__dict__.get("roots")
+
+    def items(kind: str) -> list[tuple[str, dict]]:
         folder = root / FOLDERS[kind]
         if not folder.is_dir():
-            return
-        with os.scandir(folder) as entries:
-            every = {e.name for e in entries if not e.name.startswith(".")}
+            return []
+        every = {name for name in os.listdir(folder) if not name.startswith(".")}
+        # Each file in name order: its data from the cache when unchanged, else read afresh (on every core
+        # when there are many, as in the first read of a large evaluation). Errors wait for their turn, so
+        # the first file in order that is wrong is the one reported, as when files are read one by one.
+        found: list[tuple[str, Any]] = []
+        fresh: list[str] = []
+        base = os.fspath(folder) + os.sep  # paths as text: a Path per file costs more than a cached read
         for name in sorted(every):
             if conflicts.is_candidate(name):
                 copy = conflicts.copy_of(
@@ -175,18 +207,35 @@ def load(root: str | os.PathLike) -> model.Evaluation:
                     continue
             if not name.endswith(".yaml"):
                 continue
-            path = folder / name
+            path = base + name
             key = f"{FOLDERS[kind]}/{name}"
             seen.add(key)
-            stat = yamlio.file_stat(path)
-            data = cache.get(key, stat)
-            if data is None:
-                data = _read(path, kind, copies, stat)
-                if data is None:
+            if key in cache.entries:
+                try:
+                    data = cache.get(key, yamlio.file_stat(path))
+                except InputError as exc:
+                    data = workers.Failed(exc)
+                if data is not None:
+                    found.append((key, data))
                     continue
-                _check_name(path, kind, data)
-                cache.put(key, stat, data)
-            yield key, data
+            found.append((key, None))
+            fresh.append(path)
+        done: list[tuple[str, dict]] = []
+        read = workers.each(lambda path: _read_item(path, kind), fresh, shared=shared)
+        with contextlib.closing(read):  # stopping at an error stops any copies still reading
+            for key, data in found:
+                if data is None:
+                    data = next(read)
+                    if isinstance(data, conflicts.ConflictCopy):
+                        copies.append(data)
+                        continue
+                    if not isinstance(data, workers.Failed):
+                        stat, data = data
+                        cache.put(key, stat, data)
+                if isinstance(data, workers.Failed):
+                    raise data.error
+                done.append((key, data))
+        return done
 
     assessments: dict[str, model.Assessment] = {}
     for key, d in items("indicator"):
@@ -202,8 +251,37 @@ def load(root: str | os.PathLike) -> model.Evaluation:
                 1,
             )
         assessments[a.indicator] = a
+    evidence_files, action_files = items("evidence"), items("action")
+    section_files = items("section")
+    cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
+    # Every file is read: the cache is saved by a copy of this process while this one builds the
+    # evaluation from the files (when the cache is large and forking is safe; else it is saved first).
+    with workers.alongside(cache.save, len(cache.entries) if cache.dirty else 0, shared=shared):
+        evaluation = _evaluation(
+            root, metadata, framework, assessments, (evidence_files, action_files, section_files), current
+        )
+        evaluation = dataclasses.replace(evaluation, renamed=tuple(renamed))
+        integrity.check(evaluation)
+    copies += _root_copies(root)
+    if copies:
+        notices.notify(_copies_notice(copies))
+    return dataclasses.replace(evaluation, conflict_copies=tuple(copies))
+
+
+def _evaluation(
+    root: Path,
+    metadata: model.Metadata,
+    framework: model.Framework,
+    assessments: dict[str, model.Assessment],
+    files: tuple[list[tuple[str, dict]], list[tuple[str, dict]], list[tuple[str, dict]]],
+    current: Callable[[str, str], str],
+) -> model.Evaluation:
+    """The evaluation built from the data of its evidence, action and statement files (`files`);
+    `current(id, key)` gives an indicator's current id, noting a renamed one."""
+    evidence_files, action_files, section_files = files
+    aliases = framework.aliases
     evidence = {}
-    for key, d in items("evidence"):
+    for key, d in evidence_files:
         e = build_evidence(d, key)
         if aliases and (set(e.indicators) | {t.split(":", 1)[0] for t in e.themes}) & set(aliases):
             e = dataclasses.replace(
@@ -213,7 +291,7 @@ def load(root: str | os.PathLike) -> model.Evaluation:
             )
         evidence[e.id] = e
     actions = {}
-    for key, d in items("action"):
+    for key, d in action_files:
         action = build_action(d, key)
         if action.indicator in aliases:
             action = dataclasses.replace(action, indicator=current(action.indicator, key))
@@ -228,28 +306,9 @@ def load(root: str | os.PathLike) -> model.Evaluation:
         )
     sections = {
         d["unit"]: model.Section(d["unit"], dict(d.get("answers", {})), d.get("draft", False), key)
-        for key, d in items("section")
+        for key, d in section_files
     }
-    cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
-    evaluation = model.Evaluation(
-        str(root), metadata, framework, assessments, evidence, actions, sections, tuple(renamed)
-    )
-    integrity.check(evaluation)
-    cache.save()
-    copies += _root_copies(root)
-    if copies:
-        notices.notify(_copies_notice(copies))
-    return model.Evaluation(
-        str(root),
-        metadata,
-        framework,
-        assessments,
-        evidence,
-        actions,
-        sections,
-        tuple(renamed),
-        tuple(copies),
-    )
+    return model.Evaluation(str(root), metadata, framework, assessments, evidence, actions, sections, ())
 
 
 def _renamed_theme(theme: str, aliases: dict[str, str], current) -> str:
@@ -281,7 +340,7 @@ def _copies_notice(copies: list[conflicts.ConflictCopy]) -> str:
 
 
 def _read(
-    path: Path, schema_name: str, copies: list | None = None, stat: os.stat_result | None = None
+    path: str | Path, schema_name: str, copies: list | None = None, stat: os.stat_result | None = None
 ) -> dict | None:
     text = yamlio.read_text(path, stat=stat)
     line = conflicts.marker_line(text)
@@ -294,10 +353,11 @@ def _read(
                 line,
                 1,
             )
+        inside = Path(path).relative_to(Path(path).parents[1]).as_posix()  # folder/name.yaml
         copies.append(
             conflicts.ConflictCopy(
-                path.relative_to(path.parents[1]).as_posix(),
-                path.relative_to(path.parents[1]).as_posix(),
+                inside,
+                inside,
                 conflicts.MARKERS,
                 "git",
                 line,
@@ -313,13 +373,24 @@ def _read(
     return data
 
 
-def _check_name(path: Path, kind: str, data: dict) -> None:
+def _read_item(path: str, kind: str) -> tuple[tuple[int, int], dict] | conflicts.ConflictCopy:
+    """One file's (size, modification time) and checked data, or the conflict copy it is (a file holding
+    merge markers). Plain values, which a worker process sends back fastest."""
+    stat = yamlio.file_stat(path)
+    copies: list[conflicts.ConflictCopy] = []
+    data = _read(path, kind, copies, stat)
+    if data is None:
+        return copies[0]
+    _check_name(path, kind, data)
+    return (stat.st_size, stat.st_mtime_ns), data
+
+
+def _check_name(path: str | Path, kind: str, data: dict) -> None:
     field = ID_FIELDS[kind]
-    if data[field] != path.stem:
+    name = os.path.basename(path)
+    if data[field] != name.rpartition(".")[0]:
         line, col = yamlio.locate(path, (field,))
-        raise InputError(
-            f"{field} {data[field]!r} does not match the file name {path.name!r}", path, line, col
-        )
+        raise InputError(f"{field} {data[field]!r} does not match the file name {name!r}", path, line, col)
 
 
 def build_metadata(d: dict) -> model.Metadata:
@@ -876,6 +947,8 @@ def remove_items(doc: Any, key: str, positions: list[int]) -> None:
 
 def new_id(kind: str, taken: set[str]) -> str:
     """A short random id: independent allocations on two branches practically never collide."""
+    import secrets  # imported when used: with hmac and hashlib, it would cost every read 5 ms
+
     while True:
         candidate = ID_PREFIX[kind] + "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
         if candidate not in taken:

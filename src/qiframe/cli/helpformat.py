@@ -1,10 +1,11 @@
-"""Help text in the usual command-line style, whatever typer's version likes to show.
+"""Help text in the usual command-line style, whatever typer likes to show.
 
-typer 0.29 prints Python type names as metavars (`--title <str>`, `--qi <list[str]>`) and wraps
-arguments in braces on the usage line (`{QI}`). `tidy` walks the command tree once and gives every
-parameter a plain metavar instead: an upper-case word (`--title TITLE`), the choices of a short choice
-(`--format [text|json]`), `ARG` or `[ARG]` on the usage line. Nothing here changes what a command
-accepts, only how its help reads.
+typer prints a parameter's name or type as its metavar and wraps required arguments in braces on the
+usage line (`{QI}`). `tidy` walks the command tree once and gives every parameter a plain metavar
+instead: an upper-case word (`--title TITLE`), `NUMBER` or `N` for numbers, the choices of a short
+choice (`--format [text|json]`), `ARG` or `[ARG]` on the usage line. Nothing here changes what a
+command accepts, only how its help reads. It sets metavars and overrides `make_metavar`, the hook
+typer's help formatter calls; tests/test_docs.py compares the result with docs/cli.md.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 CHOICES_WIDTH = 32
 """Longest list of choices shown as the metavar; longer ones show a word and the help lists them."""
-NUMBER_WORDS = {int: "N", float: "NUMBER"}
+NUMBER_WORDS = {"integer": "N", "int range": "N", "float": "NUMBER", "float range": "NUMBER"}
+"""Metavars of number options, by the name of their click type."""
 
 
 def tidy(command: Any) -> Any:
@@ -40,9 +42,9 @@ def metavar_of(param: Any) -> str:
     choices = _choices(param)
     if choices and len("|".join(choices)) <= CHOICES_WIDTH:
         return "[" + "|".join(choices) + "]"
-    annotation = _annotation(param)
-    if annotation in NUMBER_WORDS:
-        return NUMBER_WORDS[annotation]
+    number = NUMBER_WORDS.get(getattr(getattr(param, "type", None), "name", ""))
+    if number:
+        return number
     longest = max(getattr(param, "opts", None) or [param.name or "value"], key=len)
     return longest.lstrip("-").upper().replace("_", "-")
 
@@ -52,32 +54,19 @@ def _tidy_param(param: Any) -> None:
     if kind == "option":
         if getattr(param, "is_flag", False) or getattr(param, "count", False):
             return
-        word = metavar_of(param)
-        param.metavar = word
-        param.display_type_rich = lambda ctx, word=word: word
+        param.metavar = metavar_of(param)
     elif kind == "argument":
-        word = metavar_of(param)
+        word = metavar_of(param).removesuffix("...")
         param.metavar = word
         many = "..." if param.nargs != 1 else ""
         shown = f"{word}{many}" if param.required else f"[{word}]{many}"
-        param.display_type_rich = lambda ctx: None
-        param.display_type = lambda ctx: None
-        param._usage_display_name = lambda shown=shown: shown
-        param._rich_display_name = lambda word=word, many=many: word + many
+
+        def make_metavar(ctx: Any = None, *, usage: bool = False) -> str:
+            return shown if usage else word + many
+
+        param.make_metavar = make_metavar
 
 
 def _choices(param: Any) -> list[str]:
-    desc = getattr(param, "type_descriptor", None)
-    if desc is not None and getattr(desc, "is_choice", False) and desc.choices:
-        return [str(getattr(c, "value", c)) for c in desc.choices]
     choices = getattr(getattr(param, "type", None), "choices", None)
     return [str(getattr(c, "value", c)) for c in choices] if choices else []
-
-
-def _annotation(param: Any) -> Any:
-    desc = getattr(param, "type_descriptor", None)
-    annotation = getattr(desc, "annotation", None)
-    args = getattr(annotation, "__args__", None)
-    if args and getattr(annotation, "__origin__", None) is list:
-        return args[0]
-    return annotation

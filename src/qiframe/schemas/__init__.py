@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -46,9 +45,14 @@ def _is_date(value: Any) -> bool:
 
 
 def _is_period(value: Any) -> bool:
+    return not isinstance(value, str) or _stored_period(value)
+
+
+@functools.lru_cache(maxsize=4096)  # an evaluation's thousands of items share a few hundred dates
+def _stored_period(value: str) -> bool:
     from qiframe import periods
 
-    return not isinstance(value, str) or periods.stored(value) is not None
+    return periods.stored(value) is not None
 
 
 def problems(data: Any, name: str, path: str | os.PathLike) -> list[InputError]:
@@ -72,21 +76,37 @@ def problems(data: Any, name: str, path: str | os.PathLike) -> list[InputError]:
 @functools.cache
 def _fast(name: str):
     """A compiled validator for the common case of valid data; None where fastjsonschema is missing."""
-    try:
-        import fastjsonschema
-    except ImportError:
-        return None
     formats = {"date": _is_date, "period": _is_period}
-    check = functools.partial(_compiled(name, formats), custom_formats=formats)
+    compiled = _compiled(name, formats)
+    if compiled is None:
+        return None
+    check = functools.partial(compiled, custom_formats=formats)
 
     def is_valid(data: Any) -> bool:
         try:
             check(data)
-        except fastjsonschema.JsonSchemaException:
+        except Invalid:
             return False
         return True
 
     return is_valid
+
+
+class Invalid(ValueError):
+    """What a compiled validator raises for data it refuses, in place of fastjsonschema's exceptions."""
+
+    def __init__(self, *args: Any, **details: Any) -> None:
+        super().__init__(*args)
+
+
+_GENERATED_IMPORTS = (
+    "from decimal import Decimal\n",
+    "import re\n",
+    "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n",
+)
+"""The imports at the top of fastjsonschema's generated code. They are left out of the code compiled
+here and their names given to it instead (`Invalid` for the exceptions, `_NoDecimal`), so that running
+a cached validator imports neither fastjsonschema nor decimal: some 7 ms of every first read."""
 
 
 def _compiled(name: str, formats: dict):
@@ -94,16 +114,27 @@ def _compiled(name: str, formats: dict):
 
     Generating and compiling the validator of the framework schema costs about a tenth of a second, which
     a first read (after a clone, in `aggregate`) would pay in every process. Like Python's own byte-code
-    cache, the compiled code is kept per machine, keyed by the schema's text and the versions that made it;
-    an unwritable or damaged cache is simply not used.
+    cache, the compiled code is kept per machine, keyed by the schema's text and the versions that made it
+    (fastjsonschema's known by its installed files, so that it need not be imported); an unwritable or
+    damaged cache is simply not used.
     """
+    import importlib.util
     import marshal
+    import re
     import sys
+    import zlib
 
-    import fastjsonschema
-
-    text = json.dumps(schema(name), sort_keys=True)
-    key = hashlib.sha256(f"{text}|{fastjsonschema.VERSION}|{sys.version}".encode()).hexdigest()[:20]
+    spec = importlib.util.find_spec("fastjsonschema")
+    if spec is None or spec.origin is None:
+        return None
+    installed = os.stat(spec.origin)
+    # Two 32-bit checksums and the length (zlib is loaded already; hashlib would add 3 ms to a first read):
+    # the key only has to tell this machine's few versions of a schema apart, not resist forgery.
+    text = (
+        f"{json.dumps(schema(name), sort_keys=True)}|{spec.origin}|{installed.st_size}|"
+        f"{installed.st_mtime_ns}|{sys.version}"
+    ).encode()
+    key = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"
     folder = _cache_dir()
     path = folder / f"{name}-{key}.marshal" if folder else None
     code = None
@@ -111,17 +142,39 @@ def _compiled(name: str, formats: dict):
         with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
             code = marshal.loads(path.read_bytes())
     if code is None:
+        import fastjsonschema
+
         source = fastjsonschema.compile_to_code(schema(name), formats=formats)
-        code = compile(source, f"<validator of {name}.schema.json>", "exec")
+        head = "".join(_GENERATED_IMPORTS)
+        if not source.startswith(f'VERSION = "{fastjsonschema.VERSION}"\n{head}'):
+            return None  # generated differently from what this module knows: jsonschema validates alone
+        code = compile(source.replace(head, "", 1), f"<validator of {name}.schema.json>", "exec")
         if path is not None:
             with contextlib.suppress(OSError):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
                 tmp.write_bytes(marshal.dumps(code))
                 os.replace(tmp, path)
-    namespace: dict = {}
+    namespace: dict = {
+        "re": re,
+        "Decimal": _NoDecimal,
+        "JsonSchemaValueException": Invalid,
+        "JsonSchemaValuesException": Invalid,
+    }
     exec(code, namespace)  # our own generated code, from our own schema: defines one function
     return next(v for k, v in namespace.items() if k.startswith("validate_") and callable(v))
+
+
+class _NoDecimal:
+    """Stands for decimal.Decimal in the generated code, which names it only in `isinstance` tests of
+    numbers: the parsers never make a Decimal, so no value is one. (Were one passed, the fast validator
+    would refuse it and jsonschema, which accepts it, would have the last word, as for any refusal.)"""
+
+
+def machine_cache_dir() -> Path | None:
+    """Where this machine keeps what qiframe compiles from its own package (validators, the bundled
+    frameworks read and checked): $QIFRAME_CACHE_DIR, else the user's cache folder; None to skip."""
+    return _cache_dir()
 
 
 def _cache_dir() -> Path | None:
