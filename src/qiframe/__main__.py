@@ -1,3 +1,3 @@
-from qiframe.cli.main import run
+from qiframe.cli.main import console
 
-run()
+console()

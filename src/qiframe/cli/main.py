@@ -74,6 +74,20 @@ def main(
     _state["debug"] = debug
 
 
+def console() -> None:
+    """The `qiframe` program: `run` on the command line's arguments, after which the process ends."""
+    try:
+        run()
+    finally:
+        # The command is done, its files written and closed. At exit Python's cyclic collector would walk
+        # every object once more (some 10 ms after reading a large evaluation) to free memory that the
+        # exit frees anyway; freezing them spares that walk. `run` itself, which tests call in-process,
+        # leaves the collector alone.
+        import gc
+
+        gc.freeze()
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point of the console script: the error boundary around the typer app."""
     from qiframe import notices
