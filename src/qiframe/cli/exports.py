@@ -33,8 +33,9 @@ def matrix(
 
     check_output(output)  # before the slow part, so a wrong name fails at once
     ev = store.load(store.find_root(evaluation))
-    warn_personal_data(ev)
-    problems = [p for p in checks.run(ev).problems if p.severity != "info"]
+    report = checks.run(ev)
+    warn_personal_data(ev, report)
+    problems = [p for p in report.problems if p.severity != "info"]
     result = write_matrix(ev, output, include_personal=include_personal, problems=problems)
     left_out = f"; {result.left_out} with personal data left out" if result.left_out else ""
     done(

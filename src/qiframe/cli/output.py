@@ -114,11 +114,15 @@ def done(message: str) -> None:
     err_console().print(message)
 
 
-def warn_personal_data(evaluation) -> int:
-    """Flag likely personal identifiers before a document leaves the evaluation; returns how many."""
+def warn_personal_data(evaluation, report=None) -> int:
+    """Flag likely personal identifiers before a document leaves the evaluation; returns how many.
+
+    `report` is a run of every check the caller has made already, which holds these findings too."""
     from qiframe import checks
 
-    found = checks.run(evaluation, only=["personal-data"]).problems
+    if report is None:
+        report = checks.run(evaluation, only=["personal-data"])
+    found = [p for p in report.problems if p.rule == "personal-data"]
     out = err_console()
     for problem in found:
         where = ":".join(str(x) for x in (problem.path, problem.line, problem.column) if x)
