@@ -28,8 +28,9 @@ QIFRAME = [str(Path(PYTHON).with_name("qiframe"))]
 
 
 def cold_seconds(command: list[str], roots: list[Path], runs: int, env: dict | None = None) -> float:
+    """Median wall time of `runs` runs with no parse cache, after a first (uncounted) one; runs=0: one run."""
     times = []
-    for i in range(runs + 1):
+    for i in range(runs + 1 if runs else 1):
         for root in roots:
             (root / ".qiframe" / "cache.json").unlink(missing_ok=True)
         start = time.perf_counter()
@@ -37,9 +38,23 @@ def cold_seconds(command: list[str], roots: list[Path], runs: int, env: dict | N
         elapsed = time.perf_counter() - start
         if done.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode()[-400:]}")
-        if i:
+        if i or not runs:
             times.append(elapsed)
     return statistics.median(times)
+
+
+def paired_ratio(command: list[str], roots: list[Path], baseline: list[str], runs: int) -> float:
+    """Median of the ratios of a cold run of `command` to a run of `baseline` just before it: pair by pair,
+    so that the figure holds while the machine's speed drifts (the way bench_write.py compares)."""
+    ratios = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(baseline, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        base = time.perf_counter() - start
+        target = cold_seconds(command, roots, 0)
+        if i:
+            ratios.append(target / base)
+    return statistics.median(ratios)
 
 
 def warm_seconds(command: list[str], runs: int) -> float:
@@ -78,6 +93,8 @@ def main() -> None:
     print(
         row("status, 5,000 items, no parse cache", cold_seconds(status, [base], args.runs), baseline, "<= 8x")
     )
+    ratio = paired_ratio(status, [base], [PYTHON, "-c", JSON_LOAD, str(json_file)], args.runs)
+    print(f"{'  paired with the baseline, run by run':<48} {'':>11}  {ratio:5.2f}x  <= 8x")
     one = cold_seconds(status, [base], args.runs, {**ENV, "QIFRAME_PROCESSES": "1"})
     print(row("  the same read in one process", one, baseline))
     print(row("status, 5,000 items, parse cache warm", warm_seconds(status, args.runs), baseline))
