@@ -159,51 +159,26 @@ def _load(root: Path) -> model.Evaluation:
         assert meta_data is not None  # without a list of copies, _read raises rather than skipping
         cache.put(EVALUATION_FILE, meta_stat, meta_data)
     metadata = build_metadata(meta_data)
-    framework = integrity.framework_of(
-        root, metadata, lambda: frameworks.load(metadata.framework, start=root, cache=cache)
-    )
-    if metadata.wording:
-        from qiframe import wording
-
-        framework = wording.apply(framework, metadata.wording, meta_path)
-    aliases = framework.aliases
-    renamed: list[tuple[str, str, str]] = []
-
-    def current(ident: str, key: str) -> str:
-        if ident in aliases:
-            renamed.append((key, ident, aliases[ident]))
-            return aliases[ident]
-        return ident
-
     seen: set[str] = set()
     copies: list[conflicts.ConflictCopy] = []
-    known = (
-        frozenset(framework.indicators)
-        | frozenset(s.id for p in framework.programmes for s in p.suites)
-        | frozenset(aliases)
-    )
-
     # Not while holding the lock: a forked copy would hold it too, until it exits.
     shared = not _HELD.__dict__.get("roots")
 
-    def items(kind: str) -> list[tuple[str, dict]]:
+    def start(kind: str, known: frozenset[str] = frozenset()) -> _Reading:
+        """The files of a folder, in name order: their data from the cache when unchanged, the rest being
+        read (on every core when there are many, as in the first read of a large evaluation)."""
+        reading = _Reading([], [], workers.each(str, []))  # nothing to read
         folder = root / FOLDERS[kind]
         if not folder.is_dir():
-            return []
+            return reading
         every = {name for name in os.listdir(folder) if not name.startswith(".")}
-        # Each file in name order: its data from the cache when unchanged, else read afresh (on every core
-        # when there are many, as in the first read of a large evaluation). Errors wait for their turn, so
-        # the first file in order that is wrong is the one reported, as when files are read one by one.
-        found: list[tuple[str, Any]] = []
         fresh: list[str] = []
         base = os.fspath(folder) + os.sep  # paths as text: a Path per file costs more than a cached read
         for name in sorted(every):
             if conflicts.is_candidate(name):
-                copy = conflicts.copy_of(
-                    name, every, FOLDERS[kind], known if kind == "indicator" else frozenset()
-                )
+                copy = conflicts.copy_of(name, every, FOLDERS[kind], known)
                 if copy is not None:
-                    copies.append(copy)
+                    reading.copies.append(copy)
                     continue
             if not name.endswith(".yaml"):
                 continue
@@ -216,16 +191,24 @@ def _load(root: Path) -> model.Evaluation:
                 except InputError as exc:
                     data = workers.Failed(exc)
                 if data is not None:
-                    found.append((key, data))
+                    reading.found.append((key, data))
                     continue
-            found.append((key, None))
+            reading.found.append((key, None))
             fresh.append(path)
+        if len(fresh) >= workers.MIN_ITEMS:
+            yamlio.ready()  # the parser is loaded before any copy is forked, so that copies share it
+            schemas.ready(kind)
+        reading.read = workers.each(lambda path: _read_item(path, kind), fresh, shared=shared)
+        return reading
+
+    def finish(reading: _Reading) -> list[tuple[str, dict]]:
+        """The files' data; the first file in order that is wrong raises, as when they are read one by one."""
+        copies.extend(reading.copies)
         done: list[tuple[str, dict]] = []
-        read = workers.each(lambda path: _read_item(path, kind), fresh, shared=shared)
-        with contextlib.closing(read):  # stopping at an error stops any copies still reading
-            for key, data in found:
+        with contextlib.closing(reading.read):  # stopping at an error stops any copies still reading
+            for key, data in reading.found:
                 if data is None:
-                    data = next(read)
+                    data = next(reading.read)
                     if isinstance(data, conflicts.ConflictCopy):
                         copies.append(data)
                         continue
@@ -237,22 +220,34 @@ def _load(root: Path) -> model.Evaluation:
                 done.append((key, data))
         return done
 
-    assessments: dict[str, model.Assessment] = {}
-    for key, d in items("indicator"):
-        a = build_assessment(d, key)
-        if aliases and a.indicator in aliases:
-            a = dataclasses.replace(a, indicator=current(a.indicator, key))
-        if a.indicator in assessments:
-            raise InputError(
-                f"{a.indicator} is assessed twice: in {assessments[a.indicator].path} and here "
-                "(one uses the indicator's earlier id); keep one file",
-                root / key,
-                1,
-                1,
-            )
-        assessments[a.indicator] = a
-    evidence_files, action_files = items("evidence"), items("action")
-    section_files = items("section")
+    # Evidence, the most files by far, is read first: forked copies read it while this process reads the
+    # framework and the assessments, whose errors are still reported before any evidence file's.
+    evidence_reading = start("evidence")
+    with contextlib.closing(evidence_reading.read):
+        framework = integrity.framework_of(
+            root, metadata, lambda: frameworks.load(metadata.framework, start=root, cache=cache)
+        )
+        if metadata.wording:
+            from qiframe import wording
+
+            framework = wording.apply(framework, metadata.wording, meta_path)
+        aliases = framework.aliases
+        renamed: list[tuple[str, str, str]] = []
+
+        def current(ident: str, key: str) -> str:
+            if ident in aliases:
+                renamed.append((key, ident, aliases[ident]))
+                return aliases[ident]
+            return ident
+
+        known = (
+            frozenset(framework.indicators)
+            | frozenset(s.id for p in framework.programmes for s in p.suites)
+            | frozenset(aliases)
+        )
+        assessments = _assessments(root, finish(start("indicator", known)), aliases, current)
+        evidence_files = finish(evidence_reading)
+    action_files, section_files = finish(start("action")), finish(start("section"))
     cache.keep_only(seen | {EVALUATION_FILE} | {k for k in cache.entries if k.startswith("framework:")})
     # Every file is read: the cache is saved by a copy of this process while this one builds the
     # evaluation from the files (when the cache is large and forking is safe; else it is saved first).
@@ -266,6 +261,38 @@ def _load(root: Path) -> model.Evaluation:
     if copies:
         notices.notify(_copies_notice(copies))
     return dataclasses.replace(evaluation, conflict_copies=tuple(copies))
+
+
+@dataclass
+class _Reading:
+    """A folder's files being read (`_load`'s `start`): what the cache had, and the rest coming in."""
+
+    found: list[tuple[str, Any]]
+    """(key, data) in name order; data None for a file being read, `workers.Failed` for one that failed."""
+    copies: list[conflicts.ConflictCopy]
+    """Conflict copies recognised by their names."""
+    read: Any
+    """The data of the files being read, in order (from `workers.each`)."""
+
+
+def _assessments(
+    root: Path, files: list[tuple[str, dict]], aliases: dict[str, str], current: Callable[[str, str], str]
+) -> dict[str, model.Assessment]:
+    assessments: dict[str, model.Assessment] = {}
+    for key, d in files:
+        a = build_assessment(d, key)
+        if aliases and a.indicator in aliases:
+            a = dataclasses.replace(a, indicator=current(a.indicator, key))
+        if a.indicator in assessments:
+            raise InputError(
+                f"{a.indicator} is assessed twice: in {assessments[a.indicator].path} and here "
+                "(one uses the indicator's earlier id); keep one file",
+                root / key,
+                1,
+                1,
+            )
+        assessments[a.indicator] = a
+    return assessments
 
 
 def _evaluation(

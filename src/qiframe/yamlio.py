@@ -192,6 +192,12 @@ def _needs_reference(text: str) -> bool:
     return False
 
 
+def ready() -> None:
+    """Load the fast parser now, on this thread: before forking, so that copies of the process share it
+    (loading its native library takes a few milliseconds)."""
+    _fast()
+
+
 def _fast():
     """The Rust-based parser (yaml-rs) for the read path, or False where it is not installed.
 

@@ -186,6 +186,11 @@ def _cache_dir() -> Path | None:
     return Path(base) / "qiframe" / "validators"
 
 
+def ready(name: str) -> None:
+    """Load a schema's compiled validator now: before forking, so that copies of the process share it."""
+    _fast(name)
+
+
 def is_valid(data: Any, name: str) -> bool:
     fast = _fast(name)
     return fast(data) if fast is not None else _validator(name).is_valid(data)
