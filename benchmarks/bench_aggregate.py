@@ -1,12 +1,15 @@
 """Cold reads: `status` on 5,000 items and `aggregate` over 100 evaluations of 100 items, no parse cache.
 
-    .venv/bin/python benchmarks/bench_aggregate.py [--runs 5] [--keep DIR]
+    .venv/bin/python benchmarks/bench_aggregate.py [--runs 9] [--keep DIR]
 
 A cold read is what a first command pays after a clone or on a new machine, and what `aggregate` pays for
-every establishment. Each run deletes the parse caches first. A large first read is shared between the
-cores (`qiframe.workers`); the row "in one process" is the same read with `QIFRAME_PROCESSES=1`. The baseline is a fresh Python process doing
-`json.load` of the same 5,000 items in one file, measured in the same run; the targets are ratios to it
-(status) and an absolute bound on this machine (aggregate).
+every establishment; a cold run deletes the parse caches first. A large first read is shared between the
+cores (`qiframe.workers`); the row "in one process" is the same read with `QIFRAME_PROCESSES=1`.
+
+The baseline is a fresh Python process doing `json.load` of the same 5,000 items in one file. Every row
+is measured pair by pair: the baseline runs just before each run of the command, and the ratio shown is
+the median of the pairs' ratios, so that it holds while a shared machine's speed drifts (medians taken
+minutes apart do not). The targets are a ratio (status) and an absolute bound on this machine (aggregate).
 """
 
 from __future__ import annotations
@@ -22,53 +25,47 @@ from pathlib import Path
 
 from generate import generate
 from run import JSON_LOAD, dump_json
-from timing import ENV, PYTHON, compile_sources, row
+from timing import ENV, PYTHON, compile_sources
 
 QIFRAME = [str(Path(PYTHON).with_name("qiframe"))]
 
 
-def cold_seconds(command: list[str], roots: list[Path], runs: int, env: dict | None = None) -> float:
-    """Median wall time of `runs` runs with no parse cache, after a first (uncounted) one; runs=0: one run."""
-    times = []
-    for i in range(runs + 1 if runs else 1):
-        for root in roots:
-            (root / ".qiframe" / "cache.json").unlink(missing_ok=True)
-        start = time.perf_counter()
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV)
-        elapsed = time.perf_counter() - start
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode()[-400:]}")
-        if i or not runs:
-            times.append(elapsed)
-    return statistics.median(times)
+def seconds(command: list[str], cold: list[Path], env: dict) -> float:
+    """Wall time of one run of `command`, after deleting the parse caches of the folders in `cold`."""
+    for root in cold:
+        (root / ".qiframe" / "cache.json").unlink(missing_ok=True)
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode()[-400:]}")
+    return elapsed
 
 
-def paired_ratio(command: list[str], roots: list[Path], baseline: list[str], runs: int) -> float:
-    """Median of the ratios of a cold run of `command` to a run of `baseline` just before it: pair by pair,
-    so that the figure holds while the machine's speed drifts (the way bench_write.py compares)."""
-    ratios = []
+def paired(
+    command: list[str], baseline: list[str], runs: int, cold: list[Path] = (), env: dict | None = None
+) -> tuple[float, float, float]:
+    """(median seconds of `command`, median seconds of the baseline, median ratio of the pairs), after
+    one uncounted pair."""
+    times, bases, ratios = [], [], []
     for i in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(baseline, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-        base = time.perf_counter() - start
-        target = cold_seconds(command, roots, 0)
+        base = seconds(baseline, [], ENV)
+        elapsed = seconds(command, list(cold), env or ENV)
         if i:
-            ratios.append(target / base)
-    return statistics.median(ratios)
+            times.append(elapsed)
+            bases.append(base)
+            ratios.append(elapsed / base)
+    return statistics.median(times), statistics.median(bases), statistics.median(ratios)
 
 
-def warm_seconds(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
+def line(name: str, figures: tuple[float, float, float], target: str = "") -> str:
+    elapsed, _, ratio = figures
+    return f"{name:<48} {elapsed * 1000:8.1f} ms  {ratio:5.2f}x  {target}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--keep", type=Path, help="generate into DIR and keep it")
     args = parser.parse_args()
     compile_sources()
@@ -86,22 +83,24 @@ def main() -> None:
     dump_json(base, json_file)
     time.sleep(2.1)  # the parse cache ignores files younger than two seconds
 
-    print(f"qiframe cold reads — medians of {args.runs} runs, ratios measured in this run\n")
-    baseline = warm_seconds([PYTHON, "-c", JSON_LOAD, str(json_file)], args.runs)
-    print(row("python: json.load of the 5,000 items (one file)", baseline))
+    print(f"qiframe cold reads — medians of {args.runs} runs, each paired with a run of the baseline\n")
+    baseline = [PYTHON, "-c", JSON_LOAD, str(json_file)]
     status = [*QIFRAME, "status", "--format", "json", "-e", str(base)]
-    print(
-        row("status, 5,000 items, no parse cache", cold_seconds(status, [base], args.runs), baseline, "<= 8x")
-    )
-    ratio = paired_ratio(status, [base], [PYTHON, "-c", JSON_LOAD, str(json_file)], args.runs)
-    print(f"{'  paired with the baseline, run by run':<48} {'':>11}  {ratio:5.2f}x  <= 8x")
-    one = cold_seconds(status, [base], args.runs, {**ENV, "QIFRAME_PROCESSES": "1"})
-    print(row("  the same read in one process", one, baseline))
-    print(row("status, 5,000 items, parse cache warm", warm_seconds(status, args.runs), baseline))
+    cold = paired(status, baseline, args.runs, [base])
+    print(f"{'python: json.load of the 5,000 items (one file)':<48} {cold[1] * 1000:8.1f} ms")
+    print(line("status, 5,000 items, no parse cache", cold, "<= 8x"))
+    one = {**ENV, "QIFRAME_PROCESSES": "1"}
+    print(line("  the same read in one process", paired(status, baseline, args.runs, [base], one)))
+    print(line("status, 5,000 items, parse cache warm", paired(status, baseline, args.runs)))
     aggregate = [*QIFRAME, "aggregate", "--format", "json", str(many)]
-    cold = cold_seconds(aggregate, roots, args.runs)
-    print(row("aggregate, 100 evaluations x 100 items, no cache", cold, baseline, "< 2 s"))
-    print(row("aggregate, 100 x 100, parse caches warm", warm_seconds(aggregate, args.runs), baseline))
+    print(
+        line(
+            "aggregate, 100 evaluations x 100 items, no cache",
+            paired(aggregate, baseline, args.runs, roots),
+            "< 2 s",
+        )
+    )
+    print(line("aggregate, 100 x 100, parse caches warm", paired(aggregate, baseline, args.runs)))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(0)
