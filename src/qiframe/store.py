@@ -195,7 +195,7 @@ def _load(root: Path) -> model.Evaluation:
                     continue
             reading.found.append((key, None))
             fresh.append(path)
-        if len(fresh) >= workers.MIN_ITEMS:
+        if shared and workers.processes(len(fresh)) > 1:
             yamlio.ready()  # the parser is loaded before any copy is forked, so that copies share it
             schemas.ready(kind)
         reading.read = workers.each(lambda path: _read_item(path, kind), fresh, shared=shared)
@@ -255,7 +255,7 @@ def _load(root: Path) -> model.Evaluation:
         evaluation = _evaluation(
             root, metadata, framework, assessments, (evidence_files, action_files, section_files), current
         )
-        evaluation = dataclasses.replace(evaluation, renamed=tuple(renamed))
+        evaluation = dataclasses.replace(evaluation, renamed=tuple(renamed))  # all noted by now
         integrity.check(evaluation)
     copies += _root_copies(root)
     if copies:

@@ -109,16 +109,7 @@ def alongside(
         func()
         yield
         return
-    pid = os.fork()
-    if pid == 0:  # the copy
-        code = 1
-        try:
-            func()
-            code = 0
-        except BaseException:  # noqa: BLE001 - nothing to report to; the parent goes on regardless
-            pass
-        finally:
-            os._exit(code)
+    pid = _copy(func)
     try:
         yield
     finally:
@@ -164,22 +155,35 @@ def _call(func: Callable[[Any], Any], item: Any) -> Any:
 
 
 def _fork(func: Callable[[Any], Any], share: Sequence[Any]) -> tuple[int, int]:
+    """A copy working out `func` over its share, and the pipe its results come back through."""
     read_end, write_end = os.pipe()
+
+    def work() -> None:
+        os.close(read_end)
+        payload = _encode([_call(func, item) for item in share])
+        with open(write_end, "wb") as out:
+            out.write(payload)
+
+    pid = _copy(work)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _copy(work: Callable[[], Any]) -> int:
+    """The pid of a forked copy of this process that does `work` and exits: with 0 when it is done, with 1
+    when it raised (whatever went wrong, this process goes on, or redoes the work itself), and in
+    neither case running any of this process's exit code or flushing its buffers a second time."""
     pid = os.fork()
-    if pid == 0:  # the copy: compute, send, and leave without running any of the parent's exit code
+    if pid == 0:
         code = 1
         try:
-            os.close(read_end)
-            payload = _encode([_call(func, item) for item in share])
-            with open(write_end, "wb") as out:
-                out.write(payload)
+            work()
             code = 0
-        except BaseException:  # noqa: BLE001 - whatever happened, the parent redoes this share
+        except BaseException:  # noqa: BLE001 - see above
             pass
         finally:
             os._exit(code)
-    os.close(write_end)
-    return pid, read_end
+    return pid
 
 
 def _results(payload: bytes, status: int, count: int) -> list[Any] | None:
@@ -208,7 +212,7 @@ def _encode(results: list[Any]) -> bytes:
 
 def _decode(payload: bytes) -> Any:
     # Both formats are for trusted data only, and this is: our own copy of this very process wrote it,
-    # through a pipe only the two hold. Nothing read from a file is ever unmarshalled or unpickled.
+    # through a pipe only the two hold. Nothing from a user's files is unmarshalled or unpickled here.
     kind, body = payload[:1], memoryview(payload)[1:]
     if kind == b"M":
         import marshal
