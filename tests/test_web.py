@@ -500,7 +500,8 @@ def test_cli_and_page_writing_at_once_lose_nothing(site, folder):
     for t in threads:
         t.join()
     for p in procs:
-        assert p.wait(60) == 0, p.stderr.read()
+        with p:  # closes its stderr pipe
+            assert p.wait(60) == 0, p.stderr.read()
     from qiframe import store
 
     strengths = store.load(folder).assessments["2.2"].strengths
