@@ -574,6 +574,13 @@ class Read:
     problems: tuple[Problem, ...]
     """Unreadable cells, in row order."""
 
+    def groups(self, table, by_index: int) -> dict[str, list[int]]:
+        """Positions in `rows` of the data rows for each value of column `by_index`, first seen first."""
+        members: dict[str, list[int]] = {}
+        for p, r in enumerate(self.rows):
+            members.setdefault(table.rows[r][by_index], []).append(p)
+        return members
+
 
 def read_table_items(
     table,

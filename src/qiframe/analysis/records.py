@@ -135,12 +135,9 @@ def summarise_records(
     overall = tuple(make(c, None) for c in item_columns)
     groups: tuple[GroupSummary, ...] = ()
     if by_index is not None:
-        members: dict[str, list[int]] = {}
-        for p, r in enumerate(read.rows):
-            members.setdefault(table.rows[r][by_index], []).append(p)
         groups = tuple(
             GroupSummary(value, len(rows), tuple(make(c, rows) for c in item_columns))
-            for value, rows in members.items()
+            for value, rows in read.groups(table, by_index).items()
         )
     skipped = [c for c in read.columns if c.item is None and c.detection.type == _items.TEXT]
     warnings = [

@@ -142,12 +142,9 @@ def summarise_survey(
     overall = tuple(ask(c, None) for c in question_columns)
     groups: tuple[GroupSummary, ...] = ()
     if by_index is not None:
-        members: dict[str, list[int]] = {}
-        for p, r in enumerate(read.rows):
-            members.setdefault(table.rows[r][by_index], []).append(p)
         groups = tuple(
             GroupSummary(value, len(rows), tuple(ask(c, rows) for c in question_columns))
-            for value, rows in members.items()
+            for value, rows in read.groups(table, by_index).items()
         )
     rates = _rates(invited or {}, len(read.rows), groups, table.path)
     warnings = [

@@ -13,20 +13,6 @@ from pathlib import Path
 from qiframe import model, store
 from qiframe.errors import InputError
 
-EVALUATION_FIELDS = (
-    "qiframe",
-    "title",
-    "framework",
-    "programme",
-    "organisation",
-    "period",
-    "date",
-    "team",
-    "agencies",
-    "checks",
-    "suppress",
-    "external",
-)
 EXTERNAL_FIELDS = ("indicator", "grade", "source", "date")
 
 
@@ -54,7 +40,10 @@ def _add(
         entries = doc.get("external")
         if entries is None:
             store.set_field(
-                doc, "external", [{k: v for k, v in record.items() if v not in ("", None)}], EVALUATION_FIELDS
+                doc,
+                "external",
+                [{k: v for k, v in record.items() if v not in ("", None)}],
+                store.METADATA_FIELDS,
             )
             return
         for entry in entries:

@@ -135,7 +135,7 @@ def _compiled(name: str, formats: dict):
         f"{installed.st_mtime_ns}|{sys.version}"
     ).encode()
     key = f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"
-    folder = _cache_dir()
+    folder = machine_cache_dir()
     path = folder / f"{name}-{key}.marshal" if folder else None
     code = None
     if path is not None:
@@ -174,11 +174,6 @@ class _NoDecimal:
 def machine_cache_dir() -> Path | None:
     """Where this machine keeps what qiframe compiles from its own package (validators, the bundled
     frameworks read and checked): $QIFRAME_CACHE_DIR, else the user's cache folder; None to skip."""
-    return _cache_dir()
-
-
-def _cache_dir() -> Path | None:
-    """Where compiled validators are kept: $QIFRAME_CACHE_DIR, else the user's cache folder; None to skip."""
     given = os.environ.get("QIFRAME_CACHE_DIR")
     if given is not None:
         return Path(given) if given else None
